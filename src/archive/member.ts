@@ -1,0 +1,68 @@
+import { createHash, type Hash } from 'node:crypto';
+
+export type MemberType = 'file' | 'directory';
+
+/** One archive member as crosscheck sees it; paths are validated and relative. */
+export interface ArchiveMember {
+  path: string;
+  type: MemberType;
+  /** Permission bits (e.g. 0o644); only the executable bit is compared across channels. */
+  mode: number;
+  size: number;
+  /** SHA-256 of the content, lower-case hex. */
+  sha256: string;
+  /** The git blob id of the content: sha1("blob <size>\0" + content). */
+  blobId: string;
+}
+
+export interface ArchiveListing {
+  members: ArchiveMember[];
+  /** Contents of the small members the caller asked to keep (metadata files, scripts). */
+  kept: Map<string, Buffer>;
+}
+
+/** Which members' bytes to keep in memory, by path; kept bytes are capped by the reader. */
+export type KeepPredicate = (path: string) => boolean;
+
+/**
+ * Hashes one member's content as it streams: SHA-256 and the git blob id in the same pass.
+ * The blob id needs the size up front, which both tar and zip declare before the content.
+ */
+export class MemberHasher {
+  private readonly sha256: Hash = createHash('sha256');
+  private readonly blob: Hash;
+  private seen = 0;
+  private readonly keptChunks: Buffer[] | undefined;
+
+  constructor(private readonly declaredSize: number, keep: boolean) {
+    this.blob = createHash('sha1').update(`blob ${declaredSize}\0`);
+    this.keptChunks = keep ? [] : undefined;
+  }
+
+  update(chunk: Buffer): void {
+    this.sha256.update(chunk);
+    this.blob.update(chunk);
+    this.seen += chunk.length;
+    this.keptChunks?.push(chunk);
+  }
+
+  get bytesSeen(): number {
+    return this.seen;
+  }
+
+  finish(): { sha256: string; blobId: string; size: number; content?: Buffer } {
+    return {
+      sha256: this.sha256.digest('hex'),
+      blobId: this.blob.digest('hex'),
+      size: this.seen,
+      ...(this.keptChunks ? { content: Buffer.concat(this.keptChunks) } : {}),
+    };
+  }
+
+  get sizeMatches(): boolean {
+    return this.seen === this.declaredSize;
+  }
+}
+
+export const EMPTY_SHA256 = createHash('sha256').digest('hex');
+export const EMPTY_BLOB_ID = createHash('sha1').update('blob 0\0').digest('hex');

@@ -1,0 +1,251 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { IntegrityError, LimitError } from '../errors.js';
+import type { Limits } from '../limits.js';
+import { decodeName } from './paths.js';
+
+export interface AuditedMember {
+  name: string;
+  type: 'file' | 'directory';
+  size: number;
+  mode: number;
+}
+
+const BLOCK = 512;
+const MAX_META_BODY = 1024 * 1024;
+/** pax keywords that never change what an installer reads; anything else is refused. */
+const PAX_KEYS = new Set(['path', 'size', 'mtime', 'atime', 'ctime', 'uid', 'gid', 'uname', 'gname', 'comment']);
+const PAX_NUMERIC = /^[0-9]{1,20}$/;
+const PAX_TIME = /^-?[0-9]{1,20}(\.[0-9]{1,9})?$/;
+
+type Mode =
+  | { kind: 'header' }
+  | { kind: 'content'; remaining: number }
+  | { kind: 'meta'; type: 'x' | 'g' | 'L'; size: number; chunks: Buffer[]; collected: number }
+  | { kind: 'padding'; remaining: number }
+  | { kind: 'end-of-archive' };
+
+const invalid = (reason: string, message: string) => new IntegrityError(reason, `sdist: ${message}`);
+
+/**
+ * Walks the decompressed tar stream block by block, ahead of tar-stream, and passes every byte
+ * through unchanged. It holds crosscheck's own view of the archive — the one CPython's tarfile
+ * (pip) would have — and rejects whatever the two could read differently (threat catalog
+ * T-01…T-11): bad checksums or numeric fields, member kinds other than files and directories,
+ * pax global headers with anything but a comment, a name given both by GNU `L` and pax `path`,
+ * a pax size that disagrees with the header, data after the end-of-archive marker, truncation.
+ */
+export class TarAuditor extends Transform {
+  readonly members: AuditedMember[] = [];
+  private mode: Mode = { kind: 'header' };
+  private headerBytes: Buffer[] = [];
+  private headerCollected = 0;
+  private pendingPax: Map<string, string> | undefined;
+  private pendingLongName: string | undefined;
+
+  constructor(private readonly limits: Limits) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      this.consume(chunk);
+      callback(null, chunk);
+    } catch (error) {
+      callback(error as Error);
+    }
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.mode.kind === 'end-of-archive') return callback();
+    if (this.mode.kind === 'header' && this.headerCollected === 0) {
+      return callback(invalid('ARCHIVE_TRUNCATED', 'the tar stream ends without an end-of-archive marker'));
+    }
+    callback(invalid('ARCHIVE_TRUNCATED', `the tar stream ends in the middle of ${this.members.length > 0 ? `the member after ${this.members[this.members.length - 1]!.name}` : 'its first member'}`));
+  }
+
+  private consume(chunk: Buffer): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const mode = this.mode;
+      switch (mode.kind) {
+        case 'end-of-archive': {
+          for (let i = offset; i < chunk.length; i++) {
+            if (chunk[i] !== 0) throw invalid('TAR_DATA_AFTER_EOA', 'non-zero data follows the end-of-archive marker (pip would not read it)');
+          }
+          return;
+        }
+        case 'content':
+        case 'padding': {
+          const take = Math.min(mode.remaining, chunk.length - offset);
+          mode.remaining -= take;
+          offset += take;
+          if (mode.remaining === 0) this.mode = { kind: 'header' };
+          break;
+        }
+        case 'meta': {
+          const take = Math.min(mode.size - mode.collected, chunk.length - offset);
+          mode.chunks.push(chunk.subarray(offset, offset + take));
+          mode.collected += take;
+          offset += take;
+          if (mode.collected === mode.size) {
+            this.finishMeta(mode.type, Buffer.concat(mode.chunks));
+            const pad = padding(mode.size);
+            this.mode = pad > 0 ? { kind: 'padding', remaining: pad } : { kind: 'header' };
+          }
+          break;
+        }
+        case 'header': {
+          const take = Math.min(BLOCK - this.headerCollected, chunk.length - offset);
+          this.headerBytes.push(chunk.subarray(offset, offset + take));
+          this.headerCollected += take;
+          offset += take;
+          if (this.headerCollected === BLOCK) {
+            const block = Buffer.concat(this.headerBytes);
+            this.headerBytes = [];
+            this.headerCollected = 0;
+            this.onHeader(block);
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  private onHeader(block: Buffer): void {
+    if (block.every((b) => b === 0)) {
+      if (this.pendingPax || this.pendingLongName !== undefined) {
+        throw invalid('TAR_HEADER_INVALID', 'a pax or GNU long-name header is followed by the end of the archive');
+      }
+      this.mode = { kind: 'end-of-archive' };
+      return;
+    }
+    const index = this.members.length + 1;
+    const where = `header ${index}`;
+    const storedChecksum = parseOctalField(block, 148, 8, `${where} checksum`);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i]!;
+    if (sum !== storedChecksum) throw invalid('TAR_HEADER_INVALID', `${where}: checksum ${storedChecksum} does not match the header (${sum})`);
+
+    const magic = block.subarray(257, 265).toString('latin1');
+    const posix = magic === 'ustar\u000000';
+    const gnu = magic === 'ustar  \u0000';
+    if (!posix && !gnu) throw invalid('TAR_HEADER_INVALID', `${where}: not a ustar or GNU tar header (magic ${JSON.stringify(magic)})`);
+    if (gnu && block.subarray(345, 500).some((b) => b !== 0)) {
+      throw invalid('TAR_HEADER_INVALID', `${where}: GNU header with data in the prefix area (CPython would read it as a name prefix)`);
+    }
+    const typeflag = String.fromCharCode(block[156]!);
+    const size = parseOctalField(block, 124, 12, `${where} size`);
+    const mode = parseOctalField(block, 100, 8, `${where} mode`);
+    parseOctalField(block, 108, 8, `${where} uid`);
+    parseOctalField(block, 116, 8, `${where} gid`);
+    parseOctalField(block, 136, 12, `${where} mtime`);
+
+    if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L') {
+      if (size > MAX_META_BODY) throw new LimitError('LIMIT_EXCEEDED', `sdist: ${where}: a ${typeflag} header of ${size} bytes`);
+      if (typeflag === 'x' && this.pendingPax) throw invalid('TAR_HEADER_INVALID', `${where}: two pax headers for one member`);
+      if (typeflag === 'L' && this.pendingLongName !== undefined) throw invalid('TAR_HEADER_INVALID', `${where}: two GNU long names for one member`);
+      if (typeflag === 'g' && (this.pendingPax || this.pendingLongName !== undefined)) throw invalid('TAR_HEADER_INVALID', `${where}: a pax global header between a member and its metadata`);
+      this.mode = size === 0 ? { kind: 'header' } : { kind: 'meta', type: typeflag, size, chunks: [], collected: 0 };
+      if (size === 0) this.finishMeta(typeflag, Buffer.alloc(0));
+      return;
+    }
+    let type: 'file' | 'directory';
+    if (typeflag === '0' || typeflag === '\u0000') type = 'file';
+    else if (typeflag === '5') type = 'directory';
+    else throw invalid('ARCHIVE_MEMBER_TYPE', `${where}: member type ${JSON.stringify(typeflag)} (${describeType(typeflag)}); only files and directories are accepted`);
+
+    let name = decodeName(nulTerminated(block, 0, 100), `sdist ${where}`);
+    if (posix) {
+      const prefix = decodeName(nulTerminated(block, 345, 155), `sdist ${where}`);
+      if (prefix) name = `${prefix}/${name}`;
+    }
+    const pax = this.pendingPax;
+    if (this.pendingLongName !== undefined && pax?.has('path')) {
+      throw invalid('TAR_NAME_CONFLICT', `${where}: the member is named both by a GNU long name (${JSON.stringify(this.pendingLongName)}) and a pax path (${JSON.stringify(pax.get('path'))})`);
+    }
+    if (this.pendingLongName !== undefined) name = this.pendingLongName;
+    if (pax?.has('path')) name = pax.get('path')!;
+    if (pax?.has('size') && Number(pax.get('size')) !== size) {
+      throw invalid('TAR_PAX_SIZE', `${where}: pax size ${pax.get('size')} disagrees with the header size ${size}`);
+    }
+    this.pendingPax = undefined;
+    this.pendingLongName = undefined;
+    if (type === 'file' && name.endsWith('/')) throw invalid('TAR_HEADER_INVALID', `${where}: regular file ${JSON.stringify(name)} ends with "/" (CPython reads it as a directory)`);
+    if (type === 'directory' && size !== 0) throw invalid('TAR_HEADER_INVALID', `${where}: directory ${JSON.stringify(name)} declares ${size} bytes of content`);
+    if (size > this.limits.memberBytes) throw new LimitError('LIMIT_EXCEEDED', `sdist: ${JSON.stringify(name)} is ${size} bytes, over the ${this.limits.memberBytes}-byte member limit`);
+    if (this.members.length + 1 > this.limits.members) throw new LimitError('LIMIT_MEMBERS', `sdist: more than ${this.limits.members} members`);
+    this.members.push({ name: type === 'directory' ? name.replace(/\/+$/, '') : name, type, size, mode: mode & 0o7777 });
+    this.mode = size === 0 ? { kind: 'header' } : { kind: 'content', remaining: size + padding(size) };
+  }
+
+  private finishMeta(type: 'x' | 'g' | 'L', body: Buffer): void {
+    if (type === 'L') {
+      const end = body.indexOf(0);
+      const name = decodeName(end >= 0 ? body.subarray(0, end) : body, 'sdist GNU long name');
+      if (end >= 0 && body.subarray(end).some((b) => b !== 0)) throw invalid('TAR_HEADER_INVALID', 'a GNU long name holds data after its terminating NUL');
+      this.pendingLongName = name;
+      return;
+    }
+    const records = parsePax(body);
+    if (type === 'g') {
+      const keys = [...records.keys()].filter((key) => key !== 'comment');
+      if (keys.length > 0) throw invalid('TAR_PAX_GLOBAL', `a pax global header sets ${keys.join(', ')}; CPython applies it to every later member, tar-stream does not`);
+      return;
+    }
+    for (const [key, value] of records) {
+      if (!PAX_KEYS.has(key)) throw invalid('TAR_PAX_KEY', `pax keyword ${JSON.stringify(key)} is not accepted`);
+      if ((key === 'size' || key === 'uid' || key === 'gid') && !PAX_NUMERIC.test(value)) throw invalid('TAR_PAX_NUMERIC', `pax ${key}=${JSON.stringify(value)} is not a decimal number`);
+      if ((key === 'mtime' || key === 'atime' || key === 'ctime') && !PAX_TIME.test(value)) throw invalid('TAR_PAX_NUMERIC', `pax ${key}=${JSON.stringify(value)} is not a time`);
+    }
+    this.pendingPax = records;
+  }
+}
+
+/** Parses pax records strictly: `<len> <key>=<value>\n`, lengths exact, no duplicate keys (T-05). */
+function parsePax(body: Buffer): Map<string, string> {
+  const records = new Map<string, string>();
+  let pos = 0;
+  while (pos < body.length) {
+    const space = body.indexOf(0x20, pos);
+    const lengthText = space > pos ? body.subarray(pos, space).toString('latin1') : '';
+    if (!/^[1-9][0-9]{0,7}$/.test(lengthText)) throw invalid('TAR_PAX_RECORD', `malformed pax record length at byte ${pos}`);
+    const length = Number(lengthText);
+    const end = pos + length;
+    if (end > body.length || body[end - 1] !== 0x0a) throw invalid('TAR_PAX_RECORD', `pax record at byte ${pos} does not end where its length says`);
+    const record = body.subarray(space + 1, end - 1);
+    const equals = record.indexOf(0x3d);
+    if (equals <= 0) throw invalid('TAR_PAX_RECORD', `pax record at byte ${pos} has no keyword`);
+    const key = decodeName(record.subarray(0, equals), 'sdist pax keyword');
+    const value = decodeName(record.subarray(equals + 1), 'sdist pax value');
+    if (records.has(key)) throw invalid('TAR_PAX_RECORD', `pax keyword ${JSON.stringify(key)} appears twice`);
+    records.set(key, value);
+    pos = end;
+  }
+  return records;
+}
+
+/** Octal digits, optionally space-led, ended by NUL or space; base-256 and stray bytes are refused (T-06). */
+function parseOctalField(block: Buffer, offset: number, length: number, what: string): number {
+  const text = block.subarray(offset, offset + length).toString('latin1');
+  const match = /^ *([0-7]+)[ \u0000]*$/.exec(text);
+  if (!match) throw invalid('TAR_HEADER_INVALID', `${what} field ${JSON.stringify(text)} is not an octal number`);
+  const value = Number.parseInt(match[1]!, 8);
+  if (!Number.isSafeInteger(value)) throw invalid('TAR_HEADER_INVALID', `${what} is out of range`);
+  return value;
+}
+
+function nulTerminated(block: Buffer, offset: number, length: number): Buffer {
+  const field = block.subarray(offset, offset + length);
+  const end = field.indexOf(0);
+  return end >= 0 ? field.subarray(0, end) : field;
+}
+
+function padding(size: number): number {
+  return (BLOCK - (size % BLOCK)) % BLOCK;
+}
+
+function describeType(flag: string): string {
+  return (
+    { '1': 'hard link', '2': 'symbolic link', '3': 'character device', '4': 'block device', '6': 'FIFO', '7': 'contiguous file', K: 'GNU long link name', S: 'GNU sparse file', D: 'GNU directory dump', M: 'GNU multi-volume', V: 'GNU volume label' } as Record<string, string>
+  )[flag] ?? 'unknown';
+}

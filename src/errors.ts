@@ -1,0 +1,55 @@
+/**
+ * Typed errors. Every error carries a stable reason code (UPPER_SNAKE, listed in the README)
+ * and what a person needs to act on it: which release, channel, URL or file, and what was
+ * expected and found.
+ */
+export interface ErrorContext {
+  release?: string;
+  channel?: string;
+  url?: string;
+  file?: string;
+  expected?: string;
+  actual?: string;
+}
+
+/** How an error should end the check it interrupted. */
+export type ErrorOutcome = 'fail' | 'unverified';
+
+export abstract class CrosscheckError extends Error {
+  abstract readonly outcome: ErrorOutcome;
+  constructor(
+    readonly reason: string,
+    message: string,
+    readonly context: ErrorContext = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The evidence is present and contradicts the claim: tampering, or a malformed signed artifact. */
+export class IntegrityError extends CrosscheckError {
+  readonly outcome = 'fail' as const;
+}
+
+/** The evidence could not be obtained: network, timeout, missing file, a limit reached. */
+export class UnavailableError extends CrosscheckError {
+  readonly outcome = 'unverified' as const;
+}
+
+/** A limit from src/limits.ts was exceeded; the input was not read to its end. */
+export class LimitError extends UnavailableError {}
+
+/** The user's command or configuration is wrong (exit code 2). */
+export class UsageError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,78 @@
+import { UsageError } from './errors.js';
+
+/**
+ * Every limit crosscheck enforces, in one place. All are configurable (CLI `--limit name=value`
+ * and the `limits` object of the library API) and documented in the README.
+ */
+export interface Limits {
+  /** Bytes of a checksum file, checked before any parsing. */
+  checksumFileBytes: number;
+  /** Bytes of a PyPI JSON document. */
+  jsonBytes: number;
+  /** Bytes of one downloaded artifact. */
+  artifactBytes: number;
+  /** Bytes of a git tag object. */
+  tagObjectBytes: number;
+  /** Decompressed bytes of one archive (all members together). */
+  decompressedBytes: number;
+  /** Decompressed bytes of one archive member. */
+  memberBytes: number;
+  /** Members of one archive. */
+  members: number;
+  /** Bytes of one member path. */
+  pathBytes: number;
+  /** Segments of one member path. */
+  pathDepth: number;
+  /** Decompressed/compressed ratio of one zip member (only checked past 1 MiB out). */
+  compressionRatio: number;
+  /** Bytes of a wheel's RECORD or METADATA file. */
+  metadataFileBytes: number;
+  /** Redirect hops followed for one request. */
+  redirects: number;
+  /** Milliseconds for one HTTP request, headers to last byte (a hard deadline, not an idle timer). */
+  requestDeadlineMs: number;
+  /** Milliseconds without any byte before a request is abandoned. */
+  idleTimeoutMs: number;
+  /** Minimum average bytes/second once a request has run for `slowGraceMs`. */
+  minBytesPerSecond: number;
+  slowGraceMs: number;
+  /** Milliseconds for one git command. */
+  gitDeadlineMs: number;
+  /** Milliseconds for a whole run; what is not finished by then ends `unverified`. */
+  runDeadlineMs: number;
+}
+
+const MiB = 1024 * 1024;
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  checksumFileBytes: 256 * 1024,
+  jsonBytes: 5 * MiB,
+  artifactBytes: 100 * MiB,
+  tagObjectBytes: 64 * 1024,
+  decompressedBytes: 400 * MiB,
+  memberBytes: 64 * MiB,
+  members: 30_000,
+  pathBytes: 1024,
+  pathDepth: 64,
+  compressionRatio: 200,
+  metadataFileBytes: 4 * MiB,
+  redirects: 5,
+  requestDeadlineMs: 120_000,
+  idleTimeoutMs: 30_000,
+  minBytesPerSecond: 10 * 1024,
+  slowGraceMs: 10_000,
+  gitDeadlineMs: 600_000,
+  runDeadlineMs: 15 * 60_000,
+});
+
+export function parseLimitOverrides(pairs: string[], base: Readonly<Limits> = DEFAULT_LIMITS): Limits {
+  const limits: Limits = { ...base };
+  for (const pair of pairs) {
+    const match = /^([A-Za-z]+)=(\d+)$/.exec(pair);
+    if (!match || !(match[1]! in limits)) {
+      throw new UsageError(`unknown limit "${pair}"; known: ${Object.keys(base).join(', ')} (form name=integer)`);
+    }
+    (limits as unknown as Record<string, number>)[match[1]!] = Number(match[2]);
+  }
+  return limits;
+}

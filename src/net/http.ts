@@ -1,0 +1,220 @@
+import type { Readable } from 'node:stream';
+import { Agent, request, type Dispatcher } from 'undici';
+import { LimitError, UnavailableError, type ErrorContext } from '../errors.js';
+import type { Limits } from '../limits.js';
+import { isLoopback, type OriginMap } from './origins.js';
+
+/** What one request may do: where it may go, how much it may read. */
+export interface RequestPolicy {
+  /** Origins a request (or any redirect hop) may reach, after rebasing. */
+  allowedOrigins: ReadonlySet<string>;
+  maxBytes: number;
+  /** For error messages: "site", "pypi". */
+  channel: string;
+  release?: string;
+}
+
+export interface OpenResponse {
+  /** The URL first requested and every hop after it; the last is where the bytes came from. */
+  hops: string[];
+  finalUrl: string;
+  declaredLength?: number;
+  body: Readable;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * Bounded HTTP for untrusted servers (threat catalog H-01…H-07): one explicitly built undici
+ * Agent with certificate checking on; manual redirects, each hop to an allowed origin and never
+ * from https to http; no content decoding (`Accept-Encoding: identity`, any other encoding is
+ * refused); a hard per-request deadline plus idle and minimum-throughput limits; a byte cap
+ * counted by the consumer; truncation reported as truncation.
+ */
+export class HttpClient {
+  private readonly agent: Agent;
+
+  constructor(
+    private readonly limits: Limits,
+    readonly origins: OriginMap,
+    options: { ca?: string | Buffer; connectionsPerOrigin?: number } = {},
+  ) {
+    this.agent = new Agent({
+      connect: { rejectUnauthorized: true, timeout: Math.min(30_000, limits.requestDeadlineMs), ...(options.ca ? { ca: options.ca } : {}) },
+      headersTimeout: limits.idleTimeoutMs,
+      bodyTimeout: limits.idleTimeoutMs,
+      connections: options.connectionsPerOrigin ?? 4,
+      maxHeaderSize: 16 * 1024,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /**
+   * Reads a whole (small) document into memory, bounded by policy.maxBytes.
+   */
+  async fetchBytes(link: string, policy: RequestPolicy): Promise<{ bytes: Buffer; finalUrl: string; hops: string[] }> {
+    const chunks: Buffer[] = [];
+    const { finalUrl, hops } = await this.stream(link, policy, (chunk) => {
+      chunks.push(chunk);
+    });
+    return { bytes: Buffer.concat(chunks), finalUrl, hops };
+  }
+
+  /**
+   * Streams a response body to `onChunk`, enforcing every limit, and resolves once the body has
+   * been read completely and its length matched the declared Content-Length.
+   */
+  async stream(link: string, policy: RequestPolicy, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<{ finalUrl: string; hops: string[]; bytes: number }> {
+    const controller = new AbortController();
+    const deadline = setTimeout(() => controller.abort(new Error('deadline')), this.limits.requestDeadlineMs);
+    const started = Date.now();
+    let url = link;
+    let received = 0;
+    try {
+      const response = await this.open(link, policy, controller.signal);
+      url = response.finalUrl;
+      try {
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+          received += chunk.length;
+          if (received > policy.maxBytes) {
+            throw new LimitError('LIMIT_RESPONSE', `${url} sent more than ${policy.maxBytes} bytes`, this.context(policy, url));
+          }
+          const elapsed = Date.now() - started;
+          if (elapsed > this.limits.slowGraceMs && (received * 1000) / elapsed < this.limits.minBytesPerSecond) {
+            throw new UnavailableError('HTTP_TOO_SLOW', `${url} is sending under ${this.limits.minBytesPerSecond} bytes/s`, this.context(policy, url));
+          }
+          await onChunk(chunk);
+        }
+      } finally {
+        response.body.destroy();
+      }
+      if (response.declaredLength !== undefined && received !== response.declaredLength) {
+        throw new UnavailableError('HTTP_TRUNCATED', `${url} declared ${response.declaredLength} bytes and sent ${received}`, {
+          ...this.context(policy, url),
+          expected: `${response.declaredLength} bytes`,
+          actual: `${received} bytes`,
+        });
+      }
+      return { finalUrl: response.finalUrl, hops: response.hops, bytes: received };
+    } catch (error) {
+      throw this.translate(error, policy, url, controller.signal, received);
+    } finally {
+      clearTimeout(deadline);
+    }
+  }
+
+  private async open(link: string, policy: RequestPolicy, signal: AbortSignal): Promise<OpenResponse> {
+    const hops: string[] = [];
+    let current = this.origins.rebase(link);
+    for (let hop = 0; ; hop++) {
+      this.checkTarget(current, policy, hops);
+      hops.push(current.href);
+      const response: Dispatcher.ResponseData = await request(current, {
+        dispatcher: this.agent,
+        method: 'GET',
+        headers: { 'accept-encoding': 'identity', 'user-agent': 'crosscheck (release integrity verifier)' },
+        signal,
+      });
+      const { statusCode, headers, body } = response;
+      if (REDIRECT_STATUSES.has(statusCode)) {
+        body.resume();
+        const location = headers.location;
+        if (typeof location !== 'string' || location === '') {
+          throw new UnavailableError('HTTP_REDIRECT_POLICY', `${current.href} answered ${statusCode} without a Location`, this.context(policy, current.href));
+        }
+        if (hop + 1 > this.limits.redirects) {
+          throw new UnavailableError('HTTP_REDIRECT_POLICY', `more than ${this.limits.redirects} redirects from ${link}`, this.context(policy, link));
+        }
+        let next: URL;
+        try {
+          next = this.origins.rebase(new URL(location, current));
+        } catch {
+          throw new UnavailableError('HTTP_REDIRECT_POLICY', `${current.href} redirects to an invalid location`, this.context(policy, current.href));
+        }
+        if (current.protocol === 'https:' && next.protocol !== 'https:') {
+          throw new UnavailableError('HTTP_REDIRECT_POLICY', `${current.href} redirects from https to ${next.protocol.replace(':', '')}: ${next.href}`, this.context(policy, current.href));
+        }
+        current = next;
+        continue;
+      }
+      if (statusCode !== 200) {
+        body.resume();
+        const reason = statusCode === 404 || statusCode === 410 ? 'HTTP_NOT_FOUND' : 'HTTP_STATUS';
+        throw new UnavailableError(reason, `${current.href} answered HTTP ${statusCode}`, { ...this.context(policy, current.href), expected: '200', actual: String(statusCode) });
+      }
+      const encoding = headers['content-encoding'];
+      if (encoding !== undefined && encoding !== 'identity') {
+        body.destroy();
+        throw new UnavailableError('HTTP_CONTENT_ENCODING', `${current.href} sent Content-Encoding: ${String(encoding)}; artifacts are only read as sent`, this.context(policy, current.href));
+      }
+      const lengthHeader = headers['content-length'];
+      const chunked = /chunked/i.test(String(headers['transfer-encoding'] ?? ''));
+      let declaredLength: number | undefined;
+      if (typeof lengthHeader === 'string') {
+        if (!/^\d{1,15}$/.test(lengthHeader)) {
+          body.destroy();
+          throw new UnavailableError('HTTP_FRAMING', `${current.href} sent an invalid Content-Length "${lengthHeader}"`, this.context(policy, current.href));
+        }
+        declaredLength = Number(lengthHeader);
+        if (declaredLength > policy.maxBytes) {
+          body.destroy();
+          throw new LimitError('LIMIT_RESPONSE', `${current.href} declares ${declaredLength} bytes, over the ${policy.maxBytes}-byte limit`, this.context(policy, current.href));
+        }
+      } else if (!chunked) {
+        // A body delimited only by the connection closing cannot be told apart from a truncated one.
+        body.destroy();
+        throw new UnavailableError('HTTP_FRAMING', `${current.href} sent neither Content-Length nor chunked encoding, so truncation could not be detected`, this.context(policy, current.href));
+      }
+      return { hops, finalUrl: current.href, body, headers, ...(declaredLength === undefined ? {} : { declaredLength }) };
+    }
+  }
+
+  private checkTarget(url: URL, policy: RequestPolicy, hops: string[]): void {
+    const from = hops.length > 0 ? ` (redirected from ${hops[hops.length - 1]})` : '';
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+      throw new UnavailableError('HTTP_REDIRECT_POLICY', `refusing ${url.href}${from}: only https is allowed`, this.context(policy, url.href));
+    }
+    if (url.username || url.password) {
+      throw new UnavailableError('HTTP_REDIRECT_POLICY', `refusing ${url.origin}${from}: URL carries credentials`, this.context(policy, url.origin));
+    }
+    if (!policy.allowedOrigins.has(url.origin)) {
+      throw new UnavailableError(
+        'HTTP_REDIRECT_POLICY',
+        `refusing ${url.href}${from}: ${url.origin} is not an allowed origin for the ${policy.channel} channel (allowed: ${[...policy.allowedOrigins].join(', ')})`,
+        this.context(policy, url.href),
+      );
+    }
+  }
+
+  private context(policy: RequestPolicy, url: string): ErrorContext {
+    return { channel: policy.channel, url, ...(policy.release ? { release: policy.release } : {}) };
+  }
+
+  private translate(error: unknown, policy: RequestPolicy, url: string, signal: AbortSignal, received: number): Error {
+    if (error instanceof UnavailableError) return error;
+    const ctx = this.context(policy, url);
+    const code = (error as { code?: string }).code ?? '';
+    const message = (error as Error).message ?? String(error);
+    if (signal.aborted) {
+      return new UnavailableError('HTTP_TIMEOUT', `${url} did not complete within ${this.limits.requestDeadlineMs} ms (${received} bytes received)`, ctx);
+    }
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new UnavailableError('HTTP_TIMEOUT', `${url} stalled: ${message}`, ctx);
+    }
+    if (code === 'UND_ERR_SOCKET' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'ECONNRESET') {
+      return new UnavailableError('HTTP_TRUNCATED', `${url}: the connection ended after ${received} bytes (${message})`, ctx);
+    }
+    if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return new LimitError('LIMIT_RESPONSE', `${url}: ${message}`, ctx);
+    if (/CERT|SSL|TLS|self[- ]signed/i.test(code + message)) {
+      return new UnavailableError('TLS', `${url}: TLS certificate check failed (${code || message})`, ctx);
+    }
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+      return new UnavailableError('HTTP_CONNECT', `cannot reach ${url}: ${code}`, ctx);
+    }
+    return new UnavailableError('HTTP_ERROR', `${url}: ${message}`, ctx, { cause: error });
+  }
+}

@@ -1,0 +1,102 @@
+import * as openpgp from 'openpgp';
+import { IntegrityError, LimitError } from '../errors.js';
+import type { Keyring } from './keyring.js';
+import { ACCEPTED_ARMOR_HASHES, VERIFY_CONFIG } from './openpgp-policy.js';
+import { verifyPinnedSignatures, type Signer } from './signatures.js';
+
+export interface VerifiedClearsigned {
+  /** The signed text exactly as openpgp.js authenticated it: the only text crosscheck parses. */
+  signedText: string;
+  signers: Signer[];
+}
+
+const BEGIN_SIGNED = '-----BEGIN PGP SIGNED MESSAGE-----';
+const BEGIN_SIGNATURE = '-----BEGIN PGP SIGNATURE-----';
+const END_SIGNATURE = '-----END PGP SIGNATURE-----';
+
+/**
+ * Verifies a clearsigned document against the pinned keyring. Before openpgp.js sees it, the
+ * framing is checked strictly, because openpgp.js silently ignores anything outside the armor —
+ * including a second signed block (threat catalog P-01, P-02, P-03, P-11, P-13).
+ */
+export async function verifyClearsigned(
+  bytes: Uint8Array,
+  keyring: Keyring,
+  options: { what: string; maxBytes: number; now?: Date },
+): Promise<VerifiedClearsigned> {
+  const { what } = options;
+  if (bytes.byteLength > options.maxBytes) {
+    throw new LimitError('LIMIT_EXCEEDED', `${what} is ${bytes.byteLength} bytes, over the ${options.maxBytes}-byte limit`);
+  }
+  const text = decodeStrictText(bytes, what);
+  checkFraming(text, what);
+
+  let message: openpgp.CleartextMessage;
+  try {
+    message = await openpgp.readCleartextMessage({ cleartextMessage: text, config: VERIFY_CONFIG });
+  } catch (error) {
+    throw new IntegrityError('PGP_PARSE', `${what} is not a well-formed clearsigned message: ${(error as Error).message}`);
+  }
+  const signedText = message.getText();
+  if (/\r/.test(signedText)) {
+    throw new IntegrityError('PGP_PARSE', `${what}: the signed text still holds a carriage return after canonicalisation`);
+  }
+  const packets = (message as unknown as { signature: openpgp.Signature }).signature.packets;
+  const now = options.now ?? new Date();
+  const signers = await verifyPinnedSignatures(
+    {
+      what,
+      packets,
+      expectedType: openpgp.enums.signature.text,
+      verifyWith: (key) => message.verify([key], now, VERIFY_CONFIG as openpgp.Config),
+    },
+    keyring,
+  );
+  return { signedText, signers };
+}
+
+function decodeStrictText(bytes: Uint8Array, what: string): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new IntegrityError('PGP_PARSE', `${what} is not valid UTF-8`);
+  }
+  // C0 controls other than tab, LF and CR never belong in a checksum file (P-04).
+  const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(text);
+  if (control) {
+    throw new IntegrityError('PGP_PARSE', `${what} holds control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')} at offset ${control.index}`);
+  }
+  return text;
+}
+
+function checkFraming(text: string, what: string): void {
+  const lines = text.split('\n').map((line) => line.replace(/\r$/, ''));
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  if (lines[0] !== BEGIN_SIGNED) {
+    const reason = text.includes('-----BEGIN PGP MESSAGE-----') && !text.includes(BEGIN_SIGNED) ? 'PGP_UNSUPPORTED_FORMAT' : 'PGP_TEXT_OUTSIDE_ARMOR';
+    throw new IntegrityError(reason, `${what} must start with "${BEGIN_SIGNED}"; it starts with "${(lines[0] ?? '').slice(0, 60)}"`);
+  }
+  if (lines[lines.length - 1] !== END_SIGNATURE) {
+    throw new IntegrityError('PGP_TEXT_OUTSIDE_ARMOR', `${what} has text after "${END_SIGNATURE}" (or does not end with it)`);
+  }
+  const armorLines = lines.filter((line) => line.startsWith('-----'));
+  const counts = (marker: string) => armorLines.filter((line) => line === marker).length;
+  if (counts(BEGIN_SIGNED) !== 1 || counts(BEGIN_SIGNATURE) !== 1 || counts(END_SIGNATURE) !== 1 || armorLines.length !== 3) {
+    throw new IntegrityError('PGP_MULTIPLE_BLOCKS', `${what} must hold exactly one signed block and one signature; found armor lines: ${armorLines.join(' | ')}`);
+  }
+  // Armor headers run from line 1 to the first empty line; only one `Hash:` with a strong algorithm.
+  const headerEnd = lines.indexOf('', 1);
+  if (headerEnd < 0) throw new IntegrityError('PGP_ARMOR_HEADER', `${what} has no blank line after its armor headers`);
+  const headers = lines.slice(1, headerEnd);
+  if (headers.length !== 1 || !/^Hash: [A-Z0-9]+$/.test(headers[0]!)) {
+    throw new IntegrityError('PGP_ARMOR_HEADER', `${what} must have exactly one "Hash:" armor header; found ${JSON.stringify(headers)}`);
+  }
+  const hash = headers[0]!.slice('Hash: '.length);
+  if (!ACCEPTED_ARMOR_HASHES.has(hash)) {
+    throw new IntegrityError('PGP_WEAK_HASH', `${what} declares Hash: ${hash}; accepted: ${[...ACCEPTED_ARMOR_HASHES].join(', ')}`, {
+      expected: [...ACCEPTED_ARMOR_HASHES].join(' | '),
+      actual: hash,
+    });
+  }
+}

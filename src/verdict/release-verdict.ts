@@ -1,0 +1,32 @@
+import type { Check } from './check.js';
+
+export type ReleaseVerdict = 'pass' | 'fail' | 'incomplete';
+
+/**
+ * A release passes only when nothing failed, nothing was left unverified, and at least one
+ * check anchored the release to a pinned key (a verified checksum-file or tag signature).
+ * Without an anchor, agreement between channels proves nothing, so the verdict is incomplete.
+ */
+export function releaseVerdict(checks: readonly Check[]): ReleaseVerdict {
+  if (checks.some((c) => c.status === 'fail')) return 'fail';
+  if (checks.some((c) => c.status === 'unverified')) return 'incomplete';
+  const anchored = checks.some((c) => c.status === 'pass' && SIGNATURE_CHECK_IDS.has(c.id));
+  return anchored ? 'pass' : 'incomplete';
+}
+
+export const SIGNATURE_CHECK_IDS: ReadonlySet<string> = new Set(['site.checksums.signature', 'git.tag.signature']);
+
+export type RunVerdict = ReleaseVerdict;
+
+export function runVerdict(verdicts: readonly ReleaseVerdict[]): RunVerdict {
+  if (verdicts.includes('fail')) return 'fail';
+  if (verdicts.length === 0 || verdicts.includes('incomplete')) return 'incomplete';
+  return 'pass';
+}
+
+/** Exit codes: 0 every release passed; 1 something failed; 3 nothing failed but something was unverified. 2 is usage. */
+export const EXIT = { pass: 0, fail: 1, usage: 2, incomplete: 3 } as const;
+
+export function exitCodeFor(verdict: RunVerdict): number {
+  return EXIT[verdict];
+}
