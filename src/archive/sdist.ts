@@ -18,7 +18,7 @@ export async function readSdist(source: Readable, limits: Limits, keep: KeepPred
   const input = new GzipInputTap();
   const counter = new DecompressedCounter(limits.decompressedBytes);
   const auditor = new TarAuditor(limits);
-  const extract = tar.extract({ filenameEncoding: 'utf-8' } as tar.ExtractOptions);
+  const extract = tar.extract({ filenameEncoding: 'utf-8' } as Parameters<typeof tar.extract>[0]);
   const registry = new PathRegistry('sdist');
   const members: ArchiveMember[] = [];
   const kept = new Map<string, Buffer>();

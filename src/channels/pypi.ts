@@ -1,0 +1,128 @@
+import { readFile } from 'node:fs/promises';
+import { IntegrityError } from '../errors.js';
+import type { FetchedFile } from '../net/cache.js';
+import type { RequestPolicy } from '../net/http.js';
+import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
+import type { RunContext } from '../pipeline/context.js';
+
+/** One file of a release as PyPI's JSON declares it. Declared values are claims, not evidence. */
+export interface PypiFile {
+  filename: string;
+  packagetype: string;
+  url: string;
+  size: number;
+  sha256: string;
+  md5?: string;
+  uploadTime: string;
+  yanked: boolean;
+  yankedReason: string | null;
+}
+
+export interface PypiRelease {
+  version: string;
+  url: string;
+  fromCache: boolean;
+  files: PypiFile[];
+}
+
+const FILENAME = /^[A-Za-z0-9._+-]+$/;
+
+function pypiPolicy(ctx: RunContext, maxBytes: number, version?: string): RequestPolicy {
+  return {
+    channel: 'pypi',
+    maxBytes,
+    allowedOrigins: new Set([new URL(ctx.origins.pypi).origin, new URL(ctx.origins.pypiFiles).origin]),
+    ...(version ? { release: version } : {}),
+  };
+}
+
+async function fetchJson(ctx: RunContext, url: string, version?: string): Promise<{ value: unknown; file: FetchedFile }> {
+  const file = await ctx.cache.fetch(ctx.http, url, pypiPolicy(ctx, ctx.limits.jsonBytes, version));
+  try {
+    return { value: parseStrictJson(await readFile(file.path, 'utf8')), file };
+  } catch (error) {
+    const why = error instanceof StrictJsonError ? error.message : String(error);
+    throw new IntegrityError('PYPI_JSON_INVALID', `${url} is not acceptable JSON: ${why}`, { url, channel: 'pypi', ...(version ? { release: version } : {}) });
+  }
+}
+
+/** GET /pypi/<name>/<version>/json, checked against the schema warehouse serves (J-03, J-04). */
+export async function fetchPypiRelease(ctx: RunContext, version: string): Promise<PypiRelease> {
+  const { name, origin } = ctx.profile.pypi;
+  const url = `${origin}/pypi/${name}/${version}/json`;
+  const { value, file } = await fetchJson(ctx, url, version);
+  const invalid = (what: string) => new IntegrityError('PYPI_JSON_INVALID', `${url}: ${what}`, { url, channel: 'pypi', release: version });
+  const doc = asObject(value, 'the document', invalid);
+  const info = asObject(doc.info, '"info"', invalid);
+  if (info.version !== version) {
+    throw new IntegrityError('VERSION_MISMATCH', `${url} describes version ${JSON.stringify(info.version)}, not ${version}`, { url, channel: 'pypi', release: version, expected: version, actual: String(info.version) });
+  }
+  if (!Array.isArray(doc.urls)) throw invalid('"urls" is not a list');
+  const files = doc.urls.map((entry, index) => parseFile(ctx, entry, `urls[${index}]`, invalid));
+  const names = new Set<string>();
+  for (const file of files) {
+    if (names.has(file.filename)) throw invalid(`${file.filename} is listed twice`);
+    names.add(file.filename);
+  }
+  return { version, url, fromCache: file.fromCache, files };
+}
+
+function parseFile(ctx: RunContext, entry: unknown, where: string, invalid: (what: string) => Error): PypiFile {
+  const file = asObject(entry, where, invalid);
+  const { filename, packagetype, url, size, digests, upload_time_iso_8601: uploadTime, yanked, yanked_reason: yankedReason } = file;
+  if (typeof filename !== 'string' || !FILENAME.test(filename)) throw invalid(`${where}.filename ${JSON.stringify(filename)} is not a plain file name`);
+  if (typeof packagetype !== 'string') throw invalid(`${where}.packagetype is missing`);
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw invalid(`${where}.size is not a byte count`);
+  if (typeof uploadTime !== 'string') throw invalid(`${where}.upload_time_iso_8601 is missing`);
+  if (typeof yanked !== 'boolean') throw invalid(`${where}.yanked is not a boolean`);
+  const digestMap = asObject(digests, `${where}.digests`, invalid);
+  const sha256 = digestMap.sha256;
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) throw invalid(`${where}.digests.sha256 is not 64 lower-case hex digits`);
+  if (typeof url !== 'string') throw invalid(`${where}.url is missing`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid(`${where}.url is not a URL`);
+  }
+  const allowed = new Set([new URL(ctx.profile.pypi.filesOrigin).origin, new URL(ctx.origins.pypiFiles).origin]);
+  if (!allowed.has(parsed.origin)) throw invalid(`${where}.url points to ${parsed.origin}, not the file host (${[...allowed].join(' or ')})`);
+  if (decodeURIComponent(parsed.pathname.split('/').pop() ?? '') !== filename) throw invalid(`${where}.url does not end in the file name ${filename}`);
+  return {
+    filename,
+    packagetype,
+    url,
+    size,
+    sha256,
+    ...(typeof digestMap.md5 === 'string' ? { md5: digestMap.md5 } : {}),
+    uploadTime,
+    yanked,
+    yankedReason: typeof yankedReason === 'string' ? yankedReason : null,
+  };
+}
+
+/** All versions PyPI lists for the project (GET /pypi/<name>/json, "releases"). */
+export async function fetchPypiVersions(ctx: RunContext): Promise<{ versions: string[]; url: string; filesByVersion: Map<string, number> }> {
+  const { name, origin } = ctx.profile.pypi;
+  const url = `${origin}/pypi/${name}/json`;
+  const { value } = await fetchJson(ctx, url);
+  const invalid = (what: string) => new IntegrityError('PYPI_JSON_INVALID', `${url}: ${what}`, { url, channel: 'pypi' });
+  const releases = asObject(asObject(value, 'the document', invalid).releases, '"releases"', invalid);
+  const filesByVersion = new Map<string, number>();
+  for (const [version, files] of Object.entries(releases)) {
+    if (!/^[0-9A-Za-z.+!-]{1,64}$/.test(version)) throw invalid(`release key ${JSON.stringify(version)} is not a version`);
+    filesByVersion.set(version, Array.isArray(files) ? files.length : 0);
+  }
+  return { versions: [...filesByVersion.keys()], url, filesByVersion };
+}
+
+export async function downloadPypiArtifact(ctx: RunContext, version: string, file: PypiFile): Promise<FetchedFile> {
+  // Twice the declared size: a lying size must show up as a size mismatch, not as an aborted download.
+  return ctx.cache.fetch(ctx.http, file.url, pypiPolicy(ctx, Math.min(ctx.limits.artifactBytes, Math.max(file.size, 1) * 2), version));
+}
+
+function asObject(value: unknown, what: string, invalid: (what: string) => Error): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${what} is not an object`);
+  return value as Record<string, unknown>;
+}
+

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { CrosscheckError, UsageError } from '../errors.js';
+import { toolVersion } from '../pipeline/run.js';
+import { escapeTerminal } from '../report/escape.js';
+import { EXIT } from '../verdict/release-verdict.js';
+import { registerVerify } from './verify-command.js';
+
+/**
+ * The command line. Exit codes: 0 every release passed; 1 something failed (tampering or
+ * mismatch); 2 usage or configuration error; 3 nothing failed but something could not be
+ * verified. An unexpected error exits 2 with its message, never 0.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.usage;
+  const program = new Command('crosscheck')
+    .description('Verify release artifacts across a project\'s site, PyPI and git against pinned release-manager keys.')
+    .version(toolVersion())
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .showHelpAfterError('(run crosscheck help <command> for the options)');
+  registerVerify(program, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`crosscheck: ${escapeTerminal(error.message)}\n${error.hint ? `  ${escapeTerminal(error.hint)}\n` : ''}`);
+      return EXIT.usage;
+    }
+    const message = error instanceof CrosscheckError ? `${error.reason}: ${error.message}` : error instanceof Error ? error.message : String(error);
+    process.stderr.write(`crosscheck: ${escapeTerminal(message)}\n`);
+    return EXIT.usage;
+  }
+}
+
+if (process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+  process.stderr.write('crosscheck: refusing to run with NODE_TLS_REJECT_UNAUTHORIZED=0: TLS certificate checks must stay on (unset it; for a private CA use --ca-file)\n');
+  process.exit(EXIT.usage);
+}
+// The last line of defence: an error nothing caught must never end in exit code 0.
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`crosscheck: internal error: ${escapeTerminal(error.message)}\n`);
+  process.exit(EXIT.usage);
+});
+process.on('unhandledRejection', (error) => {
+  process.stderr.write(`crosscheck: internal error: ${escapeTerminal(String(error))}\n`);
+  process.exit(EXIT.usage);
+});
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// Whatever handle is still open (a stalled server's socket), the verdict is final: leave soon.
+setTimeout(() => process.exit(code), 1000).unref();

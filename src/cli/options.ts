@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { DEFAULT_LIMITS, type Limits, parseLimitOverrides } from '../limits.js';
+import { defaultCacheDir } from '../net/cache.js';
+import type { SourceChannel } from '../pipeline/context.js';
+import type { ArtifactKind } from '../verdict/check.js';
+import { FORMATS, type Format } from './output.js';
+
+/** Options every network-reaching command shares. */
+export function addSourceOptions(command: Command): Command {
+  return command
+    .option('--site-url <url>', 'project site base (default: the profile\'s, https://www.djangoproject.com)')
+    .option('--media-url <url>', 'media host base (default: --site-url when given, else https://media.djangoproject.com)')
+    .option('--pypi-url <url>', 'PyPI base (default: https://pypi.org)')
+    .option('--pypi-files-url <url>', 'PyPI file host base (default: --pypi-url when given, else https://files.pythonhosted.org)')
+    .option('--git-url <url>', 'git repository (default: https://github.com/django/django.git)')
+    .option('--keys <dir>', 'directory of pinned ASCII-armored public keys (default: keys/<project>/)')
+    .option('--profile <file>', 'a project profile JSON file (default: profiles/<project>.json)')
+    .option('--cache <dir>', 'download cache directory (default: $XDG_CACHE_HOME/crosscheck)')
+    .option('--refresh', 'download again even what the cache holds')
+    .option('--ca-file <file>', 'an extra PEM CA certificate to trust (for a mirror with a private CA)')
+    .option('--limit <name=value>', 'override a limit (repeatable; see the README)', collect, [])
+    .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--quiet', 'no progress output')
+    .addOption(new Option('--now <iso-date>', 'verify as of this time (tests)').hideHelp());
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export interface CommonOptions {
+  siteUrl?: string;
+  mediaUrl?: string;
+  pypiUrl?: string;
+  pypiFilesUrl?: string;
+  gitUrl?: string;
+  keys?: string;
+  profile?: string;
+  cache?: string;
+  refresh?: boolean;
+  caFile?: string;
+  limit: string[];
+  format: Format;
+  output?: string;
+  quiet?: boolean;
+  now?: string;
+}
+
+export function commonSettings(options: CommonOptions) {
+  const limits: Limits = parseLimitOverrides(options.limit, DEFAULT_LIMITS);
+  let ca: Buffer | undefined;
+  if (options.caFile) {
+    try {
+      ca = readFileSync(options.caFile);
+    } catch (error) {
+      throw new UsageError(`cannot read --ca-file ${options.caFile}: ${(error as Error).message}`);
+    }
+  }
+  let now: Date | undefined;
+  if (options.now) {
+    now = new Date(options.now);
+    if (Number.isNaN(now.getTime())) throw new UsageError(`--now ${options.now} is not a date`);
+  }
+  return {
+    limits,
+    bases: {
+      ...(options.siteUrl ? { site: options.siteUrl } : {}),
+      ...(options.mediaUrl ? { media: options.mediaUrl } : {}),
+      ...(options.pypiUrl ? { pypi: options.pypiUrl } : {}),
+      ...(options.pypiFilesUrl ? { pypiFiles: options.pypiFilesUrl } : {}),
+      ...(options.gitUrl ? { git: options.gitUrl } : {}),
+    },
+    cacheDir: options.cache ?? defaultCacheDir(),
+    reuseCache: !options.refresh,
+    ...(ca ? { ca } : {}),
+    ...(now ? { now } : {}),
+  };
+}
+
+export function parseList<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) if (!allowed.includes(item as T)) throw new UsageError(`unknown ${what} "${item}"; choose from ${allowed.join(', ')}`);
+  if (items.length === 0) throw new UsageError(`--${what}s needs at least one of ${allowed.join(', ')}`);
+  return items as T[];
+}
+
+export const CHANNELS: readonly SourceChannel[] = ['site', 'pypi', 'git'];
+export const ARTIFACTS: readonly ArtifactKind[] = ['sdist', 'wheel'];

@@ -1,0 +1,110 @@
+import { fetchChecksumFile } from '../channels/site.js';
+import { IntegrityError } from '../errors.js';
+import { expectedArtifacts } from '../profile/profile.js';
+import { type ChecksumFile, type DigestAlgorithm, parseChecksumFile } from '../trust/checksum-file.js';
+import { verifyClearsigned } from '../trust/clearsign.js';
+import type { Signer } from '../trust/signatures.js';
+import { type ArtifactKind, checkFromError, pass, warn } from '../verdict/check.js';
+import type { RunContext } from './context.js';
+import { describeSigners, type ReleaseRecord, summarizeSigners } from './release-record.js';
+
+export interface ListedArtifact {
+  kind: ArtifactKind;
+  filename: string;
+  digests: Partial<Record<DigestAlgorithm, string>>;
+}
+
+/** The checksum file after its signature verified: the only source of expected digests. */
+export interface SignedChecksums {
+  file: ChecksumFile;
+  signers: Signer[];
+  url: string;
+  artifacts: ListedArtifact[];
+  /** True when the file offers SHA-256; false when only MD5/SHA-1 are signed. */
+  strong: boolean;
+}
+
+const FETCH = { id: 'site.checksums.fetch', channel: 'site' } as const;
+const SIGNATURE = { id: 'site.checksums.signature', channel: 'site' } as const;
+const FORMAT = { id: 'site.checksums.format', channel: 'site' } as const;
+
+/**
+ * Fetches the checksum file, verifies its signature against the pinned keys, and parses only
+ * the signed text. Each stage is its own check; a later stage never runs on what an earlier
+ * one rejected.
+ */
+export async function checksumStep(ctx: RunContext, version: string, record: ReleaseRecord): Promise<SignedChecksums | undefined> {
+  ctx.progress?.step(version, 'site', 'checksum file');
+  let fetched: Awaited<ReturnType<typeof fetchChecksumFile>>;
+  try {
+    fetched = await fetchChecksumFile(ctx, version);
+  } catch (error) {
+    record.add(checkFromError(FETCH, error, 'the checksum file could not be fetched'));
+    return undefined;
+  }
+  const where = { url: fetched.url };
+  record.add(pass({ ...FETCH, ...where }, `fetched ${fetched.url}${fetched.finalUrl !== fetched.url ? ` (served from ${fetched.finalUrl})` : ''}${fetched.fromCache ? ` from the cache (fetched ${fetched.fetchedAt})` : ''}`));
+
+  let verified: Awaited<ReturnType<typeof verifyClearsigned>>;
+  try {
+    verified = await verifyClearsigned(fetched.bytes, ctx.keyring, { what: `the checksum file ${fetched.url}`, maxBytes: ctx.limits.checksumFileBytes, now: ctx.now });
+  } catch (error) {
+    record.add(checkFromError({ ...SIGNATURE, ...where }, error));
+    return undefined;
+  }
+  record.checksumSigners = summarizeSigners(verified.signers);
+  record.add(pass({ ...SIGNATURE, ...where, actual: verified.signers.map((s) => s.fingerprint).join(', ') }, `signed by ${describeSigners(verified.signers)}, a pinned key`));
+
+  let file: ChecksumFile;
+  let artifacts: ListedArtifact[];
+  try {
+    file = parseChecksumFile(verified.signedText, { project: ctx.profile.displayName, version });
+    artifacts = classifyListedFiles(ctx, version, file);
+  } catch (error) {
+    record.add(checkFromError({ ...FORMAT, ...where }, error));
+    return undefined;
+  }
+  const strong = file.algorithms.includes('sha256');
+  const listed = artifacts.map((a) => a.filename).join(', ');
+  const expected = expectedArtifacts(ctx.profile, version);
+  const surprises = expected.filter((e) => !artifacts.some((a) => a.kind === e.kind && a.filename === e.filename));
+  if (!strong) {
+    record.add(warn({ ...FORMAT, ...where, reason: 'CHECKSUM_WEAK_ONLY' }, `lists ${listed} with ${file.algorithms.join(' and ').toUpperCase()} only; no SHA-256 is signed, so digests are weak evidence`));
+  } else if (surprises.length > 0) {
+    record.add(
+      warn(
+        { ...FORMAT, ...where, reason: 'PROFILE_MISMATCH', expected: surprises.map((s) => s.filename).join(', '), actual: listed },
+        `the signed file lists ${listed}; the ${ctx.profile.displayName} profile expected ${surprises.map((s) => s.filename).join(', ')}`,
+      ),
+    );
+  } else {
+    record.add(pass({ ...FORMAT, ...where }, `the signed text is for ${file.project} ${file.version}, released ${file.releaseDate}, and lists ${listed} with ${file.algorithms.map((a) => a.toUpperCase()).join(', ')}`));
+  }
+  return { file, signers: verified.signers, url: fetched.url, artifacts, strong };
+}
+
+/** Every file the signed text lists must be this release's sdist or wheel (P-12). */
+function classifyListedFiles(ctx: RunContext, version: string, file: ChecksumFile): ListedArtifact[] {
+  const project = ctx.profile.pypi.name.toLowerCase().replace(/[-_.]+/g, '_');
+  const artifacts: ListedArtifact[] = [];
+  for (const [filename, digests] of file.digests) {
+    const kind = artifactKindOf(filename, project, version);
+    if (!kind) {
+      throw new IntegrityError('CHECKSUM_FILENAME', `the signed checksum file lists ${filename}, which is not a ${ctx.profile.displayName} ${version} sdist or wheel`, { file: filename });
+    }
+    if (artifacts.some((a) => a.kind === kind)) {
+      throw new IntegrityError('CHECKSUM_DUPLICATE', `the signed checksum file lists two ${kind}s (${artifacts.find((a) => a.kind === kind)!.filename}, ${filename})`, { file: filename });
+    }
+    artifacts.push({ kind, filename, digests });
+  }
+  return artifacts;
+}
+
+export function artifactKindOf(filename: string, normalizedProject: string, version: string): ArtifactKind | undefined {
+  const escaped = version.replace(/[.+]/g, (c) => `\\${c}`);
+  const match = /^([A-Za-z0-9_.-]+?)-(.+?)(\.tar\.gz|-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+-[A-Za-z0-9_.]+\.whl)$/.exec(filename);
+  if (!match || !new RegExp(`^${escaped}$`).test(match[2]!)) return undefined;
+  if (match[1]!.toLowerCase().replace(/[-_.]+/g, '_') !== normalizedProject) return undefined;
+  return match[3] === '.tar.gz' ? 'sdist' : 'wheel';
+}
+

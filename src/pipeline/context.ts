@@ -1,0 +1,33 @@
+import type { GitMirror } from '../channels/git.js';
+import type { Limits } from '../limits.js';
+import type { DownloadCache } from '../net/cache.js';
+import type { HttpClient } from '../net/http.js';
+import type { Profile } from '../profile/profile.js';
+import type { Keyring } from '../trust/keyring.js';
+import type { ArtifactKind } from '../verdict/check.js';
+
+export type SourceChannel = 'site' | 'pypi' | 'git';
+
+/** Reports progress as work happens; the CLI renders it (bar on a terminal, lines otherwise). */
+export interface ProgressSink {
+  step(release: string, channel: string, what: string): void;
+  bytes(count: number): void;
+  releaseDone(release: string, verdict: string): void;
+}
+
+/** Everything one run shares: configuration, trust root and the I/O services. */
+export interface RunContext {
+  profile: Profile;
+  keyring: Keyring;
+  http: HttpClient;
+  cache: DownloadCache;
+  git?: GitMirror;
+  limits: Limits;
+  channels: ReadonlySet<SourceChannel>;
+  artifacts: ReadonlySet<ArtifactKind>;
+  /** Where the profile's origins are reached (after --site-url and friends). */
+  origins: { site: string; media: string; pypi: string; pypiFiles: string };
+  now: Date;
+  compareContents: boolean;
+  progress?: ProgressSink;
+}

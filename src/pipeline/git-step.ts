@@ -1,0 +1,113 @@
+import type { GitTreeEntry, RawTag } from '../channels/git.js';
+import { parseTagObject, type TagObject, verifyTagSignature } from '../trust/git-tag.js';
+import { checkFromError, fail, pass, skipped, unverified, warn } from '../verdict/check.js';
+import type { SignedChecksums } from './checksum-step.js';
+import type { RunContext } from './context.js';
+import { describeSigners, type ReleaseRecord, summarizeSigners } from './release-record.js';
+import { tagName } from '../profile/profile.js';
+
+/** The tag's commit and tree, as git fetched them: the git side of the content comparison. */
+export interface GitEvidence {
+  tag: string;
+  commit: string;
+  entries: GitTreeEntry[];
+  readBlob(oid: string): Promise<Buffer>;
+}
+
+const at = (id: string) => ({ id, channel: 'git' as const });
+
+export async function gitStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord): Promise<GitEvidence | undefined> {
+  const mirror = ctx.git;
+  if (!mirror) return undefined;
+  const name = tagName(ctx.profile, version);
+  const where = { url: mirror.url };
+  ctx.progress?.step(version, 'git', `tag ${name}`);
+  let raw: RawTag;
+  try {
+    raw = await mirror.readTag(name);
+  } catch (error) {
+    record.add(checkFromError({ ...at('git.tag.fetch'), ...where }, error, `tag ${name} could not be fetched`));
+    return undefined;
+  }
+  record.tag = { name, object: raw.oid };
+  if (!raw.raw) {
+    record.add(
+      fail(
+        { ...at('git.tag.fetch'), ...where, reason: raw.objectType === 'commit' ? 'TAG_NOT_ANNOTATED' : 'TAG_TARGET_TYPE', actual: raw.objectType },
+        raw.objectType === 'commit'
+          ? `refs/tags/${name} points straight at commit ${raw.oid} (a lightweight tag): nothing signs it`
+          : `refs/tags/${name} points at a ${raw.objectType} (${raw.oid}), not an annotated tag`,
+      ),
+    );
+    return undefined;
+  }
+  record.add(pass({ ...at('git.tag.fetch'), ...where, actual: raw.oid }, `fetched tag object ${raw.oid} for ${name} from ${mirror.url}`));
+
+  let tag: TagObject;
+  try {
+    tag = parseTagObject(raw.raw, ctx.limits.tagObjectBytes);
+  } catch (error) {
+    record.add(checkFromError({ ...at('git.tag.signature'), ...where }, error, `the tag object ${raw.oid} is malformed`));
+    return undefined;
+  }
+  record.tag.commit = tag.object;
+  await signatureCheck(ctx, name, tag, record, where.url);
+  record.add(
+    tag.tag === name
+      ? pass({ ...at('git.tag.name'), expected: name, actual: tag.tag }, `the signed tag object names itself ${tag.tag}`)
+      : fail(
+          { ...at('git.tag.name'), reason: 'TAG_NAME_MISMATCH', expected: name, actual: tag.tag },
+          `refs/tags/${name} points to a tag object that names itself "${tag.tag}": a signed tag replayed under another name`,
+        ),
+  );
+  record.add(commitCheck(name, tag, signed));
+
+  try {
+    const targetType = tag.type === 'commit' ? await mirror.objectType(tag.object) : tag.type;
+    if (targetType !== 'commit') {
+      record.add(fail({ ...at('git.tag.target'), reason: 'TAG_TARGET_TYPE', expected: 'commit', actual: targetType }, `tag ${name} points at a ${targetType} (${tag.object}), not a commit`));
+      return undefined;
+    }
+    record.add(pass({ ...at('git.tag.target'), actual: tag.object }, `tag ${name} points at commit ${tag.object}`));
+    const tree = await mirror.commitTree(tag.object);
+    const entries = await mirror.listTree(tree);
+    return { tag: name, commit: tag.object, entries, readBlob: (oid) => mirror.readBlob(oid) };
+  } catch (error) {
+    record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));
+    return undefined;
+  }
+}
+
+async function signatureCheck(ctx: RunContext, name: string, tag: TagObject, record: ReleaseRecord, url: string): Promise<void> {
+  const fields = { ...at('git.tag.signature'), url };
+  if (tag.signature === undefined) {
+    const known = ctx.profile.git?.knownUnsignedTags?.includes(name) ?? false;
+    record.add(
+      known
+        ? warn({ ...fields, reason: 'TAG_UNSIGNED' }, `tag ${name} is unsigned, as the ${ctx.profile.displayName} profile records for this release; the tag vouches for nothing`)
+        : unverified({ ...fields, reason: 'TAG_UNSIGNED' }, `tag ${name} is not signed, so the git channel cannot be tied to a release manager`),
+    );
+    return;
+  }
+  try {
+    const signers = await verifyTagSignature(tag, ctx.keyring, ctx.now);
+    record.tagSigners = summarizeSigners(signers);
+    record.add(pass({ ...fields, actual: signers.map((s) => s.fingerprint).join(', ') }, `tag ${name} is signed by ${describeSigners(signers)}, a pinned key`));
+  } catch (error) {
+    record.add(checkFromError(fields, error));
+  }
+}
+
+function commitCheck(name: string, tag: TagObject, signed: SignedChecksums | undefined) {
+  const fields = at('git.tag.commit');
+  const section = signed?.file.gitTag;
+  if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM' }, 'no verified checksum file to compare the tag\'s commit with');
+  if (!section) return skipped(fields, 'the signed checksum file has no "Git tag" section (added in 2026, from 5.2.15)');
+  if (section.tag !== name || section.commit !== tag.object) {
+    return fail(
+      { ...fields, reason: 'TAG_COMMIT_MISMATCH', expected: `${section.commit} (${section.tag})`, actual: `${tag.object} (${name})` },
+      `tag ${name} points at ${tag.object}; the signed checksum file says ${section.tag} is ${section.commit}`,
+    );
+  }
+  return pass({ ...fields, expected: section.commit, actual: tag.object }, `tag ${name} points at ${tag.object}, the commit the signed checksum file names`);
+}

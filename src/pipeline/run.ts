@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { GitMirror } from '../channels/git.js';
+import { fetchPypiVersions } from '../channels/pypi.js';
+import type { Limits } from '../limits.js';
+import { DownloadCache } from '../net/cache.js';
+import { HttpClient } from '../net/http.js';
+import { OriginMap, parseBase } from '../net/origins.js';
+import { packageRoot } from '../package-root.js';
+import { keysDirectory, loadProfile, type Profile, tagName } from '../profile/profile.js';
+import { needsReleaseList, type Selection, selectReleases } from '../profile/select.js';
+import { REPORT_SCHEMA, type ReleaseReport, type RunReport } from '../report/model.js';
+import { loadKeyring } from '../trust/keyring.js';
+import { type ArtifactKind, unverified } from '../verdict/check.js';
+import { runVerdict } from '../verdict/release-verdict.js';
+import { UsageError } from '../errors.js';
+import type { ProgressSink, RunContext, SourceChannel } from './context.js';
+import { verifyRelease } from './verify-release.js';
+
+export interface VerifyOptions {
+  project: string;
+  profilePath?: string;
+  selection: Selection;
+  bases: { site?: string; media?: string; pypi?: string; pypiFiles?: string; git?: string };
+  keysDir?: string;
+  channels: SourceChannel[];
+  artifacts: ArtifactKind[];
+  cacheDir: string;
+  reuseCache: boolean;
+  concurrency: number;
+  limits: Limits;
+  compareContents: boolean;
+  ca?: Buffer;
+  now?: Date;
+  progress?: ProgressSink;
+  /** Called once the releases are known, before any is verified. */
+  onSelected?: (versions: string[]) => void;
+}
+
+export function toolVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Where each of the profile's origins is reached: an override, its sibling's override, or the real one. */
+export function resolveOrigins(profile: Profile, bases: VerifyOptions['bases']): { map: OriginMap; origins: RunContext['origins']; git?: string } {
+  const map = new OriginMap();
+  const site = profile.site?.origin ?? 'https://invalid.invalid';
+  const media = profile.site?.mediaOrigin ?? site;
+  const use = (defaultBase: string, override: string | undefined) => {
+    if (override) map.set(defaultBase, parseBase(override).href);
+  };
+  use(site, bases.site);
+  // A mirror given only --site-url serves the media layout too; without this, links to the
+  // real media host would leave the mirror (and, in a test, reach for the internet).
+  use(media, bases.media ?? bases.site);
+  use(profile.pypi.origin, bases.pypi);
+  use(profile.pypi.filesOrigin, bases.pypiFiles ?? bases.pypi);
+  const git = bases.git ?? profile.git?.url;
+  if (git) parseBase(git);
+  return {
+    map,
+    origins: { site: map.resolve(site), media: map.resolve(media), pypi: map.resolve(profile.pypi.origin), pypiFiles: map.resolve(profile.pypi.filesOrigin) },
+    ...(git ? { git } : {}),
+  };
+}
+
+/** `crosscheck verify`: selects the releases, then verifies them concurrently into one report. */
+export async function runVerify(options: VerifyOptions): Promise<RunReport> {
+  const profile = await loadProfile(options.profilePath ?? options.project);
+  const keyring = await loadKeyring(options.keysDir ?? keysDirectory(profile));
+  const { map, origins, git } = resolveOrigins(profile, options.bases);
+  const cache = await DownloadCache.open(options.cacheDir, { reuse: options.reuseCache });
+  const http = new HttpClient(options.limits, map, { ...(options.ca ? { ca: options.ca } : {}), connectionsPerOrigin: Math.max(2, Math.min(6, options.concurrency)) });
+  const channels = new Set(options.channels);
+  if (channels.has('git') && !git) throw new UsageError(`the ${profile.displayName} profile names no git repository; pass --git-url or leave git out of --channels`);
+  const ctx: RunContext = {
+    profile,
+    keyring,
+    http,
+    cache,
+    ...(channels.has('git') && git ? { git: new GitMirror(git, cache.gitDir(git), options.limits) } : {}),
+    limits: options.limits,
+    channels,
+    artifacts: new Set(options.artifacts),
+    origins,
+    now: options.now ?? new Date(),
+    compareContents: options.compareContents,
+    ...(options.progress ? { progress: options.progress } : {}),
+  };
+  try {
+    const versions = needsReleaseList(options.selection) ? selectReleases((await fetchPypiVersions(ctx)).versions, options.selection) : selectReleases([], options.selection);
+    if (versions.length === 0) throw new UsageError('no releases selected', 'name versions, or use --all, --series, --since or --latest');
+    options.onSelected?.(versions);
+    void ctx.git?.prepare(versions.map((v) => tagName(profile, v)));
+    const releases = await verifyAll(ctx, versions, options);
+    const counts = { pass: 0, fail: 0, incomplete: 0 };
+    for (const release of releases) counts[release.verdict]++;
+    return {
+      schema: REPORT_SCHEMA,
+      project: profile.project,
+      displayName: profile.displayName,
+      generatedAt: new Date().toISOString(),
+      tool: { name: 'crosscheck', version: toolVersion() },
+      keyring: { dir: keyring.dir, keys: keyring.keys.map((k) => ({ fingerprint: k.fingerprint, name: k.name })) },
+      sources: {
+        ...(channels.has('site') ? { site: origins.site, media: origins.media } : {}),
+        ...(channels.has('pypi') ? { pypi: origins.pypi } : {}),
+        ...(ctx.git ? { git: ctx.git.url } : {}),
+      },
+      verdict: runVerdict(releases.map((r) => r.verdict)),
+      summary: { releases: releases.length, ...counts },
+      releases,
+    };
+  } finally {
+    await http.close();
+  }
+}
+
+/** Verifies releases with bounded concurrency; what the run deadline cuts off ends incomplete. */
+async function verifyAll(ctx: RunContext, versions: string[], options: VerifyOptions): Promise<ReleaseReport[]> {
+  const limit = pLimit(Math.max(1, options.concurrency));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), ctx.limits.runDeadlineMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.all(
+      versions.map(async (version) => {
+        const result = await Promise.race([limit(() => verifyRelease(ctx, version)), deadline]);
+        if (result !== 'deadline') return result;
+        const check = unverified({ id: 'release.deadline', channel: 'local', reason: 'RUN_DEADLINE' }, `not finished within the run deadline of ${ctx.limits.runDeadlineMs} ms`);
+        return { version, verdict: 'incomplete' as const, checks: [check], differences: [], checksumSigners: [], tagSigners: [], artifacts: [] };
+      }),
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}

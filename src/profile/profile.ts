@@ -1,0 +1,127 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { satisfies } from '@renovatebot/pep440';
+import { UsageError } from '../errors.js';
+import { packageRoot } from '../package-root.js';
+import type { ArtifactKind } from '../verdict/check.js';
+
+/** A rule that applies to the versions matching any of `when` (PEP 440 specifiers), or to all. */
+interface Versioned {
+  when?: string[];
+}
+
+export interface ComparisonRule {
+  name: string;
+  kind: 'only-in-sdist' | 'only-in-git' | 'only-in-wheel' | 'config-data' | 'symlink-resolved' | 'script-shebang';
+  /** Glob-like paths relative to the archive root: `*` matches within a segment, `**` across. */
+  paths: string[];
+  reason: string;
+}
+
+export interface Waiver {
+  version: string;
+  path: string;
+  /** SHA-256 of the file on each side; the waiver applies only to exactly these bytes. */
+  digests: Record<string, string>;
+  reason: string;
+  reviewedBy: string;
+}
+
+/**
+ * A project described as data (profiles/<project>.json, schema crosscheck/profile@1): where each
+ * era's files live, how artifacts are named, how tags are named and signed, which keys are
+ * pinned, and the comparison policy. See the README, "Describing a project".
+ */
+export interface Profile {
+  schema: 'crosscheck/profile@1';
+  project: string;
+  displayName: string;
+  /** Directory of pinned keys, relative to crosscheck's package root or absolute. */
+  keys: string;
+  site?: {
+    origin: string;
+    mediaOrigin?: string;
+    checksumFile: (Versioned & { urls: string[] })[];
+    downloadUrls?: Partial<Record<ArtifactKind, string>>;
+  };
+  pypi: { name: string; origin: string; filesOrigin: string };
+  git?: { url: string; tag: string; knownUnsignedTags?: string[] };
+  artifacts: Record<ArtifactKind, (Versioned & { filename: string | null; topDirectory?: string })[]>;
+  comparison: { package: string; sdistVsGit: ComparisonRule[]; wheelVsSdist: ComparisonRule[] };
+  waivers: Waiver[];
+  /** Where the profile was loaded from. */
+  source: string;
+}
+
+export async function loadProfile(nameOrPath: string): Promise<Profile> {
+  const path = nameOrPath.endsWith('.json') ? nameOrPath : join(packageRoot(), 'profiles', `${nameOrPath}.json`);
+  let raw: string;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch {
+    throw new UsageError(`no profile for project "${nameOrPath}" (looked for ${path})`, 'crosscheck knows: django; describe another project with --profile FILE (see the README)');
+  }
+  let profile: Profile;
+  try {
+    profile = { ...(JSON.parse(raw) as Profile), source: path };
+  } catch (error) {
+    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  validateProfile(profile, path);
+  return profile;
+}
+
+function validateProfile(profile: Profile, path: string): void {
+  const problem = (what: string) => new UsageError(`${path}: ${what}`);
+  if (profile.schema !== 'crosscheck/profile@1') throw problem('"schema" must be "crosscheck/profile@1"');
+  for (const field of ['project', 'displayName', 'keys'] as const) if (typeof profile[field] !== 'string' || !profile[field]) throw problem(`"${field}" must be a non-empty string`);
+  if (!profile.pypi?.name || !profile.pypi.origin || !profile.pypi.filesOrigin) throw problem('"pypi" needs name, origin and filesOrigin');
+  if (!Array.isArray(profile.artifacts?.sdist) || !Array.isArray(profile.artifacts?.wheel)) throw problem('"artifacts" needs sdist and wheel rule lists');
+  if (!profile.comparison || !Array.isArray(profile.comparison.sdistVsGit) || !Array.isArray(profile.comparison.wheelVsSdist)) {
+    throw problem('"comparison" needs sdistVsGit and wheelVsSdist rule lists');
+  }
+  for (const rule of [...profile.comparison.sdistVsGit, ...profile.comparison.wheelVsSdist]) {
+    if (!rule.name || !rule.reason || !Array.isArray(rule.paths)) throw problem(`every comparison rule needs a name, a reason and paths (${JSON.stringify(rule)})`);
+  }
+  if (!Array.isArray(profile.waivers)) throw problem('"waivers" must be a list');
+  for (const waiver of profile.waivers) {
+    if (!waiver.version || !waiver.path || !waiver.reason || !waiver.reviewedBy || typeof waiver.digests !== 'object') {
+      throw problem(`every waiver needs version, path, digests, reason and reviewedBy (${JSON.stringify(waiver)})`);
+    }
+  }
+}
+
+export function keysDirectory(profile: Profile): string {
+  return isAbsolute(profile.keys) ? profile.keys : join(packageRoot(), profile.keys);
+}
+
+/** The first rule whose `when` matches the version (a rule without `when` matches all). */
+export function ruleFor<T extends Versioned>(rules: readonly T[], version: string): T | undefined {
+  return rules.find((rule) => !rule.when || rule.when.some((spec) => satisfies(version, spec)));
+}
+
+export function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}
+
+export interface ExpectedArtifact {
+  kind: ArtifactKind;
+  filename: string;
+  topDirectory?: string;
+}
+
+/** What the profile says this version's artifacts are called (a kind may have none, e.g. no wheel). */
+export function expectedArtifacts(profile: Profile, version: string): ExpectedArtifact[] {
+  const result: ExpectedArtifact[] = [];
+  for (const kind of ['sdist', 'wheel'] as const) {
+    const rule = ruleFor(profile.artifacts[kind], version);
+    if (rule?.filename) {
+      result.push({ kind, filename: fill(rule.filename, { version }), ...(rule.topDirectory ? { topDirectory: fill(rule.topDirectory, { version }) } : {}) });
+    }
+  }
+  return result;
+}
+
+export function tagName(profile: Profile, version: string): string {
+  return fill(profile.git?.tag ?? '{version}', { version });
+}

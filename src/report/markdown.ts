@@ -1,0 +1,5 @@
+import type { RunReport } from './model.js';
+
+export function renderMarkdown(report: RunReport): string {
+  return `# ${report.displayName}\n\n${report.verdict}\n`;
+}

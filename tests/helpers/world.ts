@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GpgHome } from '../../fixtures/release/gpg.js';
+import { buildWorld, type ReleaseSpec, type WorldManifest } from '../../fixtures/world/build.js';
+import { type RunningWorld, startWorld, type WorldOptions } from '../../fixtures/world/servers.js';
+import { packageRoot } from '../../src/package-root.js';
+
+export const CLI = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+export const TEST_KEYS = join(packageRoot(), 'fixtures', 'keys', 'pinned');
+
+export interface TestWorld {
+  root: string;
+  manifest: WorldManifest;
+  gpg: GpgHome;
+  world: RunningWorld;
+  cache: string;
+  dispose(): Promise<void>;
+}
+
+/** Builds a world of releases in a temporary directory and starts its servers on 127.0.0.1. */
+export async function createTestWorld(specs: ReleaseSpec[], options: WorldOptions & { mutate?: (root: string, manifest: WorldManifest, gpg: GpgHome) => Promise<void> } = {}): Promise<TestWorld> {
+  const root = await mkdtemp(join(tmpdir(), 'crosscheck-world-'));
+  const gpg = await GpgHome.create();
+  const manifest = await buildWorld(root, specs, gpg);
+  if (options.mutate) await options.mutate(root, manifest, gpg);
+  const world = await startWorld(root, options);
+  const cache = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
+  return {
+    root,
+    manifest,
+    gpg,
+    world,
+    cache,
+    async dispose() {
+      await world.stop();
+      await gpg.dispose();
+      await rm(root, { recursive: true, force: true });
+      await rm(cache, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI (the built dist/) as a user would. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** CLI arguments for verifying against a test world with the test keys. */
+export function worldArgs(t: TestWorld, extra: string[] = []): string[] {
+  return [...t.world.args(), '--keys', TEST_KEYS, '--cache', t.cache, '--quiet', ...extra];
+}
+
+export function runInWorld(t: TestWorld, args: string[]): Promise<CliResult> {
+  return runCli([...args, ...worldArgs(t)]);
+}
+
+export function git(args: string[], cwd?: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile('git', args, { cwd, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout))),
+  );
+}
