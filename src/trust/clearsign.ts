@@ -85,6 +85,7 @@ function checkFraming(text: string, what: string): void {
   if (counts(BEGIN_SIGNED) !== 1 || counts(BEGIN_SIGNATURE) !== 1 || counts(END_SIGNATURE) !== 1 || armorLines.length !== 3) {
     throw new IntegrityError('PGP_MULTIPLE_BLOCKS', `${what} must hold exactly one signed block and one signature; found armor lines: ${armorLines.join(' | ')}`);
   }
+  checkSignatureArmor(lines.slice(lines.indexOf(BEGIN_SIGNATURE) + 1, -1), what);
   // Armor headers run from line 1 to the first empty line; only one `Hash:` with a strong algorithm.
   const headerEnd = lines.indexOf('', 1);
   if (headerEnd < 0) throw new IntegrityError('PGP_ARMOR_HEADER', `${what} has no blank line after its armor headers`);
@@ -98,5 +99,19 @@ function checkFraming(text: string, what: string): void {
       expected: [...ACCEPTED_ARMOR_HASHES].join(' | '),
       actual: hash,
     });
+  }
+}
+
+/** The signature block: optional `Key: value` armor headers, a blank line, base64, an optional CRC line. */
+function checkSignatureArmor(block: string[], what: string): void {
+  const blank = block.indexOf('');
+  if (blank < 0 || block.slice(0, blank).some((line) => !/^(Version|Comment): [\x20-\x7e]*$/.test(line))) {
+    throw new IntegrityError('PGP_PARSE', `${what}: the signature block's armor headers are malformed`);
+  }
+  const body = block.slice(blank + 1);
+  const crc = body.length > 0 && /^=[A-Za-z0-9+/]{4}$/.test(body[body.length - 1]!) ? 1 : 0;
+  const base64 = body.slice(0, body.length - crc);
+  if (base64.length === 0 || base64.some((line) => !/^[A-Za-z0-9+/]+={0,2}$/.test(line))) {
+    throw new IntegrityError('PGP_PARSE', `${what}: the signature block is not valid base64`);
   }
 }
