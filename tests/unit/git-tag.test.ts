@@ -1,0 +1,134 @@
+import { mkdtemp, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GitRepo } from '../../fixtures/release/git-repo.js';
+import { GpgHome, testKeyFingerprint } from '../../fixtures/release/gpg.js';
+import { CrosscheckError } from '../../src/errors.js';
+import { parseTagObject, verifyTagSignature } from '../../src/trust/git-tag.js';
+import { type Keyring, loadKeyring } from '../../src/trust/keyring.js';
+import { DJANGO_KEYS, PINNED_TEST_KEYS, REAL } from '../helpers/paths.js';
+
+const LIMIT = 64 * 1024;
+
+async function reason(work: () => unknown): Promise<string> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof CrosscheckError) return error.reason;
+    throw error;
+  }
+  return 'PASSED';
+}
+
+describe('real Django tag objects against keys/django', () => {
+  let keyring: Keyring;
+  beforeAll(async () => {
+    keyring = await loadKeyring(DJANGO_KEYS);
+  });
+  const signed = readdirSync(join(REAL, 'tags')).filter((f) => !['1.11.28.tag', '1.7.1.tag'].includes(f));
+
+  it.each(signed)('%s verifies against a pinned key and names its tag and commit', async (file) => {
+    const tag = parseTagObject(readFileSync(join(REAL, 'tags', file)), LIMIT);
+    expect(tag.tag).toBe(file.replace(/\.tag$/, ''));
+    expect(tag.type).toBe('commit');
+    const signers = await verifyTagSignature(tag, keyring);
+    expect(keyring.keys.map((k) => k.fingerprint)).toContain(signers[0]!.fingerprint);
+  });
+
+  it('3.2.25 points at c98eca322af87adf046ab621e7c8a23d340f7afe, signed by Mariusz Felisiak', async () => {
+    const tag = parseTagObject(readFileSync(join(REAL, 'tags', '3.2.25.tag')), LIMIT);
+    expect(tag.object).toBe('c98eca322af87adf046ab621e7c8a23d340f7afe');
+    expect((await verifyTagSignature(tag, keyring))[0]!.fingerprint).toBe('ABB2C2A8CD01F1613618B70D2EF56372BA48CD1B');
+  });
+
+  it.each(signed)('%s with one character of its message changed fails', async (file) => {
+    const raw = readFileSync(join(REAL, 'tags', file), 'utf8').replace(/\n\n(.)/, (_, c: string) => `\n\n${c === 'X' ? 'Y' : 'X'}`);
+    expect(await reason(() => verifyTagSignature(parseTagObject(Buffer.from(raw), LIMIT), keyring))).toBe('PGP_BAD_SIGNATURE');
+  });
+
+  it('1.11.28 is an annotated tag without a signature', async () => {
+    const tag = parseTagObject(readFileSync(join(REAL, 'tags', '1.11.28.tag')), LIMIT);
+    expect(tag.signature).toBeUndefined();
+    expect(await reason(() => verifyTagSignature(tag, keyring))).toBe('TAG_UNSIGNED');
+  });
+
+  it('1.7.1 is signed by James Bennett, whose key is not pinned', async () => {
+    const tag = parseTagObject(readFileSync(join(REAL, 'tags', '1.7.1.tag')), LIMIT);
+    expect(await reason(() => verifyTagSignature(tag, keyring))).toBe('PGP_UNPINNED_SIGNER');
+  });
+});
+
+describe('tag objects made by git tag -s (threat catalog G-01, G-04, G-06, P-10)', () => {
+  let gpg: GpgHome;
+  let repo: GitRepo;
+  let keyring: Keyring;
+  let genuine: Buffer;
+
+  beforeAll(async () => {
+    gpg = await GpgHome.create();
+    keyring = await loadKeyring(PINNED_TEST_KEYS);
+    const dir = await promisify(mkdtemp)(join(tmpdir(), 'crosscheck-tags-'));
+    repo = await GitRepo.init(join(dir, 'repo.git'), gpg);
+    const commit = await repo.commit([{ path: 'README', kind: 'file', content: Buffer.from('hello\n') }], 'initial', new Date('2024-01-01T00:00:00Z'));
+    genuine = await repo.catFile('tag', await repo.tag('1.0.0', commit, 'alice', new Date('2024-01-01T00:00:00Z')));
+  });
+  afterAll(async () => {
+    await gpg.dispose();
+  });
+
+  it('accepts a genuine GnuPG-signed tag', async () => {
+    const signers = await verifyTagSignature(parseTagObject(genuine, LIMIT), keyring);
+    expect(signers[0]!.fingerprint).toBe(await testKeyFingerprint('alice'));
+  });
+
+  it('accepts a tag signed with a signing subkey', async () => {
+    const commit = (await repo.git(['rev-parse', 'main'])).trim();
+    const raw = await repo.catFile('tag', await repo.tag('1.0.1', commit, 'bob', new Date('2024-01-02T00:00:00Z')));
+    expect((await verifyTagSignature(parseTagObject(raw, LIMIT), keyring))[0]!.fingerprint).toBe(await testKeyFingerprint('bob'));
+  });
+
+  it('rejects a second signature block after the genuine one (git uses the last) (G-01)', async () => {
+    const text = genuine.toString();
+    const block = text.slice(text.indexOf('-----BEGIN PGP SIGNATURE-----'));
+    expect(await reason(() => parseTagObject(Buffer.from(text + block), LIMIT))).toBe('TAG_SIGNATURE_FRAMING');
+    expect(await reason(() => parseTagObject(Buffer.from(`${text}trailing text\n`), LIMIT))).toBe('TAG_SIGNATURE_FRAMING');
+  });
+
+  it.each([
+    ['a duplicate tag header', (t: string) => t.replace('tag 1.0.0\n', 'tag 1.0.0\ntag 9.9.9\n')],
+    ['a missing tagger', (t: string) => t.replace(/tagger [^\n]*\n/, '')],
+    ['an extra header', (t: string) => t.replace('tag 1.0.0\n', 'tag 1.0.0\nencoding latin1\n')],
+    ['headers out of order', (t: string) => t.replace(/^(object [^\n]*\n)(type [^\n]*\n)/, '$2$1')],
+    ['a carriage return', (t: string) => t.replace('tag 1.0.0\n', 'tag 1.0.0\r\n')],
+    ['a NUL byte', (t: string) => t.replace('Tag 1.0.0', 'Tag\u00001.0.0')],
+    ['an abbreviated object id', (t: string) => t.replace(/^object ([0-9a-f]{40})/, (_, id: string) => `object ${id.slice(0, 12)}`)],
+    ['no blank line after the headers', (t: string) => t.replace(/\n\n/, '\n')],
+  ])('rejects a tag object with %s (G-04)', async (_, mutate) => {
+    expect(await reason(() => parseTagObject(Buffer.from(mutate(genuine.toString())), LIMIT))).toBe('TAG_GRAMMAR');
+  });
+
+  it('rejects an SSH-signed tag (G-06)', async () => {
+    const text = genuine.toString();
+    const ssh = `${text.slice(0, text.indexOf('-----BEGIN PGP SIGNATURE-----'))}-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQ==\n-----END SSH SIGNATURE-----\n`;
+    expect(await reason(() => parseTagObject(Buffer.from(ssh), LIMIT))).toBe('TAG_SIG_FORMAT');
+  });
+
+  it('rejects a text-mode signature over the tag payload (P-10)', async () => {
+    const tag = parseTagObject(genuine, LIMIT);
+    const textMode = await gpg.gpg(['--local-user', await testKeyFingerprint('alice'), '--textmode', '--armor', '--detach-sign'], tag.payload);
+    const forged = parseTagObject(Buffer.concat([tag.payload, Buffer.from(textMode)]), LIMIT);
+    expect(await reason(() => verifyTagSignature(forged, keyring))).toBe('PGP_SIGNATURE_TYPE');
+  });
+
+  it('rejects a tag signed by an unpinned key', async () => {
+    const commit = (await repo.git(['rev-parse', 'main'])).trim();
+    const raw = await repo.catFile('tag', await repo.tag('6.6.6', commit, 'mallory', new Date('2024-01-03T00:00:00Z')));
+    expect(await reason(() => verifyTagSignature(parseTagObject(raw, LIMIT), keyring))).toBe('PGP_UNPINNED_SIGNER');
+  });
+
+  it('rejects a tag object over the size limit before parsing it', async () => {
+    expect(await reason(() => parseTagObject(Buffer.alloc(LIMIT + 1, 0x61), LIMIT))).toBe('LIMIT_EXCEEDED');
+  });
+});
