@@ -1,0 +1,142 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSdist } from '../../src/archive/sdist.js';
+import { Policy } from '../../src/compare/policy.js';
+import { compareSdistWithGit, type TreeEntry } from '../../src/compare/sdist-vs-git.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { loadProfile } from '../../src/profile/profile.js';
+import { buildRealReleaseWorld } from '../../fixtures/world/real-release.js';
+import { startWorld } from '../../fixtures/world/servers.js';
+import { REAL, realSdist } from '../helpers/paths.js';
+import { runCli } from '../helpers/world.js';
+import { editRealSdist } from '../helpers/real-sdist.js';
+
+const SDIST_3_2_25 = realSdist('3.2.25');
+const TOP = 'Django-3.2.25';
+
+function blobId(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/** The real tree of tag 3.2.25, from `git ls-tree -r` (fixtures/real/trees/3.2.25.tsv). */
+function realTree(): TreeEntry[] {
+  return readFileSync(join(REAL, 'trees', '3.2.25.tsv'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [meta, path] = line.split('\t') as [string, string];
+      const [mode, type, oid] = meta.split(' ') as [string, string, string];
+      return { mode, type, oid, path };
+    });
+}
+
+/**
+ * The few git blobs the policy needs, reconstructed and authenticated by their blob ids: the
+ * symlinks' targets, and git's setup.cfg (the sdist's, with egg_info's rewrite undone).
+ */
+function realBlobs(tree: TreeEntry[], sdistSetupCfg: Buffer): Map<string, Buffer> {
+  const blobs = new Map<string, Buffer>();
+  for (const entry of tree.filter((e) => e.mode === '120000')) {
+    const target = Buffer.from(`../../djangodocs/static/${entry.path.split('/').pop()}`);
+    expect(blobId(target)).toBe(entry.oid);
+    blobs.set(entry.oid, target);
+  }
+  const gitSetupCfg = Buffer.from(
+    sdistSetupCfg
+      .toString()
+      .split('[egg_info]')[0]!
+      .replace(/\t/g, '    ')
+      .replace(/ +\n/g, '\n')
+      .replace('packages = find:\n', 'packages = find:\n# When the django-admin.py deprecation ends, remove "scripts".\n')
+      .replace(/\n+$/, '\n'),
+  );
+  const setupCfg = tree.find((e) => e.path === 'setup.cfg')!;
+  expect(blobId(gitSetupCfg)).toBe(setupCfg.oid);
+  blobs.set(setupCfg.oid, gitSetupCfg);
+  return blobs;
+}
+
+async function compareWithRealTree(sdistPath: string) {
+  const profile = await loadProfile('django');
+  const listing = await readSdist(createReadStream(sdistPath), { ...DEFAULT_LIMITS }, (p) => p === `${TOP}/setup.cfg`);
+  const tree = realTree();
+  const original = await readSdist(createReadStream(SDIST_3_2_25!), { ...DEFAULT_LIMITS }, (p) => p === `${TOP}/setup.cfg`);
+  const blobs = realBlobs(tree, original.kept.get(`${TOP}/setup.cfg`)!);
+  const sdistContent = new Map([['setup.cfg', listing.kept.get(`${TOP}/setup.cfg`)!]]);
+  return compareSdistWithGit({ members: listing.members, topDirectory: TOP, sdistContent, tree, blobs, policy: new Policy(profile.comparison.sdistVsGit, profile.waivers, '3.2.25') });
+}
+
+describe.skipIf(!SDIST_3_2_25)('the real Django 3.2.25 sdist against the real tag tree', () => {
+  it('shows no failing difference, and a named rule for every difference it shows', async () => {
+    const { differences, identical } = await compareWithRealTree(SDIST_3_2_25!);
+    expect(differences.filter((d) => !d.allowed)).toEqual([]);
+    const byRule = new Map<string, string[]>();
+    for (const d of differences) byRule.set(d.rule!, [...(byRule.get(d.rule!) ?? []), d.path]);
+    expect(byRule.get('setuptools-metadata')!.sort()).toEqual(['Django.egg-info/PKG-INFO', 'Django.egg-info/SOURCES.txt', 'Django.egg-info/dependency_links.txt', 'Django.egg-info/entry_points.txt', 'Django.egg-info/not-zip-safe', 'Django.egg-info/requires.txt', 'Django.egg-info/top_level.txt', 'PKG-INFO']);
+    expect(byRule.get('manifest-exclusions')!.sort()).toEqual(['.editorconfig', '.eslintignore', '.eslintrc', '.gitattributes', '.github/FUNDING.yml', '.github/SECURITY.md', '.gitignore', '.pre-commit-config.yaml', '.readthedocs.yml', '.tx/config', 'tox.ini']);
+    expect(byRule.get('egg-info-setup-cfg')).toEqual(['setup.cfg']);
+    expect(byRule.get('symlink-as-file')!.sort()).toEqual(['behindscenes', 'note', 'philosophy', 'warning'].map((n) => `docs/_theme/djangodocs-epub/static/docicons-${n}.png`));
+    expect(identical).toBe(realTree().length - 11 - 1 - 4);
+  });
+
+  it('reads the non-ASCII file name right', async () => {
+    const listing = await readSdist(createReadStream(SDIST_3_2_25!), { ...DEFAULT_LIMITS });
+    const member = listing.members.find((m) => m.path === `${TOP}/tests/staticfiles_tests/apps/test/static/test/\u2297.txt`);
+    expect(member?.blobId).toBe(realTree().find((e) => e.path === 'tests/staticfiles_tests/apps/test/static/test/\u2297.txt')!.oid);
+  });
+
+  it.each([
+    ['one byte changed in a .py file', { member: `${TOP}/django/utils/html.py`, flipByteAt: 100 }, 'django/utils/html.py', 'content'],
+    ['an extra file', { append: { name: `${TOP}/django/utils/_backdoor.py`, content: 'import os\n' } }, 'django/utils/_backdoor.py', 'only-in-sdist'],
+    ['a changed PNG', { member: `${TOP}/docs/_theme/djangodocs/static/docicons-note.png`, flipByteAt: 40 }, 'docs/_theme/djangodocs/static/docicons-note.png', 'content'],
+    ['a changed symlinked PNG', { member: `${TOP}/docs/_theme/djangodocs-epub/static/docicons-note.png`, flipByteAt: 40 }, 'docs/_theme/djangodocs-epub/static/docicons-note.png', 'content'],
+    ['a changed value in setup.cfg', { member: `${TOP}/setup.cfg`, replace: ['max-line-length = 119', 'max-line-length = 999'] as [string, string] }, 'setup.cfg', 'config'],
+  ])('fails with %s, naming the path', async (_, edit, path, kind) => {
+    const tampered = await editRealSdist(SDIST_3_2_25!, edit);
+    const { differences } = await compareWithRealTree(tampered);
+    const failing = differences.filter((d) => !d.allowed);
+    expect(failing.map((d) => [d.path, d.kind])).toEqual([[path, kind]]);
+  });
+});
+
+const SDIST_4_2_28 = realSdist('4.2.28');
+
+describe.skipIf(!SDIST_4_2_28)('the real Django 4.2.28 sdist served by the world under its real checksum file', () => {
+  const serve = async (sdist: string) => {
+    const root = await mkdtemp(join(tmpdir(), 'crosscheck-real-world-'));
+    await buildRealReleaseWorld(root, { version: '4.2.28', checksumFile: join(REAL, 'checksums', 'Django-4.2.28.checksum.txt'), sdist, sdistName: 'django-4.2.28.tar.gz' });
+    const world = await startWorld(root);
+    const cache = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
+    try {
+      const args = ['verify', 'django', '4.2.28', '--channels', 'site,pypi', '--artifacts', 'sdist', '--format', 'json', '--quiet', '--cache', cache, ...world.args()];
+      const result = await runCli(args);
+      return { ...result, report: JSON.parse(result.stdout) as { releases: { checks: { id: string; status: string; message: string }[] }[] } };
+    } finally {
+      await world.stop();
+    }
+  };
+  const status = (report: { releases: { checks: { id: string; status: string }[] }[] }, id: string) => report.releases[0]!.checks.find((c) => c.id === id)?.status;
+
+  it('passes site.sdist.digest and pypi.sdist.digest against keys/django, signed by Jacob Walls', async () => {
+    const { code, report } = await serve(SDIST_4_2_28!);
+    expect(status(report, 'site.checksums.signature')).toBe('pass');
+    expect(report.releases[0]!.checks.find((c) => c.id === 'site.checksums.signature')!.message).toContain('Jacob Walls (53D46942E006A2A3EEDC8BC8131403F4D16D8DC7)');
+    expect(status(report, 'site.sdist.digest')).toBe('pass');
+    expect(status(report, 'pypi.sdist.declared-digest')).toBe('pass');
+    expect(status(report, 'pypi.sdist.digest')).toBe('pass');
+    expect(status(report, 'content.sdist.archive')).toBe('pass');
+    expect(code).toBe(0);
+  });
+
+  it('fails both digests when the served sdist has one byte changed', async () => {
+    const tampered = await editRealSdist(SDIST_4_2_28!, { member: 'django-4.2.28/django/__init__.py', flipByteAt: 5 });
+    const { code, report } = await serve(tampered);
+    expect(status(report, 'site.sdist.digest')).toBe('fail');
+    expect(status(report, 'pypi.sdist.digest')).toBe('fail');
+    expect(code).toBe(1);
+  });
+});
