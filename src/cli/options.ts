@@ -9,15 +9,16 @@ import { FORMATS, type Format } from './output.js';
 
 /** Options every network-reaching command shares. */
 export function addSourceOptions(command: Command): Command {
+  const env = (flags: string, description: string, variable: string) => new Option(flags, description).env(variable);
   return command
-    .option('--site-url <url>', 'project site base (default: the profile\'s, https://www.djangoproject.com)')
-    .option('--media-url <url>', 'media host base (default: --site-url when given, else https://media.djangoproject.com)')
-    .option('--pypi-url <url>', 'PyPI base (default: https://pypi.org)')
-    .option('--pypi-files-url <url>', 'PyPI file host base (default: --pypi-url when given, else https://files.pythonhosted.org)')
-    .option('--git-url <url>', 'git repository (default: https://github.com/django/django.git)')
-    .option('--keys <dir>', 'directory of pinned ASCII-armored public keys (default: keys/<project>/)')
+    .addOption(env('--site-url <url>', "project site base (default: the profile's, https://www.djangoproject.com)", 'CROSSCHECK_SITE_URL'))
+    .addOption(env('--media-url <url>', 'media host base (default: --site-url when given, else https://media.djangoproject.com)', 'CROSSCHECK_MEDIA_URL'))
+    .addOption(env('--pypi-url <url>', 'PyPI base (default: https://pypi.org)', 'CROSSCHECK_PYPI_URL'))
+    .addOption(env('--pypi-files-url <url>', 'PyPI file host base (default: --pypi-url when given, else https://files.pythonhosted.org)', 'CROSSCHECK_PYPI_FILES_URL'))
+    .addOption(env('--git-url <url>', 'git repository (default: https://github.com/django/django.git)', 'CROSSCHECK_GIT_URL'))
+    .addOption(env('--keys <dir>', 'directory of pinned ASCII-armored public keys (default: keys/<project>/)', 'CROSSCHECK_KEYS'))
     .option('--profile <file>', 'a project profile JSON file (default: profiles/<project>.json)')
-    .option('--cache <dir>', 'download cache directory (default: $XDG_CACHE_HOME/crosscheck)')
+    .addOption(env('--cache <dir>', 'download cache directory (default: $XDG_CACHE_HOME/crosscheck)', 'CROSSCHECK_CACHE'))
     .option('--refresh', 'download again even what the cache holds')
     .option('--ca-file <file>', 'an extra PEM CA certificate to trust (for a mirror with a private CA)')
     .option('--limit <name=value>', 'override a limit (repeatable; see the README)', collect, [])

@@ -1,5 +1,6 @@
 import { fetchChecksumFile } from '../channels/site.js';
-import { IntegrityError } from '../errors.js';
+import { IntegrityError, LimitError, UnavailableError } from '../errors.js';
+import { openNoFollow } from '../net/cache.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import { type ChecksumFile, type DigestAlgorithm, parseChecksumFile } from '../trust/checksum-file.js';
 import { verifyClearsigned } from '../trust/clearsign.js';
@@ -24,6 +25,38 @@ export interface SignedChecksums {
   strong: boolean;
 }
 
+/** Where a checksum file came from, and its bytes (a download from the site, or a local file). */
+export interface ChecksumDocument {
+  bytes: Buffer;
+  url: string;
+  description: string;
+}
+export type ChecksumSource = () => Promise<ChecksumDocument>;
+
+function siteSource(ctx: RunContext, version: string): ChecksumSource {
+  return async () => {
+    const fetched = await fetchChecksumFile(ctx, version);
+    const served = fetched.finalUrl !== fetched.url ? ` (served from ${fetched.finalUrl})` : '';
+    const cached = fetched.fromCache ? ` from the cache (fetched ${fetched.fetchedAt})` : '';
+    return { bytes: fetched.bytes, url: fetched.url, description: `fetched ${fetched.url}${served}${cached}` };
+  };
+}
+
+export function localChecksumSource(path: string): ChecksumSource {
+  return async () => {
+    const handle = await openNoFollow(path).catch((error: Error) => {
+      throw new UnavailableError('FILE_UNREADABLE', `cannot read the checksum file ${path}: ${error.message}`, { file: path });
+    });
+    try {
+      const { size } = await handle.stat();
+      if (size > 1024 * 1024) throw new LimitError('LIMIT_EXCEEDED', `${path} is ${size} bytes; a checksum file is a few kilobytes`, { file: path });
+      return { bytes: await handle.readFile(), url: path, description: `read ${path} (given with --checksums)` };
+    } finally {
+      await handle.close();
+    }
+  };
+}
+
 const FETCH = { id: 'site.checksums.fetch', channel: 'site' } as const;
 const SIGNATURE = { id: 'site.checksums.signature', channel: 'site' } as const;
 const FORMAT = { id: 'site.checksums.format', channel: 'site' } as const;
@@ -33,17 +66,17 @@ const FORMAT = { id: 'site.checksums.format', channel: 'site' } as const;
  * the signed text. Each stage is its own check; a later stage never runs on what an earlier
  * one rejected.
  */
-export async function checksumStep(ctx: RunContext, version: string, record: ReleaseRecord): Promise<SignedChecksums | undefined> {
+export async function checksumStep(ctx: RunContext, version: string, record: ReleaseRecord, source: ChecksumSource = siteSource(ctx, version)): Promise<SignedChecksums | undefined> {
   ctx.progress?.step(version, 'site', 'checksum file');
-  let fetched: Awaited<ReturnType<typeof fetchChecksumFile>>;
+  let fetched: ChecksumDocument;
   try {
-    fetched = await fetchChecksumFile(ctx, version);
+    fetched = await source();
   } catch (error) {
-    record.add(checkFromError(FETCH, error, 'the checksum file could not be fetched'));
+    record.add(checkFromError(FETCH, error, 'the checksum file could not be obtained'));
     return undefined;
   }
   const where = { url: fetched.url };
-  record.add(pass({ ...FETCH, ...where }, `fetched ${fetched.url}${fetched.finalUrl !== fetched.url ? ` (served from ${fetched.finalUrl})` : ''}${fetched.fromCache ? ` from the cache (fetched ${fetched.fetchedAt})` : ''}`));
+  record.add(pass({ ...FETCH, ...where }, fetched.description));
 
   let verified: Awaited<ReturnType<typeof verifyClearsigned>>;
   try {

@@ -7,7 +7,7 @@ import { compareMetadata } from '../compare/metadata.js';
 import { Policy } from '../compare/policy.js';
 import { blobsNeeded, compareSdistWithGit } from '../compare/sdist-vs-git.js';
 import { compareListings } from '../compare/site-vs-pypi.js';
-import { compareWheelWithSdist, wheelScriptNames } from '../compare/wheel-vs-sdist.js';
+import { compareWheelWithSource, sdistAsSource, wheelScriptNames } from '../compare/wheel-vs-sdist.js';
 import { checkRecord } from '../compare/wheel-record.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import { type ArtifactKind, type Check, checkFromError, fail, pass, skipped, unverified } from '../verdict/check.js';
@@ -113,7 +113,8 @@ function distinctCopies(copies: DownloadedCopy[], signed: SignedChecksums | unde
   return result;
 }
 
-function summarize(record: ReleaseRecord, fields: ReturnType<typeof at> & { file?: string }, differences: Difference[], agreement: string, what: string): Check {
+/** Records a comparison's differences and turns them into its check: fail when any is not allowed. */
+export function summarizeComparison(record: ReleaseRecord, fields: ReturnType<typeof at> & { file?: string }, differences: Difference[], agreement: string, what: string): Check {
   record.differences.push(...differences);
   const failing = differences.filter((d) => !d.allowed);
   const allowed = differences.length - failing.length;
@@ -140,7 +141,7 @@ async function sdistVsGit(ctx: RunContext, version: string, sdist: DistinctCopy 
     for (const oid of new Set(blobsNeeded(git.entries, policy))) blobs.set(oid, await git.readBlob(oid));
     const sdistContent = new Map([...sdist.listing.kept].filter(([path]) => path.startsWith(`${top}/`)).map(([path, bytes]) => [path.slice(top.length + 1), bytes]));
     const { differences, identical } = compareSdistWithGit({ members: sdist.listing.members, topDirectory: top, sdistContent, tree: git.entries, blobs, policy });
-    record.add(summarize(record, { ...fields, file: sdist.filename }, differences, `${identical} file(s) identical`, `${sdist.filename} (${channelsOf(sdist)}) vs tag ${git.tag} (${git.commit})`));
+    record.add(summarizeComparison(record, { ...fields, file: sdist.filename }, differences, `${identical} file(s) identical`, `${sdist.filename} (${channelsOf(sdist)}) vs tag ${git.tag} (${git.commit})`));
   } catch (error) {
     record.add(checkFromError(fields, error, 'the sdist could not be compared with the tag'));
   }
@@ -158,7 +159,7 @@ function wheelChecks(ctx: RunContext, version: string, wheel: DistinctCopy, sdis
   const distInfo = distInfos[0]!;
   const recordText = listing.kept.get(`${distInfo}/RECORD`);
   const recordDifferences = recordText ? checkRecord(distInfo, recordText.toString('utf8'), listing.members) : [{ check: 'content.wheel-record', path: `${distInfo}/RECORD`, kind: 'record' as const, digests: {}, allowed: false, detail: 'the wheel has no RECORD' }];
-  record.add(summarize(record, recordFields, recordDifferences, `all ${listing.members.filter((m) => m.type === 'file').length} members listed with matching SHA-256 and size, nothing else listed`, `${wheel.filename} RECORD`));
+  record.add(summarizeComparison(record, recordFields, recordDifferences, `all ${listing.members.filter((m) => m.type === 'file').length} members listed with matching SHA-256 and size, nothing else listed`, `${wheel.filename} RECORD`));
 
   const vsFields = { ...at('content.wheel-vs-sdist', 'wheel'), file: wheel.filename };
   const metaFields = { ...at('content.wheel-metadata', 'wheel'), file: wheel.filename };
@@ -169,8 +170,8 @@ function wheelChecks(ctx: RunContext, version: string, wheel: DistinctCopy, sdis
   }
   const sdistContent = new Map([...sdist.listing.kept].filter(([path]) => path.startsWith(`${top}/`)).map(([path, bytes]) => [path.slice(top.length + 1), bytes]));
   const policy = new Policy(ctx.profile.comparison.wheelVsSdist, ctx.profile.waivers, version);
-  const { differences, identical } = compareWheelWithSdist({ wheel: listing.members, sdist: sdist.listing.members, topDirectory: top, sdistContent, policy });
-  record.add(summarize(record, vsFields, differences, `${identical} installed file(s) identical to the sdist's`, `${wheel.filename} (${channelsOf(wheel)}) vs ${sdist.filename}`));
+  const { differences, identical } = compareWheelWithSource({ wheel: listing.members, source: sdistAsSource(sdist.listing.members, top), sourceLabel: 'sdist', sourceContent: sdistContent, policy, check: 'content.wheel-vs-sdist' });
+  record.add(summarizeComparison(record, vsFields, differences, `${identical} installed file(s) identical to the sdist's`, `${wheel.filename} (${channelsOf(wheel)}) vs ${sdist.filename}`));
   const sdistEntryPoints = [...sdistContent].find(([path]) => /^[^/]+\.egg-info\/entry_points\.txt$/.test(path))?.[1];
   const metadataDifferences = compareMetadata({
     distInfo,
@@ -182,7 +183,7 @@ function wheelChecks(ctx: RunContext, version: string, wheel: DistinctCopy, sdis
     ...optional('wheelEntryPoints', listing.kept.get(`${distInfo}/entry_points.txt`)),
     ...optional('sdistEntryPoints', sdistEntryPoints),
   });
-  record.add(summarize(record, metaFields, metadataDifferences, 'name, version, requirements, Python requirement, extras and entry points agree', `${distInfo}/METADATA vs PKG-INFO`));
+  record.add(summarizeComparison(record, metaFields, metadataDifferences, 'name, version, requirements, Python requirement, extras and entry points agree', `${distInfo}/METADATA vs PKG-INFO`));
 }
 
 function optional<K extends string>(key: K, value: Buffer | undefined): Partial<Record<K, Buffer>> {

@@ -65,8 +65,10 @@ export function resolveOrigins(profile: Profile, bases: VerifyOptions['bases']):
   };
 }
 
-/** `crosscheck verify`: selects the releases, then verifies them concurrently into one report. */
-export async function runVerify(options: VerifyOptions): Promise<RunReport> {
+export type ContextOptions = Pick<VerifyOptions, 'project' | 'profilePath' | 'bases' | 'keysDir' | 'channels' | 'artifacts' | 'cacheDir' | 'reuseCache' | 'concurrency' | 'limits' | 'compareContents' | 'ca' | 'now' | 'progress'>;
+
+/** Loads the profile and the pinned keys and opens the network services one run shares. */
+export async function createRunContext(options: ContextOptions): Promise<{ ctx: RunContext; close: () => Promise<void> }> {
   const profile = await loadProfile(options.profilePath ?? options.project);
   const keyring = await loadKeyring(options.keysDir ?? keysDirectory(profile));
   const { map, origins, git } = resolveOrigins(profile, options.bases);
@@ -88,32 +90,42 @@ export async function runVerify(options: VerifyOptions): Promise<RunReport> {
     compareContents: options.compareContents,
     ...(options.progress ? { progress: options.progress } : {}),
   };
+  return { ctx, close: () => http.close() };
+}
+
+/** The report around a run's releases: what was checked, against which keys and sources. */
+export function runReport(ctx: RunContext, releases: ReleaseReport[]): RunReport {
+  const counts = { pass: 0, fail: 0, incomplete: 0 };
+  for (const release of releases) counts[release.verdict]++;
+  return {
+    schema: REPORT_SCHEMA,
+    project: ctx.profile.project,
+    displayName: ctx.profile.displayName,
+    generatedAt: new Date().toISOString(),
+    tool: { name: 'crosscheck', version: toolVersion() },
+    keyring: { dir: ctx.keyring.dir, keys: ctx.keyring.keys.map((k) => ({ fingerprint: k.fingerprint, name: k.name })) },
+    sources: {
+      ...(ctx.channels.has('site') ? { site: ctx.origins.site, media: ctx.origins.media } : {}),
+      ...(ctx.channels.has('pypi') ? { pypi: ctx.origins.pypi } : {}),
+      ...(ctx.git ? { git: ctx.git.url } : {}),
+    },
+    verdict: runVerdict(releases.map((r) => r.verdict)),
+    summary: { releases: releases.length, ...counts },
+    releases,
+  };
+}
+
+/** `crosscheck verify`: selects the releases, then verifies them concurrently into one report. */
+export async function runVerify(options: VerifyOptions): Promise<RunReport> {
+  const { ctx, close } = await createRunContext(options);
   try {
     const versions = needsReleaseList(options.selection) ? selectReleases((await fetchPypiVersions(ctx)).versions, options.selection) : selectReleases([], options.selection);
     if (versions.length === 0) throw new UsageError('no releases selected', 'name versions, or use --all, --series, --since or --latest');
     options.onSelected?.(versions);
-    void ctx.git?.prepare(versions.map((v) => tagName(profile, v)));
-    const releases = await verifyAll(ctx, versions, options);
-    const counts = { pass: 0, fail: 0, incomplete: 0 };
-    for (const release of releases) counts[release.verdict]++;
-    return {
-      schema: REPORT_SCHEMA,
-      project: profile.project,
-      displayName: profile.displayName,
-      generatedAt: new Date().toISOString(),
-      tool: { name: 'crosscheck', version: toolVersion() },
-      keyring: { dir: keyring.dir, keys: keyring.keys.map((k) => ({ fingerprint: k.fingerprint, name: k.name })) },
-      sources: {
-        ...(channels.has('site') ? { site: origins.site, media: origins.media } : {}),
-        ...(channels.has('pypi') ? { pypi: origins.pypi } : {}),
-        ...(ctx.git ? { git: ctx.git.url } : {}),
-      },
-      verdict: runVerdict(releases.map((r) => r.verdict)),
-      summary: { releases: releases.length, ...counts },
-      releases,
-    };
+    void ctx.git?.prepare(versions.map((v) => tagName(ctx.profile, v)));
+    return runReport(ctx, await verifyAll(ctx, versions, options));
   } finally {
-    await http.close();
+    await close();
   }
 }
 

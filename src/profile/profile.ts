@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { satisfies } from '@renovatebot/pep440';
 import { UsageError } from '../errors.js';
@@ -124,4 +124,14 @@ export function expectedArtifacts(profile: Profile, version: string): ExpectedAr
 
 export function tagName(profile: Profile, version: string): string {
   return fill(profile.git?.tag ?? '{version}', { version });
+}
+
+/** The built-in profile whose PyPI name normalizes to `normalizedName` (for verify-file). */
+export async function findProfileFor(normalizedName: string): Promise<Profile | undefined> {
+  const dir = join(packageRoot(), 'profiles');
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.json'))) {
+    const profile = await loadProfile(join(dir, file));
+    if (profile.pypi.name.toLowerCase().replace(/[-_.]+/g, '-') === normalizedName) return profile;
+  }
+  return undefined;
 }

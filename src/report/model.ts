@@ -33,6 +33,9 @@ export interface ArtifactEvidence {
 
 export interface ReleaseReport {
   version: string;
+  /** verify-file: the one-sentence answer, and the file it is about. */
+  summary?: string;
+  file?: string;
   verdict: ReleaseVerdict;
   checks: Check[];
   differences: Difference[];

@@ -13,6 +13,7 @@ export function renderText(report: RunReport, options: { color?: boolean } = {})
     out.push(paint('bold', escapeTerminal(`${report.displayName} ${release.version}`)));
     for (const check of release.checks) out.push(...checkLines(check, paint));
     out.push(...differenceLines(release));
+    if (release.summary) out.push('', `  ${paint('bold', escapeTerminal(release.summary))}`);
     out.push(`  verdict: ${paint(release.verdict === 'pass' ? 'green' : release.verdict === 'fail' ? 'red' : 'yellow', VERDICT[release.verdict]!)}`);
     out.push('');
   }

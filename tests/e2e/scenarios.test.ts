@@ -19,7 +19,7 @@ interface Report {
 // older one (/m/releases/ layout, capitalised file names).
 const VERSIONS = ['5.2.16', '3.2.25'];
 
-describe.each(Object.values(SCENARIOS))('scenario $name', (scenario) => {
+describe.concurrent.each(Object.values(SCENARIOS))('scenario $name', (scenario) => {
   it.each(VERSIONS)(`ends with exit ${scenario.expect.exit} for %s: ${scenario.description}`, async (version) => {
     let faults: Fault[] = [];
     const t = await createTestWorld([releaseSpec('3.2.25'), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })], {

@@ -1,0 +1,187 @@
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { ArchiveListing } from '../archive/member.js';
+import { readSdist } from '../archive/sdist.js';
+import { readWheel } from '../archive/wheel.js';
+import { normalizeName, parseCoreMetadata } from '../compare/metadata.js';
+import { Policy } from '../compare/policy.js';
+import { blobsNeeded, compareSdistWithGit } from '../compare/sdist-vs-git.js';
+import { checkRecord } from '../compare/wheel-record.js';
+import { compareWheelWithSource, type SourceFile, wheelScriptNames } from '../compare/wheel-vs-sdist.js';
+import { UsageError } from '../errors.js';
+import { hashFile } from '../net/cache.js';
+import { tagName } from '../profile/profile.js';
+import type { ReleaseReport } from '../report/model.js';
+import { type ArtifactKind, type Check, checkFromError, fail, pass, unverified } from '../verdict/check.js';
+import { digestCheck } from './artifact-step.js';
+import { checksumStep, localChecksumSource, type SignedChecksums } from './checksum-step.js';
+import { summarizeComparison } from './content-step.js';
+import type { RunContext } from './context.js';
+import { type GitEvidence, gitStep } from './git-step.js';
+import { ReleaseRecord } from './release-record.js';
+
+export interface FileIdentity {
+  kind: ArtifactKind;
+  filename: string;
+  /** The distribution name as the file name spells it, and normalized. */
+  name: string;
+  normalizedName: string;
+  version: string;
+}
+
+/** sdist `<name>-<version>.tar.gz`; wheel `<name>-<version>(-<build>)?-<python>-<abi>-<platform>.whl`. */
+export function identifyByName(filename: string): FileIdentity | undefined {
+  const sdist = /^([A-Za-z0-9][A-Za-z0-9._]*)-([0-9][A-Za-z0-9.+!]*)\.tar\.gz$/.exec(filename);
+  if (sdist) return { kind: 'sdist', filename, name: sdist[1]!, normalizedName: normalizeName(sdist[1]!), version: sdist[2]! };
+  const wheel = /^([A-Za-z0-9][A-Za-z0-9._]*)-([0-9][A-Za-z0-9.+!]*)(?:-[0-9][^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/.exec(filename);
+  if (wheel) return { kind: 'wheel', filename, name: wheel[1]!, normalizedName: normalizeName(wheel[1]!), version: wheel[2]! };
+  return undefined;
+}
+
+export interface VerifyFileOptions {
+  checksumsFile?: string;
+  deep: boolean;
+}
+
+/**
+ * `crosscheck verify-file`: is this file the one the release manager signed? Works out the
+ * project and version from the name and the metadata inside (they must agree), verifies the
+ * signed checksum file (from the site, or a local copy), compares the file's digest, and with
+ * `deep` compares its contents with the signed git tag.
+ */
+export async function verifyFile(ctx: RunContext, path: string, options: VerifyFileOptions): Promise<ReleaseReport & { summary: string }> {
+  const filename = basename(path);
+  const identity = identifyByName(filename);
+  if (!identity) throw new UsageError(`cannot tell the project and version from the file name "${filename}"`, 'expected <name>-<version>.tar.gz or <name>-<version>-<tags>.whl, as PyPI and the project site name them');
+  if (identity.normalizedName !== normalizeName(ctx.profile.pypi.name)) {
+    throw new UsageError(`"${filename}" is not a ${ctx.profile.displayName} file`, `use --profile for another project`);
+  }
+  const { version, kind } = identity;
+  const record = new ReleaseRecord(version);
+  const digests = await hashFile(path).catch((error: Error) => {
+    throw new UsageError(`cannot read ${path}: ${error.message}`);
+  });
+  const evidence = record.artifact(kind, filename);
+  evidence.site = { url: path, sha256: digests.sha256, size: digests.size };
+
+  const listing = await readArchive(ctx, identity, path, record);
+  if (listing) record.add(identityCheck(identity, listing));
+
+  const signed = await checksumStep(ctx, version, record, options.checksumsFile ? localChecksumSource(options.checksumsFile) : undefined);
+  const digest = localDigestCheck(identity, signed, { ...digests, path, url: path, finalUrl: path, fromCache: false, fetchedAt: new Date().toISOString() });
+  record.add(digest);
+  if (signed?.artifacts.find((a) => a.filename === filename)?.digests.sha256) evidence.signedSha256 = signed.artifacts.find((a) => a.filename === filename)!.digests.sha256!;
+
+  if (options.deep) {
+    void ctx.git?.prepare([tagName(ctx.profile, version)]);
+    const git = await gitStep(ctx, version, signed, record);
+    if (listing) await deepCompare(ctx, identity, listing, git, record);
+  }
+  const report = record.toReport();
+  return { ...report, summary: sentence(ctx, identity, report.checks, signed, digests.sha256) };
+}
+
+async function readArchive(ctx: RunContext, identity: FileIdentity, path: string, record: ReleaseRecord): Promise<ArchiveListing | undefined> {
+  const fields = { id: `content.${identity.kind}.archive`, channel: 'content' as const, artifact: identity.kind, file: identity.filename };
+  try {
+    const listing =
+      identity.kind === 'sdist'
+        ? await readSdist(createReadStream(path), ctx.limits, (p) => /^[^/]+\/(PKG-INFO|setup\.cfg)$/.test(p))
+        : await readWheel(path, ctx.limits, (p) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL)$/.test(p));
+    record.add(pass(fields, `${identity.filename} reads cleanly: ${listing.members.length} members`));
+    return listing;
+  } catch (error) {
+    record.add(checkFromError(fields, error, identity.filename));
+    return undefined;
+  }
+}
+
+/** The name and version in the file name must be the ones its own metadata states. */
+function identityCheck(identity: FileIdentity, listing: ArchiveListing): Check {
+  const fields = { id: 'local.file.identity', channel: 'local' as const, artifact: identity.kind, file: identity.filename };
+  const metadataPath = [...listing.kept.keys()].find((p) => (identity.kind === 'sdist' ? /^[^/]+\/PKG-INFO$/.test(p) : /\.dist-info\/METADATA$/.test(p)));
+  if (!metadataPath) return fail({ ...fields, reason: 'FILE_IDENTITY_MISMATCH' }, `${identity.filename} holds no ${identity.kind === 'sdist' ? 'PKG-INFO' : 'METADATA'} to confirm what it is`);
+  const headers = parseCoreMetadata(listing.kept.get(metadataPath)!.toString('utf8'));
+  const name = headers.get('name')?.[0] ?? '';
+  const version = headers.get('version')?.[0] ?? '';
+  const top = metadataPath.split('/')[0]!;
+  const expectedTop = identity.kind === 'sdist' ? identity.filename.replace(/\.tar\.gz$/, '') : `${identity.name}-${identity.version}.dist-info`;
+  if (normalizeName(name) !== identity.normalizedName || version !== identity.version || top !== expectedTop) {
+    return fail(
+      { ...fields, reason: 'FILE_IDENTITY_MISMATCH', expected: `${identity.name} ${identity.version} (from the file name)`, actual: `${name} ${version} in ${metadataPath}` },
+      `the file name says ${identity.name} ${identity.version}, but ${metadataPath} says ${name} ${version}`,
+    );
+  }
+  return pass({ ...fields, actual: `${name} ${version}` }, `the file name and ${metadataPath} agree: ${name} ${version}`);
+}
+
+function localDigestCheck(identity: FileIdentity, signed: SignedChecksums | undefined, file: Parameters<typeof digestCheck>[3]): Check {
+  const fields = { id: `local.${identity.kind}.digest`, channel: 'local' as const, artifact: identity.kind, url: file.url };
+  if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256 }, `${identity.filename} hashes to ${file.sha256}; there is no verified checksum file to compare it with`);
+  const listed = signed.artifacts.find((a) => a.filename === identity.filename);
+  if (!listed) {
+    const lookalike = signed.artifacts.find((a) => a.filename.toLowerCase() === identity.filename.toLowerCase());
+    return fail(
+      { ...fields, reason: 'CHECKSUM_FILENAME', expected: signed.artifacts.map((a) => a.filename).join(', '), actual: identity.filename },
+      `the signed checksum file does not list ${identity.filename}${lookalike ? ` (it lists ${lookalike.filename}; names are compared exactly)` : ''}`,
+    );
+  }
+  return digestCheck(fields, identity.filename, listed.digests, file);
+}
+
+async function deepCompare(ctx: RunContext, identity: FileIdentity, listing: ArchiveListing, git: GitEvidence | undefined, record: ReleaseRecord): Promise<void> {
+  const id = identity.kind === 'sdist' ? 'content.sdist-vs-git' : 'content.wheel-vs-git';
+  const fields = { id, channel: 'content' as const, artifact: identity.kind, file: identity.filename };
+  if (!git) return record.add(unverified({ ...fields, reason: 'NO_GIT_TREE' }, 'the tag\'s tree is unavailable (see the git checks)'));
+  try {
+    const blobs = new Map<string, Buffer>();
+    if (identity.kind === 'sdist') {
+      const policy = new Policy(ctx.profile.comparison.sdistVsGit, ctx.profile.waivers, identity.version);
+      for (const oid of new Set(blobsNeeded(git.entries, policy))) blobs.set(oid, await git.readBlob(oid));
+      const top = identity.filename.replace(/\.tar\.gz$/, '');
+      const sdistContent = new Map([...listing.kept].filter(([p]) => p.startsWith(`${top}/`)).map(([p, bytes]) => [p.slice(top.length + 1), bytes]));
+      const { differences, identical } = compareSdistWithGit({ members: listing.members, topDirectory: top, sdistContent, tree: git.entries, blobs, policy });
+      record.add(summarizeComparison(record, fields, differences, `${identical} file(s) identical`, `${identity.filename} vs tag ${git.tag} (${git.commit})`));
+      return;
+    }
+    const policy = new Policy(ctx.profile.comparison.wheelVsSdist, ctx.profile.waivers, identity.version);
+    const scripts = wheelScriptNames(listing.members);
+    const source = new Map<string, SourceFile>(git.entries.filter((e) => e.type === 'blob' && e.mode !== '120000').map((e) => [e.path, { blobId: e.oid }]));
+    const sourceContent = new Map<string, Buffer>();
+    for (const entry of git.entries.filter((e) => scripts.has(e.path.split('/').pop()!))) sourceContent.set(entry.path, await git.readBlob(entry.oid));
+    const { differences, identical } = compareWheelWithSource({ wheel: listing.members, source, sourceLabel: 'git', sourceContent, policy, check: id });
+    record.add(summarizeComparison(record, fields, differences, `${identical} installed file(s) identical to the tag's`, `${identity.filename} vs tag ${git.tag} (${git.commit})`));
+    const distInfo = [...listing.kept.keys()].find((p) => p.endsWith('.dist-info/RECORD'))?.split('/')[0];
+    if (distInfo) {
+      const recordFields = { id: 'content.wheel-record', channel: 'content' as const, artifact: 'wheel', file: identity.filename };
+      const recordDifferences = checkRecord(distInfo, listing.kept.get(`${distInfo}/RECORD`)!.toString('utf8'), listing.members);
+      record.add(summarizeComparison(record, recordFields, recordDifferences, 'every member listed with matching SHA-256 and size', `${identity.filename} RECORD`));
+    }
+  } catch (error) {
+    record.add(checkFromError(fields, error, 'the contents could not be compared with the tag'));
+  }
+}
+
+/** The one sentence a person reads first. */
+function sentence(ctx: RunContext, identity: FileIdentity, checks: Check[], signed: SignedChecksums | undefined, sha256: string): string {
+  const { filename } = identity;
+  const signer = signed?.signers.map((s) => `${s.name} (${s.fingerprint}) on ${s.created.toISOString().slice(0, 10)}`).join(' and ');
+  const failed = checks.find((c) => c.status === 'fail');
+  const byId = (id: string) => checks.find((c) => c.id === id);
+  if (failed?.id === 'local.file.identity') return `${filename} is NOT what its name says: ${failed.message}.`;
+  if (failed?.id.startsWith('site.checksums')) return `${filename} could not be checked: the checksum file is not trustworthy (${failed.reason}: ${failed.message}).`;
+  const digest = byId(`local.${identity.kind}.digest`);
+  if (digest?.status === 'fail') {
+    return digest.reason === 'CHECKSUM_FILENAME'
+      ? `${filename} is NOT a file the ${ctx.profile.displayName} release manager signed: ${digest.message} (checksum file signed by ${signer}).`
+      : `${filename} is NOT the file the ${ctx.profile.displayName} release manager signed: its SHA-256 is ${sha256}, but the checksum file signed by ${signer} says ${digest.expected?.replace(/^sha256:/, '')}.`;
+  }
+  if (failed) return `${filename} matches the signed checksum but fails ${failed.id}: ${failed.message}.`;
+  if (digest?.status === 'pass') {
+    const deep = checks.some((c) => c.id.startsWith('content.') && c.id.endsWith('-vs-git') && c.status === 'pass') ? ', and its contents match the signed git tag' : '';
+    const incomplete = checks.some((c) => c.status === 'unverified') ? ' (some checks could not be made; see below)' : '';
+    return `${filename} is the file the ${ctx.profile.displayName} release manager signed: its SHA-256 ${sha256} matches the checksum file signed by ${signer}${deep}${incomplete}.`;
+  }
+  const why = checks.find((c) => c.status === 'unverified');
+  return `${filename} could not be verified${why ? `: ${why.message}` : ''}.`;
+}

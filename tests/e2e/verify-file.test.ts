@@ -1,0 +1,92 @@
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseSpec } from '../../fixtures/world/build.js';
+import { REAL, realSdist } from '../helpers/paths.js';
+import { editRealSdist } from '../helpers/real-sdist.js';
+import { createTestWorld, runCli, type TestWorld, worldArgs } from '../helpers/world.js';
+
+const REAL_4_2_28 = realSdist('4.2.28');
+const REAL_CHECKSUMS = join(REAL, 'checksums', 'Django-4.2.28.checksum.txt');
+
+interface Report {
+  releases: { summary: string; verdict: string; checks: { id: string; status: string; reason?: string }[] }[];
+}
+const json = (stdout: string) => JSON.parse(stdout) as Report;
+
+describe.skipIf(!REAL_4_2_28)('verify-file on the real 4.2.28 sdist, offline', () => {
+  it('says it is genuine and signed by Jacob Walls', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
+    const result = await runCli(['verify-file', REAL_4_2_28!, '--checksums', REAL_CHECKSUMS, '--cache', cache]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('django-4.2.28.tar.gz is the file the Django release manager signed');
+    expect(result.stdout).toContain('signed by Jacob Walls (53D46942E006A2A3EEDC8BC8131403F4D16D8DC7)');
+  });
+
+  it('says a copy with one byte changed is not, and why', async () => {
+    const tampered = await editRealSdist(REAL_4_2_28!, { member: 'django-4.2.28/django/utils/html.py', flipByteAt: 10 });
+    const result = await runCli(['verify-file', tampered, '--checksums', REAL_CHECKSUMS, '--format', 'json', '--cache', await mkdtemp(join(tmpdir(), 'c-'))]);
+    expect(result.code).toBe(1);
+    const release = json(result.stdout).releases[0]!;
+    expect(release.summary).toMatch(/is NOT the file the Django release manager signed: its SHA-256 is [0-9a-f]{64}, but the checksum file signed by Jacob Walls \(53D46942E006A2A3EEDC8BC8131403F4D16D8DC7\) on 2026-02-03 says a4b9cd881991add394cafa8bb3b11ad1742d1e1470ba99c3ef53dc540316ccfe/);
+    expect(release.checks.find((c) => c.id === 'local.sdist.digest')).toMatchObject({ status: 'fail', reason: 'DIGEST_MISMATCH' });
+  });
+
+  it('fails a file whose name and PKG-INFO disagree, with a clear reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crosscheck-renamed-'));
+    const renamed = join(dir, 'django-4.2.27.tar.gz');
+    await copyFile(REAL_4_2_28!, renamed);
+    const result = await runCli(['verify-file', renamed, '--checksums', REAL_CHECKSUMS, '--format', 'json', '--cache', dir]);
+    expect(result.code).toBe(1);
+    const release = json(result.stdout).releases[0]!;
+    expect(release.checks.find((c) => c.id === 'local.file.identity')).toMatchObject({ status: 'fail', reason: 'FILE_IDENTITY_MISMATCH' });
+    expect(release.summary).toContain('is NOT what its name says: the file name says django 4.2.27, but django-4.2.28/PKG-INFO says Django 4.2.28');
+  });
+});
+
+describe('verify-file against the world', () => {
+  let t: TestWorld;
+  beforeAll(async () => {
+    t = await createTestWorld([releaseSpec('3.2.25'), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })]);
+  });
+  afterAll(async () => {
+    await t?.dispose();
+  });
+  const file = (path: string) => join(t.root, path);
+
+  it('fetches the checksum file from the site for sdists and wheels of every era', async () => {
+    for (const path of ['media/releases/5.2/django-5.2.16.tar.gz', 'media/releases/5.2/django-5.2.16-py3-none-any.whl', 'www/m/releases/3.2/Django-3.2.25.tar.gz', 'www/m/releases/3.2/Django-3.2.25-py3-none-any.whl']) {
+      const result = await runCli(['verify-file', file(path), ...worldArgs(t)]);
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/is the file the Django release manager signed/);
+    }
+  });
+
+  it('with --deep also compares the contents with the signed tag', async () => {
+    for (const path of ['media/releases/5.2/django-5.2.16.tar.gz', 'media/releases/5.2/django-5.2.16-py3-none-any.whl']) {
+      const result = await runCli(['verify-file', file(path), '--deep', '--format', 'json', ...worldArgs(t)]);
+      const checks = json(result.stdout).releases[0]!.checks;
+      expect(checks.find((c) => c.id === 'git.tag.signature')?.status).toBe('pass');
+      expect(checks.find((c) => c.id.endsWith('-vs-git'))?.status, JSON.stringify(checks)).toBe('pass');
+      expect(result.code).toBe(0);
+    }
+  });
+
+  it('rejects a file name that differs from the signed one only by case', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crosscheck-case-'));
+    const renamed = join(dir, 'Django-5.2.16.tar.gz');
+    await writeFile(renamed, await readFile(file('media/releases/5.2/django-5.2.16.tar.gz')));
+    const result = await runCli(['verify-file', renamed, '--format', 'json', ...worldArgs(t)]);
+    expect(result.code).toBe(1);
+    const failing = json(result.stdout).releases[0]!.checks.filter((c) => c.status === 'fail').map((c) => c.reason);
+    expect(failing).toContain('CHECKSUM_FILENAME');
+  });
+
+  it('explains a usage error without a stack trace', async () => {
+    const result = await runCli(['verify-file', '/nonexistent/not-a-release.zip']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cannot tell the project and version');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
