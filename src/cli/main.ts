@@ -4,6 +4,7 @@ import { CrosscheckError, UsageError } from '../errors.js';
 import { toolVersion } from '../pipeline/run.js';
 import { escapeTerminal } from '../report/escape.js';
 import { EXIT } from '../verdict/release-verdict.js';
+import { registerReport } from './report-command.js';
 import { registerVerifyFile } from './verify-file-command.js';
 import { registerVerify } from './verify-command.js';
 
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(run crosscheck help <command> for the options)');
   registerVerify(program, (code) => (exitCode = code));
   registerVerifyFile(program, (code) => (exitCode = code));
+  registerReport(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

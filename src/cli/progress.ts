@@ -1,25 +1,64 @@
+import cliProgress from 'cli-progress';
 import type { ProgressSink } from '../pipeline/context.js';
+import { escapeTerminal } from '../report/escape.js';
 
 export interface Progress extends ProgressSink {
   start(total: number): void;
   stop(): void;
 }
 
-/** Progress on stderr: nothing with --quiet; plain lines for now. */
-export function createProgress(options: { quiet: boolean }): Progress {
+/**
+ * Progress on stderr, so stdout stays the report: a live bar (releases done, bytes downloaded,
+ * what is being fetched) on a terminal; plain lines, one per finished release, in CI or when
+ * piped; nothing with --quiet.
+ */
+export function createProgress(options: { quiet: boolean; stream?: NodeJS.WriteStream }): Progress {
+  const stream = options.stream ?? process.stderr;
+  if (options.quiet) return { start() {}, stop() {}, step() {}, bytes() {}, releaseDone() {} };
+  const live = stream.isTTY === true && !process.env.CI;
   let done = 0;
   let total = 0;
-  const quiet = options.quiet;
+  let bytes = 0;
+  if (!live) {
+    return {
+      start(count) {
+        total = count;
+        stream.write(`verifying ${count} release(s)\n`);
+      },
+      stop() {},
+      step() {},
+      bytes() {},
+      releaseDone(release, verdict) {
+        done++;
+        stream.write(`[${done}/${total}] ${escapeTerminal(release)}: ${verdict}\n`);
+      },
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    { stream, format: 'verifying {bar} {value}/{total} releases | {megabytes} MB | {current}', hideCursor: true, clearOnComplete: true, barsize: 24 },
+    cliProgress.Presets.shades_classic,
+  );
+  let running = false;
   return {
     start(count) {
       total = count;
+      running = true;
+      bar.start(count, 0, { megabytes: '0.0', current: '' });
     },
-    stop() {},
-    step() {},
-    bytes() {},
-    releaseDone(release, verdict) {
+    stop() {
+      if (running) bar.stop();
+      running = false;
+    },
+    step(release, channel, what) {
+      if (running) bar.update({ current: escapeTerminal(`${release} ${channel}: ${what}`).slice(0, 60) });
+    },
+    bytes(count) {
+      bytes += count;
+      if (running) bar.update({ megabytes: (bytes / 1e6).toFixed(1) });
+    },
+    releaseDone() {
       done++;
-      if (!quiet) process.stderr.write(`[${done}/${total}] ${release}: ${verdict}\n`);
+      if (running) bar.update(done);
     },
   };
 }

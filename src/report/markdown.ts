@@ -1,5 +1,73 @@
-import type { RunReport } from './model.js';
+import type { Check } from '../verdict/check.js';
+import type { ReleaseReport, RunReport } from './model.js';
+import { channelStatus } from './text.js';
 
+const VERDICT_LABEL: Record<string, string> = { pass: '✅ pass', fail: '❌ **FAIL**', incomplete: '⚠️ incomplete' };
+const STATUS_LABEL: Record<string, string> = { pass: 'pass', fail: '**FAIL**', unverified: 'unverified', warn: 'warn', skipped: 'skipped', '-': '–' };
+
+/** Escapes text for a Markdown table cell or paragraph: no HTML, no table breaks, no links. */
+function md(text: string): string {
+  return text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/([\\`*_{}[\]()#+!|<>~])/g, '\\$1');
+}
+
+/**
+ * A statement a security team can post: what was checked, against which keys, a table of
+ * releases × channels, and every failure and unverified check with its evidence.
+ */
 export function renderMarkdown(report: RunReport): string {
-  return `# ${report.displayName}\n\n${report.verdict}\n`;
+  const out: string[] = [];
+  const { summary } = report;
+  out.push(`# ${md(report.displayName)} release integrity report`, '');
+  out.push(
+    `Generated ${report.generatedAt} by crosscheck ${report.tool.version}. ` +
+      `${summary.releases} release(s) checked: **${summary.pass} passed**, **${summary.fail} failed**, **${summary.incomplete} could not be fully verified**.`,
+    '',
+  );
+  out.push('## What was checked', '');
+  out.push('For each release: the PGP-signed checksum file and the signed git tag against the pinned release-manager keys below (by full fingerprint); the SHA-256 of every artifact from every channel against the signed checksums; and the contents of the sdist against the git tag and of the wheel against the sdist, allowing only the documented differences of a normal build.', '');
+  const sources = Object.entries(report.sources).map(([name, url]) => `- ${name}: \`${md(url ?? '')}\``);
+  if (sources.length) out.push('Sources:', '', ...sources, '');
+  out.push('Pinned keys:', '', '| fingerprint | holder |', '|---|---|', ...report.keyring.keys.map((k) => `| \`${k.fingerprint}\` | ${md(k.name.replace(/\s*<[^>]*>$/, ''))} |`), '');
+  out.push('## Results', '', '| release | site | PyPI | git | contents | verdict |', '|---|---|---|---|---|---|');
+  for (const release of report.releases) {
+    const cells = ['site', 'pypi', 'git', 'content'].map((c) => STATUS_LABEL[channelStatus(release, c)] ?? channelStatus(release, c));
+    out.push(`| ${md(release.version)} | ${cells.join(' | ')} | ${VERDICT_LABEL[release.verdict]} |`);
+  }
+  out.push('');
+  const troubled = report.releases.filter((r) => r.verdict !== 'pass');
+  if (troubled.length > 0) {
+    out.push('## Findings', '');
+    for (const release of troubled) out.push(...findings(release));
+  } else {
+    out.push('Every release passed every check.', '');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function findings(release: ReleaseReport): string[] {
+  const out = [`### ${md(release.version)}: ${VERDICT_LABEL[release.verdict]}`, ''];
+  if (release.summary) out.push(md(release.summary), '');
+  for (const check of release.checks.filter((c) => c.status === 'fail' || c.status === 'unverified')) out.push(...evidence(check));
+  const failing = release.differences.filter((d) => !d.allowed);
+  if (failing.length > 0) {
+    out.push('', '| check | path | difference | digests |', '|---|---|---|---|');
+    for (const d of failing.slice(0, 100)) {
+      out.push(`| ${d.check} | \`${md(d.path)}\` | ${d.kind}${d.detail ? `: ${md(d.detail)}` : ''} | ${Object.entries(d.digests).map(([side, digest]) => `${side} \`${digest}\``).join('<br>')} |`);
+    }
+    if (failing.length > 100) out.push('', `… and ${failing.length - 100} more in the JSON report.`);
+  }
+  out.push('');
+  return out;
+}
+
+function evidence(check: Check): string[] {
+  const lines = [`- **${check.status === 'fail' ? 'FAIL' : 'unverified'}** \`${check.id}\` — ${md(check.message)}`];
+  if (check.reason) lines.push(`  - reason: \`${check.reason}\``);
+  if (check.expected !== undefined) lines.push(`  - expected: \`${md(check.expected)}\``);
+  if (check.actual !== undefined) lines.push(`  - found: \`${md(check.actual)}\``);
+  if (check.url) lines.push(`  - where: \`${md(check.url)}\``);
+  if (check.file) lines.push(`  - file: \`${md(check.file)}\``);
+  return lines;
 }

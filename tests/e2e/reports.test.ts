@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { marked } from 'marked';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseSpec } from '../../fixtures/world/build.js';
+import { SCENARIOS } from '../../fixtures/world/scenarios.js';
+import { ROOT } from '../helpers/paths.js';
+import { createTestWorld, runCli, type TestWorld, worldArgs } from '../helpers/world.js';
+
+const run = promisify(execFile);
+let t: TestWorld;
+let jsonReport: string;
+
+beforeAll(async () => {
+  t = await createTestWorld([releaseSpec('4.2.28'), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })], {
+    mutate: async (root, manifest, gpg) => SCENARIOS['pypi-wheel-injected-file']!.mutate!({ root, manifest, gpg }, '4.2.28'),
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'crosscheck-reports-'));
+  jsonReport = join(dir, 'report.json');
+  const result = await runCli(['verify', 'django', '4.2.28', '5.2.16', '--format', 'json', '--output', jsonReport, ...worldArgs(t)]);
+  expect(result.code).toBe(1);
+});
+afterAll(async () => {
+  await t?.dispose();
+});
+
+describe('the Markdown statement', () => {
+  it('renders as a table of releases × channels, with keys and evidence', async () => {
+    const result = await runCli(['report', jsonReport, '--format', 'markdown']);
+    expect(result.code).toBe(1);
+    const html = await marked.parse(result.stdout);
+    const tables = [...html.matchAll(/<table>([\s\S]*?)<\/table>/g)].map((m) => m[1]!);
+    const results = tables.find((table) => table.includes('<th>release</th>'))!;
+    expect(results).toBeDefined();
+    const rows = [...results.matchAll(/<tr>\s*<td>([\s\S]*?)<\/tr>/g)].map((m) => m[0].replace(/<[^>]+>/g, '|').replace(/\s+/g, '').replace(/\|+/g, '|'));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toBe('|4.2.28|pass|FAIL|pass|FAIL|❌|FAIL|');
+    expect(rows[1]).toBe('|5.2.16|pass|pass|pass|pass|✅pass|');
+    expect(tables.some((table) => table.includes('<th>fingerprint</th>') && table.includes('696205F24A9A469D0D73841779390A6A2CAF2926'))).toBe(true);
+    expect(html).toContain('<code>pypi.wheel.declared-digest</code>');
+    expect(html).toContain('django/_injected.py');
+  });
+
+  it('escapes attacker-controlled text so it cannot inject markup', async () => {
+    const report = JSON.parse(await readFile(jsonReport, 'utf8'));
+    report.releases[0].checks[0].status = 'fail';
+    report.releases[0].checks[0].message = '<script>alert(1)</script> | [link](http://evil.test) \u001b[2J';
+    const tampered = join(await mkdtemp(join(tmpdir(), 'crosscheck-md-')), 'report.json');
+    await writeFile(tampered, JSON.stringify(report));
+    const html = await marked.parse((await runCli(['report', tampered, '--format', 'markdown'])).stdout);
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('href="http://evil.test"');
+    expect(html).not.toContain('\u001b');
+  });
+});
+
+describe('the JUnit report', () => {
+  it('validates against the JUnit schema CI systems read, one testsuite per release', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crosscheck-junit-'));
+    const file = join(dir, 'report.xml');
+    const result = await runCli(['report', jsonReport, '--format', 'junit', '--output', file]);
+    expect(result.code).toBe(1);
+    const { stderr } = await run('xmllint', ['--noout', '--schema', join(ROOT, 'tests', 'schemas', 'junit.xsd'), file]);
+    expect(stderr).toContain('validates');
+    const xml = await readFile(file, 'utf8');
+    expect(xml.match(/<testsuite /g)).toHaveLength(2);
+    expect(xml).toMatch(/<testcase classname="django\.4\.2\.28\.pypi" name="pypi\.wheel\.declared-digest[^"]*" time="0">\s*<failure/);
+    const report = JSON.parse(await readFile(jsonReport, 'utf8'));
+    const checks = report.releases.reduce((n: number, r: { checks: unknown[] }) => n + r.checks.length, 0);
+    expect(xml.match(/<testcase /g)).toHaveLength(checks);
+  });
+});
+
+describe('the JSON report', () => {
+  it('follows schema crosscheck/report@1', async () => {
+    const report = JSON.parse(await readFile(jsonReport, 'utf8'));
+    expect(report.schema).toBe('crosscheck/report@1');
+    expect(report.verdict).toBe('fail');
+    expect(report.summary).toEqual({ releases: 2, pass: 1, fail: 1, incomplete: 0 });
+    for (const release of report.releases) {
+      expect(['pass', 'fail', 'incomplete']).toContain(release.verdict);
+      for (const check of release.checks) {
+        expect(Object.keys(check).every((k) => ['id', 'status', 'channel', 'artifact', 'message', 'expected', 'actual', 'reason', 'url', 'file'].includes(k))).toBe(true);
+        expect(['pass', 'fail', 'unverified', 'skipped', 'warn']).toContain(check.status);
+        if (check.status === 'fail' || check.status === 'unverified') expect(check.reason).toMatch(/^[A-Z][A-Z0-9_]+$/);
+      }
+    }
+    const injected = report.releases[0].differences.find((d: { path: string; check: string }) => d.path === 'django/_injected.py' && d.check === 'content.wheel-vs-sdist');
+    expect(injected).toMatchObject({ check: 'content.wheel-vs-sdist', kind: 'only-in-wheel', allowed: false });
+  });
+});
