@@ -167,6 +167,11 @@ async function checkLocalHeaders(readAt: ReadAt, entries: ZipEntry[], cdOffset: 
 }
 
 function decodeZipName(bytes: Buffer, flags: number): string {
+  // Control bytes decode differently by reader (CPython's cp437 keeps them, yauzl's shows IBM
+  // glyphs), and never belong in a file name.
+  if (bytes.some((b) => b < 0x20 || b === 0x7f)) {
+    throw new IntegrityError('ARCHIVE_PATH_INVALID', `wheel: member name ${JSON.stringify(bytes.toString('latin1'))} holds a control character`);
+  }
   if (flags & 0x0800) {
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
