@@ -90,7 +90,7 @@ export class HttpClient {
           await onChunk(chunk);
         }
       } finally {
-        response.body.destroy();
+        discard(response.body);
       }
       if (response.declaredLength !== undefined && received !== response.declaredLength) {
         throw new UnavailableError('HTTP_TRUNCATED', `${url} declared ${response.declaredLength} bytes and sent ${received}`, {
@@ -121,7 +121,7 @@ export class HttpClient {
       });
       const { statusCode, headers, body } = response;
       if (REDIRECT_STATUSES.has(statusCode)) {
-        body.resume();
+        discard(body);
         const location = headers.location;
         if (typeof location !== 'string' || location === '') {
           throw new UnavailableError('HTTP_REDIRECT_POLICY', `${current.href} answered ${statusCode} without a Location`, this.context(policy, current.href));
@@ -142,13 +142,13 @@ export class HttpClient {
         continue;
       }
       if (statusCode !== 200) {
-        body.resume();
+        discard(body);
         const reason = statusCode === 404 || statusCode === 410 ? 'HTTP_NOT_FOUND' : 'HTTP_STATUS';
         throw new UnavailableError(reason, `${current.href} answered HTTP ${statusCode}`, { ...this.context(policy, current.href), expected: '200', actual: String(statusCode) });
       }
       const encoding = headers['content-encoding'];
       if (encoding !== undefined && encoding !== 'identity') {
-        body.destroy();
+        discard(body);
         throw new UnavailableError('HTTP_CONTENT_ENCODING', `${current.href} sent Content-Encoding: ${String(encoding)}; artifacts are only read as sent`, this.context(policy, current.href));
       }
       const lengthHeader = headers['content-length'];
@@ -156,17 +156,17 @@ export class HttpClient {
       let declaredLength: number | undefined;
       if (typeof lengthHeader === 'string') {
         if (!/^\d{1,15}$/.test(lengthHeader)) {
-          body.destroy();
+          discard(body);
           throw new UnavailableError('HTTP_FRAMING', `${current.href} sent an invalid Content-Length "${lengthHeader}"`, this.context(policy, current.href));
         }
         declaredLength = Number(lengthHeader);
         if (declaredLength > policy.maxBytes) {
-          body.destroy();
+          discard(body);
           throw new LimitError('LIMIT_RESPONSE', `${current.href} declares ${declaredLength} bytes, over the ${policy.maxBytes}-byte limit`, this.context(policy, current.href));
         }
       } else if (!chunked) {
         // A body delimited only by the connection closing cannot be told apart from a truncated one.
-        body.destroy();
+        discard(body);
         throw new UnavailableError('HTTP_FRAMING', `${current.href} sent neither Content-Length nor chunked encoding, so truncation could not be detected`, this.context(policy, current.href));
       }
       return { hops, finalUrl: current.href, body, headers, ...(declaredLength === undefined ? {} : { declaredLength }) };
@@ -217,4 +217,10 @@ export class HttpClient {
     }
     return new UnavailableError('HTTP_ERROR', `${url}: ${message}`, ctx, { cause: error });
   }
+}
+
+/** Abandons a response body; its late errors (the socket closing under it) are expected, not crashes. */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
