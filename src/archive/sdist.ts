@@ -9,6 +9,9 @@ import { type ArchiveListing, type ArchiveMember, type KeepPredicate, MemberHash
 import { PathRegistry, validatePath } from './paths.js';
 import { TarAuditor } from './tar-auditor.js';
 
+/** Small files starting with `#!` are kept: a wheel's scripts are compared with them. */
+const SCRIPT_BYTES = 256 * 1024;
+
 /**
  * Reads an sdist (.tar.gz) in one streaming pass — gzip framing, decompression count, the
  * strict block auditor, tar-stream — hashing every member (SHA-256 and git blob id) without
@@ -24,7 +27,7 @@ export async function readSdist(source: Readable, limits: Limits, keep: KeepPred
   const kept = new Map<string, Buffer>();
 
   const errors: unknown[] = [];
-  const feeding = pipeline(source, input, createGunzip(), counter, auditor, extract).catch((error: unknown) => {
+  const feeding = pipeline(source, input, createGunzip({ chunkSize: 256 * 1024 }), counter, auditor, extract).catch((error: unknown) => {
     errors.push(error);
   });
   try {
@@ -41,7 +44,8 @@ export async function readSdist(source: Readable, limits: Limits, keep: KeepPred
       }
       const path = validatePath(audited.name, 'sdist', limits);
       registry.add(path, audited.type);
-      const hasher = new MemberHasher(audited.size, audited.type === 'file' && keep(path) && audited.size <= limits.metadataFileBytes);
+      const small = audited.type === 'file' && audited.size <= SCRIPT_BYTES;
+      const hasher = new MemberHasher(audited.size, audited.type === 'file' && keep(path) && audited.size <= limits.metadataFileBytes ? true : small ? 'scripts' : false);
       for await (const chunk of entry) hasher.update(chunk as Buffer);
       const digest = hasher.finish();
       if (digest.size !== audited.size) {

@@ -1,12 +1,13 @@
 import fs, { constants } from 'node:fs';
 import { promisify } from 'node:util';
-import { crc32 } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { CrosscheckError, IntegrityError, LimitError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { type ArchiveListing, type ArchiveMember, type KeepPredicate, MemberHasher, EMPTY_BLOB_ID, EMPTY_SHA256 } from './member.js';
 import { PathRegistry, validatePath } from './paths.js';
-import { auditZipLayout } from './zip-layout.js';
+import { BlockReader } from './block-reader.js';
+import { auditZipLayout, type ZipEntry } from './zip-layout.js';
 
 /**
  * Reads a wheel from its cached file: crosscheck's own structural audit first (zip-layout.ts),
@@ -15,32 +16,29 @@ import { auditZipLayout } from './zip-layout.js';
  */
 export async function readWheel(path: string, limits: Limits, keep: KeepPredicate = () => false): Promise<ArchiveListing> {
   const fd = await openFd(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  let zip: yauzl.ZipFile | undefined;
   try {
     const { size } = await fstat(fd);
-    const audited = await auditZipLayout((position, length) => readExactly(fd, position, length), size, limits);
-    // yauzl takes over the descriptor: closing the ZipFile closes it.
-    zip = await yauzl.fromFdPromise(fd, { lazyEntries: true, autoClose: false, decodeStrings: true, strictFileNames: true, validateEntrySizes: true }).catch(wrapYauzl);
-    return await readEntries(zip, audited, limits, keep);
+    const reader = new BlockReader(fd, size);
+    const audited = await auditZipLayout((position, length) => reader.read(position, length), size, limits);
+    const zip = await yauzl
+      .fromRandomAccessReaderPromise(reader.forYauzl(), size, { lazyEntries: true, autoClose: false, decodeStrings: true, strictFileNames: true, validateEntrySizes: true })
+      .catch(wrapYauzl);
+    return await readEntries(zip, reader, audited, limits, keep);
   } finally {
-    if (zip) zip.close();
-    else await closeFd(fd);
+    await closeFd(fd);
   }
 }
 
 const openFd = promisify(fs.open);
 const fstat = promisify(fs.fstat);
 const closeFd = promisify(fs.close);
-const readFd = promisify(fs.read);
 
-async function readExactly(fd: number, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  const { bytesRead } = await readFd(fd, buffer, 0, length, position);
-  if (bytesRead !== length) throw new IntegrityError('ZIP_FRAMING', `wheel: the file ends at ${position + bytesRead} while ${length} bytes at ${position} were expected`);
-  return buffer;
-}
-
-async function readEntries(zip: yauzl.ZipFile, audited: Awaited<ReturnType<typeof auditZipLayout>>, limits: Limits, keep: KeepPredicate): Promise<ArchiveListing> {
+/**
+ * yauzl lists the entries (and validates their names); each must match the audit. The data is
+ * inflated here, from the audited offset, and its size and CRC-32 checked exactly — yauzl checks
+ * no CRC, and per-entry streams cost more than the inflation itself.
+ */
+async function readEntries(zip: yauzl.ZipFile, reader: BlockReader, audited: ZipEntry[], limits: Limits, keep: KeepPredicate): Promise<ArchiveListing> {
   if (zip.entryCount !== audited.length) {
     throw new IntegrityError('ZIP_CD_ACCOUNTING', `wheel: yauzl counts ${zip.entryCount} entries, the audit ${audited.length}`);
   }
@@ -63,12 +61,9 @@ async function readEntries(zip: yauzl.ZipFile, audited: Awaited<ReturnType<typeo
         continue;
       }
       const hasher = new MemberHasher(expected.uncompressedSize, keep(path) && expected.uncompressedSize <= limits.metadataFileBytes);
-      let crc = 0;
-      const stream = await zip.openReadStreamPromise(entry);
-      for await (const chunk of stream) {
-        hasher.update(chunk as Buffer);
-        crc = crc32(chunk as Buffer, crc);
-      }
+      const content = inflate(await reader.read(expected.dataOffset, expected.compressedSize), expected);
+      hasher.update(content);
+      const crc = crc32(content);
       const digest = hasher.finish();
       if (digest.size !== expected.uncompressedSize) {
         throw new IntegrityError('ZIP_SIZE', `wheel: ${path} declares ${expected.uncompressedSize} bytes and holds ${digest.size}`, { file: path });
@@ -85,6 +80,18 @@ async function readEntries(zip: yauzl.ZipFile, audited: Awaited<ReturnType<typeo
   if (index !== audited.length) throw new IntegrityError('ZIP_PARSER_DISAGREEMENT', `wheel: yauzl listed ${index} entries, the audit ${audited.length}`);
   registry.checkFileDirectoryConflicts();
   return { members, kept };
+}
+
+function inflate(data: Buffer, entry: ZipEntry): Buffer {
+  if (entry.method === 0) return data;
+  try {
+    // One byte more than declared, so that a longer stream shows up as a size lie.
+    return inflateRawSync(data, { maxOutputLength: Math.max(1, entry.uncompressedSize + 1) });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/maxOutputLength|buffer/i.test(message)) throw new IntegrityError('ZIP_SIZE', `wheel: ${entry.name} inflates to more than its declared ${entry.uncompressedSize} bytes`, { file: entry.name });
+    throw new IntegrityError('ZIP_FRAMING', `wheel: ${entry.name} does not inflate (${message})`, { file: entry.name });
+  }
 }
 
 function wrapYauzl(error: unknown): never {

@@ -11,6 +11,8 @@ export interface ZipEntry {
   compressedSize: number;
   uncompressedSize: number;
   localHeaderOffset: number;
+  /** Where the entry's (compressed) data starts, from its local header. */
+  dataOffset: number;
   /** Permission bits when the archive was made on Unix, else undefined. */
   unixMode: number | undefined;
   isDirectory: boolean;
@@ -18,6 +20,7 @@ export interface ZipEntry {
 
 const EOCD_SIZE = 22;
 const MAX_CENTRAL_DIRECTORY = 32 * 1024 * 1024;
+const MAX_EXTRACT_VERSION = 63;
 const SIG_EOCD = 0x06054b50;
 const SIG_CENTRAL = 0x02014b50;
 const SIG_LOCAL = 0x04034b50;
@@ -70,6 +73,7 @@ export async function auditZipLayout(readAt: ReadAt, fileSize: number, limits: L
       throw fail('ZIP_CD_ACCOUNTING', `central directory byte ${pos} is not the start of a central record`);
     }
     const madeBy = cd.readUInt16LE(pos + 4);
+    const versionNeeded = cd.readUInt16LE(pos + 6);
     const flags = cd.readUInt16LE(pos + 8);
     const method = cd.readUInt16LE(pos + 10);
     const crc = cd.readUInt32LE(pos + 16);
@@ -88,8 +92,12 @@ export async function auditZipLayout(readAt: ReadAt, fileSize: number, limits: L
     checkExtraFields(cd.subarray(pos + 46 + nameLength, pos + 46 + nameLength + extraLength), name);
     if (diskStart !== 0) throw fail('ZIP_FRAMING', `${name} starts on another disk`, name);
     if (flags & 0x0001 || flags & 0x0040 || flags & 0x2000) throw fail('ZIP_ENCRYPTED', `${name} is encrypted`, name);
+    // CPython's zipfile refuses these (found by fuzzing): accepting them would pass what pip cannot install.
+    if (versionNeeded > MAX_EXTRACT_VERSION) throw fail('ZIP_FRAMING', `${name} needs zip version ${versionNeeded / 10}; installers support up to ${MAX_EXTRACT_VERSION / 10}`, name);
+    if (flags & 0x0020) throw fail('ZIP_METHOD', `${name} is compressed patched data`, name);
     if (method !== 0 && method !== 8) throw fail('ZIP_METHOD', `${name} uses compression method ${method}; only stored (0) and deflate (8) are accepted`, name);
     if (method === 0 && compressedSize !== uncompressedSize) throw fail('ZIP_SIZE', `${name} is stored but its sizes differ (${compressedSize} vs ${uncompressedSize})`, name);
+    if (compressedSize > limits.memberBytes) throw new LimitError('LIMIT_EXCEEDED', `wheel: ${name} is ${compressedSize} bytes compressed, over the ${limits.memberBytes}-byte member limit`, { file: name });
     if (uncompressedSize > limits.memberBytes) throw new LimitError('LIMIT_EXCEEDED', `wheel: ${name} is ${uncompressedSize} bytes, over the ${limits.memberBytes}-byte member limit`, { file: name });
     if (uncompressedSize > 1024 * 1024 && uncompressedSize / Math.max(compressedSize, 1) > limits.compressionRatio) {
       throw new LimitError('LIMIT_RATIO', `wheel: ${name} expands ${Math.round(uncompressedSize / Math.max(compressedSize, 1))}:1, over the ${limits.compressionRatio}:1 limit`, { file: name });
@@ -107,6 +115,7 @@ export async function auditZipLayout(readAt: ReadAt, fileSize: number, limits: L
       compressedSize,
       uncompressedSize,
       localHeaderOffset,
+      dataOffset: -1,
       unixMode: madeBy >> 8 === 3 ? (externalAttributes >>> 16) & 0o7777 : undefined,
       isDirectory,
     });
@@ -150,7 +159,8 @@ async function checkLocalHeaders(readAt: ReadAt, entries: ZipEntry[], cdOffset: 
     if (descriptor && ((crc !== 0 && crc !== entry.crc) || (compressedSize !== 0 && compressedSize !== entry.compressedSize) || (uncompressedSize !== 0 && uncompressedSize !== entry.uncompressedSize))) {
       throw mismatch('CRC or sizes');
     }
-    let end = entry.localHeaderOffset + 30 + nameLength + extraLength + entry.compressedSize;
+    entry.dataOffset = entry.localHeaderOffset + 30 + nameLength + extraLength;
+    let end = entry.dataOffset + entry.compressedSize;
     if (descriptor) {
       const dd = await readAt(end, 16);
       const offset = dd.readUInt32LE(0) === SIG_DESCRIPTOR ? 4 : 0;

@@ -7,7 +7,7 @@ import { compareMetadata } from '../compare/metadata.js';
 import { Policy } from '../compare/policy.js';
 import { blobsNeeded, compareSdistWithGit } from '../compare/sdist-vs-git.js';
 import { compareListings } from '../compare/site-vs-pypi.js';
-import { compareWheelWithSource, sdistAsSource, wheelScriptNames } from '../compare/wheel-vs-sdist.js';
+import { compareWheelWithSource, sdistAsSource } from '../compare/wheel-vs-sdist.js';
 import { checkRecord } from '../compare/wheel-record.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import { type ArtifactKind, type Check, checkFromError, fail, pass, skipped, unverified } from '../verdict/check.js';
@@ -48,32 +48,36 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
   const sdists = distinct.filter((c) => c.kind === 'sdist');
   const topDirectory = (copy: DistinctCopy) => expectedArtifacts(ctx.profile, version).find((e) => e.filename === copy.filename)?.topDirectory ?? copy.filename.replace(/\.tar\.gz$/, '');
 
-  for (const wheel of wheels) {
-    ctx.progress?.step(version, 'content', wheel.filename);
-    try {
-      wheel.listing = await readWheel(wheel.path, ctx.limits, (path) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL|entry_points\.txt)$/.test(path));
-      record.add(pass({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, `${wheel.filename} (${channelsOf(wheel)}) reads cleanly: ${wheel.listing.members.length} members, every local header, CRC-32 and size consistent`));
-    } catch (error) {
-      record.add(checkFromError({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, error, `${wheel.filename} (${channelsOf(wheel)})`));
-    }
-  }
-  const scripts = new Set(wheels.flatMap((w) => (w.listing ? [...wheelScriptNames(w.listing.members)] : [])));
   const configPaths = ctx.profile.comparison.sdistVsGit.filter((r) => r.kind === 'config-data').flatMap((r) => r.paths);
-  for (const sdist of sdists) {
-    ctx.progress?.step(version, 'content', sdist.filename);
-    const top = `${topDirectory(sdist)}/`;
-    const keep = (path: string) => {
-      if (!path.startsWith(top)) return false;
-      const relative = path.slice(top.length);
-      return relative === 'PKG-INFO' || configPaths.includes(relative) || /^[^/]+\.egg-info\/entry_points\.txt$/.test(relative) || scripts.has(relative.split('/').pop()!);
-    };
-    try {
-      sdist.listing = await readSdist(createReadStream(sdist.path), ctx.limits, keep);
-      record.add(pass({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, `${sdist.filename} (${channelsOf(sdist)}) reads cleanly: ${sdist.listing.members.length} members, one gzip member, nothing after the end of the archive`));
-    } catch (error) {
-      record.add(checkFromError({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, error, `${sdist.filename} (${channelsOf(sdist)})`));
-    }
-  }
+  // The archives are read concurrently (inflating is most of the work, and there are two cores);
+  // their checks are recorded in a fixed order afterwards.
+  const archiveChecks = await Promise.all([
+    ...wheels.map(async (wheel) => {
+      ctx.progress?.step(version, 'content', wheel.filename);
+      try {
+        wheel.listing = await readWheel(wheel.path, ctx.limits, (path) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL|entry_points\.txt)$/.test(path));
+        return pass({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, `${wheel.filename} (${channelsOf(wheel)}) reads cleanly: ${wheel.listing.members.length} members, every local header, CRC-32 and size consistent`);
+      } catch (error) {
+        return checkFromError({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, error, `${wheel.filename} (${channelsOf(wheel)})`);
+      }
+    }),
+    ...sdists.map(async (sdist) => {
+      ctx.progress?.step(version, 'content', sdist.filename);
+      const top = `${topDirectory(sdist)}/`;
+      const keep = (path: string) => {
+        if (!path.startsWith(top)) return false;
+        const relative = path.slice(top.length);
+        return relative === 'PKG-INFO' || configPaths.includes(relative) || /^[^/]+\.egg-info\/entry_points\.txt$/.test(relative);
+      };
+      try {
+        sdist.listing = await readSdist(createReadStream(sdist.path, { highWaterMark: 1024 * 1024 }), ctx.limits, keep);
+        return pass({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, `${sdist.filename} (${channelsOf(sdist)}) reads cleanly: ${sdist.listing.members.length} members, one gzip member, nothing after the end of the archive`);
+      } catch (error) {
+        return checkFromError({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, error, `${sdist.filename} (${channelsOf(sdist)})`);
+      }
+    }),
+  ]);
+  record.add(...archiveChecks);
 
   for (const kind of ['sdist', 'wheel'] as const) {
     const ofKind = distinct.filter((c) => c.kind === kind);
@@ -137,8 +141,7 @@ async function sdistVsGit(ctx: RunContext, version: string, sdist: DistinctCopy 
   ctx.progress?.step(version, 'content', 'sdist vs git');
   const policy = new Policy(ctx.profile.comparison.sdistVsGit, ctx.profile.waivers, version);
   try {
-    const blobs = new Map<string, Buffer>();
-    for (const oid of new Set(blobsNeeded(git.entries, policy))) blobs.set(oid, await git.readBlob(oid));
+    const blobs = await git.readBlobs(blobsNeeded(git.entries, policy));
     const sdistContent = new Map([...sdist.listing.kept].filter(([path]) => path.startsWith(`${top}/`)).map(([path, bytes]) => [path.slice(top.length + 1), bytes]));
     const { differences, identical } = compareSdistWithGit({ members: sdist.listing.members, topDirectory: top, sdistContent, tree: git.entries, blobs, policy });
     record.add(summarizeComparison(record, { ...fields, file: sdist.filename }, differences, `${identical} file(s) identical`, `${sdist.filename} (${channelsOf(sdist)}) vs tag ${git.tag} (${git.commit})`));

@@ -11,7 +11,7 @@ export interface GitEvidence {
   tag: string;
   commit: string;
   entries: GitTreeEntry[];
-  readBlob(oid: string): Promise<Buffer>;
+  readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
 }
 
 const at = (id: string) => ({ id, channel: 'git' as const });
@@ -71,7 +71,7 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
     record.add(pass({ ...at('git.tag.target'), actual: tag.object }, `tag ${name} points at commit ${tag.object}`));
     const tree = await mirror.commitTree(tag.object);
     const entries = await mirror.listTree(tree);
-    return { tag: name, commit: tag.object, entries, readBlob: (oid) => mirror.readBlob(oid) };
+    return { tag: name, commit: tag.object, entries, readBlobs: (oids) => mirror.readBlobs(oids) };
   } catch (error) {
     record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));
     return undefined;

@@ -134,10 +134,9 @@ async function deepCompare(ctx: RunContext, identity: FileIdentity, listing: Arc
   const fields = { id, channel: 'content' as const, artifact: identity.kind, file: identity.filename };
   if (!git) return record.add(unverified({ ...fields, reason: 'NO_GIT_TREE' }, 'the tag\'s tree is unavailable (see the git checks)'));
   try {
-    const blobs = new Map<string, Buffer>();
     if (identity.kind === 'sdist') {
       const policy = new Policy(ctx.profile.comparison.sdistVsGit, ctx.profile.waivers, identity.version);
-      for (const oid of new Set(blobsNeeded(git.entries, policy))) blobs.set(oid, await git.readBlob(oid));
+      const blobs = await git.readBlobs(blobsNeeded(git.entries, policy));
       const top = identity.filename.replace(/\.tar\.gz$/, '');
       const sdistContent = new Map([...listing.kept].filter(([p]) => p.startsWith(`${top}/`)).map(([p, bytes]) => [p.slice(top.length + 1), bytes]));
       const { differences, identical } = compareSdistWithGit({ members: listing.members, topDirectory: top, sdistContent, tree: git.entries, blobs, policy });
@@ -147,8 +146,9 @@ async function deepCompare(ctx: RunContext, identity: FileIdentity, listing: Arc
     const policy = new Policy(ctx.profile.comparison.wheelVsSdist, ctx.profile.waivers, identity.version);
     const scripts = wheelScriptNames(listing.members);
     const source = new Map<string, SourceFile>(git.entries.filter((e) => e.type === 'blob' && e.mode !== '120000').map((e) => [e.path, { blobId: e.oid }]));
-    const sourceContent = new Map<string, Buffer>();
-    for (const entry of git.entries.filter((e) => scripts.has(e.path.split('/').pop()!))) sourceContent.set(entry.path, await git.readBlob(entry.oid));
+    const scriptEntries = git.entries.filter((e) => e.type === 'blob' && scripts.has(e.path.split('/').pop()!));
+    const scriptBlobs = await git.readBlobs(scriptEntries.map((e) => e.oid));
+    const sourceContent = new Map(scriptEntries.map((e) => [e.path, scriptBlobs.get(e.oid)!]));
     const { differences, identical } = compareWheelWithSource({ wheel: listing.members, source, sourceLabel: 'git', sourceContent, policy, check: id });
     record.add(summarizeComparison(record, fields, differences, `${identical} installed file(s) identical to the tag's`, `${identity.filename} vs tag ${git.tag} (${git.commit})`));
     const distInfo = [...listing.kept.keys()].find((p) => p.endsWith('.dist-info/RECORD'))?.split('/')[0];

@@ -63,6 +63,7 @@ export const ZIP_CASES: ArchiveCase[] = [
   { id: 'a wrong central directory offset', catalog: 'W-07', bytes: () => wheel([], { eocdCdOffset: 0 }), expect: 'ZIP_CD_ACCOUNTING' },
   { id: 'a ZIP64 end record marker', catalog: 'W-07', bytes: () => wheel([], { eocdCount: 0xffff }), expect: 'ZIP_FRAMING' },
   { id: 'a ZIP64 extra field', catalog: 'W-07', bytes: () => withEntry(1, { centralExtra: extraField(0x0001, Buffer.alloc(16)) }), expect: 'ZIP_FRAMING' },
+  { id: 'a "version needed" newer than installers support (found by fuzzing)', catalog: 'W-07', bytes: () => versionNeeded(wheel(), 84), expect: 'ZIP_FRAMING' },
   { id: 'a wrong CRC-32', catalog: 'W-08', bytes: () => withEntry(1, { crc: 0x12345678 }), expect: 'ZIP_CRC' },
   { id: 'an uncompressed size smaller than the data', catalog: 'W-08', bytes: () => withEntry(1, { uncompressedSize: 4, crc: zlib.crc32(Buffer.from('prin')) }), expect: 'ZIP_SIZE' },
   { id: 'a stored entry whose sizes differ', catalog: 'W-08', bytes: () => writeZip([...entries(), { name: 'pkg/s.py', content: Buffer.from('stored'), method: 0, overrides: { uncompressedSize: 3 } }]), expect: 'ZIP_SIZE' },
@@ -71,3 +72,10 @@ export const ZIP_CASES: ArchiveCase[] = [
   { id: 'a data descriptor that disagrees with the directory', catalog: 'W-09', bytes: () => withEntry(1, { dataDescriptor: { crc: 0xdeadbeef } }), expect: 'ZIP_LFH_CD_MISMATCH' },
   { id: 'a ratio bomb', catalog: 'W-09', bytes: () => writeZip([...entries(), { name: 'pkg/zeros.bin', content: Buffer.alloc(0), method: 8, overrides: { rawData: zlib.deflateRawSync(Buffer.alloc(50 * 1024 * 1024)), uncompressedSize: 50 * 1024 * 1024, crc: zlib.crc32(Buffer.alloc(50 * 1024 * 1024)) } }]), expect: 'LIMIT_RATIO' },
 ];
+
+/** Sets every central record's "version needed to extract" (CPython refuses more than 6.3). */
+function versionNeeded(zip: Buffer, version: number): Buffer {
+  const copy = Buffer.from(zip);
+  for (let at = copy.indexOf('PK\u0001\u0002'); at >= 0; at = copy.indexOf('PK\u0001\u0002', at + 4)) copy.writeUInt16LE(version, at + 6);
+  return copy;
+}

@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import yauzl from 'yauzl';
+import { IntegrityError } from '../errors.js';
+
+const readFd = promisify(fs.read);
+const BLOCK = 1024 * 1024;
+const KEPT_BLOCKS = 4;
+
+/**
+ * Random access to a cached file through a few 1 MiB blocks: a zip is read mostly front to back
+ * (local headers and data in order), so a handful of large reads replace thousands of small ones,
+ * and memory stays at a few blocks whatever the archive's size.
+ */
+export class BlockReader {
+  private readonly blocks = new Map<number, Buffer>();
+
+  constructor(private readonly fd: number, readonly size: number) {}
+
+  async read(position: number, length: number): Promise<Buffer> {
+    if (position < 0 || length < 0 || position + length > this.size) {
+      throw new IntegrityError('ZIP_FRAMING', `wheel: ${length} bytes at ${position} lie outside the ${this.size}-byte file`);
+    }
+    const out = Buffer.allocUnsafe(length);
+    let copied = 0;
+    while (copied < length) {
+      const at = position + copied;
+      const index = Math.floor(at / BLOCK);
+      const block = await this.block(index);
+      const from = at - index * BLOCK;
+      copied += block.copy(out, copied, from, Math.min(block.length, from + (length - copied)));
+    }
+    return out;
+  }
+
+  private async block(index: number): Promise<Buffer> {
+    const cached = this.blocks.get(index);
+    if (cached) return cached;
+    const start = index * BLOCK;
+    const length = Math.min(BLOCK, this.size - start);
+    const buffer = Buffer.allocUnsafe(length);
+    const { bytesRead } = await readFd(this.fd, buffer, 0, length, start);
+    if (bytesRead !== length) throw new IntegrityError('ZIP_FRAMING', `wheel: the file changed while it was read`);
+    if (this.blocks.size >= KEPT_BLOCKS) this.blocks.delete(this.blocks.keys().next().value!);
+    this.blocks.set(index, buffer);
+    return buffer;
+  }
+
+  /** The same bytes for yauzl, which reads the central directory through it. */
+  forYauzl(): yauzl.RandomAccessReader {
+    const reader = new (yauzl.RandomAccessReader as unknown as new () => yauzl.RandomAccessReader)();
+    const self = this;
+    // yauzl reads each central record with read(); serving it from the blocks avoids a stream per record.
+    reader.read = (buffer, offset, length, position, callback) => {
+      self.read(position, length).then(
+        (bytes) => {
+          bytes.copy(buffer, offset);
+          callback(null);
+        },
+        (error: Error) => callback(error),
+      );
+    };
+    reader._readStreamForRange = function (start: number, end: number): Readable {
+      return Readable.from(
+        (async function* () {
+          yield await self.read(start, end - start);
+        })(),
+      );
+    };
+    return reader;
+  }
+}
