@@ -5,7 +5,7 @@ import { expectedArtifacts } from '../profile/profile.js';
 import { type ChecksumFile, type DigestAlgorithm, parseChecksumFile } from '../trust/checksum-file.js';
 import { verifyClearsigned } from '../trust/clearsign.js';
 import type { Signer } from '../trust/signatures.js';
-import { type ArtifactKind, checkFromError, pass, warn } from '../verdict/check.js';
+import { type ArtifactKind, checkFromError, fail, pass, warn } from '../verdict/check.js';
 import type { RunContext } from './context.js';
 import { describeSigners, type ReleaseRecord, summarizeSigners } from './release-record.js';
 
@@ -113,7 +113,40 @@ export async function checksumStep(ctx: RunContext, version: string, record: Rel
   } else {
     record.add(pass({ ...FORMAT, ...where }, `the signed text is for ${file.project} ${file.version}, released ${file.releaseDate}, and lists ${listed} with ${file.algorithms.map((a) => a.toUpperCase()).join(', ')}`));
   }
+  record.add(signatureTimeCheck(file.releaseDate, verified.signers, fetched.url));
   return { file, signers: verified.signers, url: fetched.url, artifacts, strong };
+}
+
+const DAY = 86_400_000;
+/** A checksum file is signed on release day; months later is odd, and before it is impossible. */
+const LATE_SIGNATURE_DAYS = 30;
+
+/**
+ * The signature's own date against the release date the signed text states (threat catalog
+ * P-08): a stolen key that has expired (or was revoked for being superseded) can still make
+ * signatures dated back to when it was valid — but not dated after the release they vouch for.
+ */
+function signatureTimeCheck(releaseDate: string, signers: Signer[], url: string) {
+  const fields = { id: 'site.checksums.signature-time', channel: 'site' as const, url };
+  const released = Date.parse(`${releaseDate} 00:00:00 UTC`);
+  if (Number.isNaN(released)) return warn({ ...fields, reason: 'PGP_SIG_TIME_IMPLAUSIBLE' }, `the release date "${releaseDate}" could not be read, so the signature time was not checked`);
+  for (const signer of signers) {
+    const signed = signer.created.getTime();
+    const when = signer.created.toISOString();
+    if (signed < released - DAY) {
+      return fail(
+        { ...fields, reason: 'PGP_SIG_TIME_IMPLAUSIBLE', expected: `on or after ${releaseDate}`, actual: when },
+        `the signature by ${signer.name} is dated ${when}, before the release date it vouches for (${releaseDate}): a back-dated signature`,
+      );
+    }
+    if (signed > released + LATE_SIGNATURE_DAYS * DAY) {
+      return warn(
+        { ...fields, reason: 'PGP_SIG_TIME_IMPLAUSIBLE', expected: `within ${LATE_SIGNATURE_DAYS} days of ${releaseDate}`, actual: when },
+        `the signature by ${signer.name} is dated ${when}, ${Math.round((signed - released) / DAY)} days after the release date (${releaseDate})`,
+      );
+    }
+  }
+  return pass({ ...fields, actual: signers.map((s) => s.created.toISOString()).join(', ') }, `signed ${signers.map((s) => s.created.toISOString().slice(0, 10)).join(', ')}, on the release date the text states (${releaseDate})`);
 }
 
 /** Every file the signed text lists must be this release's sdist or wheel (P-12). */

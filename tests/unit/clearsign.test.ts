@@ -167,6 +167,11 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
     expect(await reason(verify(revoked))).toBe('PGP_KEY_REVOKED');
   });
 
+  it('rejects a signature dated in the future (P-08)', async () => {
+    const future = await gpg.clearsign(text, 'alice', { fakedTime: '20991231T000000' });
+    expect(await reason(verify(future))).toBe('PGP_SIG_TIME_IMPLAUSIBLE');
+  });
+
   it('rejects a signing subkey grafted onto a pinned key: the fingerprint is unchanged (P-09)', async () => {
     const { privateKey: graft } = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'graft' }], subkeys: [{ sign: true }], format: 'object' });
     const pinned = await openpgp.readKey({ armoredKey: readFileSync(testKeyPath('alice'), 'utf8') });
