@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 import { Command, CommanderError } from 'commander';
 import { CrosscheckError, UsageError } from '../errors.js';
 import { toolVersion } from '../pipeline/run.js';

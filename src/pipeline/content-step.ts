@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
 import type { ArchiveListing } from '../archive/member.js';
-import { readSdist } from '../archive/sdist.js';
+import type { KeepSpec } from '../archive/keep.js';
+import { readCachedSdist } from '../archive/sdist-reader.js';
 import { readWheel } from '../archive/wheel.js';
 import type { Difference } from '../compare/difference.js';
 import { compareMetadata } from '../compare/metadata.js';
@@ -9,7 +9,7 @@ import { blobsNeeded, compareSdistWithGit } from '../compare/sdist-vs-git.js';
 import { compareListings } from '../compare/site-vs-pypi.js';
 import { compareWheelWithSource, sdistAsSource } from '../compare/wheel-vs-sdist.js';
 import { checkRecord } from '../compare/wheel-record.js';
-import { expectedArtifacts } from '../profile/profile.js';
+import { sdistTopDirectory } from '../profile/profile.js';
 import { type ArtifactKind, type Check, checkFromError, fail, pass, skipped, unverified } from '../verdict/check.js';
 import type { DownloadedCopy } from './artifact-step.js';
 import type { SignedChecksums } from './checksum-step.js';
@@ -26,6 +26,14 @@ interface DistinctCopy {
   /** The signed SHA-256 matched this copy. */
   signed: boolean;
   listing?: ArchiveListing;
+  /** A reading started when the file was downloaded, if any. */
+  early?: Promise<ArchiveListing>;
+}
+
+/** The sdist members whose bytes the comparisons need: PKG-INFO, config-data files, entry points. */
+export function sdistKeep(ctx: RunContext, topDirectory: string): KeepSpec {
+  const configPaths = ctx.profile.comparison.sdistVsGit.filter((r) => r.kind === 'config-data').flatMap((r) => r.paths);
+  return { topDirectory, paths: ['PKG-INFO', ...configPaths], entryPoints: true };
 }
 
 export interface ContentInputs {
@@ -46,9 +54,8 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
   const distinct = distinctCopies(inputs.copies, inputs.signed);
   const wheels = distinct.filter((c) => c.kind === 'wheel');
   const sdists = distinct.filter((c) => c.kind === 'sdist');
-  const topDirectory = (copy: DistinctCopy) => expectedArtifacts(ctx.profile, version).find((e) => e.filename === copy.filename)?.topDirectory ?? copy.filename.replace(/\.tar\.gz$/, '');
+  const topDirectory = (copy: DistinctCopy) => sdistTopDirectory(ctx.profile, version, copy.filename);
 
-  const configPaths = ctx.profile.comparison.sdistVsGit.filter((r) => r.kind === 'config-data').flatMap((r) => r.paths);
   // The archives are read concurrently (inflating is most of the work, and there are two cores);
   // their checks are recorded in a fixed order afterwards.
   const archiveChecks = await Promise.all([
@@ -63,14 +70,8 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
     }),
     ...sdists.map(async (sdist) => {
       ctx.progress?.step(version, 'content', sdist.filename);
-      const top = `${topDirectory(sdist)}/`;
-      const keep = (path: string) => {
-        if (!path.startsWith(top)) return false;
-        const relative = path.slice(top.length);
-        return relative === 'PKG-INFO' || configPaths.includes(relative) || /^[^/]+\.egg-info\/entry_points\.txt$/.test(relative);
-      };
       try {
-        sdist.listing = await readSdist(createReadStream(sdist.path, { highWaterMark: 1024 * 1024 }), ctx.limits, keep);
+        sdist.listing = await (sdist.early ?? readCachedSdist(sdist.path, ctx.limits, sdistKeep(ctx, topDirectory(sdist))));
         return pass({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, `${sdist.filename} (${channelsOf(sdist)}) reads cleanly: ${sdist.listing.members.length} members, one gzip member, nothing after the end of the archive`);
       } catch (error) {
         return checkFromError({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, error, `${sdist.filename} (${channelsOf(sdist)})`);
@@ -109,10 +110,11 @@ function distinctCopies(copies: DownloadedCopy[], signed: SignedChecksums | unde
     const existing = result.find((c) => c.kind === copy.kind && c.sha256 === copy.file.sha256);
     if (existing) {
       existing.channels.push(copy.channel);
+      existing.early ??= copy.listing;
       continue;
     }
     const signedDigest = signed?.artifacts.find((a) => a.filename === copy.filename)?.digests.sha256;
-    result.push({ kind: copy.kind, filename: copy.filename, sha256: copy.file.sha256, path: copy.file.path, channels: [copy.channel], signed: signedDigest === copy.file.sha256 });
+    result.push({ kind: copy.kind, filename: copy.filename, sha256: copy.file.sha256, path: copy.file.path, channels: [copy.channel], signed: signedDigest === copy.file.sha256, ...(copy.listing ? { early: copy.listing } : {}) });
   }
   return result;
 }

@@ -135,3 +135,8 @@ export async function findProfileFor(normalizedName: string): Promise<Profile | 
   }
   return undefined;
 }
+
+/** The single folder an sdist's members live under: the profile's, else the file name without .tar.gz. */
+export function sdistTopDirectory(profile: Profile, version: string, filename: string): string {
+  return expectedArtifacts(profile, version).find((e) => e.filename === filename)?.topDirectory ?? filename.replace(/\.tar\.gz$/, '');
+}
