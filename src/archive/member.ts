@@ -16,7 +16,10 @@ export interface ArchiveMember {
 }
 
 export interface ArchiveListing {
+  /** Every member — or, when the reader was asked to stop early, those read so far. */
   members: ArchiveMember[];
+  /** False when the reader stopped early on request (only metadata was wanted). */
+  complete?: boolean;
   /** Contents of the small members the caller asked to keep (metadata files, scripts). */
   kept: Map<string, Buffer>;
 }

@@ -17,7 +17,7 @@ const SCRIPT_BYTES = 256 * 1024;
  * strict block auditor, tar-stream — hashing every member (SHA-256 and git blob id) without
  * ever writing a member to disk. tar-stream's listing must equal the auditor's, member by member.
  */
-export async function readSdist(source: Readable, limits: Limits, keep: KeepPredicate = () => false): Promise<ArchiveListing> {
+export async function readSdist(source: Readable, limits: Limits, keep: KeepPredicate = () => false, options: { stopAfter?: (path: string) => boolean } = {}): Promise<ArchiveListing> {
   const input = new GzipInputTap();
   const counter = new DecompressedCounter(limits.decompressedBytes);
   const auditor = new TarAuditor(limits);
@@ -27,6 +27,7 @@ export async function readSdist(source: Readable, limits: Limits, keep: KeepPred
   const kept = new Map<string, Buffer>();
 
   const errors: unknown[] = [];
+  let stopped = false;
   const feeding = pipeline(source, input, createGunzip({ chunkSize: 256 * 1024 }), counter, auditor, extract).catch((error: unknown) => {
     errors.push(error);
   });
@@ -60,10 +61,21 @@ export async function readSdist(source: Readable, limits: Limits, keep: KeepPred
         sha256: audited.type === 'file' ? digest.sha256 : EMPTY_SHA256,
         blobId: audited.type === 'file' ? digest.blobId : EMPTY_BLOB_ID,
       });
+      if (options.stopAfter?.(path)) {
+        stopped = true;
+        break;
+      }
     }
   } catch (error) {
     errors.push(error);
     extract.destroy();
+  }
+  if (stopped) {
+    // Only the members up to this one were wanted; what the pipeline says as it closes is moot.
+    extract.destroy();
+    source.destroy();
+    await feeding;
+    return { members, kept, complete: false };
   }
   await feeding;
   if (errors.length > 0) throw asArchiveError(errors);

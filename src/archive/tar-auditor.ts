@@ -95,6 +95,12 @@ export class TarAuditor extends Transform {
           break;
         }
         case 'header': {
+          if (this.headerCollected === 0 && chunk.length - offset >= BLOCK) {
+            // The common case: the whole header lies in this chunk, no copy needed.
+            offset += BLOCK;
+            this.onHeader(chunk.subarray(offset - BLOCK, offset));
+            break;
+          }
           const take = Math.min(BLOCK - this.headerCollected, chunk.length - offset);
           this.headerBytes.push(chunk.subarray(offset, offset + take));
           this.headerCollected += take;
@@ -226,10 +232,17 @@ function parsePax(body: Buffer): Map<string, string> {
 
 /** Octal digits, optionally space-led, ended by NUL or space; base-256 and stray bytes are refused (T-06). */
 function parseOctalField(block: Buffer, offset: number, length: number, what: string): number {
-  const text = block.subarray(offset, offset + length).toString('latin1');
-  const match = /^ *([0-7]+)[ \u0000]*$/.exec(text);
-  if (!match) throw invalid('TAR_HEADER_INVALID', `${what} field ${JSON.stringify(text)} is not an octal number`);
-  const value = Number.parseInt(match[1]!, 8);
+  const end = offset + length;
+  let i = offset;
+  while (i < end && block[i] === 0x20) i++;
+  const digitsStart = i;
+  let value = 0;
+  while (i < end && block[i]! >= 0x30 && block[i]! <= 0x37) value = value * 8 + (block[i++]! - 0x30);
+  const digits = i - digitsStart;
+  while (i < end && (block[i] === 0x20 || block[i] === 0)) i++;
+  if (digits === 0 || i !== end) {
+    throw invalid('TAR_HEADER_INVALID', `${what} field ${JSON.stringify(block.subarray(offset, end).toString('latin1'))} is not an octal number`);
+  }
   if (!Number.isSafeInteger(value)) throw invalid('TAR_HEADER_INVALID', `${what} is out of range`);
   return value;
 }

@@ -14,7 +14,7 @@ import { auditZipLayout, type ZipEntry } from './zip-layout.js';
  * then yauzl for decompression, with yauzl's entry list required to equal the audited one and
  * every member's CRC-32 and size checked (yauzl checks neither CRC nor local headers, W-08).
  */
-export async function readWheel(path: string, limits: Limits, keep: KeepPredicate = () => false): Promise<ArchiveListing> {
+export async function readWheel(path: string, limits: Limits, keep: KeepPredicate = () => false, options: { only?: (path: string) => boolean } = {}): Promise<ArchiveListing> {
   const fd = await openFd(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const { size } = await fstat(fd);
@@ -23,7 +23,7 @@ export async function readWheel(path: string, limits: Limits, keep: KeepPredicat
     const zip = await yauzl
       .fromRandomAccessReaderPromise(reader.forYauzl(), size, { lazyEntries: true, autoClose: false, decodeStrings: true, strictFileNames: true, validateEntrySizes: true })
       .catch(wrapYauzl);
-    return await readEntries(zip, reader, audited, limits, keep);
+    return await readEntries(zip, reader, audited, limits, keep, options.only);
   } finally {
     await closeFd(fd);
   }
@@ -38,7 +38,7 @@ const closeFd = promisify(fs.close);
  * inflated here, from the audited offset, and its size and CRC-32 checked exactly — yauzl checks
  * no CRC, and per-entry streams cost more than the inflation itself.
  */
-async function readEntries(zip: yauzl.ZipFile, reader: BlockReader, audited: ZipEntry[], limits: Limits, keep: KeepPredicate): Promise<ArchiveListing> {
+async function readEntries(zip: yauzl.ZipFile, reader: BlockReader, audited: ZipEntry[], limits: Limits, keep: KeepPredicate, only?: (path: string) => boolean): Promise<ArchiveListing> {
   if (zip.entryCount !== audited.length) {
     throw new IntegrityError('ZIP_CD_ACCOUNTING', `wheel: yauzl counts ${zip.entryCount} entries, the audit ${audited.length}`);
   }
@@ -55,6 +55,7 @@ async function readEntries(zip: yauzl.ZipFile, reader: BlockReader, audited: Zip
       const type = expected.isDirectory ? 'directory' : 'file';
       const path = validatePath(expected.name, 'wheel', limits);
       registry.add(path, type);
+      if (only && !only(path)) continue;
       const mode = expected.unixMode ?? (type === 'directory' ? 0o755 : 0o644);
       if (type === 'directory') {
         members.push({ path, type, mode, size: 0, sha256: EMPTY_SHA256, blobId: EMPTY_BLOB_ID });
@@ -79,7 +80,7 @@ async function readEntries(zip: yauzl.ZipFile, reader: BlockReader, audited: Zip
   }
   if (index !== audited.length) throw new IntegrityError('ZIP_PARSER_DISAGREEMENT', `wheel: yauzl listed ${index} entries, the audit ${audited.length}`);
   registry.checkFileDirectoryConflicts();
-  return { members, kept };
+  return { members, kept, ...(only ? { complete: false } : {}) };
 }
 
 function inflate(data: Buffer, entry: ZipEntry): Buffer {
