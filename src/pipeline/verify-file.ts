@@ -90,13 +90,14 @@ async function readArchive(ctx: RunContext, identity: FileIdentity, path: string
   const fields = whole
     ? { id: `content.${identity.kind}.archive`, channel: 'content' as const, artifact: identity.kind, file: identity.filename }
     : { id: 'local.file.identity', channel: 'local' as const, artifact: identity.kind, file: identity.filename };
-  const top = identity.filename.replace(/\.tar\.gz$/, '');
-  const sdistKeep = (p: string) => p === `${top}/PKG-INFO` || p === `${top}/setup.cfg`;
+  // Any top folder: a file renamed from another release must still show what it really is.
+  const pkgInfo = (p: string) => /^[^/]+\/PKG-INFO$/.test(p);
+  const sdistKeep = (p: string) => pkgInfo(p) || /^[^/]+\/setup\.cfg$/.test(p);
   const wheelKeep = (p: string) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL)$/.test(p);
   try {
     const listing =
       identity.kind === 'sdist'
-        ? await readSdist(createReadStream(path, { highWaterMark: 1024 * 1024 }), ctx.limits, sdistKeep, whole ? {} : { stopAfter: (p) => p === `${top}/PKG-INFO` })
+        ? await readSdist(createReadStream(path, { highWaterMark: 1024 * 1024 }), ctx.limits, sdistKeep, whole ? {} : { stopAfter: pkgInfo })
         : await readWheel(path, ctx.limits, wheelKeep, whole ? {} : { only: (p) => /^[^/]+\.dist-info\/METADATA$/.test(p) });
     if (whole) record.add(pass(fields, `${identity.filename} reads cleanly: ${listing.members.length} members`));
     return listing;
