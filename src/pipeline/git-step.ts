@@ -60,7 +60,7 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
           `refs/tags/${name} points to a tag object that names itself "${tag.tag}": a signed tag replayed under another name`,
         ),
   );
-  record.add(commitCheck(name, tag, signed));
+  record.add(commitCheck(ctx, name, tag, signed));
 
   try {
     const targetType = tag.type === 'commit' ? await mirror.objectType(tag.object) : tag.type;
@@ -98,8 +98,9 @@ async function signatureCheck(ctx: RunContext, name: string, tag: TagObject, rec
   }
 }
 
-function commitCheck(name: string, tag: TagObject, signed: SignedChecksums | undefined) {
+function commitCheck(ctx: RunContext, name: string, tag: TagObject, signed: SignedChecksums | undefined) {
   const fields = at('git.tag.commit');
+  if (!ctx.profile.site) return skipped(fields, `${ctx.profile.displayName} publishes no signed checksum files to name the tag's commit`);
   const section = signed?.file.gitTag;
   if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM' }, 'no verified checksum file to compare the tag\'s commit with');
   if (!section) return skipped(fields, 'the signed checksum file has no "Git tag" section (added in 2026, from 5.2.15)');

@@ -61,7 +61,9 @@ export async function verifyPinnedSignatures(subject: SignatureSubject, keyring:
       const claimed = packet.issuerFingerprint ? hex(packet.issuerFingerprint) : `key id ${keyId}`;
       throw new IntegrityError(
         'PGP_UNPINNED_SIGNER',
-        `${what} is signed by ${claimed}, which is not one of the ${keyring.keys.length} pinned keys in ${keyring.dir}`,
+        `${what} is signed by ${claimed}, which is not one of the ${keyring.keys.length} pinned keys in ${keyring.dir}. ` +
+          `If a release manager really uses this key, obtain it, check its full fingerprint with them through another channel, ` +
+          `and add it to ${keyring.dir} (README, "Pinning keys"); crosscheck never fetches keys itself`,
         { expected: keyring.keys.map((k) => k.fingerprint).join(', '), actual: claimed },
       );
     }
