@@ -80,7 +80,7 @@ export class HttpClient {
     const controller = new AbortController();
     const deadline = setTimeout(() => controller.abort(new Error('deadline')), this.limits.requestDeadlineMs);
     const started = Date.now();
-    let url = link;
+    let url = this.origins.rebase(link).href;
     let received = 0;
     try {
       const response = await this.open(link, policy, controller.signal);
