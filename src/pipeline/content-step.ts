@@ -85,17 +85,19 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
     if (ofKind.length === 2) record.add(siteVsPypi(kind, ofKind[0]!, ofKind[1]!, record));
   }
 
-  const reference = sdists.find((s) => s.signed && s.listing) ?? sdists.find((s) => s.listing);
-  if (ctx.channels.has('git')) {
-    for (const sdist of sdists.length > 0 ? sdists : [undefined]) await sdistVsGit(ctx, version, sdist, sdist ? `${topDirectory(sdist)}` : '', inputs.git, record);
-  } else {
+  const expected = (kind: ArtifactKind) => [...record.artifacts.values()].some((a) => a.kind === kind);
+  if (!ctx.channels.has('git')) {
     record.add(skipped(at('content.sdist-vs-git', 'sdist'), 'the git channel was not selected'));
+  } else if (sdists.length === 0) {
+    if (expected('sdist')) record.add(unverified({ ...at('content.sdist-vs-git', 'sdist'), reason: 'NO_SDIST' }, 'no copy of the sdist could be downloaded to compare with the tag'));
+  } else {
+    for (const sdist of sdists) await sdistVsGit(ctx, version, sdist, topDirectory(sdist), inputs.git, record);
   }
+  const reference = sdists.find((s) => s.signed && s.listing) ?? sdists.find((s) => s.listing);
   for (const wheel of wheels) {
-    if (!wheel.listing) continue;
-    wheelChecks(ctx, version, wheel, reference, reference ? topDirectory(reference) : '', record);
+    if (wheel.listing) wheelChecks(ctx, version, wheel, reference, reference ? topDirectory(reference) : '', record);
   }
-  if (ctx.artifacts.has('wheel') && wheels.length === 0 && record.artifacts.size > 0 && [...record.artifacts.values()].some((a) => a.kind === 'wheel')) {
+  if (wheels.length === 0 && expected('wheel')) {
     record.add(unverified({ ...at('content.wheel-vs-sdist', 'wheel'), reason: 'NO_WHEEL' }, 'no copy of the wheel could be downloaded to compare'));
   }
 }
@@ -135,9 +137,8 @@ export function summarizeComparison(record: ReleaseRecord, fields: ReturnType<ty
   return pass(fields, `${what}: ${agreement}${allowed > 0 ? `, ${allowed} expected difference(s) (${rules.join(', ')})` : ''}`);
 }
 
-async function sdistVsGit(ctx: RunContext, version: string, sdist: DistinctCopy | undefined, top: string, git: GitEvidence | undefined, record: ReleaseRecord): Promise<void> {
+async function sdistVsGit(ctx: RunContext, version: string, sdist: DistinctCopy, top: string, git: GitEvidence | undefined, record: ReleaseRecord): Promise<void> {
   const fields = at('content.sdist-vs-git', 'sdist');
-  if (!sdist) return record.add(unverified({ ...fields, reason: 'NO_SDIST' }, 'no sdist could be downloaded to compare with the tag'));
   if (!sdist.listing) return record.add(unverified({ ...fields, reason: 'ARCHIVE_UNREADABLE', file: sdist.filename }, `${sdist.filename} could not be read (see content.sdist.archive)`));
   if (!git) return record.add(unverified({ ...fields, reason: 'NO_GIT_TREE' }, 'the tag\'s tree is unavailable (see the git checks)'));
   ctx.progress?.step(version, 'content', 'sdist vs git');
