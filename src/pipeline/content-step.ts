@@ -30,10 +30,15 @@ interface DistinctCopy {
   early?: Promise<ArchiveListing>;
 }
 
-/** The sdist members whose bytes the comparisons need: PKG-INFO, config-data files, entry points. */
-export function sdistKeep(ctx: RunContext, topDirectory: string): KeepSpec {
+/**
+ * Reads one downloaded copy of an artifact from the cache, keeping the members the comparisons
+ * need: the sdist's PKG-INFO, config-data files and entry points; the wheel's dist-info files.
+ */
+export function readArchiveCopy(ctx: RunContext, version: string, kind: ArtifactKind, filename: string, path: string): Promise<ArchiveListing> {
+  if (kind === 'wheel') return readWheel(path, ctx.limits, (member) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL|entry_points\.txt)$/.test(member));
   const configPaths = ctx.profile.comparison.sdistVsGit.filter((r) => r.kind === 'config-data').flatMap((r) => r.paths);
-  return { topDirectory, paths: ['PKG-INFO', ...configPaths], entryPoints: true };
+  const keep: KeepSpec = { topDirectory: sdistTopDirectory(ctx.profile, version, filename), paths: ['PKG-INFO', ...configPaths], entryPoints: true };
+  return readCachedSdist(path, ctx.limits, keep);
 }
 
 export interface ContentInputs {
@@ -62,7 +67,7 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
     ...wheels.map(async (wheel) => {
       ctx.progress?.step(version, 'content', wheel.filename);
       try {
-        wheel.listing = await readWheel(wheel.path, ctx.limits, (path) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL|entry_points\.txt)$/.test(path));
+        wheel.listing = await (wheel.early ?? readArchiveCopy(ctx, version, 'wheel', wheel.filename, wheel.path));
         return pass({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, `${wheel.filename} (${channelsOf(wheel)}) reads cleanly: ${wheel.listing.members.length} members, every local header, CRC-32 and size consistent`);
       } catch (error) {
         return checkFromError({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, error, `${wheel.filename} (${channelsOf(wheel)})`);
@@ -71,7 +76,7 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
     ...sdists.map(async (sdist) => {
       ctx.progress?.step(version, 'content', sdist.filename);
       try {
-        sdist.listing = await (sdist.early ?? readCachedSdist(sdist.path, ctx.limits, sdistKeep(ctx, topDirectory(sdist))));
+        sdist.listing = await (sdist.early ?? readArchiveCopy(ctx, version, 'sdist', sdist.filename, sdist.path));
         return pass({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, `${sdist.filename} (${channelsOf(sdist)}) reads cleanly: ${sdist.listing.members.length} members, one gzip member, nothing after the end of the archive`);
       } catch (error) {
         return checkFromError({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, error, `${sdist.filename} (${channelsOf(sdist)})`);

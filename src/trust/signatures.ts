@@ -42,6 +42,10 @@ export async function verifyPinnedSignatures(subject: SignatureSubject, keyring:
   }
   const signers: Signer[] = [];
   for (const [index, packet] of packets.entries()) {
+    if (!packet?.issuerKeyID || typeof packet.issuerKeyID.toHex !== 'function') {
+      // Found by fuzzing: a mangled signature packet can come back from openpgp.js without an issuer.
+      throw new IntegrityError('PGP_PARSE', `${what}: signature ${index + 1} names no issuer key`);
+    }
     const keyId = packet.issuerKeyID.toHex().toUpperCase();
     if (packet.signatureType !== subject.expectedType) {
       throw new IntegrityError(
