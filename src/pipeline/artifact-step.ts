@@ -1,9 +1,7 @@
 import { downloadSiteArtifact, siteArtifactUrl } from '../channels/site.js';
 import { downloadPypiArtifact, fetchPypiRelease, type PypiFile, type PypiRelease } from '../channels/pypi.js';
-import type { ArchiveListing } from '../archive/member.js';
 import type { FetchedFile } from '../net/cache.js';
 import { expectedArtifacts } from '../profile/profile.js';
-import { readArchiveCopy } from './content-step.js';
 import type { DigestAlgorithm } from '../trust/checksum-file.js';
 import { type ArtifactKind, type Channel, type Check, checkFromError, fail, pass, skipped, unverified, warn } from '../verdict/check.js';
 import type { SignedChecksums } from './checksum-step.js';
@@ -16,8 +14,6 @@ export interface DownloadedCopy {
   kind: ArtifactKind;
   filename: string;
   file: FetchedFile;
-  /** A reading of the archive started as soon as the file was downloaded. */
-  listing?: Promise<ArchiveListing>;
 }
 
 interface Wanted {
@@ -84,11 +80,7 @@ export async function siteArtifactsStep(ctx: RunContext, version: string, signed
         ctx.progress?.bytes(file.fromCache ? 0 : file.size);
         evidence.site = { url, finalUrl: file.finalUrl, sha256: file.sha256, size: file.size, fromCache: file.fromCache, fetchedAt: file.fetchedAt };
         record.add(digestCheck({ id, channel: 'site', artifact: wanted.kind, url }, wanted.filename, wanted.signed, file));
-        // The content comparison needs this archive read: start as soon as it is here, while the
-        // other downloads and git are still under way.
-        const listing = ctx.compareContents && (process.env.AB_EARLY === 'both' || (process.env.AB_EARLY !== 'none' && wanted.kind === 'sdist')) ? readArchiveCopy(ctx, version, wanted.kind, wanted.filename, file.path) : undefined;
-        listing?.catch(() => undefined);
-        copies.push({ channel: 'site', kind: wanted.kind, filename: wanted.filename, file, ...(listing ? { listing } : {}) });
+        copies.push({ channel: 'site', kind: wanted.kind, filename: wanted.filename, file });
       } catch (error) {
         evidence.site = { url };
         record.add(checkFromError({ id, channel: 'site', artifact: wanted.kind, url }, error, `${wanted.filename} could not be downloaded from the site`));

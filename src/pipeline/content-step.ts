@@ -26,15 +26,13 @@ interface DistinctCopy {
   /** The signed SHA-256 matched this copy. */
   signed: boolean;
   listing?: ArchiveListing;
-  /** A reading started when the file was downloaded, if any. */
-  early?: Promise<ArchiveListing>;
 }
 
 /**
  * Reads one downloaded copy of an artifact from the cache, keeping the members the comparisons
  * need: the sdist's PKG-INFO, config-data files and entry points; the wheel's dist-info files.
  */
-export function readArchiveCopy(ctx: RunContext, version: string, kind: ArtifactKind, filename: string, path: string): Promise<ArchiveListing> {
+function readArchiveCopy(ctx: RunContext, version: string, kind: ArtifactKind, filename: string, path: string): Promise<ArchiveListing> {
   if (kind === 'wheel') return readWheel(path, ctx.limits, (member) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL|entry_points\.txt)$/.test(member));
   const configPaths = ctx.profile.comparison.sdistVsGit.filter((r) => r.kind === 'config-data').flatMap((r) => r.paths);
   const keep: KeepSpec = { topDirectory: sdistTopDirectory(ctx.profile, version, filename), paths: ['PKG-INFO', ...configPaths], entryPoints: true };
@@ -67,7 +65,7 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
     ...wheels.map(async (wheel) => {
       ctx.progress?.step(version, 'content', wheel.filename);
       try {
-        wheel.listing = await (wheel.early ?? readArchiveCopy(ctx, version, 'wheel', wheel.filename, wheel.path));
+        wheel.listing = await readArchiveCopy(ctx, version, 'wheel', wheel.filename, wheel.path);
         return pass({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, `${wheel.filename} (${channelsOf(wheel)}) reads cleanly: ${wheel.listing.members.length} members, every local header, CRC-32 and size consistent`);
       } catch (error) {
         return checkFromError({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, error, `${wheel.filename} (${channelsOf(wheel)})`);
@@ -76,7 +74,7 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
     ...sdists.map(async (sdist) => {
       ctx.progress?.step(version, 'content', sdist.filename);
       try {
-        sdist.listing = await (sdist.early ?? readArchiveCopy(ctx, version, 'sdist', sdist.filename, sdist.path));
+        sdist.listing = await readArchiveCopy(ctx, version, 'sdist', sdist.filename, sdist.path);
         return pass({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, `${sdist.filename} (${channelsOf(sdist)}) reads cleanly: ${sdist.listing.members.length} members, one gzip member, nothing after the end of the archive`);
       } catch (error) {
         return checkFromError({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, error, `${sdist.filename} (${channelsOf(sdist)})`);
@@ -117,11 +115,10 @@ function distinctCopies(copies: DownloadedCopy[], signed: SignedChecksums | unde
     const existing = result.find((c) => c.kind === copy.kind && c.sha256 === copy.file.sha256);
     if (existing) {
       existing.channels.push(copy.channel);
-      existing.early ??= copy.listing;
       continue;
     }
     const signedDigest = signed?.artifacts.find((a) => a.filename === copy.filename)?.digests.sha256;
-    result.push({ kind: copy.kind, filename: copy.filename, sha256: copy.file.sha256, path: copy.file.path, channels: [copy.channel], signed: signedDigest === copy.file.sha256, ...(copy.listing ? { early: copy.listing } : {}) });
+    result.push({ kind: copy.kind, filename: copy.filename, sha256: copy.file.sha256, path: copy.file.path, channels: [copy.channel], signed: signedDigest === copy.file.sha256 });
   }
   return result;
 }
