@@ -11,7 +11,3 @@ export function globToRegExp(pattern: string): RegExp {
   }
   return new RegExp(`^${source}$`);
 }
-
-export function matchesAny(path: string, patterns: readonly string[]): boolean {
-  return patterns.some((pattern) => globToRegExp(pattern).test(path));
-}

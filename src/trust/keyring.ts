@@ -65,11 +65,6 @@ export function keysWithKeyId(keyring: Keyring, keyID: openpgp.KeyID): PinnedKey
   return keyring.keys.filter((pinned) => pinned.key.getKeys(keyID).length > 0);
 }
 
-/** Formats a fingerprint as GnuPG prints it, in groups of four, for people to compare. */
-export function groupFingerprint(fingerprint: string): string {
-  return fingerprint.replace(/(.{4})/g, '$1 ').trim();
-}
-
 /** "Jacob Walls" from "Jacob Walls <jacob@example>" — display only. */
 export function displayName(userId: string): string {
   return userId.replace(/\s*<[^>]*>\s*$/, '').trim() || userId;
