@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GpgHome, openpgpClearsign, testKeyFingerprint, testKeyPath } from '../../fixtures/release/gpg.js';
-import { CrosscheckError } from '../../src/errors.js';
 import { parseChecksumFile } from '../../src/trust/checksum-file.js';
 import { verifyClearsigned } from '../../src/trust/clearsign.js';
 import { type Keyring, loadKeyring } from '../../src/trust/keyring.js';
+import { reasonOf } from '../helpers/reason.js';
 import { DJANGO_KEYS, PINNED_TEST_KEYS, REAL } from '../helpers/paths.js';
 
 const MAX = 256 * 1024;
@@ -23,15 +23,7 @@ const REAL_SIGNERS: Record<string, string> = {
   '5.2.16': '53D46942E006A2A3EEDC8BC8131403F4D16D8DC7',
 };
 
-async function reason(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CrosscheckError) return error.reason;
-    throw error;
-  }
-  return 'PASSED';
-}
+const reason = reasonOf;
 
 describe('real Django checksum files against keys/django', () => {
   let keyring: Keyring;

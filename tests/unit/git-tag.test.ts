@@ -5,22 +5,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitRepo } from '../../fixtures/release/git-repo.js';
 import { GpgHome, testKeyFingerprint } from '../../fixtures/release/gpg.js';
-import { CrosscheckError } from '../../src/errors.js';
 import { parseTagObject, verifyTagSignature } from '../../src/trust/git-tag.js';
 import { type Keyring, loadKeyring } from '../../src/trust/keyring.js';
+import { reasonOf } from '../helpers/reason.js';
 import { DJANGO_KEYS, PINNED_TEST_KEYS, REAL } from '../helpers/paths.js';
 
 const LIMIT = 64 * 1024;
 
-async function reason(work: () => unknown): Promise<string> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof CrosscheckError) return error.reason;
-    throw error;
-  }
-  return 'PASSED';
-}
+const reason = reasonOf;
 
 describe('real Django tag objects against keys/django', () => {
   let keyring: Keyring;
