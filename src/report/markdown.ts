@@ -1,6 +1,6 @@
 import type { Check } from '../verdict/check.js';
 import type { ReleaseReport, RunReport } from './model.js';
-import { channelStatus } from './text.js';
+import { channelStatus, REPORT_CHANNELS } from './text.js';
 
 const VERDICT_LABEL: Record<string, string> = { pass: '✅ pass', fail: '❌ **FAIL**', incomplete: '⚠️ incomplete' };
 const STATUS_LABEL: Record<string, string> = { pass: 'pass', fail: '**FAIL**', unverified: 'unverified', warn: 'warn', skipped: 'skipped', '-': '–' };
@@ -30,9 +30,11 @@ export function renderMarkdown(report: RunReport): string {
   const sources = Object.entries(report.sources).map(([name, url]) => `- ${name}: \`${md(url ?? '')}\``);
   if (sources.length) out.push('Sources:', '', ...sources, '');
   out.push('Pinned keys:', '', '| fingerprint | holder |', '|---|---|', ...report.keyring.keys.map((k) => `| \`${k.fingerprint}\` | ${md(k.name.replace(/\s*<[^>]*>$/, ''))} |`), '');
-  out.push('## Results', '', '| release | site | PyPI | git | contents | verdict |', '|---|---|---|---|---|---|');
+  const channels = REPORT_CHANNELS.filter((channel) => report.releases.some((r) => r.checks.some((c) => c.channel === channel)));
+  const titles: Record<string, string> = { site: 'site', pypi: 'PyPI', git: 'git', content: 'contents', local: 'local file' };
+  out.push('## Results', '', `| release | ${channels.map((c) => titles[c]).join(' | ')} | verdict |`, `|---|${channels.map(() => '---|').join('')}---|`);
   for (const release of report.releases) {
-    const cells = ['site', 'pypi', 'git', 'content'].map((c) => STATUS_LABEL[channelStatus(release, c)] ?? channelStatus(release, c));
+    const cells = channels.map((c) => STATUS_LABEL[channelStatus(release, c)] ?? channelStatus(release, c));
     out.push(`| ${md(release.version)} | ${cells.join(' | ')} | ${VERDICT_LABEL[release.verdict]} |`);
   }
   out.push('');

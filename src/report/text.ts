@@ -52,7 +52,7 @@ function differenceLines(release: ReleaseReport): string[] {
 }
 
 function summaryTable(report: RunReport): string[] {
-  const channels = ['site', 'pypi', 'git', 'content'] as const;
+  const channels = REPORT_CHANNELS.filter((channel) => report.releases.some((r) => r.checks.some((c) => c.channel === channel)));
   const rows = report.releases.map((r) => [escapeTerminal(r.version), ...channels.map((c) => channelStatus(r, c)), r.verdict.toUpperCase()]);
   const header = ['release', ...channels, 'verdict'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -67,6 +67,9 @@ function summaryTable(report: RunReport): string[] {
     escapeTerminal(`pinned keys: ${report.keyring.keys.map((k) => `${k.name} ${k.fingerprint}`).join('; ')}`),
   ];
 }
+
+/** The columns of the summary tables, in order; a column appears when some check belongs to it. */
+export const REPORT_CHANNELS = ['site', 'pypi', 'git', 'content', 'local'] as const;
 
 /** A channel's worst status for one release: fail > unverified > warn > pass; '-' when it has no checks. */
 export function channelStatus(release: ReleaseReport, channel: string): string {
