@@ -3,6 +3,8 @@ import type { Signer } from '../trust/signatures.js';
 import type { Check } from '../verdict/check.js';
 import { releaseVerdict } from '../verdict/release-verdict.js';
 
+const CHANNEL_ORDER: readonly Check['channel'][] = ['site', 'pypi', 'git', 'local', 'content'];
+
 /** Collects one release's checks and evidence as the steps produce them. */
 export class ReleaseRecord {
   readonly checks: Check[] = [];
@@ -27,16 +29,30 @@ export class ReleaseRecord {
     return evidence;
   }
 
+  /**
+   * Channels run concurrently, so checks arrive in no fixed order; the report lists them by
+   * channel, then artifact, then in the order each flow made them — the same for every run.
+   */
   toReport(): ReleaseReport {
+    const rank = (c: Check) => [CHANNEL_ORDER.indexOf(c.channel), c.artifact === undefined ? 0 : c.artifact === 'sdist' ? 1 : 2] as const;
+    const checks = this.checks
+      .map((check, index) => ({ check, index }))
+      .sort((a, b) => {
+        const [ca, aa] = rank(a.check);
+        const [cb, ab] = rank(b.check);
+        return ca - cb || aa - ab || a.index - b.index;
+      })
+      .map(({ check }) => check);
+    const differences = [...this.differences].sort((a, b) => (a.check === b.check ? (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) : a.check < b.check ? -1 : 1));
     return {
       version: this.version,
-      verdict: releaseVerdict(this.checks),
-      checks: this.checks,
-      differences: this.differences,
+      verdict: releaseVerdict(checks),
+      checks,
+      differences,
       checksumSigners: this.checksumSigners,
       tagSigners: this.tagSigners,
       ...(this.tag ? { tag: this.tag } : {}),
-      artifacts: [...this.artifacts.values()],
+      artifacts: [...this.artifacts.values()].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)),
     };
   }
 }
