@@ -179,8 +179,8 @@ function sentence(ctx: RunContext, identity: FileIdentity, checks: Check[], sign
   const signer = signed?.signers.map((s) => `${s.name} (${s.fingerprint}) on ${s.created.toISOString().slice(0, 10)}`).join(' and ');
   const failed = checks.find((c) => c.status === 'fail');
   const byId = (id: string) => checks.find((c) => c.id === id);
-  const identity = byId('local.file.identity');
-  if (identity?.status === 'fail') return `${filename} is NOT what its name says: ${identity.message}.`;
+  const identityCheck = byId('local.file.identity');
+  if (identityCheck?.status === 'fail') return `${filename} is NOT what its name says: ${identityCheck.message}.`;
   if (failed?.id.startsWith('site.checksums')) return `${filename} could not be checked: the checksum file is not trustworthy (${failed.reason}: ${failed.message}).`;
   const digest = byId(`local.${identity.kind}.digest`);
   if (digest?.status === 'fail') {
