@@ -10,7 +10,18 @@ export interface AuditedMember {
   mode: number;
 }
 
+/**
+ * Receives each member as the auditor walks it: its header, then its content bytes in order,
+ * then its end. Whatever the sink throws stops the stream with that error.
+ */
+export interface TarMemberSink {
+  begin(member: AuditedMember): void;
+  data(chunk: Buffer): void;
+  end(): void;
+}
+
 const BLOCK = 512;
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
 const MAX_META_BODY = 1024 * 1024;
 /** pax keywords that never change what an installer reads; anything else is refused. */
 const PAX_KEYS = new Set(['path', 'size', 'mtime', 'atime', 'ctime', 'uid', 'gid', 'uname', 'gname', 'comment']);
@@ -19,7 +30,7 @@ const PAX_TIME = /^-?[0-9]{1,20}(\.[0-9]{1,9})?$/;
 
 type Mode =
   | { kind: 'header' }
-  | { kind: 'content'; remaining: number }
+  | { kind: 'content'; remaining: number; padding: number }
   | { kind: 'meta'; type: 'x' | 'g' | 'L'; size: number; chunks: Buffer[]; collected: number }
   | { kind: 'padding'; remaining: number }
   | { kind: 'end-of-archive' };
@@ -28,7 +39,8 @@ const invalid = (reason: string, message: string) => new IntegrityError(reason, 
 
 /**
  * Walks the decompressed tar stream block by block, ahead of tar-stream, and passes every byte
- * through unchanged. It holds crosscheck's own view of the archive — the one CPython's tarfile
+ * through unchanged, handing each member's content to the sink on the way (one pass: the bytes
+ * are hashed where they are parsed). It holds crosscheck's own view of the archive — the one CPython's tarfile
  * (pip) would have — and rejects whatever the two could read differently (threat catalog
  * T-01…T-11): bad checksums or numeric fields, member kinds other than files and directories,
  * pax global headers with anything but a comment, a name given both by GNU `L` and pax `path`,
@@ -42,7 +54,7 @@ export class TarAuditor extends Transform {
   private pendingPax: Map<string, string> | undefined;
   private pendingLongName: string | undefined;
 
-  constructor(private readonly limits: Limits) {
+  constructor(private readonly limits: Limits, private readonly sink?: TarMemberSink) {
     super();
   }
 
@@ -74,7 +86,14 @@ export class TarAuditor extends Transform {
           }
           return;
         }
-        case 'content':
+        case 'content': {
+          const take = Math.min(mode.remaining, chunk.length - offset);
+          if (take > 0) this.sink?.data(chunk.subarray(offset, offset + take));
+          mode.remaining -= take;
+          offset += take;
+          if (mode.remaining === 0) this.endMember(mode.padding);
+          break;
+        }
         case 'padding': {
           const take = Math.min(mode.remaining, chunk.length - offset);
           mode.remaining -= take;
@@ -118,7 +137,7 @@ export class TarAuditor extends Transform {
   }
 
   private onHeader(block: Buffer): void {
-    if (block.every((b) => b === 0)) {
+    if (block[0] === 0 && block.equals(ZERO_BLOCK)) {
       if (this.pendingPax || this.pendingLongName !== undefined) {
         throw invalid('TAR_HEADER_INVALID', 'a pax or GNU long-name header is followed by the end of the archive');
       }
@@ -128,8 +147,10 @@ export class TarAuditor extends Transform {
     const index = this.members.length + 1;
     const where = `header ${index}`;
     const storedChecksum = parseOctalField(block, 148, 8, `${where} checksum`);
-    let sum = 0;
-    for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : block[i]!;
+    // The checksum counts its own eight bytes as spaces.
+    let sum = 8 * 0x20;
+    for (let i = 0; i < 148; i++) sum += block[i]!;
+    for (let i = 156; i < BLOCK; i++) sum += block[i]!;
     if (sum !== storedChecksum) throw invalid('TAR_HEADER_INVALID', `${where}: checksum ${storedChecksum} does not match the header (${sum})`);
 
     const magic = block.subarray(257, 265).toString('latin1');
@@ -180,8 +201,16 @@ export class TarAuditor extends Transform {
     if (type === 'directory' && size !== 0) throw invalid('TAR_HEADER_INVALID', `${where}: directory ${JSON.stringify(name)} declares ${size} bytes of content`);
     if (size > this.limits.memberBytes) throw new LimitError('LIMIT_EXCEEDED', `sdist: ${JSON.stringify(name)} is ${size} bytes, over the ${this.limits.memberBytes}-byte member limit`);
     if (this.members.length + 1 > this.limits.members) throw new LimitError('LIMIT_MEMBERS', `sdist: more than ${this.limits.members} members`);
-    this.members.push({ name: type === 'directory' ? name.replace(/\/+$/, '') : name, type, size, mode: mode & 0o7777 });
-    this.mode = size === 0 ? { kind: 'header' } : { kind: 'content', remaining: size + padding(size) };
+    const member: AuditedMember = { name: type === 'directory' ? name.replace(/\/+$/, '') : name, type, size, mode: mode & 0o7777 };
+    this.members.push(member);
+    this.sink?.begin(member);
+    if (size === 0) this.endMember(0);
+    else this.mode = { kind: 'content', remaining: size, padding: padding(size) };
+  }
+
+  private endMember(pad: number): void {
+    this.sink?.end();
+    this.mode = pad > 0 ? { kind: 'padding', remaining: pad } : { kind: 'header' };
   }
 
   private finishMeta(type: 'x' | 'g' | 'L', body: Buffer): void {
