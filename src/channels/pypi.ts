@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { IntegrityError } from '../errors.js';
-import type { FetchedFile } from '../net/cache.js';
+import type { FetchedFile, WeakAlgorithm } from '../net/cache.js';
 import type { RequestPolicy } from '../net/http.js';
 import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
 import type { RunContext } from '../pipeline/context.js';
@@ -116,9 +116,9 @@ export async function fetchPypiVersions(ctx: RunContext): Promise<{ versions: st
   return { versions: [...filesByVersion.keys()], url, filesByVersion };
 }
 
-export async function downloadPypiArtifact(ctx: RunContext, version: string, file: PypiFile): Promise<FetchedFile> {
+export async function downloadPypiArtifact(ctx: RunContext, version: string, file: PypiFile, weak: readonly WeakAlgorithm[]): Promise<FetchedFile> {
   // Twice the declared size: a lying size must show up as a size mismatch, not as an aborted download.
-  return ctx.cache.fetch(ctx.http, file.url, pypiPolicy(ctx, Math.min(ctx.limits.artifactBytes, Math.max(file.size, 1) * 2), version));
+  return ctx.cache.fetch(ctx.http, file.url, pypiPolicy(ctx, Math.min(ctx.limits.artifactBytes, Math.max(file.size, 1) * 2), version), weak);
 }
 
 function asObject(value: unknown, what: string, invalid: (what: string) => Error): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { UnavailableError } from '../errors.js';
-import type { FetchedFile } from '../net/cache.js';
+import type { FetchedFile, WeakAlgorithm } from '../net/cache.js';
 import type { RequestPolicy } from '../net/http.js';
 import type { RunContext } from '../pipeline/context.js';
 import { fill, ruleFor } from '../profile/profile.js';
@@ -61,6 +61,6 @@ export function siteArtifactUrl(ctx: RunContext, version: string, kind: Artifact
   return template ? fill(template, { version, site: site!.origin, media: site!.mediaOrigin ?? site!.origin }) : undefined;
 }
 
-export async function downloadSiteArtifact(ctx: RunContext, version: string, url: string): Promise<FetchedFile> {
-  return ctx.cache.fetch(ctx.http, url, sitePolicy(ctx, version, ctx.limits.artifactBytes));
+export async function downloadSiteArtifact(ctx: RunContext, version: string, url: string, weak: readonly WeakAlgorithm[]): Promise<FetchedFile> {
+  return ctx.cache.fetch(ctx.http, url, sitePolicy(ctx, version, ctx.limits.artifactBytes), weak);
 }

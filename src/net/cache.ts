@@ -1,15 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { HttpClient, RequestPolicy } from './http.js';
 
+/** Digests only old checksum files rely on; computed only when the strongest signed digest is one of them. */
+export type WeakAlgorithm = 'sha1' | 'md5';
+
 export interface Digests {
   sha256: string;
-  sha1: string;
-  md5: string;
+  sha1?: string;
+  md5?: string;
   size: number;
 }
 
@@ -24,7 +27,9 @@ export interface FetchedFile extends Digests {
   cacheRepaired?: boolean;
 }
 
-interface IndexEntry extends Digests {
+interface IndexEntry {
+  sha256: string;
+  size: number;
   url: string;
   finalUrl: string;
   fetchedAt: string;
@@ -60,45 +65,52 @@ export class DownloadCache {
     return join(this.root, 'git', `${sha256Hex(url)}.git`);
   }
 
-  /** Downloads `url` (or reuses the verified cached copy), hashing every byte as it arrives. */
-  async fetch(http: HttpClient, url: string, policy: RequestPolicy): Promise<FetchedFile> {
+  /**
+   * Downloads `url` (or reuses the verified cached copy), hashing every byte as it arrives:
+   * SHA-256 always, and the `weak` algorithms asked for.
+   */
+  async fetch(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[] = []): Promise<FetchedFile> {
     const indexFile = join(this.root, 'index', `${sha256Hex(url)}.json`);
     let repaired = false;
     if (this.reuse) {
       const entry = await readIndex(indexFile, url);
       if (entry) {
         const path = this.blobPath(entry.sha256);
-        const digests = await hashFile(path).catch(() => undefined);
+        const digests = await hashFile(path, weak).catch(() => undefined);
         if (digests && digests.sha256 === entry.sha256 && digests.size === entry.size) {
-          return { ...entry, path, fromCache: true };
+          return { ...entry, ...digests, path, fromCache: true };
         }
         repaired = true;
         await rm(path, { force: true });
         await rm(indexFile, { force: true });
       }
     }
-    const fetched = await this.download(http, url, policy);
-    const entry: IndexEntry = { url, finalUrl: fetched.finalUrl, fetchedAt: new Date().toISOString(), ...fetched.digests };
+    const fetched = await this.download(http, url, policy, weak);
+    const entry: IndexEntry = { url, finalUrl: fetched.finalUrl, fetchedAt: new Date().toISOString(), sha256: fetched.digests.sha256, size: fetched.digests.size };
     await writeAtomically(join(this.root, 'tmp'), indexFile, JSON.stringify(entry));
-    return { ...entry, path: fetched.path, fromCache: false, ...(repaired ? { cacheRepaired: true } : {}) };
+    return { ...entry, ...fetched.digests, path: fetched.path, fromCache: false, ...(repaired ? { cacheRepaired: true } : {}) };
   }
 
-  private async download(http: HttpClient, url: string, policy: RequestPolicy): Promise<{ finalUrl: string; digests: Digests; path: string }> {
+  private async download(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[]): Promise<{ finalUrl: string; digests: Digests; path: string }> {
     const partPath = join(this.root, 'tmp', `${randomBytes(16).toString('hex')}.part`);
     const handle = await open(partPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    const hasher = new MultiHasher();
+    const hasher = new MultiHasher(weak);
+    const writer = new BatchedWriter(handle);
     try {
+      // A failed write is the cache's fault, not the server's: keep it from being read as a network error.
       let writeFailure: unknown;
-      const result = await http.stream(url, policy, async (chunk) => {
-        hasher.update(chunk);
-        try {
-          await handle.write(chunk);
-        } catch (error) {
-          writeFailure = error;
-          throw error;
-        }
-      });
-      if (writeFailure) throw writeFailure;
+      const result = await http
+        .stream(url, policy, async (chunk) => {
+          hasher.update(chunk);
+          await writer.write(chunk).catch((error: unknown) => {
+            writeFailure = error;
+            throw error;
+          });
+        })
+        .catch((error: unknown) => {
+          throw writeFailure ?? error;
+        });
+      await writer.flush();
       await handle.close();
       const digests = hasher.digest();
       const path = this.blobPath(digests.sha256);
@@ -112,27 +124,66 @@ export class DownloadCache {
   }
 }
 
-/** SHA-256, SHA-1 and MD5 of a stream, computed in one pass. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+
+/**
+ * Writes a download to its file in batches of about 1 MiB: one writev per batch instead of one
+ * awaited write per network chunk, with memory still bounded by the batch size.
+ */
+class BatchedWriter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly handle: FileHandle) {}
+
+  async write(chunk: Buffer): Promise<void> {
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= WRITE_BATCH_BYTES) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const batch = this.pending;
+    const expected = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const { bytesWritten } = await this.handle.writev(batch);
+    if (bytesWritten !== expected) throw new Error(`wrote ${bytesWritten} of ${expected} bytes to the cache (disk full?)`);
+  }
+}
+
+/** SHA-256 of a stream, and the weak digests asked for, computed in one pass. */
 export class MultiHasher {
   private readonly sha256 = createHash('sha256');
-  private readonly sha1 = createHash('sha1');
-  private readonly md5 = createHash('md5');
+  private readonly sha1;
+  private readonly md5;
   private size = 0;
+
+  constructor(weak: readonly WeakAlgorithm[] = []) {
+    this.sha1 = weak.includes('sha1') ? createHash('sha1') : undefined;
+    this.md5 = weak.includes('md5') ? createHash('md5') : undefined;
+  }
 
   update(chunk: Buffer): void {
     this.sha256.update(chunk);
-    this.sha1.update(chunk);
-    this.md5.update(chunk);
+    this.sha1?.update(chunk);
+    this.md5?.update(chunk);
     this.size += chunk.length;
   }
 
   digest(): Digests {
-    return { sha256: this.sha256.digest('hex'), sha1: this.sha1.digest('hex'), md5: this.md5.digest('hex'), size: this.size };
+    return {
+      sha256: this.sha256.digest('hex'),
+      ...(this.sha1 ? { sha1: this.sha1.digest('hex') } : {}),
+      ...(this.md5 ? { md5: this.md5.digest('hex') } : {}),
+      size: this.size,
+    };
   }
 }
 
-export async function hashFile(path: string): Promise<Digests> {
-  const hasher = new MultiHasher();
+export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []): Promise<Digests> {
+  const hasher = new MultiHasher(weak);
   const handle = await openNoFollow(path);
   try {
     for await (const chunk of handle.createReadStream({ autoClose: false })) hasher.update(chunk as Buffer);

@@ -1,6 +1,6 @@
 import { downloadSiteArtifact, siteArtifactUrl } from '../channels/site.js';
 import { downloadPypiArtifact, fetchPypiRelease, type PypiFile, type PypiRelease } from '../channels/pypi.js';
-import type { FetchedFile } from '../net/cache.js';
+import type { FetchedFile, WeakAlgorithm } from '../net/cache.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import type { DigestAlgorithm } from '../trust/checksum-file.js';
 import { type ArtifactKind, type Channel, type Check, checkFromError, fail, pass, skipped, unverified, warn } from '../verdict/check.js';
@@ -36,30 +36,50 @@ function wantedArtifacts(ctx: RunContext, version: string, signed: SignedChecksu
 }
 
 /**
- * Compares a download's digests with the signed ones. SHA-256 is the evidence; MD5 and SHA-1,
- * when signed, must agree too. A file whose checksums are all weak can at best `warn`.
+ * The digest a download is held to: the strongest one signed, as ssri does with integrity
+ * strings. SHA-256 is the evidence; when a file's checksum file signs only MD5 and SHA-1 (early
+ * releases), SHA-1 is compared and the check can at best `warn`.
  */
+export function strongestSigned(signed: Partial<Record<DigestAlgorithm, string>> | undefined): { algorithm: DigestAlgorithm; digest: string } | undefined {
+  for (const algorithm of ['sha256', 'sha1', 'md5'] as const) {
+    const digest = signed?.[algorithm];
+    if (digest !== undefined) return { algorithm, digest };
+  }
+  return undefined;
+}
+
+/** The weak algorithms a download must also be hashed with, so that it can be held to `signed`. */
+export function weakAlgorithmsFor(signed: Partial<Record<DigestAlgorithm, string>> | undefined): WeakAlgorithm[] {
+  const strongest = strongestSigned(signed)?.algorithm;
+  return strongest === 'sha1' || strongest === 'md5' ? [strongest] : [];
+}
+
+const ALGORITHM_NAMES: Record<DigestAlgorithm, string> = { sha256: 'SHA-256', sha1: 'SHA-1', md5: 'MD5' };
+
+/** Compares a download with the strongest signed digest; a file whose checksums are all weak can at best `warn`. */
 export function digestCheck(
   fields: { id: string; channel: Channel; artifact: string; url: string },
   filename: string,
   signed: Partial<Record<DigestAlgorithm, string>> | undefined,
   file: FetchedFile,
 ): Check {
-  if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256 }, `${filename} hashes to ${file.sha256}, but there is no verified checksum file to compare it with`);
-  for (const algorithm of ['sha256', 'sha1', 'md5'] as const) {
-    const expected = signed[algorithm];
-    if (expected !== undefined && expected !== file[algorithm]) {
-      return fail(
-        { ...fields, reason: 'DIGEST_MISMATCH', expected: `${algorithm}:${expected}`, actual: `${algorithm}:${file[algorithm]}` },
-        `${filename} from ${file.finalUrl} has ${algorithm.toUpperCase()} ${file[algorithm]}, but the signed checksum file says ${expected}`,
-      );
-    }
+  const strongest = strongestSigned(signed);
+  if (!strongest) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256 }, `${filename} hashes to ${file.sha256}, but there is no verified checksum file to compare it with`);
+  const { algorithm, digest: expected } = strongest;
+  const name = ALGORITHM_NAMES[algorithm];
+  const actual = file[algorithm];
+  if (actual === undefined) throw new Error(`${filename} was not hashed with ${name}`);
+  if (actual !== expected) {
+    return fail(
+      { ...fields, reason: 'DIGEST_MISMATCH', expected: `${algorithm}:${expected}`, actual: `${algorithm}:${actual}` },
+      `${filename} from ${file.finalUrl} has ${name} ${actual}, but the signed checksum file says ${expected}`,
+    );
   }
   const source = `${file.finalUrl}${file.fromCache ? ` (cached copy fetched ${file.fetchedAt}, re-hashed now)` : ''}`;
-  if (!signed.sha256) {
-    return warn({ ...fields, reason: 'CHECKSUM_WEAK_ONLY', expected: signed.sha1 ?? signed.md5 }, `${filename} matches the signed ${signed.sha1 ? 'SHA-1' : 'MD5'}, the only digest signed; ${source}`);
+  if (algorithm !== 'sha256') {
+    return warn({ ...fields, reason: 'CHECKSUM_WEAK_ONLY', expected }, `${filename} matches the signed ${name}, the strongest digest signed for it; ${source}`);
   }
-  return pass({ ...fields, expected: signed.sha256, actual: file.sha256 }, `${filename} (${file.size} bytes) matches the signed SHA-256 ${file.sha256}; ${source}${file.cacheRepaired ? '; the cached copy had been altered and was fetched again' : ''}`);
+  return pass({ ...fields, expected, actual }, `${filename} (${file.size} bytes) matches the signed SHA-256 ${actual}; ${source}${file.cacheRepaired ? '; the cached copy had been altered and was fetched again' : ''}`);
 }
 
 export async function siteArtifactsStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord): Promise<DownloadedCopy[]> {
@@ -76,7 +96,7 @@ export async function siteArtifactsStep(ctx: RunContext, version: string, signed
       }
       ctx.progress?.step(version, 'site', wanted.filename);
       try {
-        const file = await downloadSiteArtifact(ctx, version, url);
+        const file = await downloadSiteArtifact(ctx, version, url, weakAlgorithmsFor(wanted.signed));
         ctx.progress?.bytes(file.fromCache ? 0 : file.size);
         evidence.site = { url, finalUrl: file.finalUrl, sha256: file.sha256, size: file.size, fromCache: file.fromCache, fetchedAt: file.fetchedAt };
         record.add(digestCheck({ id, channel: 'site', artifact: wanted.kind, url }, wanted.filename, wanted.signed, file));
@@ -137,7 +157,7 @@ export async function pypiStep(ctx: RunContext, version: string, signed: SignedC
       }
       ctx.progress?.step(version, 'pypi', wanted.filename);
       try {
-        const fetched = await downloadPypiArtifact(ctx, version, file);
+        const fetched = await downloadPypiArtifact(ctx, version, file, weakAlgorithmsFor(wanted.signed));
         ctx.progress?.bytes(fetched.fromCache ? 0 : fetched.size);
         evidence.pypi = { url: file.url, finalUrl: fetched.finalUrl, sha256: fetched.sha256, size: fetched.size, fromCache: fetched.fromCache, fetchedAt: fetched.fetchedAt };
         record.add(pypiDigestCheck({ id, ...base, url: file.url }, wanted, file, fetched));
