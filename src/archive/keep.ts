@@ -1,6 +1,6 @@
 /**
- * Which members' bytes a reader keeps, as data (it crosses into the reader's worker thread):
- * exact paths under the top directory, and the egg-info entry points.
+ * Which members' bytes an sdist reader keeps, as data (a profile describes it): exact paths
+ * under the top directory, and the egg-info entry points.
  */
 export interface KeepSpec {
   topDirectory: string;

@@ -82,7 +82,10 @@ export function digestCheck(
   return pass({ ...fields, expected, actual }, `${filename} (${file.size} bytes) matches the signed SHA-256 ${actual}; ${source}${file.cacheRepaired ? '; the cached copy had been altered and was fetched again' : ''}`);
 }
 
-export async function siteArtifactsStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord): Promise<DownloadedCopy[]> {
+/** Told of each copy as soon as it is downloaded, before the other downloads of the release end. */
+export type OnDownloaded = (copy: DownloadedCopy) => void;
+
+export async function siteArtifactsStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord, onDownloaded?: OnDownloaded): Promise<DownloadedCopy[]> {
   const copies: DownloadedCopy[] = [];
   await Promise.all(
     wantedArtifacts(ctx, version, signed, 'site', record).map(async (wanted) => {
@@ -100,7 +103,9 @@ export async function siteArtifactsStep(ctx: RunContext, version: string, signed
         ctx.progress?.bytes(file.fromCache ? 0 : file.size);
         evidence.site = { url, finalUrl: file.finalUrl, sha256: file.sha256, size: file.size, fromCache: file.fromCache, fetchedAt: file.fetchedAt };
         record.add(digestCheck({ id, channel: 'site', artifact: wanted.kind, url }, wanted.filename, wanted.signed, file));
-        copies.push({ channel: 'site', kind: wanted.kind, filename: wanted.filename, file });
+        const copy: DownloadedCopy = { channel: 'site', kind: wanted.kind, filename: wanted.filename, file };
+        copies.push(copy);
+        onDownloaded?.(copy);
       } catch (error) {
         evidence.site = { url };
         record.add(checkFromError({ id, channel: 'site', artifact: wanted.kind, url }, error, `${wanted.filename} could not be downloaded from the site`));
@@ -112,7 +117,7 @@ export async function siteArtifactsStep(ctx: RunContext, version: string, signed
 
 const LATE_UPLOAD_HOURS = 48;
 
-export async function pypiStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord): Promise<DownloadedCopy[]> {
+export async function pypiStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord, onDownloaded?: OnDownloaded): Promise<DownloadedCopy[]> {
   ctx.progress?.step(version, 'pypi', 'JSON API');
   const metadata = { id: 'pypi.release.metadata', channel: 'pypi' } as const;
   let release: PypiRelease;
@@ -161,7 +166,9 @@ export async function pypiStep(ctx: RunContext, version: string, signed: SignedC
         ctx.progress?.bytes(fetched.fromCache ? 0 : fetched.size);
         evidence.pypi = { url: file.url, finalUrl: fetched.finalUrl, sha256: fetched.sha256, size: fetched.size, fromCache: fetched.fromCache, fetchedAt: fetched.fetchedAt };
         record.add(pypiDigestCheck({ id, ...base, url: file.url }, wanted, file, fetched));
-        copies.push({ channel: 'pypi', kind: wanted.kind, filename: wanted.filename, file: fetched });
+        const copy: DownloadedCopy = { channel: 'pypi', kind: wanted.kind, filename: wanted.filename, file: fetched };
+        copies.push(copy);
+        onDownloaded?.(copy);
       } catch (error) {
         evidence.pypi = { url: file.url };
         record.add(checkFromError({ id, ...base, url: file.url }, error, `${wanted.filename} could not be downloaded from PyPI`));

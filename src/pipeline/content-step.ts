@@ -1,7 +1,4 @@
 import type { ArchiveListing } from '../archive/member.js';
-import type { KeepSpec } from '../archive/keep.js';
-import { readCachedSdist } from '../archive/sdist-reader.js';
-import { readWheel } from '../archive/wheel.js';
 import type { Difference } from '../compare/difference.js';
 import { compareMetadata } from '../compare/metadata.js';
 import { Policy } from '../compare/policy.js';
@@ -11,6 +8,7 @@ import { compareWheelWithSource, sdistAsSource } from '../compare/wheel-vs-sdist
 import { checkRecord } from '../compare/wheel-record.js';
 import { sdistTopDirectory } from '../profile/profile.js';
 import { type ArtifactKind, type Check, checkFromError, fail, pass, skipped, unverified } from '../verdict/check.js';
+import type { ArchiveReads } from './archive-reads.js';
 import type { DownloadedCopy } from './artifact-step.js';
 import type { SignedChecksums } from './checksum-step.js';
 import type { RunContext } from './context.js';
@@ -18,29 +16,20 @@ import type { GitEvidence } from './git-step.js';
 import type { ReleaseRecord } from './release-record.js';
 
 interface DistinctCopy {
+  /** The first copy downloaded with these bytes. */
+  copy: DownloadedCopy;
   kind: ArtifactKind;
   filename: string;
   sha256: string;
-  path: string;
   channels: string[];
   /** The signed SHA-256 matched this copy. */
   signed: boolean;
   listing?: ArchiveListing;
 }
 
-/**
- * Reads one downloaded copy of an artifact from the cache, keeping the members the comparisons
- * need: the sdist's PKG-INFO, config-data files and entry points; the wheel's dist-info files.
- */
-function readArchiveCopy(ctx: RunContext, version: string, kind: ArtifactKind, filename: string, path: string): Promise<ArchiveListing> {
-  if (kind === 'wheel') return readWheel(path, ctx.limits, (member) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL|entry_points\.txt)$/.test(member));
-  const configPaths = ctx.profile.comparison.sdistVsGit.filter((r) => r.kind === 'config-data').flatMap((r) => r.paths);
-  const keep: KeepSpec = { topDirectory: sdistTopDirectory(ctx.profile, version, filename), paths: ['PKG-INFO', ...configPaths], entryPoints: true };
-  return readCachedSdist(path, ctx.limits, keep);
-}
-
 export interface ContentInputs {
   copies: DownloadedCopy[];
+  reads: ArchiveReads;
   git: GitEvidence | undefined;
   signed: SignedChecksums | undefined;
 }
@@ -65,7 +54,7 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
     ...wheels.map(async (wheel) => {
       ctx.progress?.step(version, 'content', wheel.filename);
       try {
-        wheel.listing = await readArchiveCopy(ctx, version, 'wheel', wheel.filename, wheel.path);
+        wheel.listing = await inputs.reads.listing(wheel.copy);
         return pass({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, `${wheel.filename} (${channelsOf(wheel)}) reads cleanly: ${wheel.listing.members.length} members, every local header, CRC-32 and size consistent`);
       } catch (error) {
         return checkFromError({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, error, `${wheel.filename} (${channelsOf(wheel)})`);
@@ -74,7 +63,7 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
     ...sdists.map(async (sdist) => {
       ctx.progress?.step(version, 'content', sdist.filename);
       try {
-        sdist.listing = await readArchiveCopy(ctx, version, 'sdist', sdist.filename, sdist.path);
+        sdist.listing = await inputs.reads.listing(sdist.copy);
         return pass({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, `${sdist.filename} (${channelsOf(sdist)}) reads cleanly: ${sdist.listing.members.length} members, one gzip member, nothing after the end of the archive`);
       } catch (error) {
         return checkFromError({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, error, `${sdist.filename} (${channelsOf(sdist)})`);
@@ -118,7 +107,7 @@ function distinctCopies(copies: DownloadedCopy[], signed: SignedChecksums | unde
       continue;
     }
     const signedDigest = signed?.artifacts.find((a) => a.filename === copy.filename)?.digests.sha256;
-    result.push({ kind: copy.kind, filename: copy.filename, sha256: copy.file.sha256, path: copy.file.path, channels: [copy.channel], signed: signedDigest === copy.file.sha256 });
+    result.push({ copy, kind: copy.kind, filename: copy.filename, sha256: copy.file.sha256, channels: [copy.channel], signed: signedDigest === copy.file.sha256 });
   }
   return result;
 }

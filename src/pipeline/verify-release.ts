@@ -1,6 +1,7 @@
 import type { ReleaseReport } from '../report/model.js';
 import { checkFromError } from '../verdict/check.js';
-import { pypiStep, siteArtifactsStep } from './artifact-step.js';
+import { ArchiveReads } from './archive-reads.js';
+import { type DownloadedCopy, pypiStep, siteArtifactsStep } from './artifact-step.js';
 import { checksumStep } from './checksum-step.js';
 import { contentStep } from './content-step.js';
 import type { RunContext } from './context.js';
@@ -18,12 +19,15 @@ export async function verifyRelease(ctx: RunContext, version: string): Promise<R
     // The signed checksum file is the reference every channel is held to, so it comes first;
     // the git fetch for the whole run is already under way (GitMirror.prepare).
     const signed = ctx.profile.site ? await checksumStep(ctx, version, record) : undefined;
+    // Each archive is read as soon as its first copy is in, while the other downloads go on.
+    const reads = new ArchiveReads(ctx, version);
+    const onDownloaded = ctx.compareContents ? (copy: DownloadedCopy) => void reads.listing(copy) : undefined;
     const [siteCopies, pypiCopies, git] = await Promise.all([
-      ctx.channels.has('site') ? siteArtifactsStep(ctx, version, signed, record) : [],
-      ctx.channels.has('pypi') ? pypiStep(ctx, version, signed, record) : [],
+      ctx.channels.has('site') ? siteArtifactsStep(ctx, version, signed, record, onDownloaded) : [],
+      ctx.channels.has('pypi') ? pypiStep(ctx, version, signed, record, onDownloaded) : [],
       ctx.channels.has('git') ? gitStep(ctx, version, signed, record) : undefined,
     ]);
-    if (ctx.compareContents) await contentStep(ctx, version, { copies: [...siteCopies, ...pypiCopies], git, signed }, record);
+    if (ctx.compareContents) await contentStep(ctx, version, { copies: [...siteCopies, ...pypiCopies], reads, git, signed }, record);
   } catch (error) {
     record.add(checkFromError({ id: 'release.internal', channel: 'local' }, error, 'verification stopped unexpectedly'));
   }
