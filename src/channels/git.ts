@@ -19,6 +19,12 @@ export interface RawTag {
   raw?: Buffer;
 }
 
+interface GitObject {
+  oid: string;
+  type: string;
+  content: Buffer;
+}
+
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 /**
@@ -60,43 +66,36 @@ export class GitMirror {
     if (!exists) {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await this.git(['init', '--quiet', '--bare'], 'create the mirror');
+      // The first `fetch --filter` registers origin as a partial-clone (promisor) remote itself.
       await this.git(['remote', 'add', 'origin', this.url], 'configure the mirror');
-      await this.git(['config', 'remote.origin.promisor', 'true'], 'configure the mirror');
-      await this.git(['config', 'remote.origin.partialclonefilter', 'blob:none'], 'configure the mirror');
-      await this.git(['config', 'extensions.partialClone', 'origin'], 'configure the mirror');
     }
   }
 
-  /** What refs/tags/<name> is on the remote, read back from the mirror. */
+  /** What refs/tags/<name> is on the remote, read back from the mirror (one `cat-file --batch`). */
   async readTag(name: string): Promise<RawTag> {
     await this.prepared;
     if (this.prepareError) throw this.prepareError;
     const oid = this.advertised.get(name);
     if (!oid) throw new UnavailableError('TAG_NOT_FOUND', `the git remote ${this.url} has no tag ${name}`, { channel: 'git', url: this.url, release: name });
-    const local = (await this.git(['rev-parse', '--verify', '--quiet', `refs/tags/${name}`], `read tag ${name}`)).toString().trim();
+    // The ref may point at anything (a lightweight tag, a tree): only a tag object's bytes are bounded and kept.
+    const [object] = await this.readObjects([`refs/tags/${name}`], `read tag ${name}`, { maxObjectBytes: this.limits.tagObjectBytes, onlyType: 'tag', bufferBytes: 16 * 1024 * 1024 });
+    const local = object && 'oid' in object ? object.oid : undefined;
     if (local !== oid) {
-      throw new UnavailableError('TAG_FETCH', `tag ${name}: the remote advertised ${oid} but the mirror holds ${local || 'nothing'}`, { channel: 'git', url: this.url, expected: oid, actual: local });
+      throw new UnavailableError('TAG_FETCH', `tag ${name}: the remote advertised ${oid} but the mirror holds ${local ?? 'nothing'}`, { channel: 'git', url: this.url, expected: oid, actual: local ?? 'nothing' });
     }
-    const objectType = await this.objectType(oid);
-    if (objectType !== 'tag') return { name, oid, objectType };
-    const raw = await this.git(['cat-file', 'tag', oid], `read tag object ${oid}`, this.limits.tagObjectBytes);
-    return { name, oid, objectType, raw };
+    const { type, content } = object as GitObject;
+    return type === 'tag' ? { name, oid, objectType: type, raw: content } : { name, oid, objectType: type };
   }
 
-  async objectType(oid: string): Promise<string> {
+  /** A commit's type as stored (it may not be a commit at all) and, for a commit, its tree id. */
+  async readCommit(oid: string): Promise<{ type: string; tree?: string }> {
     this.checkOid(oid);
-    return (await this.git(['cat-file', '-t', oid], `read the type of ${oid}`)).toString().trim();
-  }
-
-  /** The commit's tree id, read from the commit object (which git fetched and verified). */
-  async commitTree(commit: string): Promise<string> {
-    this.checkOid(commit);
-    const type = await this.objectType(commit);
-    if (type !== 'commit') throw new IntegrityError('TAG_TARGET_TYPE', `${commit} is a ${type}, not a commit`, { channel: 'git', actual: type, expected: 'commit' });
-    const body = (await this.git(['cat-file', 'commit', commit], `read commit ${commit}`, 1024 * 1024)).toString('utf8');
-    const match = /^tree ([0-9a-f]{40,64})\n/.exec(body);
-    if (!match) throw new IntegrityError('GIT_OBJECT', `commit ${commit} has no tree line`, { channel: 'git' });
-    return match[1]!;
+    const [object] = await this.readObjects([oid], `read commit ${oid}`, { maxObjectBytes: 1024 * 1024, onlyType: 'commit', bufferBytes: 16 * 1024 * 1024 });
+    if (!object || !('oid' in object)) throw new UnavailableError('GIT_OBJECT_MISSING', `commit ${oid} is not in the mirror`, { channel: 'git', url: this.url });
+    if (object.type !== 'commit') return { type: object.type };
+    const match = /^tree ([0-9a-f]{40,64})\n/.exec(object.content.toString('utf8'));
+    if (!match) throw new IntegrityError('GIT_OBJECT', `commit ${oid} has no tree line`, { channel: 'git' });
+    return { type: 'commit', tree: match[1]! };
   }
 
   /** `git ls-tree -r` of a tree: every blob (and submodule) with mode, id and path. */
@@ -125,19 +124,45 @@ export class GitMirror {
     if (wanted.length === 0) return blobs;
     // One request for every blob the partial fetch left out, the way git's own promisor fetch asks.
     await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'], `fetch ${wanted.length} blob(s)`, 1024 * 1024, `${wanted.join('\n')}\n`);
-    const out = await this.git(['cat-file', '--batch'], 'read blobs', wanted.length * (this.limits.metadataFileBytes + 128), `${wanted.join('\n')}\n`);
-    let pos = 0;
-    for (const oid of wanted) {
-      const headerEnd = out.indexOf(0x0a, pos);
-      const header = out.subarray(pos, headerEnd).toString('latin1');
-      const match = /^([0-9a-f]{40,64}) blob (\d+)$/.exec(header);
-      if (!match || match[1] !== oid) throw new IntegrityError('GIT_OBJECT', `${oid} is not a blob in the mirror (${header})`, { channel: 'git' });
-      const size = Number(match[2]);
-      if (size > this.limits.metadataFileBytes) throw new UnavailableError('LIMIT_EXCEEDED', `blob ${oid} is ${size} bytes, over the ${this.limits.metadataFileBytes}-byte limit`, { channel: 'git' });
-      blobs.set(oid, Buffer.from(out.subarray(headerEnd + 1, headerEnd + 1 + size)));
-      pos = headerEnd + 1 + size + 1;
-    }
+    const objects = await this.readObjects(wanted, 'read blobs', { maxObjectBytes: this.limits.metadataFileBytes });
+    wanted.forEach((oid, i) => {
+      const object = objects[i];
+      if (!object || !('oid' in object) || object.oid !== oid || object.type !== 'blob') {
+        throw new IntegrityError('GIT_OBJECT', `${oid} is not a blob in the mirror`, { channel: 'git' });
+      }
+      blobs.set(oid, object.content);
+    });
     return blobs;
+  }
+
+  /**
+   * `git cat-file --batch` for several objects in one process: for each name, its id, type and
+   * bytes, or that it is missing. Objects (of `onlyType`, when given; others come back without
+   * their bytes) are bounded by `maxObjectBytes`, git's whole output by `bufferBytes`.
+   */
+  private async readObjects(names: readonly string[], what: string, bounds: { maxObjectBytes: number; onlyType?: string; bufferBytes?: number }): Promise<(GitObject | { missing: string })[]> {
+    const { maxObjectBytes, onlyType } = bounds;
+    const out = await this.git(['cat-file', '--batch'], what, bounds.bufferBytes ?? names.length * (maxObjectBytes + 160), `${names.join('\n')}\n`);
+    const objects: (GitObject | { missing: string })[] = [];
+    let pos = 0;
+    for (const name of names) {
+      const headerEnd = out.indexOf(0x0a, pos);
+      if (headerEnd < 0) throw new IntegrityError('GIT_OBJECT', `git cat-file ended before ${name}`, { channel: 'git' });
+      const header = out.subarray(pos, headerEnd).toString('latin1');
+      pos = headerEnd + 1;
+      if (header.endsWith(' missing')) {
+        objects.push({ missing: name });
+        continue;
+      }
+      const match = /^([0-9a-f]{40,64}) ([a-z]+) (\d+)$/.exec(header);
+      if (!match) throw new IntegrityError('GIT_OBJECT', `unexpected cat-file header for ${name}: ${JSON.stringify(header.slice(0, 120))}`, { channel: 'git' });
+      const size = Number(match[3]);
+      const wanted = onlyType === undefined || match[2] === onlyType;
+      if (wanted && size > maxObjectBytes) throw new UnavailableError('LIMIT_EXCEEDED', `${name} (${match[1]}) is ${size} bytes, over the ${maxObjectBytes}-byte limit to ${what}`, { channel: 'git' });
+      objects.push({ oid: match[1]!, type: match[2]!, content: wanted ? Buffer.from(out.subarray(pos, pos + size)) : Buffer.alloc(0) });
+      pos += size + 1;
+    }
+    return objects;
   }
 
   private checkOid(oid: string): void {

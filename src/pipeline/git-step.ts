@@ -63,14 +63,13 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
   record.add(commitCheck(ctx, name, tag, signed));
 
   try {
-    const targetType = tag.type === 'commit' ? await mirror.objectType(tag.object) : tag.type;
-    if (targetType !== 'commit') {
-      record.add(fail({ ...at('git.tag.target'), reason: 'TAG_TARGET_TYPE', expected: 'commit', actual: targetType }, `tag ${name} points at a ${targetType} (${tag.object}), not a commit`));
+    const target = tag.type === 'commit' ? await mirror.readCommit(tag.object) : { type: tag.type };
+    if (target.type !== 'commit' || !target.tree) {
+      record.add(fail({ ...at('git.tag.target'), reason: 'TAG_TARGET_TYPE', expected: 'commit', actual: target.type }, `tag ${name} points at a ${target.type} (${tag.object}), not a commit`));
       return undefined;
     }
     record.add(pass({ ...at('git.tag.target'), actual: tag.object }, `tag ${name} points at commit ${tag.object}`));
-    const tree = await mirror.commitTree(tag.object);
-    const entries = await mirror.listTree(tree);
+    const entries = await mirror.listTree(target.tree);
     return { tag: name, commit: tag.object, entries, readBlobs: (oids) => mirror.readBlobs(oids) };
   } catch (error) {
     record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));

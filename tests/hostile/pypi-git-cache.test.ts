@@ -125,11 +125,15 @@ describe('the cache directory (X-01)', () => {
 describe('tags that are not what they claim (threat catalog G-02, G-03)', () => {
   let t: TestWorld;
   beforeAll(async () => {
-    t = await createTestWorld([releaseSpec('5.2.14', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.15', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })], {
+    t = await createTestWorld([releaseSpec('5.2.13', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.14', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.15', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })], {
       mutate: async (root, manifest, gpg) => {
         const repo = await GitRepo.open(gitRepoPath(root), gpg);
         const commitOf = (v: string) => manifest.releases.find((r) => r.spec.version === v)!.commit;
         await repo.updateRef('refs/tags/5.2.14', commitOf('5.2.14'));
+        // A blob larger than any tag object may be: the ref's target must still be named for what it is.
+        const big = join(root, 'big-blob');
+        await writeFile(big, Buffer.alloc(200 * 1024, 0x61));
+        await repo.updateRef('refs/tags/5.2.13', (await repo.git(['hash-object', '-w', big])).trim());
         const tree = (await repo.git(['rev-parse', `${commitOf('5.2.15')}^{tree}`])).trim();
         await repo.tag('5.2.15', tree, 'bob', new Date('2026-01-01T00:00:00Z'));
         const inner = await repo.tag('inner-5.2.16', commitOf('5.2.16'), null, new Date('2026-01-01T00:00:00Z'));
@@ -144,6 +148,11 @@ describe('tags that are not what they claim (threat catalog G-02, G-03)', () => 
   it('fails a lightweight tag (no tag object, nothing signed)', async () => {
     const { report } = await verify(t, '5.2.14');
     expect(check(report!, 'git.tag.fetch')).toMatchObject({ status: 'fail', reason: 'TAG_NOT_ANNOTATED' });
+  });
+
+  it('fails a tag ref that points at a large blob, naming its type rather than its size', async () => {
+    const { report } = await verify(t, '5.2.13');
+    expect(check(report!, 'git.tag.fetch')).toMatchObject({ status: 'fail', reason: 'TAG_TARGET_TYPE', actual: 'blob' });
   });
 
   it('fails a signed tag of a tree', async () => {
