@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 import type { ProgressSink } from '../pipeline/context.js';
 import { escapeTerminal } from '../report/escape.js';
 
@@ -12,7 +11,7 @@ export interface Progress extends ProgressSink {
  * what is being fetched) on a terminal; plain lines, one per finished release, in CI or when
  * piped; nothing with --quiet.
  */
-export function createProgress(options: { quiet: boolean; stream?: NodeJS.WriteStream }): Progress {
+export async function createProgress(options: { quiet: boolean; stream?: NodeJS.WriteStream }): Promise<Progress> {
   const stream = options.stream ?? process.stderr;
   if (options.quiet) return { start() {}, stop() {}, step() {}, bytes() {}, releaseDone() {} };
   const live = stream.isTTY === true && !process.env.CI;
@@ -34,6 +33,8 @@ export function createProgress(options: { quiet: boolean; stream?: NodeJS.WriteS
       },
     };
   }
+  // Loaded only for a terminal: CI runs and pipes do not pay for it at start-up.
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     { stream, format: 'verifying {bar} {value}/{total} releases | {megabytes} MB | {current}', hideCursor: true, clearOnComplete: true, barsize: 24 },
     cliProgress.Presets.shades_classic,

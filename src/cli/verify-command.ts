@@ -39,7 +39,7 @@ export function registerVerify(program: Command, setExitCode: (code: number) => 
     const latest = options.latest === undefined ? undefined : Number(options.latest);
     if (latest !== undefined && (!Number.isInteger(latest) || latest < 1)) throw new UsageError('--latest must be a positive integer');
     const settings = commonSettings(options);
-    const progress = createProgress({ quiet: Boolean(options.quiet) });
+    const progress = await createProgress({ quiet: Boolean(options.quiet) });
     try {
       const report = await runVerify({
         project,
