@@ -7,7 +7,7 @@ import { buildWorld, type ReleaseSpec, type WorldManifest } from '../../fixtures
 import { type RunningWorld, startWorld, type WorldOptions } from '../../fixtures/world/servers.js';
 import { packageRoot } from '../../src/package-root.js';
 
-export const CLI = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
+export const CLI = join(packageRoot(), 'dist', 'crosscheck.mjs');
 export const TEST_KEYS = join(packageRoot(), 'fixtures', 'keys', 'pinned');
 
 export interface TestWorld {
