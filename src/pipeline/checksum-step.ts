@@ -4,6 +4,7 @@ import { openNoFollow } from '../net/cache.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import { type ChecksumFile, type DigestAlgorithm, parseChecksumFile } from '../trust/checksum-file.js';
 import { verifyClearsigned } from '../trust/clearsign.js';
+import { checkSignersAuthorised } from '../trust/signer-policy.js';
 import type { Signer } from '../trust/signatures.js';
 import { type ArtifactKind, checkFromError, fail, pass, warn } from '../verdict/check.js';
 import type { RunContext } from './context.js';
@@ -81,6 +82,7 @@ export async function checksumStep(ctx: RunContext, version: string, record: Rel
   let verified: Awaited<ReturnType<typeof verifyClearsigned>>;
   try {
     verified = await verifyClearsigned(fetched.bytes, ctx.keyring, { what: `the checksum file ${fetched.url}`, maxBytes: ctx.limits.checksumFileBytes, now: ctx.now });
+    checkSignersAuthorised(ctx.profile, version, verified.signers, `the checksum file ${fetched.url}`);
   } catch (error) {
     record.add(checkFromError({ ...SIGNATURE, ...where }, error));
     return undefined;

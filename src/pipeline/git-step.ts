@@ -1,5 +1,6 @@
 import type { GitTreeEntry, RawTag } from '../channels/git.js';
 import { parseTagObject, type TagObject, verifyTagSignature } from '../trust/git-tag.js';
+import { checkSignersAuthorised } from '../trust/signer-policy.js';
 import { checkFromError, fail, pass, skipped, unverified, warn } from '../verdict/check.js';
 import type { SignedChecksums } from './checksum-step.js';
 import type { RunContext } from './context.js';
@@ -51,7 +52,7 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
     return undefined;
   }
   record.tag.commit = tag.object;
-  await signatureCheck(ctx, name, tag, record, where.url);
+  await signatureCheck(ctx, version, name, tag, record, where.url);
   record.add(
     tag.tag === name
       ? pass({ ...at('git.tag.name'), expected: name, actual: tag.tag }, `the signed tag object names itself ${tag.tag}`)
@@ -77,7 +78,7 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
   }
 }
 
-async function signatureCheck(ctx: RunContext, name: string, tag: TagObject, record: ReleaseRecord, url: string): Promise<void> {
+async function signatureCheck(ctx: RunContext, version: string, name: string, tag: TagObject, record: ReleaseRecord, url: string): Promise<void> {
   const fields = { ...at('git.tag.signature'), url };
   if (tag.signature === undefined) {
     const known = ctx.profile.git?.knownUnsignedTags?.includes(name) ?? false;
@@ -90,6 +91,7 @@ async function signatureCheck(ctx: RunContext, name: string, tag: TagObject, rec
   }
   try {
     const signers = await verifyTagSignature(tag, ctx.keyring, ctx.now);
+    checkSignersAuthorised(ctx.profile, version, signers, `tag ${name}`);
     record.tagSigners = summarizeSigners(signers);
     record.add(pass({ ...fields, actual: signers.map((s) => s.fingerprint).join(', ') }, `tag ${name} is signed by ${describeSigners(signers)}, a pinned key`));
   } catch (error) {

@@ -27,6 +27,14 @@ export interface Waiver {
   reviewedBy: string;
 }
 
+export interface ReleaseManager {
+  /** The key's full fingerprint (40 or 64 hex digits), as pinned in the keys directory. */
+  fingerprint: string;
+  name?: string;
+  /** PEP 440 specifiers: the releases this key may sign. */
+  when: string[];
+}
+
 /**
  * A project described as data (profiles/<project>.json, schema crosscheck/profile@1): where each
  * era's files live, how artifacts are named, how tags are named and signed, which keys are
@@ -49,6 +57,11 @@ export interface Profile {
   artifacts: Record<ArtifactKind, (Versioned & { filename: string | null; topDirectory?: string })[]>;
   comparison: { package: string; sdistVsGit: ComparisonRule[]; wheelVsSdist: ComparisonRule[] };
   waivers: Waiver[];
+  /**
+   * Optional (threat catalog G-06): which pinned key may sign which releases. When present, a
+   * checksum file or tag signed by a pinned key not listed for the version fails.
+   */
+  releaseManagers?: ReleaseManager[];
   /** Where the profile was loaded from. */
   source: string;
 }
@@ -82,6 +95,17 @@ function validateProfile(profile: Profile, path: string): void {
   }
   for (const rule of [...profile.comparison.sdistVsGit, ...profile.comparison.wheelVsSdist]) {
     if (!rule.name || !rule.reason || !Array.isArray(rule.paths)) throw problem(`every comparison rule needs a name, a reason and paths (${JSON.stringify(rule)})`);
+  }
+  if (profile.releaseManagers !== undefined) {
+    if (!Array.isArray(profile.releaseManagers)) throw problem('"releaseManagers" must be a list');
+    for (const manager of profile.releaseManagers) {
+      if (typeof manager.fingerprint !== 'string' || !/^([0-9A-F]{40}|[0-9A-F]{64})$/.test(manager.fingerprint)) {
+        throw problem(`every release manager needs a full fingerprint in upper-case hex, never a key id (${JSON.stringify(manager)})`);
+      }
+      if (!Array.isArray(manager.when) || manager.when.length === 0 || manager.when.some((spec) => typeof spec !== 'string')) {
+        throw problem(`every release manager needs "when", a list of version specifiers (${JSON.stringify(manager)})`);
+      }
+    }
   }
   if (!Array.isArray(profile.waivers)) throw problem('"waivers" must be a list');
   for (const waiver of profile.waivers) {
