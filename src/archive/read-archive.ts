@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Limits } from '../limits.js';
 import { type KeepSpec, keepPredicate } from './keep.js';
-import type { ArchiveListing } from './member.js';
+import type { ArchiveListing, KeepPredicate } from './member.js';
 import { readSdist } from './sdist.js';
 import { readWheel } from './wheel.js';
 
@@ -9,9 +9,14 @@ import { readWheel } from './wheel.js';
 export type ReadRequest = { kind: 'sdist'; path: string; limits: Limits; keep: KeepSpec } | { kind: 'wheel'; path: string; limits: Limits };
 
 /** A wheel's dist-info files are kept: RECORD, METADATA, WHEEL and entry points are compared. */
-const WHEEL_KEPT = /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL|entry_points\.txt)$/;
+export const keepWheelMetadata: KeepPredicate = (member) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL|entry_points\.txt)$/.test(member);
+
+/** An sdist file, streamed in 1 MiB reads. */
+export function readSdistFile(path: string, limits: Limits, keep: KeepPredicate, options?: Parameters<typeof readSdist>[3]): Promise<ArchiveListing> {
+  return readSdist(createReadStream(path, { highWaterMark: 1024 * 1024 }), limits, keep, options);
+}
 
 export function readArchiveFile(request: ReadRequest): Promise<ArchiveListing> {
-  if (request.kind === 'wheel') return readWheel(request.path, request.limits, (member) => WHEEL_KEPT.test(member));
-  return readSdist(createReadStream(request.path, { highWaterMark: 1024 * 1024 }), request.limits, keepPredicate(request.keep));
+  if (request.kind === 'wheel') return readWheel(request.path, request.limits, keepWheelMetadata);
+  return readSdistFile(request.path, request.limits, keepPredicate(request.keep));
 }

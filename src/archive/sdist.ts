@@ -54,7 +54,7 @@ export async function readSdist(source: Readable, limits: Limits, keep: KeepPred
   try {
     await pipeline(source, input, createGunzip({ chunkSize: 256 * 1024 }), counter, auditor, extract);
   } catch (error) {
-    if (error instanceof EnoughRead || (sink.stopped && !(error instanceof CrosscheckError))) {
+    if (error instanceof EnoughRead) {
       return { members: sink.members, kept: sink.kept, complete: false };
     }
     throw asArchiveError(error);
@@ -72,7 +72,6 @@ class HashingSink implements TarMemberSink {
   readonly members: ArchiveMember[] = [];
   readonly kept = new Map<string, Buffer>();
   readonly registry = new PathRegistry('sdist');
-  stopped = false;
   private current: { path: string; member: AuditedMember; hasher: MemberHasher } | undefined;
 
   constructor(private readonly limits: Limits, private readonly keep: KeepPredicate, private readonly stopAfter?: (path: string) => boolean) {}
@@ -96,10 +95,7 @@ class HashingSink implements TarMemberSink {
     if (digest.content) this.kept.set(path, digest.content);
     const isFile = member.type === 'file';
     this.members.push({ path, type: member.type, mode: member.mode, size: member.size, sha256: isFile ? digest.sha256 : EMPTY_SHA256, blobId: isFile ? digest.blobId : EMPTY_BLOB_ID });
-    if (this.stopAfter?.(path)) {
-      this.stopped = true;
-      throw new EnoughRead();
-    }
+    if (this.stopAfter?.(path)) throw new EnoughRead();
   }
 }
 

@@ -79,11 +79,11 @@ export class GitMirror {
     if (!oid) throw new UnavailableError('TAG_NOT_FOUND', `the git remote ${this.url} has no tag ${name}`, { channel: 'git', url: this.url, release: name });
     // The ref may point at anything (a lightweight tag, a tree): only a tag object's bytes are bounded and kept.
     const [object] = await this.readObjects([`refs/tags/${name}`], `read tag ${name}`, { maxObjectBytes: this.limits.tagObjectBytes, onlyType: 'tag', bufferBytes: 16 * 1024 * 1024 });
-    const local = object && 'oid' in object ? object.oid : undefined;
-    if (local !== oid) {
+    const local = object?.oid;
+    if (!object || local !== oid) {
       throw new UnavailableError('TAG_FETCH', `tag ${name}: the remote advertised ${oid} but the mirror holds ${local ?? 'nothing'}`, { channel: 'git', url: this.url, expected: oid, actual: local ?? 'nothing' });
     }
-    const { type, content } = object as GitObject;
+    const { type, content } = object;
     return type === 'tag' ? { name, oid, objectType: type, raw: content } : { name, oid, objectType: type };
   }
 
@@ -91,7 +91,7 @@ export class GitMirror {
   async readCommit(oid: string): Promise<{ type: string; tree?: string }> {
     this.checkOid(oid);
     const [object] = await this.readObjects([oid], `read commit ${oid}`, { maxObjectBytes: 1024 * 1024, onlyType: 'commit', bufferBytes: 16 * 1024 * 1024 });
-    if (!object || !('oid' in object)) throw new UnavailableError('GIT_OBJECT_MISSING', `commit ${oid} is not in the mirror`, { channel: 'git', url: this.url });
+    if (!object) throw new UnavailableError('GIT_OBJECT_MISSING', `commit ${oid} is not in the mirror`, { channel: 'git', url: this.url });
     if (object.type !== 'commit') return { type: object.type };
     const match = /^tree ([0-9a-f]{40,64})\n/.exec(object.content.toString('utf8'));
     if (!match) throw new IntegrityError('GIT_OBJECT', `commit ${oid} has no tree line`, { channel: 'git' });
@@ -127,7 +127,7 @@ export class GitMirror {
     const objects = await this.readObjects(wanted, 'read blobs', { maxObjectBytes: this.limits.metadataFileBytes });
     wanted.forEach((oid, i) => {
       const object = objects[i];
-      if (!object || !('oid' in object) || object.oid !== oid || object.type !== 'blob') {
+      if (!object || object.oid !== oid || object.type !== 'blob') {
         throw new IntegrityError('GIT_OBJECT', `${oid} is not a blob in the mirror`, { channel: 'git' });
       }
       blobs.set(oid, object.content);
@@ -137,13 +137,13 @@ export class GitMirror {
 
   /**
    * `git cat-file --batch` for several objects in one process: for each name, its id, type and
-   * bytes, or that it is missing. Objects (of `onlyType`, when given; others come back without
+   * bytes, or undefined when it is missing. Objects (of `onlyType`, when given; others come back without
    * their bytes) are bounded by `maxObjectBytes`, git's whole output by `bufferBytes`.
    */
-  private async readObjects(names: readonly string[], what: string, bounds: { maxObjectBytes: number; onlyType?: string; bufferBytes?: number }): Promise<(GitObject | { missing: string })[]> {
+  private async readObjects(names: readonly string[], what: string, bounds: { maxObjectBytes: number; onlyType?: string; bufferBytes?: number }): Promise<(GitObject | undefined)[]> {
     const { maxObjectBytes, onlyType } = bounds;
     const out = await this.git(['cat-file', '--batch'], what, bounds.bufferBytes ?? names.length * (maxObjectBytes + 160), `${names.join('\n')}\n`);
-    const objects: (GitObject | { missing: string })[] = [];
+    const objects: (GitObject | undefined)[] = [];
     let pos = 0;
     for (const name of names) {
       const headerEnd = out.indexOf(0x0a, pos);
@@ -151,7 +151,7 @@ export class GitMirror {
       const header = out.subarray(pos, headerEnd).toString('latin1');
       pos = headerEnd + 1;
       if (header.endsWith(' missing')) {
-        objects.push({ missing: name });
+        objects.push(undefined);
         continue;
       }
       const match = /^([0-9a-f]{40,64}) ([a-z]+) (\d+)$/.exec(header);

@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { ArchiveListing } from '../archive/member.js';
-import { readSdist } from '../archive/sdist.js';
+import { keepWheelMetadata, readSdistFile } from '../archive/read-archive.js';
 import { readWheel } from '../archive/wheel.js';
 import { normalizeName, parseCoreMetadata } from '../compare/metadata.js';
 import { Policy } from '../compare/policy.js';
@@ -94,12 +93,11 @@ async function readArchive(ctx: RunContext, identity: FileIdentity, path: string
   // Any top folder: a file renamed from another release must still show what it really is.
   const pkgInfo = (p: string) => /^[^/]+\/PKG-INFO$/.test(p);
   const sdistKeep = (p: string) => pkgInfo(p) || /^[^/]+\/setup\.cfg$/.test(p);
-  const wheelKeep = (p: string) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL)$/.test(p);
   try {
     const listing =
       identity.kind === 'sdist'
-        ? await readSdist(createReadStream(path, { highWaterMark: 1024 * 1024 }), ctx.limits, sdistKeep, whole ? {} : { stopAfter: pkgInfo })
-        : await readWheel(path, ctx.limits, wheelKeep, whole ? {} : { only: (p) => /^[^/]+\.dist-info\/METADATA$/.test(p) });
+        ? await readSdistFile(path, ctx.limits, sdistKeep, whole ? {} : { stopAfter: pkgInfo })
+        : await readWheel(path, ctx.limits, keepWheelMetadata, whole ? {} : { only: (p) => /^[^/]+\.dist-info\/METADATA$/.test(p) });
     if (whole) record.add(pass(fields, `${identity.filename} reads cleanly: ${listing.members.length} members`));
     return listing;
   } catch (error) {

@@ -121,7 +121,12 @@ export function keysDirectory(profile: Profile): string {
 
 /** The first rule whose `when` matches the version (a rule without `when` matches all). */
 export function ruleFor<T extends Versioned>(rules: readonly T[], version: string): T | undefined {
-  return rules.find((rule) => !rule.when || rule.when.some((spec) => satisfies(version, spec)));
+  return rules.find((rule) => appliesTo(rule, version));
+}
+
+/** Whether a versioned rule (or release-manager binding) covers the version. */
+export function appliesTo(rule: Versioned, version: string): boolean {
+  return !rule.when || rule.when.some((spec) => satisfies(version, spec));
 }
 
 export function fill(template: string, values: Record<string, string>): string {

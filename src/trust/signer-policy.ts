@@ -1,6 +1,5 @@
-import { satisfies } from '@renovatebot/pep440';
 import { IntegrityError } from '../errors.js';
-import type { Profile } from '../profile/profile.js';
+import { appliesTo, type Profile } from '../profile/profile.js';
 import type { Signer } from './signatures.js';
 
 /**
@@ -13,8 +12,8 @@ export function checkSignersAuthorised(profile: Profile, version: string, signer
   if (!managers) return;
   for (const signer of signers) {
     const entries = managers.filter((m) => m.fingerprint === signer.fingerprint);
-    if (entries.some((m) => m.when.some((spec) => satisfies(version, spec)))) continue;
-    const allowed = managers.filter((m) => m.when.some((spec) => satisfies(version, spec))).map((m) => `${m.name ?? 'key'} ${m.fingerprint}`);
+    if (entries.some((m) => appliesTo(m, version))) continue;
+    const allowed = managers.filter((m) => appliesTo(m, version)).map((m) => `${m.name ?? 'key'} ${m.fingerprint}`);
     throw new IntegrityError(
       'PGP_SIGNER_NOT_AUTHORISED',
       `${what} is signed by ${signer.name} (${signer.fingerprint}), a pinned key the ${profile.displayName} profile does not allow to sign ${version}` +
