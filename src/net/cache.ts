@@ -186,7 +186,8 @@ export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []
   const hasher = new MultiHasher(weak);
   const handle = await openNoFollow(path);
   try {
-    for await (const chunk of handle.createReadStream({ autoClose: false })) hasher.update(chunk as Buffer);
+    // 1 MiB reads: with the default 64 KiB, stream overhead cost twice the hashing itself.
+    for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) hasher.update(chunk as Buffer);
   } finally {
     await handle.close();
   }
