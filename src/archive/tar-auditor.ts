@@ -1,4 +1,4 @@
-import { Transform, type TransformCallback } from 'node:stream';
+import { Writable } from 'node:stream';
 import { IntegrityError, LimitError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { decodeName } from './paths.js';
@@ -38,37 +38,42 @@ type Mode =
 const invalid = (reason: string, message: string) => new IntegrityError(reason, `sdist: ${message}`);
 
 /**
- * Walks the decompressed tar stream block by block, ahead of tar-stream, and passes every byte
- * through unchanged, handing each member's content to the sink on the way (one pass: the bytes
- * are hashed where they are parsed). It holds crosscheck's own view of the archive — the one CPython's tarfile
- * (pip) would have — and rejects whatever the two could read differently (threat catalog
+ * Walks the decompressed tar stream block by block, handing each member's content to the sink on
+ * the way (one pass: the bytes are hashed where they are parsed). It holds crosscheck's own view
+ * of the archive — the one CPython's tarfile (pip) would have, which the differential tests and
+ * the fuzzer check against CPython itself — and rejects whatever the two could read differently (threat catalog
  * T-01…T-11): bad checksums or numeric fields, member kinds other than files and directories,
  * pax global headers with anything but a comment, a name given both by GNU `L` and pax `path`,
  * a pax size that disagrees with the header, data after the end-of-archive marker, truncation.
  */
-export class TarAuditor extends Transform {
+export class TarAuditor extends Writable {
   readonly members: AuditedMember[] = [];
   private mode: Mode = { kind: 'header' };
   private headerBytes: Buffer[] = [];
   private headerCollected = 0;
   private pendingPax: Map<string, string> | undefined;
   private pendingLongName: string | undefined;
+  private bytesWalked = 0;
 
   constructor(private readonly limits: Limits, private readonly sink?: TarMemberSink) {
     super();
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     try {
       this.consume(chunk);
-      callback(null, chunk);
+      callback();
     } catch (error) {
       callback(error as Error);
     }
   }
 
-  override _flush(callback: TransformCallback): void {
-    if (this.mode.kind === 'end-of-archive') return callback();
+  override _final(callback: (error?: Error | null) => void): void {
+    if (this.mode.kind === 'end-of-archive') {
+      // CPython stops at the marker and would not notice, but tar is made of whole blocks; a
+      // stream cut inside one is not what any archiver writes (and tar-stream refuses it).
+      return callback(this.bytesWalked % BLOCK === 0 ? null : invalid('ARCHIVE_TRUNCATED', `the tar stream ends ${this.bytesWalked % BLOCK} bytes into a block after the end-of-archive marker`));
+    }
     if (this.mode.kind === 'header' && this.headerCollected === 0) {
       return callback(invalid('ARCHIVE_TRUNCATED', 'the tar stream ends without an end-of-archive marker'));
     }
@@ -76,6 +81,7 @@ export class TarAuditor extends Transform {
   }
 
   private consume(chunk: Buffer): void {
+    this.bytesWalked += chunk.length;
     let offset = 0;
     while (offset < chunk.length) {
       const mode = this.mode;

@@ -7,6 +7,7 @@ import { readSdist } from '../../src/archive/sdist.js';
 import { readWheel } from '../../src/archive/wheel.js';
 import { CrosscheckError } from '../../src/errors.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { type ListedMember, tarStreamListing } from '../../fixtures/archive/tar-stream-listing.js';
 import { asOracle, type OracleResult, pythonListings, sortMembers } from '../helpers/oracle.js';
 import { type ArchiveCase, TAR_CASES } from './tar-corpus.js';
 import { ZIP_CASES } from './zip-corpus.js';
@@ -15,6 +16,8 @@ interface Outcome {
   reason: string;
   listing?: ReturnType<typeof asOracle>;
   python: OracleResult;
+  /** sdists only: tar-stream's listing, or why it failed. */
+  tarStream?: ListedMember[] | string;
 }
 
 /**
@@ -37,7 +40,8 @@ async function runCorpus(kind: 'sdist' | 'wheel', cases: ArchiveCase[]): Promise
     const limits = { ...DEFAULT_LIMITS, ...(c.limits ?? {}) };
     try {
       const listing = kind === 'sdist' ? await readSdist(Readable.from([c.bytes()]), limits) : await readWheel(paths[i]!, limits);
-      outcomes.set(c.id, { reason: 'accept', listing: asOracle(listing.members), python: python[i]! });
+      const tarStream = kind === 'sdist' ? await tarStreamListing(c.bytes()).catch((error: Error) => error.message) : undefined;
+      outcomes.set(c.id, { reason: 'accept', listing: asOracle(listing.members), python: python[i]!, ...(tarStream ? { tarStream } : {}) });
     } catch (error) {
       if (!(error instanceof CrosscheckError)) throw new Error(`${c.id}: untyped error ${String(error)}`);
       outcomes.set(c.id, { reason: error.reason, python: python[i]! });
@@ -66,6 +70,15 @@ describe.each([
       if (outcome.reason !== 'accept') continue;
       expect(outcome.python.ok, `${c.id}: CPython refuses what crosscheck accepts: ${JSON.stringify(outcome.python)}`).toBe(true);
       if (outcome.python.ok) expect(outcome.listing, c.id).toEqual(sortMembers(outcome.python.members));
+    }
+  });
+
+  it.runIf(kind === 'sdist')('agrees with tar-stream, a second independent parser, on every sdist it accepts', () => {
+    const accepted = cases.filter((c) => outcomes.get(c.id)!.reason === 'accept');
+    expect(accepted.length).toBeGreaterThan(0);
+    for (const c of accepted) {
+      const { listing, tarStream } = outcomes.get(c.id)!;
+      expect(tarStream, c.id).toEqual(listing);
     }
   });
 });

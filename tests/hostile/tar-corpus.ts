@@ -56,6 +56,7 @@ export const TAR_CASES: ArchiveCase[] = [
   { id: 'a member after the end-of-archive marker', catalog: 'T-02', bytes: () => gz(Buffer.concat([tar(...base()), file(`${TOP}/pkg/hidden.py`, 'evil\n')])), expect: 'TAR_DATA_AFTER_EOA' },
   { id: 'a member after a lone zero block', catalog: 'T-02', bytes: () => gz(tar(...base(), Buffer.alloc(BLOCK), file(`${TOP}/pkg/hidden.py`, 'evil\n'))), expect: 'TAR_DATA_AFTER_EOA' },
   { id: 'a second gzip member holding a hidden file', catalog: 'T-02', bytes: () => Buffer.concat([sdist(), gz(tar(file(`${TOP}/pkg/second.py`, 'evil\n')))]), expect: 'TAR_DATA_AFTER_EOA' },
+  { id: 'zeros after the end-of-archive marker that stop inside a block', catalog: 'T-02', bytes: () => gz(Buffer.concat([tar(...base()), Buffer.alloc(100)])), expect: 'ARCHIVE_TRUNCATED' },
   { id: 'a second gzip member of zeros', catalog: 'T-02', bytes: () => Buffer.concat([sdist(), gz(Buffer.alloc(BLOCK))]), expect: 'GZIP_MULTIMEMBER' },
   { id: 'a pax global header with a path', catalog: 'T-03', bytes: () => gz(tar(dir(TOP), paxHeader({ path: `${TOP}/pkg/evil.py` }, 'g'), file(`${TOP}/pkg/benign.py`, 'x\n'))), expect: 'TAR_PAX_GLOBAL' },
   { id: 'a pax global header then a local one', catalog: 'T-03', bytes: () => gz(tar(dir(TOP), paxHeader({ uid: '0' }, 'g'), paxHeader({ mtime: '1' }), file(`${TOP}/pkg/b.py`, 'x\n'))), expect: 'TAR_PAX_GLOBAL' },
