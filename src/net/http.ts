@@ -1,6 +1,7 @@
-import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import type { Agent as AgentType, Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import Agent from 'undici/lib/dispatcher/agent.js';
+import requestApi from 'undici/lib/api/api-request.js';
 import { LimitError, UnavailableError, type ErrorContext } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { isLoopback, type OriginMap } from './origins.js';
@@ -26,13 +27,6 @@ export interface OpenResponse {
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-// undici's index loads every feature it has (fetch, WebSocket, mocks, caches: 140 ms at every
-// start); crosscheck needs the Agent and request() only, which load in 35 ms. The version is
-// pinned exactly, and a test checks it.
-const load = createRequire(import.meta.url);
-const Agent = load('undici/lib/dispatcher/agent.js') as typeof AgentType;
-const requestApi = load('undici/lib/api/api-request.js') as (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
-
 /**
  * Bounded HTTP for untrusted servers (threat catalog H-01…H-07): one explicitly built undici
  * Agent with certificate checking on; manual redirects, each hop to an allowed origin and never
@@ -41,7 +35,7 @@ const requestApi = load('undici/lib/api/api-request.js') as (this: Dispatcher, o
  * counted by the consumer; truncation reported as truncation.
  */
 export class HttpClient {
-  private readonly agent: AgentType;
+  private readonly agent: InstanceType<typeof Agent>;
 
   constructor(
     private readonly limits: Limits,
