@@ -18,10 +18,15 @@ export class BlockReader {
 
   constructor(private readonly fd: number, readonly size: number) {}
 
+  /** The bytes at `position`: a view into a cached block when they lie within one (do not modify it). */
   async read(position: number, length: number): Promise<Buffer> {
     if (position < 0 || length < 0 || position + length > this.size) {
       throw new IntegrityError('ZIP_FRAMING', `wheel: ${length} bytes at ${position} lie outside the ${this.size}-byte file`);
     }
+    const first = Math.floor(position / BLOCK);
+    const from = position - first * BLOCK;
+    // Most reads (a local header, a member's data) lie within one block: a view, not a copy.
+    if (from + length <= BLOCK) return (await this.block(first)).subarray(from, from + length);
     const out = Buffer.allocUnsafe(length);
     let copied = 0;
     while (copied < length) {

@@ -32,6 +32,8 @@ const REFUSED_EXTRA: Record<number, [string, string]> = {
   0x0001: ['ZIP_FRAMING', 'a ZIP64 field (wheels never need ZIP64)'],
 };
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 const fail = (reason: string, message: string, file?: string) => new IntegrityError(reason, `wheel: ${message}`, file ? { file } : {});
 
 /**
@@ -184,7 +186,7 @@ function decodeZipName(bytes: Buffer, flags: number): string {
   }
   if (flags & 0x0800) {
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      return UTF8.decode(bytes);
     } catch {
       throw fail('ZIP_PATH_INVALID', `a name flagged UTF-8 is not valid UTF-8: ${JSON.stringify(bytes.toString('latin1'))}`);
     }
