@@ -185,9 +185,17 @@ export class MultiHasher {
 export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []): Promise<Digests> {
   const hasher = new MultiHasher(weak);
   const handle = await openNoFollow(path);
+  // One 1 MiB buffer, read into again and again: a stream would allocate one per read (with the
+  // default 64 KiB, stream overhead cost twice the hashing itself), and those buffers linger until
+  // V8 next collects its old generation, which adds the size of the file to peak memory.
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
   try {
-    // 1 MiB reads: with the default 64 KiB, stream overhead cost twice the hashing itself.
-    for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) hasher.update(chunk as Buffer);
+    for (let position = 0; ; ) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      hasher.update(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
   } finally {
     await handle.close();
   }
