@@ -1,4 +1,5 @@
 import fs, { constants } from 'node:fs';
+import { setImmediate as turnOfEventLoop } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { crc32, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
@@ -30,6 +31,7 @@ export async function readWheel(path: string, limits: Limits, keep: KeepPredicat
 }
 
 const openFd = promisify(fs.open);
+const YIELD_EVERY_BYTES = 256 * 1024;
 const fstat = promisify(fs.fstat);
 const closeFd = promisify(fs.close);
 
@@ -46,6 +48,7 @@ async function readEntries(zip: yauzl.ZipFile, reader: BlockReader, audited: Zip
   const members: ArchiveMember[] = [];
   const kept = new Map<string, Buffer>();
   let index = 0;
+  let inflatedSinceYield = 0;
   try {
     for await (const entry of zip.eachEntry()) {
       const expected = audited[index++];
@@ -62,7 +65,15 @@ async function readEntries(zip: yauzl.ZipFile, reader: BlockReader, audited: Zip
         continue;
       }
       const hasher = new MemberHasher(expected.uncompressedSize, keep(path) && expected.uncompressedSize <= limits.metadataFileBytes);
+      // Inflating is synchronous and the entry iteration resolves at once: without a turn of the
+      // event loop now and then, a wheel read would starve a concurrent sdist read, whose gunzip
+      // (on the thread pool) would then wait for the main thread instead of running beside it.
+      if (inflatedSinceYield >= YIELD_EVERY_BYTES) {
+        inflatedSinceYield = 0;
+        await turnOfEventLoop();
+      }
       const content = inflate(await reader.read(expected.dataOffset, expected.compressedSize), expected);
+      inflatedSinceYield += content.length;
       hasher.update(content);
       const crc = crc32(content);
       const digest = hasher.finish();
