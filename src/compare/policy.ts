@@ -1,4 +1,4 @@
-import type { ComparisonRule, Waiver } from '../profile/profile.js';
+import type { ComparisonRule, Profile, Waiver } from '../profile/profile.js';
 import { globToRegExp } from './glob.js';
 
 /**
@@ -22,4 +22,9 @@ export class Policy {
   waiver(path: string, digests: Record<string, string>): Waiver | undefined {
     return this.waivers.find((w) => w.path === path && Object.entries(w.digests).every(([side, digest]) => digests[side] === digest));
   }
+}
+
+/** The sdist-vs-git policy for one release of a profile. */
+export function sdistVsGitPolicy(profile: Profile, version: string): Policy {
+  return new Policy(profile.comparison.sdistVsGit, profile.waivers, version);
 }

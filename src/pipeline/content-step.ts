@@ -1,8 +1,8 @@
 import type { ArchiveListing } from '../archive/member.js';
 import type { Difference } from '../compare/difference.js';
 import { compareMetadata } from '../compare/metadata.js';
-import { Policy } from '../compare/policy.js';
-import { blobsNeeded, compareSdistWithGit } from '../compare/sdist-vs-git.js';
+import { Policy, sdistVsGitPolicy } from '../compare/policy.js';
+import { compareSdistWithGit } from '../compare/sdist-vs-git.js';
 import { compareListings } from '../compare/site-vs-pypi.js';
 import { compareWheelWithSource, sdistAsSource } from '../compare/wheel-vs-sdist.js';
 import { checkRecord } from '../compare/wheel-record.js';
@@ -133,9 +133,9 @@ async function sdistVsGit(ctx: RunContext, version: string, sdist: DistinctCopy,
   if (!sdist.listing) return record.add(unverified({ ...fields, reason: 'ARCHIVE_UNREADABLE', file: sdist.filename }, `${sdist.filename} could not be read (see content.sdist.archive)`));
   if (!git) return record.add(unverified({ ...fields, reason: 'NO_GIT_TREE' }, 'the tag\'s tree is unavailable (see the git checks)'));
   ctx.progress?.step(version, 'content', 'sdist vs git');
-  const policy = new Policy(ctx.profile.comparison.sdistVsGit, ctx.profile.waivers, version);
+  const policy = sdistVsGitPolicy(ctx.profile, version);
   try {
-    const blobs = await git.readBlobs(blobsNeeded(git.entries, policy));
+    const blobs = await git.comparisonBlobs();
     const sdistContent = new Map([...sdist.listing.kept].filter(([path]) => path.startsWith(`${top}/`)).map(([path, bytes]) => [path.slice(top.length + 1), bytes]));
     const { differences, identical } = compareSdistWithGit({ members: sdist.listing.members, topDirectory: top, sdistContent, tree: git.entries, blobs, policy });
     record.add(summarizeComparison(record, { ...fields, file: sdist.filename }, differences, `${identical} file(s) identical`, `${sdist.filename} (${channelsOf(sdist)}) vs tag ${git.tag} (${git.commit})`));

@@ -1,4 +1,6 @@
 import type { GitTreeEntry, RawTag } from '../channels/git.js';
+import { blobsNeeded } from '../compare/sdist-vs-git.js';
+import { sdistVsGitPolicy } from '../compare/policy.js';
 import { parseTagObject, type TagObject, verifyTagSignature } from '../trust/git-tag.js';
 import { checkSignersAuthorised } from '../trust/signer-policy.js';
 import { checkFromError, fail, pass, skipped, unverified, warn } from '../verdict/check.js';
@@ -12,6 +14,8 @@ export interface GitEvidence {
   tag: string;
   commit: string;
   entries: GitTreeEntry[];
+  /** The blobs the sdist-vs-git comparison needs (symlink targets, config files), by blob id. */
+  comparisonBlobs(): Promise<Map<string, Buffer>>;
   readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
 }
 
@@ -71,7 +75,14 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
     }
     record.add(pass({ ...at('git.tag.target'), actual: tag.object }, `tag ${name} points at commit ${tag.object}`));
     const entries = await mirror.listTree(target.tree);
-    return { tag: name, commit: tag.object, entries, readBlobs: (oids) => mirror.readBlobs(oids) };
+    const comparisonBlobs = ctx.compareContents ? prefetch(mirror.readBlobs(blobsNeeded(entries, sdistVsGitPolicy(ctx.profile, version)))) : undefined;
+    return {
+      tag: name,
+      commit: tag.object,
+      entries,
+      comparisonBlobs: () => comparisonBlobs ?? mirror.readBlobs(blobsNeeded(entries, sdistVsGitPolicy(ctx.profile, version))),
+      readBlobs: (oids) => mirror.readBlobs(oids),
+    };
   } catch (error) {
     record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));
     return undefined;
@@ -112,4 +123,14 @@ function commitCheck(ctx: RunContext, name: string, tag: TagObject, signed: Sign
     );
   }
   return pass({ ...fields, expected: section.commit, actual: tag.object }, `tag ${name} points at ${tag.object}, the commit the signed checksum file names`);
+}
+
+/**
+ * Started as soon as the tree is known, so that the round trip to the git server overlaps the
+ * archive downloads instead of following the sdist read. A failure is reported where the
+ * blobs are used; until then it must not count as an unhandled rejection.
+ */
+function prefetch<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => undefined);
+  return work;
 }

@@ -3,8 +3,8 @@ import type { ArchiveListing } from '../archive/member.js';
 import { keepWheelMetadata, readSdistFile } from '../archive/read-archive.js';
 import { readWheel } from '../archive/wheel.js';
 import { normalizeName, parseCoreMetadata } from '../compare/metadata.js';
-import { Policy } from '../compare/policy.js';
-import { blobsNeeded, compareSdistWithGit } from '../compare/sdist-vs-git.js';
+import { Policy, sdistVsGitPolicy } from '../compare/policy.js';
+import { compareSdistWithGit } from '../compare/sdist-vs-git.js';
 import { checkRecord } from '../compare/wheel-record.js';
 import { compareWheelWithSource, type SourceFile, wheelScriptNames } from '../compare/wheel-vs-sdist.js';
 import { UsageError } from '../errors.js';
@@ -145,8 +145,8 @@ async function deepCompare(ctx: RunContext, identity: FileIdentity, listing: Arc
   if (!git) return record.add(unverified({ ...fields, reason: 'NO_GIT_TREE' }, 'the tag\'s tree is unavailable (see the git checks)'));
   try {
     if (identity.kind === 'sdist') {
-      const policy = new Policy(ctx.profile.comparison.sdistVsGit, ctx.profile.waivers, identity.version);
-      const blobs = await git.readBlobs(blobsNeeded(git.entries, policy));
+      const policy = sdistVsGitPolicy(ctx.profile, identity.version);
+      const blobs = await git.comparisonBlobs();
       const top = identity.filename.replace(/\.tar\.gz$/, '');
       const sdistContent = new Map([...listing.kept].filter(([p]) => p.startsWith(`${top}/`)).map(([p, bytes]) => [p.slice(top.length + 1), bytes]));
       const { differences, identical } = compareSdistWithGit({ members: listing.members, topDirectory: top, sdistContent, tree: git.entries, blobs, policy });
