@@ -26,6 +26,15 @@ interface GitObject {
 }
 
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const MAX_COMMIT_BYTES = 1024 * 1024;
+
+/** One object for `cat-file --batch`; its bytes are kept only for the types in `keep`, within their limits. */
+interface ObjectRequest {
+  name: string;
+  keep: Partial<Record<string, number>>;
+  /** What an object over its limit does: fail the read (the default) or come back without its bytes. */
+  oversize?: 'fail' | 'skip';
+}
 
 /**
  * The git channel: a bare mirror in the cache, filled by the real git with one fetch for every
@@ -35,6 +44,8 @@ const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
  */
 export class GitMirror {
   private advertised = new Map<string, string>();
+  /** Commits read along with their tags, until readCommit asks for them. */
+  private readonly peeledCommits = new Map<string, GitObject>();
   private prepared: Promise<void> | undefined;
   private prepareError: unknown;
 
@@ -71,14 +82,27 @@ export class GitMirror {
     }
   }
 
-  /** What refs/tags/<name> is on the remote, read back from the mirror (one `cat-file --batch`). */
+  /**
+   * What refs/tags/<name> is on the remote, read back from the mirror — with, in the same
+   * `cat-file --batch`, the commit the tag peels to, which readCommit then serves without a
+   * process of its own (each spawn costs a fork of this whole process).
+   */
   async readTag(name: string): Promise<RawTag> {
     await this.prepared;
     if (this.prepareError) throw this.prepareError;
     const oid = this.advertised.get(name);
     if (!oid) throw new UnavailableError('TAG_NOT_FOUND', `the git remote ${this.url} has no tag ${name}`, { channel: 'git', url: this.url, release: name });
     // The ref may point at anything (a lightweight tag, a tree): only a tag object's bytes are bounded and kept.
-    const [object] = await this.readObjects([`refs/tags/${name}`], `read tag ${name}`, { maxObjectBytes: this.limits.tagObjectBytes, onlyType: 'tag', bufferBytes: 16 * 1024 * 1024 });
+    const [object, peeled] = await this.readObjects(
+      [
+        { name: `refs/tags/${name}`, keep: { tag: this.limits.tagObjectBytes } },
+        // Only a help for readCommit: an oversize commit is left for it to refuse, after the tag's own checks.
+        { name: `refs/tags/${name}^{}`, keep: { commit: MAX_COMMIT_BYTES }, oversize: 'skip' },
+      ],
+      `read tag ${name}`,
+      16 * 1024 * 1024,
+    );
+    if (peeled?.type === 'commit' && peeled.content.length > 0) this.peeledCommits.set(peeled.oid, peeled);
     const local = object?.oid;
     if (!object || local !== oid) {
       throw new UnavailableError('TAG_FETCH', `tag ${name}: the remote advertised ${oid} but the mirror holds ${local ?? 'nothing'}`, { channel: 'git', url: this.url, expected: oid, actual: local ?? 'nothing' });
@@ -90,7 +114,9 @@ export class GitMirror {
   /** A commit's type as stored (it may not be a commit at all) and, for a commit, its tree id. */
   async readCommit(oid: string): Promise<{ type: string; tree?: string }> {
     this.checkOid(oid);
-    const [object] = await this.readObjects([oid], `read commit ${oid}`, { maxObjectBytes: 1024 * 1024, onlyType: 'commit', bufferBytes: 16 * 1024 * 1024 });
+    let object = this.peeledCommits.get(oid);
+    this.peeledCommits.delete(oid);
+    object ??= (await this.readObjects([{ name: oid, keep: { commit: MAX_COMMIT_BYTES } }], `read commit ${oid}`, 16 * 1024 * 1024))[0];
     if (!object) throw new UnavailableError('GIT_OBJECT_MISSING', `commit ${oid} is not in the mirror`, { channel: 'git', url: this.url });
     if (object.type !== 'commit') return { type: object.type };
     const match = /^tree ([0-9a-f]{40,64})\n/.exec(object.content.toString('utf8'));
@@ -124,7 +150,7 @@ export class GitMirror {
     if (wanted.length === 0) return blobs;
     // One request for every blob the partial fetch left out, the way git's own promisor fetch asks.
     await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'], `fetch ${wanted.length} blob(s)`, 1024 * 1024, `${wanted.join('\n')}\n`);
-    const objects = await this.readObjects(wanted, 'read blobs', { maxObjectBytes: this.limits.metadataFileBytes });
+    const objects = await this.readObjects(wanted.map((oid) => ({ name: oid, keep: { blob: this.limits.metadataFileBytes } })), 'read blobs', wanted.length * (this.limits.metadataFileBytes + 160));
     wanted.forEach((oid, i) => {
       const object = objects[i];
       if (!object || object.oid !== oid || object.type !== 'blob') {
@@ -137,15 +163,15 @@ export class GitMirror {
 
   /**
    * `git cat-file --batch` for several objects in one process: for each name, its id, type and
-   * bytes, or undefined when it is missing. Objects (of `onlyType`, when given; others come back without
-   * their bytes) are bounded by `maxObjectBytes`, git's whole output by `bufferBytes`.
+   * bytes, or undefined when it is missing. An object keeps its bytes only when its type is one
+   * its request keeps, bounded by that type's limit; others come back without them. git's whole
+   * output is bounded by `bufferBytes`.
    */
-  private async readObjects(names: readonly string[], what: string, bounds: { maxObjectBytes: number; onlyType?: string; bufferBytes?: number }): Promise<(GitObject | undefined)[]> {
-    const { maxObjectBytes, onlyType } = bounds;
-    const out = await this.git(['cat-file', '--batch'], what, bounds.bufferBytes ?? names.length * (maxObjectBytes + 160), `${names.join('\n')}\n`);
+  private async readObjects(requests: readonly ObjectRequest[], what: string, bufferBytes: number): Promise<(GitObject | undefined)[]> {
+    const out = await this.git(['cat-file', '--batch'], what, bufferBytes, `${requests.map((r) => r.name).join('\n')}\n`);
     const objects: (GitObject | undefined)[] = [];
     let pos = 0;
-    for (const name of names) {
+    for (const { name, keep, oversize } of requests) {
       const headerEnd = out.indexOf(0x0a, pos);
       if (headerEnd < 0) throw new IntegrityError('GIT_OBJECT', `git cat-file ended before ${name}`, { channel: 'git' });
       const header = out.subarray(pos, headerEnd).toString('latin1');
@@ -157,9 +183,10 @@ export class GitMirror {
       const match = /^([0-9a-f]{40,64}) ([a-z]+) (\d+)$/.exec(header);
       if (!match) throw new IntegrityError('GIT_OBJECT', `unexpected cat-file header for ${name}: ${JSON.stringify(header.slice(0, 120))}`, { channel: 'git' });
       const size = Number(match[3]);
-      const wanted = onlyType === undefined || match[2] === onlyType;
-      if (wanted && size > maxObjectBytes) throw new UnavailableError('LIMIT_EXCEEDED', `${name} (${match[1]}) is ${size} bytes, over the ${maxObjectBytes}-byte limit to ${what}`, { channel: 'git' });
-      objects.push({ oid: match[1]!, type: match[2]!, content: wanted ? Buffer.from(out.subarray(pos, pos + size)) : Buffer.alloc(0) });
+      const limit = Object.hasOwn(keep, match[2]!) ? keep[match[2]!] : undefined;
+      const tooLarge = limit !== undefined && size > limit;
+      if (tooLarge && oversize !== 'skip') throw new UnavailableError('LIMIT_EXCEEDED', `${name} (${match[1]}) is ${size} bytes, over the ${limit}-byte limit to ${what}`, { channel: 'git' });
+      objects.push({ oid: match[1]!, type: match[2]!, content: limit !== undefined && !tooLarge ? Buffer.from(out.subarray(pos, pos + size)) : Buffer.alloc(0) });
       pos += size + 1;
     }
     return objects;

@@ -125,7 +125,7 @@ describe('the cache directory (X-01)', () => {
 describe('tags that are not what they claim (threat catalog G-02, G-03)', () => {
   let t: TestWorld;
   beforeAll(async () => {
-    t = await createTestWorld([releaseSpec('5.2.13', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.14', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.15', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })], {
+    t = await createTestWorld([releaseSpec('5.2.12', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.13', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.14', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.15', { signer: 'bob', tagSigner: 'bob' }), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })], {
       mutate: async (root, manifest, gpg) => {
         const repo = await GitRepo.open(gitRepoPath(root), gpg);
         const commitOf = (v: string) => manifest.releases.find((r) => r.spec.version === v)!.commit;
@@ -138,6 +138,12 @@ describe('tags that are not what they claim (threat catalog G-02, G-03)', () => 
         await repo.tag('5.2.15', tree, 'bob', new Date('2026-01-01T00:00:00Z'));
         const inner = await repo.tag('inner-5.2.16', commitOf('5.2.16'), null, new Date('2026-01-01T00:00:00Z'));
         await repo.tag('5.2.16', inner, 'bob', new Date('2026-01-01T00:00:00Z'));
+        // A commit over the 1 MiB commit limit, under a well-signed tag.
+        const message = join(root, 'big-message');
+        await writeFile(message, `release\n\n${'x'.repeat(1100 * 1024)}\n`);
+        const author = { GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@releases.test', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@releases.test' };
+        const bigCommit = (await repo.git(['commit-tree', `${commitOf('5.2.12')}^{tree}`, '-F', message], author)).trim();
+        await repo.tag('5.2.12', bigCommit, 'bob', new Date('2026-01-01T00:00:00Z'));
       },
     });
   });
@@ -159,6 +165,12 @@ describe('tags that are not what they claim (threat catalog G-02, G-03)', () => 
     const { report } = await verify(t, '5.2.15');
     expect(check(report!, 'git.tag.signature')?.status).toBe('pass');
     expect(check(report!, 'git.tag.target')).toMatchObject({ status: 'fail', reason: 'TAG_TARGET_TYPE' });
+  });
+
+  it('still checks the signature of a tag whose commit is too large to read', async () => {
+    const { report } = await verify(t, '5.2.12');
+    expect(check(report!, 'git.tag.signature')?.status).toBe('pass');
+    expect(check(report!, 'git.tag.target')).toMatchObject({ status: 'unverified', reason: 'LIMIT_EXCEEDED' });
   });
 
   it('fails a signed tag of another tag (no peeling through tags)', async () => {
