@@ -41,9 +41,9 @@ const invalid = (reason: string, message: string) => new IntegrityError(reason, 
 /**
  * Walks the decompressed tar stream block by block, handing each member's content to the sink on
  * the way (one pass: the bytes are hashed where they are parsed). It holds crosscheck's own view
- * of the archive — the one CPython's tarfile (pip) would have, which the differential tests and
- * the fuzzer check against CPython itself — and rejects whatever the two could read differently (threat catalog
- * T-01…T-11): bad checksums or numeric fields, member kinds other than files and directories,
+ * of the archive — the one CPython's tarfile (pip) would have, as the differential tests and the
+ * fuzzer check against CPython itself — and rejects whatever the two could read differently
+ * (threat catalog T-01…T-11): bad checksums or numeric fields, member kinds other than files and directories,
  * pax global headers with anything but a comment, a name given both by GNU `L` and pax `path`,
  * a pax size that disagrees with the header, data after the end-of-archive marker, truncation.
  */

@@ -31,9 +31,10 @@ export async function readWheel(path: string, limits: Limits, keep: KeepPredicat
 }
 
 const openFd = promisify(fs.open);
-const YIELD_EVERY_BYTES = 256 * 1024;
 const fstat = promisify(fs.fstat);
 const closeFd = promisify(fs.close);
+/** How much a wheel read inflates between two turns of the event loop. */
+const YIELD_EVERY_BYTES = 256 * 1024;
 
 /**
  * yauzl lists the entries (and validates their names); each must match the audit. The data is
