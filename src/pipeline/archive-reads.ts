@@ -4,6 +4,10 @@ import { readArchiveFile } from '../archive/read-archive.js';
 import { sdistTopDirectory } from '../profile/profile.js';
 import type { DownloadedCopy } from './artifact-step.js';
 import type { RunContext } from './context.js';
+import { startedEarly } from './started-early.js';
+
+/** What a read needs of a downloaded copy: which kind of archive, its name, the cached file. */
+type ArchiveCopy = Pick<DownloadedCopy, 'kind' | 'filename' | 'file'>;
 
 /**
  * The archive reads of one release, once per distinct artifact digest, each started as soon as
@@ -16,13 +20,11 @@ export class ArchiveReads {
   constructor(private readonly ctx: RunContext, private readonly version: string) {}
 
   /** The listing of this copy's bytes, read now or by an earlier copy with the same digest. */
-  listing(copy: DownloadedCopy): Promise<ArchiveListing> {
+  listing(copy: ArchiveCopy): Promise<ArchiveListing> {
     const key = `${copy.kind}:${copy.file.sha256}`;
     let read = this.reads.get(key);
     if (!read) {
-      read = this.read(copy);
-      // Awaited by the content step; a release that stops before it must not leave a rejection unhandled.
-      read.catch(() => undefined);
+      read = startedEarly(this.read(copy));
       this.reads.set(key, read);
     }
     return read;
@@ -32,7 +34,7 @@ export class ArchiveReads {
    * Keeps the members the comparisons need: the sdist's PKG-INFO, config-data files and entry
    * points; the wheel's dist-info files.
    */
-  private read(copy: DownloadedCopy): Promise<ArchiveListing> {
+  private read(copy: ArchiveCopy): Promise<ArchiveListing> {
     const { ctx } = this;
     if (copy.kind === 'wheel') return readArchiveFile({ kind: 'wheel', path: copy.file.path, limits: ctx.limits });
     const configPaths = ctx.profile.comparison.sdistVsGit.filter((r) => r.kind === 'config-data').flatMap((r) => r.paths);

@@ -15,12 +15,8 @@ import type { RunContext } from './context.js';
 import type { GitEvidence } from './git-step.js';
 import type { ReleaseRecord } from './release-record.js';
 
-interface DistinctCopy {
-  /** The first copy downloaded with these bytes. */
-  copy: DownloadedCopy;
-  kind: ArtifactKind;
-  filename: string;
-  sha256: string;
+/** One artifact's bytes: the first copy downloaded with them, and every channel that served them. */
+interface DistinctCopy extends Omit<DownloadedCopy, 'channel'> {
   channels: string[];
   /** The signed SHA-256 matched this copy. */
   signed: boolean;
@@ -54,7 +50,7 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
     ...wheels.map(async (wheel) => {
       ctx.progress?.step(version, 'content', wheel.filename);
       try {
-        wheel.listing = await inputs.reads.listing(wheel.copy);
+        wheel.listing = await inputs.reads.listing(wheel);
         return pass({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, `${wheel.filename} (${channelsOf(wheel)}) reads cleanly: ${wheel.listing.members.length} members, every local header, CRC-32 and size consistent`);
       } catch (error) {
         return checkFromError({ ...at('content.wheel.archive', 'wheel'), file: wheel.filename }, error, `${wheel.filename} (${channelsOf(wheel)})`);
@@ -63,7 +59,7 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
     ...sdists.map(async (sdist) => {
       ctx.progress?.step(version, 'content', sdist.filename);
       try {
-        sdist.listing = await inputs.reads.listing(sdist.copy);
+        sdist.listing = await inputs.reads.listing(sdist);
         return pass({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, `${sdist.filename} (${channelsOf(sdist)}) reads cleanly: ${sdist.listing.members.length} members, one gzip member, nothing after the end of the archive`);
       } catch (error) {
         return checkFromError({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, error, `${sdist.filename} (${channelsOf(sdist)})`);
@@ -101,13 +97,13 @@ function channelsOf(copy: DistinctCopy): string {
 function distinctCopies(copies: DownloadedCopy[], signed: SignedChecksums | undefined): DistinctCopy[] {
   const result: DistinctCopy[] = [];
   for (const copy of copies) {
-    const existing = result.find((c) => c.kind === copy.kind && c.sha256 === copy.file.sha256);
+    const existing = result.find((c) => c.kind === copy.kind && c.file.sha256 === copy.file.sha256);
     if (existing) {
       existing.channels.push(copy.channel);
       continue;
     }
     const signedDigest = signed?.artifacts.find((a) => a.filename === copy.filename)?.digests.sha256;
-    result.push({ copy, kind: copy.kind, filename: copy.filename, sha256: copy.file.sha256, channels: [copy.channel], signed: signedDigest === copy.file.sha256 });
+    result.push({ kind: copy.kind, filename: copy.filename, file: copy.file, channels: [copy.channel], signed: signedDigest === copy.file.sha256 });
   }
   return result;
 }
@@ -190,12 +186,12 @@ function optional<K extends string>(key: K, value: Buffer | undefined): Partial<
 function siteVsPypi(kind: ArtifactKind, a: DistinctCopy, b: DistinctCopy, record: ReleaseRecord): Check {
   const fields = { ...at('content.site-vs-pypi', kind), file: a.filename };
   if (!a.listing || !b.listing) {
-    return fail({ ...fields, reason: 'CROSS_CHANNEL_MISMATCH', expected: a.sha256, actual: b.sha256 }, `the ${kind} differs between ${channelsOf(a)} (${a.sha256}) and ${channelsOf(b)} (${b.sha256}); one copy could not be read to show how`);
+    return fail({ ...fields, reason: 'CROSS_CHANNEL_MISMATCH', expected: a.file.sha256, actual: b.file.sha256 }, `the ${kind} differs between ${channelsOf(a)} (${a.file.sha256}) and ${channelsOf(b)} (${b.file.sha256}); one copy could not be read to show how`);
   }
   const differences = compareListings(a.listing.members, b.listing.members, channelsOf(a), channelsOf(b));
   record.differences.push(...differences);
   return fail(
-    { ...fields, reason: 'CROSS_CHANNEL_MISMATCH', expected: `${channelsOf(a)}: ${a.sha256}`, actual: `${channelsOf(b)}: ${b.sha256}` },
+    { ...fields, reason: 'CROSS_CHANNEL_MISMATCH', expected: `${channelsOf(a)}: ${a.file.sha256}`, actual: `${channelsOf(b)}: ${b.file.sha256}` },
     `the ${kind} differs between ${channelsOf(a)} and ${channelsOf(b)}: ${differences.length} member(s) differ (${differences.slice(0, 5).map((d) => d.path).join(', ')})`,
   );
 }

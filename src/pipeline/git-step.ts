@@ -5,6 +5,7 @@ import { parseTagObject, type TagObject, verifyTagSignature } from '../trust/git
 import { checkSignersAuthorised } from '../trust/signer-policy.js';
 import { checkFromError, fail, pass, skipped, unverified, warn } from '../verdict/check.js';
 import type { SignedChecksums } from './checksum-step.js';
+import { startedEarly } from './started-early.js';
 import type { RunContext } from './context.js';
 import { describeSigners, type ReleaseRecord, summarizeSigners } from './release-record.js';
 import { tagName } from '../profile/profile.js';
@@ -75,14 +76,11 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
     }
     record.add(pass({ ...at('git.tag.target'), actual: tag.object }, `tag ${name} points at commit ${tag.object}`));
     const entries = await mirror.listTree(target.tree);
-    const comparisonBlobs = ctx.compareContents ? prefetch(mirror.readBlobs(blobsNeeded(entries, sdistVsGitPolicy(ctx.profile, version)))) : undefined;
-    return {
-      tag: name,
-      commit: tag.object,
-      entries,
-      comparisonBlobs: () => comparisonBlobs ?? mirror.readBlobs(blobsNeeded(entries, sdistVsGitPolicy(ctx.profile, version))),
-      readBlobs: (oids) => mirror.readBlobs(oids),
-    };
+    let blobs: Promise<Map<string, Buffer>> | undefined;
+    const comparisonBlobs = () => (blobs ??= startedEarly(mirror.readBlobs(blobsNeeded(entries, sdistVsGitPolicy(ctx.profile, version)))));
+    // Fetched now, while the archives download, rather than after the sdist is read.
+    if (ctx.compareContents) void comparisonBlobs();
+    return { tag: name, commit: tag.object, entries, comparisonBlobs, readBlobs: (oids) => mirror.readBlobs(oids) };
   } catch (error) {
     record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));
     return undefined;
@@ -123,14 +121,4 @@ function commitCheck(ctx: RunContext, name: string, tag: TagObject, signed: Sign
     );
   }
   return pass({ ...fields, expected: section.commit, actual: tag.object }, `tag ${name} points at ${tag.object}, the commit the signed checksum file names`);
-}
-
-/**
- * Started as soon as the tree is known, so that the round trip to the git server overlaps the
- * archive downloads instead of following the sdist read. A failure is reported where the
- * blobs are used; until then it must not count as an unhandled rejection.
- */
-function prefetch<T>(work: Promise<T>): Promise<T> {
-  work.catch(() => undefined);
-  return work;
 }
