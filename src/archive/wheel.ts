@@ -1,7 +1,7 @@
 import fs, { constants } from 'node:fs';
 import { setImmediate as turnOfEventLoop } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { CrosscheckError, IntegrityError, LimitError } from '../errors.js';
 import type { Limits } from '../limits.js';
@@ -9,6 +9,7 @@ import { type ArchiveListing, type ArchiveMember, type KeepPredicate, MemberHash
 import { PathRegistry, validatePath } from './paths.js';
 import { BlockReader } from './block-reader.js';
 import { auditZipLayout, type ZipEntry } from './zip-layout.js';
+import { InflatedTooLargeError, RawInflater } from './raw-inflater.js';
 
 /**
  * Reads a wheel from its cached file: crosscheck's own structural audit first (zip-layout.ts),
@@ -50,6 +51,7 @@ async function readEntries(zip: yauzl.ZipFile, reader: BlockReader, audited: Zip
   const kept = new Map<string, Buffer>();
   let index = 0;
   let inflatedSinceYield = 0;
+  const inflater = new RawInflater();
   try {
     for await (const entry of zip.eachEntry()) {
       const expected = audited[index++];
@@ -73,7 +75,7 @@ async function readEntries(zip: yauzl.ZipFile, reader: BlockReader, audited: Zip
         inflatedSinceYield = 0;
         await turnOfEventLoop();
       }
-      const content = inflate(await reader.read(expected.dataOffset, expected.compressedSize), expected);
+      const content = inflate(inflater, await reader.read(expected.dataOffset, expected.compressedSize), expected);
       inflatedSinceYield += content.length;
       hasher.update(content);
       const crc = crc32(content);
@@ -95,15 +97,13 @@ async function readEntries(zip: yauzl.ZipFile, reader: BlockReader, audited: Zip
   return { members, kept, ...(only ? { complete: false } : {}) };
 }
 
-function inflate(data: Buffer, entry: ZipEntry): Buffer {
+function inflate(inflater: RawInflater, data: Buffer, entry: ZipEntry): Buffer {
   if (entry.method === 0) return data;
   try {
-    // One byte more than declared, so that a longer stream shows up as a size lie.
-    return inflateRawSync(data, { maxOutputLength: Math.max(1, entry.uncompressedSize + 1) });
+    return inflater.inflate(data, entry.uncompressedSize);
   } catch (error) {
-    const message = (error as Error).message;
-    if (/maxOutputLength|buffer/i.test(message)) throw new IntegrityError('ZIP_SIZE', `wheel: ${entry.name} inflates to more than its declared ${entry.uncompressedSize} bytes`, { file: entry.name });
-    throw new IntegrityError('ZIP_FRAMING', `wheel: ${entry.name} does not inflate (${message})`, { file: entry.name });
+    if (error instanceof InflatedTooLargeError) throw new IntegrityError('ZIP_SIZE', `wheel: ${entry.name} inflates to more than its declared ${entry.uncompressedSize} bytes`, { file: entry.name });
+    throw new IntegrityError('ZIP_FRAMING', `wheel: ${entry.name} does not inflate (${(error as Error).message})`, { file: entry.name });
   }
 }
 
