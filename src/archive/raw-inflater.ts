@@ -34,19 +34,22 @@ export class RawInflater {
   private static engineUsable: boolean | undefined;
   private engine: (InflateRaw & EngineInternals) | undefined;
   private readonly useEngine: boolean;
+  /** Reused output for members up to SCRATCH_BYTES: allocating one per member cost more than inflating it. */
+  private scratch: Buffer | undefined;
 
   constructor(options: { documentedApiOnly?: boolean } = {}) {
     RawInflater.engineUsable ??= checkEngine(createInflateRaw());
     this.useEngine = RawInflater.engineUsable && !options.documentedApiOnly;
   }
 
+  /** The member's bytes: a view that the next call overwrites (copy what must outlive it). */
   inflate(data: Buffer, limit: number): Buffer {
     if (!this.useEngine) return inflateWithDocumentedApi(data, limit);
     const engine = (this.engine ??= newEngine());
     const handle = engine._handle!;
     handle.reset();
     // One byte more than allowed: a stream that fills it is too long.
-    const output = Buffer.allocUnsafe(limit + 1);
+    const output = limit < SCRATCH_BYTES ? (this.scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES)).subarray(0, limit + 1) : Buffer.allocUnsafe(limit + 1);
     handle.writeSync(constants.Z_FINISH, data, 0, data.length, output, 0, output.length);
     if (engine.destroyed || !engine._handle) {
       // zlib reported an error: Node destroyed the engine with it; the next stream gets a new one.
@@ -64,6 +67,8 @@ function checkEngine(engine: InflateRaw & EngineInternals): boolean {
   engine.close();
   return usable;
 }
+
+const SCRATCH_BYTES = 1024 * 1024;
 
 function newEngine(): InflateRaw & EngineInternals {
   const engine: InflateRaw & EngineInternals = createInflateRaw();

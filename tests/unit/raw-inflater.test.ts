@@ -45,11 +45,15 @@ describe('RawInflater', () => {
     for (const member of members) expect(inflater.inflate(deflateRawSync(member), member.length).equals(member)).toBe(true);
   });
 
-  it('does not leave a member’s bytes behind for the next one', () => {
+  it('returns exactly the new member’s bytes from its reused buffer, and a larger member in one of its own', () => {
     const inflater = new RawInflater();
-    const long = inflater.inflate(deflateRawSync(text), text.length);
-    const short = inflater.inflate(deflateRawSync(Buffer.from('ab')), 2);
-    expect(short.toString()).toBe('ab');
+    const long = Buffer.from(inflater.inflate(deflateRawSync(text), text.length));
+    expect(inflater.inflate(deflateRawSync(Buffer.from('ab')), 2).toString()).toBe('ab');
     expect(long.equals(text)).toBe(true);
+    const large = randomBytes(1_500_000);
+    const inflated = inflater.inflate(deflateRawSync(large), large.length);
+    expect(inflated.equals(large)).toBe(true);
+    expect(inflater.inflate(deflateRawSync(Buffer.from('cd')), 2).toString()).toBe('cd');
+    expect(inflated.equals(large)).toBe(true);
   });
 });
