@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import requestApi from 'undici/lib/api/api-request.js';
@@ -80,7 +80,7 @@ export class HttpClient {
       const response = await this.open(link, policy, controller.signal);
       url = response.finalUrl;
       try {
-        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        await eachChunk(response.body, (chunk) => {
           received += chunk.length;
           if (received > policy.maxBytes) {
             throw new LimitError('LIMIT_RESPONSE', `${url} sent more than ${policy.maxBytes} bytes`, this.context(policy, url));
@@ -89,8 +89,8 @@ export class HttpClient {
           if (elapsed > this.limits.slowGraceMs && (received * 1000) / elapsed < this.limits.minBytesPerSecond) {
             throw new UnavailableError('HTTP_TOO_SLOW', `${url} is sending under ${this.limits.minBytesPerSecond} bytes/s`, this.context(policy, url));
           }
-          await onChunk(chunk);
-        }
+          return onChunk(chunk);
+        });
       } finally {
         discard(response.body);
       }
@@ -220,6 +220,45 @@ export class HttpClient {
     }
     return new UnavailableError('HTTP_ERROR', `${url}: ${message}`, ctx, { cause: error });
   }
+}
+
+/**
+ * Hands a body's chunks to `onChunk` in order and settles once the body has ended and the last
+ * chunk's work is done, or with the first error (the body's, or one `onChunk` threw or returned).
+ * While a chunk's work is pending the body is paused. This costs less than `for await`, which
+ * builds a promise and an iterator result for every chunk of a 34 MB download.
+ */
+function eachChunk(body: Readable, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    let work: Promise<void> = Promise.resolve();
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      body.off('data', onData);
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      let pending: void | Promise<void>;
+      try {
+        pending = onChunk(chunk);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (pending) {
+        body.pause();
+        work = pending.then(() => {
+          if (!failed) body.resume();
+        }, fail);
+      }
+    };
+    body.on('data', onData);
+    finished(body, (error) => {
+      if (error) fail(error);
+      else void work.then(() => failed || resolve());
+    });
+  });
 }
 
 /** Abandons a response body; its late errors (the socket closing under it) are expected, not crashes. */
