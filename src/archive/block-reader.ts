@@ -18,15 +18,25 @@ export class BlockReader {
 
   constructor(private readonly fd: number, readonly size: number) {}
 
-  /** The bytes at `position`: a view into a cached block when they lie within one (do not modify it). */
-  async read(position: number, length: number): Promise<Buffer> {
+  /**
+   * The bytes at `position`: a view into a cached block when they lie within one (do not modify
+   * it), returned at once when that block is already read — most of the thousands of reads a wheel
+   * needs, which as async calls cost a promise each.
+   */
+  read(position: number, length: number): Buffer | Promise<Buffer> {
     if (position < 0 || length < 0 || position + length > this.size) {
-      throw new IntegrityError('ZIP_FRAMING', `wheel: ${length} bytes at ${position} lie outside the ${this.size}-byte file`);
+      return Promise.reject(new IntegrityError('ZIP_FRAMING', `wheel: ${length} bytes at ${position} lie outside the ${this.size}-byte file`));
     }
     const first = Math.floor(position / BLOCK);
     const from = position - first * BLOCK;
-    // Most reads (a local header, a member's data) lie within one block: a view, not a copy.
-    if (from + length <= BLOCK) return (await this.block(first)).subarray(from, from + length);
+    if (from + length <= BLOCK) {
+      const cached = this.blocks.get(first);
+      return cached ? cached.subarray(from, from + length) : this.block(first).then((block) => block.subarray(from, from + length));
+    }
+    return this.readAcrossBlocks(position, length);
+  }
+
+  private async readAcrossBlocks(position: number, length: number): Promise<Buffer> {
     const out = Buffer.allocUnsafe(length);
     let copied = 0;
     while (copied < length) {
@@ -58,7 +68,7 @@ export class BlockReader {
     const self = this;
     // yauzl reads each central record with read(); serving it from the blocks avoids a stream per record.
     reader.read = (buffer, offset, length, position, callback) => {
-      self.read(position, length).then(
+      Promise.resolve(self.read(position, length)).then(
         (bytes) => {
           bytes.copy(buffer, offset);
           callback(null);

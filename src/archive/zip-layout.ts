@@ -45,7 +45,7 @@ const fail = (reason: string, message: string, file?: string) => new IntegrityEr
  * the file is unaccounted for, and no second reading of it can find another file.
  */
 /** Reads `length` bytes at `position`; must fail rather than return fewer. */
-export type ReadAt = (position: number, length: number) => Promise<Buffer>;
+export type ReadAt = (position: number, length: number) => Buffer | Promise<Buffer>;
 
 export async function auditZipLayout(readAt: ReadAt, fileSize: number, limits: Limits): Promise<ZipEntry[]> {
   if (fileSize < EOCD_SIZE) throw fail('ZIP_FRAMING', `the file is ${fileSize} bytes, too short to be a zip`);
