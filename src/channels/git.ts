@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { type GitInvocation, type GitObject, GitObjectReader, type ObjectRequest } from './git-object-reader.js';
 import { access, mkdir } from 'node:fs/promises';
 import { IntegrityError, UnavailableError } from '../errors.js';
 import type { Limits } from '../limits.js';
@@ -19,22 +20,8 @@ export interface RawTag {
   raw?: Buffer;
 }
 
-interface GitObject {
-  oid: string;
-  type: string;
-  content: Buffer;
-}
-
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const MAX_COMMIT_BYTES = 1024 * 1024;
-
-/** One object for `cat-file --batch`; its bytes are kept only for the types in `keep`, within their limits. */
-interface ObjectRequest {
-  name: string;
-  keep: Partial<Record<string, number>>;
-  /** What an object over its limit does: fail the read (the default) or come back without its bytes. */
-  oversize?: 'fail' | 'skip';
-}
 
 /**
  * The git channel: a bare mirror in the cache, filled by the real git with one fetch for every
@@ -48,8 +35,33 @@ export class GitMirror {
   private readonly peeledCommits = new Map<string, GitObject>();
   private prepared: Promise<void> | undefined;
   private prepareError: unknown;
+  private readonly invocation: GitInvocation;
+  private readonly objects: GitObjectReader;
 
-  constructor(readonly url: string, readonly dir: string, private readonly limits: Limits) {}
+  constructor(readonly url: string, readonly dir: string, private readonly limits: Limits) {
+    this.invocation = {
+      args: ['-C', dir, '-c', 'http.followRedirects=false', '-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=30', '-c', 'core.symlinks=false'],
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: dir,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_GLOBAL: '/dev/null',
+        GIT_TERMINAL_PROMPT: '0',
+        GIT_ASKPASS: 'true',
+        GIT_PROTOCOL_FROM_USER: '0',
+        GIT_ALLOW_PROTOCOL: 'https:http',
+        LC_ALL: 'C',
+      },
+      url,
+      deadlineMs: limits.gitDeadlineMs,
+    };
+    this.objects = new GitObjectReader(this.invocation);
+  }
+
+  /** Ends the run's object reader; git exits once it has answered what was asked. */
+  close(): void {
+    this.objects.close();
+  }
 
   /** ls-remote once, then fetch every requested tag that exists in a single `git fetch`. */
   prepare(tags: readonly string[]): Promise<void> {
@@ -100,7 +112,6 @@ export class GitMirror {
         { name: `refs/tags/${name}^{}`, keep: { commit: MAX_COMMIT_BYTES }, oversize: 'skip' },
       ],
       `read tag ${name}`,
-      16 * 1024 * 1024,
     );
     if (peeled?.type === 'commit' && peeled.content.length > 0) this.peeledCommits.set(peeled.oid, peeled);
     const local = object?.oid;
@@ -116,7 +127,7 @@ export class GitMirror {
     this.checkOid(oid);
     let object = this.peeledCommits.get(oid);
     this.peeledCommits.delete(oid);
-    object ??= (await this.readObjects([{ name: oid, keep: { commit: MAX_COMMIT_BYTES } }], `read commit ${oid}`, 16 * 1024 * 1024))[0];
+    object ??= (await this.readObjects([{ name: oid, keep: { commit: MAX_COMMIT_BYTES } }], `read commit ${oid}`))[0];
     if (!object) throw new UnavailableError('GIT_OBJECT_MISSING', `commit ${oid} is not in the mirror`, { channel: 'git', url: this.url });
     if (object.type !== 'commit') return { type: object.type };
     const match = /^tree ([0-9a-f]{40,64})\n/.exec(object.content.toString('utf8'));
@@ -150,7 +161,7 @@ export class GitMirror {
     if (wanted.length === 0) return blobs;
     // One request for every blob the partial fetch left out, the way git's own promisor fetch asks.
     await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'], `fetch ${wanted.length} blob(s)`, 1024 * 1024, `${wanted.join('\n')}\n`);
-    const objects = await this.readObjects(wanted.map((oid) => ({ name: oid, keep: { blob: this.limits.metadataFileBytes } })), 'read blobs', wanted.length * (this.limits.metadataFileBytes + 160));
+    const objects = await this.readObjects(wanted.map((oid) => ({ name: oid, keep: { blob: this.limits.metadataFileBytes } })), 'read blobs');
     wanted.forEach((oid, i) => {
       const object = objects[i];
       if (!object || object.oid !== oid || object.type !== 'blob') {
@@ -161,35 +172,9 @@ export class GitMirror {
     return blobs;
   }
 
-  /**
-   * `git cat-file --batch` for several objects in one process: for each name, its id, type and
-   * bytes, or undefined when it is missing. An object keeps its bytes only when its type is one
-   * its request keeps, bounded by that type's limit; others come back without them. git's whole
-   * output is bounded by `bufferBytes`.
-   */
-  private async readObjects(requests: readonly ObjectRequest[], what: string, bufferBytes: number): Promise<(GitObject | undefined)[]> {
-    const out = await this.git(['cat-file', '--batch'], what, bufferBytes, `${requests.map((r) => r.name).join('\n')}\n`);
-    const objects: (GitObject | undefined)[] = [];
-    let pos = 0;
-    for (const { name, keep, oversize } of requests) {
-      const headerEnd = out.indexOf(0x0a, pos);
-      if (headerEnd < 0) throw new IntegrityError('GIT_OBJECT', `git cat-file ended before ${name}`, { channel: 'git' });
-      const header = out.subarray(pos, headerEnd).toString('latin1');
-      pos = headerEnd + 1;
-      if (header.endsWith(' missing')) {
-        objects.push(undefined);
-        continue;
-      }
-      const match = /^([0-9a-f]{40,64}) ([a-z]+) (\d+)$/.exec(header);
-      if (!match) throw new IntegrityError('GIT_OBJECT', `unexpected cat-file header for ${name}: ${JSON.stringify(header.slice(0, 120))}`, { channel: 'git' });
-      const size = Number(match[3]);
-      const limit = Object.hasOwn(keep, match[2]!) ? keep[match[2]!] : undefined;
-      const tooLarge = limit !== undefined && size > limit;
-      if (tooLarge && oversize !== 'skip') throw new UnavailableError('LIMIT_EXCEEDED', `${name} (${match[1]}) is ${size} bytes, over the ${limit}-byte limit to ${what}`, { channel: 'git' });
-      objects.push({ oid: match[1]!, type: match[2]!, content: limit !== undefined && !tooLarge ? Buffer.from(out.subarray(pos, pos + size)) : Buffer.alloc(0) });
-      pos += size + 1;
-    }
-    return objects;
+  /** Objects through the run's one `git cat-file --batch` (git-object-reader.ts). */
+  private readObjects(requests: readonly ObjectRequest[], what: string): Promise<(GitObject | undefined)[]> {
+    return this.objects.read(requests, what);
   }
 
   private checkOid(oid: string): void {
@@ -198,31 +183,12 @@ export class GitMirror {
 
   private git(args: string[], what: string, maxBuffer = 16 * 1024 * 1024, input?: string): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const child = execFile(
-        'git',
-        ['-C', this.dir, '-c', 'http.followRedirects=false', '-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=30', '-c', 'core.symlinks=false', ...args],
-        {
-          encoding: 'buffer',
-          maxBuffer,
-          timeout: this.limits.gitDeadlineMs,
-          env: {
-            PATH: process.env.PATH ?? '/usr/bin:/bin',
-            HOME: this.dir,
-            GIT_CONFIG_NOSYSTEM: '1',
-            GIT_CONFIG_GLOBAL: '/dev/null',
-            GIT_TERMINAL_PROMPT: '0',
-            GIT_ASKPASS: 'true',
-            GIT_PROTOCOL_FROM_USER: '0',
-            GIT_ALLOW_PROTOCOL: 'https:http',
-            LC_ALL: 'C',
-          },
-        },
-        (error, stdout, stderr) => {
-          if (!error) return resolve(stdout);
-          const detail = stderr.toString('utf8').trim().split('\n').slice(-2).join(' ') || error.message;
-          reject(new UnavailableError(error.killed ? 'GIT_TIMEOUT' : 'GIT_ERROR', `git could not ${what} from ${this.url}: ${detail}`, { channel: 'git', url: this.url }));
-        },
-      );
+      const options = { encoding: 'buffer' as const, maxBuffer, timeout: this.limits.gitDeadlineMs, env: this.invocation.env };
+      const child = execFile('git', [...this.invocation.args, ...args], options, (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const detail = stderr.toString('utf8').trim().split('\n').slice(-2).join(' ') || error.message;
+        reject(new UnavailableError(error.killed ? 'GIT_TIMEOUT' : 'GIT_ERROR', `git could not ${what} from ${this.url}: ${detail}`, { channel: 'git', url: this.url }));
+      });
       child.stdin?.on('error', () => undefined);
       child.stdin?.end(input);
     });

@@ -90,7 +90,11 @@ export async function createRunContext(options: ContextOptions): Promise<{ ctx: 
     compareContents: options.compareContents,
     ...(options.progress ? { progress: options.progress } : {}),
   };
-  return { ctx, close: () => http.close() };
+  const close = async () => {
+    ctx.git?.close();
+    await http.close();
+  };
+  return { ctx, close };
 }
 
 /** The report around a run's releases: what was checked, against which keys and sources. */
