@@ -42,6 +42,8 @@ interface ObjectInFlight {
 }
 
 const MAX_HEADER_BYTES = 1024;
+/** An object whose bytes are not kept still streams through the pipe; past this, git is stopped instead. */
+const MAX_SKIPPED_BYTES = 64 * 1024 * 1024;
 const STDERR_TAIL_BYTES = 4096;
 
 /**
@@ -58,12 +60,18 @@ export class GitObjectReader {
   private inFlight: ObjectInFlight | undefined;
   private answered = 0;
   private stderrTail = '';
+  private closed = false;
 
-  constructor(private readonly git: GitInvocation) {}
+  constructor(
+    private readonly git: GitInvocation,
+    private readonly maxSkippedBytes = MAX_SKIPPED_BYTES,
+  ) {}
 
   /** For each request, its id, type and bytes (kept as the request asks), or undefined when it is missing. */
   read(requests: readonly ObjectRequest[], what: string): Promise<(GitObject | undefined)[]> {
     if (requests.length === 0) return Promise.resolve([]);
+    // Work started early can outlive its run; a git started for it then would hold the process open.
+    if (this.closed) return Promise.reject(new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.git.url}: the run has ended`, { channel: 'git', url: this.git.url }));
     const child = this.child ?? this.start();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.abort((batch) => new UnavailableError('GIT_TIMEOUT', `git could not ${batch.what} from ${this.git.url} within ${this.git.deadlineMs} ms`, { channel: 'git', url: this.git.url })), this.git.deadlineMs);
@@ -73,8 +81,9 @@ export class GitObjectReader {
     });
   }
 
-  /** Lets git exit once it has answered what was asked. */
+  /** Lets git exit once it has answered what was asked; later reads fail at once. */
   close(): void {
+    this.closed = true;
     this.child?.stdin?.end();
   }
 
@@ -84,6 +93,8 @@ export class GitObjectReader {
     this.stderrTail = '';
     child.stdin!.on('error', () => undefined);
     child.stdout!.on('data', (chunk: Buffer) => {
+      // What a stopped git still had in the pipe belongs to reads that have already failed.
+      if (this.child !== child) return;
       try {
         this.consume(chunk);
       } catch (error) {
@@ -91,9 +102,12 @@ export class GitObjectReader {
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => {
+      if (this.child !== child) return;
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
-    child.on('error', (error) => this.abort((batch) => this.gitError(batch, error.message)));
+    child.on('error', (error) => {
+      if (this.child === child) this.abort((batch) => this.gitError(batch, error.message));
+    });
     child.on('close', (code, signal) => {
       if (this.child === child) this.abort((batch) => this.gitError(batch, `cat-file ended (${signal ?? `exit code ${code}`})`));
     });
@@ -142,7 +156,11 @@ export class GitObjectReader {
     if (tooLarge && oversize !== 'skip') {
       batch.error ??= new UnavailableError('LIMIT_EXCEEDED', `${name} (${match[1]}) is ${size} bytes, over the ${limit}-byte limit to ${batch.what}`, { channel: 'git' });
     }
-    const object: ObjectInFlight = { oid: match[1]!, type: match[2]!, remaining: size + 1, ...(limit !== undefined && !tooLarge ? { parts: [] } : {}) };
+    const kept = limit !== undefined && !tooLarge;
+    if (!kept && size > this.maxSkippedBytes) {
+      throw new UnavailableError('LIMIT_EXCEEDED', `${name} (${match[1]}) is ${size} bytes, too large to pass over to ${batch.what}`, { channel: 'git' });
+    }
+    const object: ObjectInFlight = { oid: match[1]!, type: match[2]!, remaining: size + 1, ...(kept ? { parts: [] } : {}) };
     this.inFlight = object;
   }
 

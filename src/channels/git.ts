@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { type GitInvocation, type GitObject, GitObjectReader, type ObjectRequest } from './git-object-reader.js';
 import { access, mkdir } from 'node:fs/promises';
 import { IntegrityError, UnavailableError } from '../errors.js';
 import type { Limits } from '../limits.js';
+import { type GitInvocation, type GitObject, GitObjectReader } from './git-object-reader.js';
 
 export interface GitTreeEntry {
   mode: string;
@@ -96,8 +96,7 @@ export class GitMirror {
 
   /**
    * What refs/tags/<name> is on the remote, read back from the mirror — with, in the same
-   * `cat-file --batch`, the commit the tag peels to, which readCommit then serves without a
-   * process of its own (each spawn costs a fork of this whole process).
+   * request, the commit the tag peels to, which readCommit then serves without asking git again.
    */
   async readTag(name: string): Promise<RawTag> {
     await this.prepared;
@@ -105,7 +104,7 @@ export class GitMirror {
     const oid = this.advertised.get(name);
     if (!oid) throw new UnavailableError('TAG_NOT_FOUND', `the git remote ${this.url} has no tag ${name}`, { channel: 'git', url: this.url, release: name });
     // The ref may point at anything (a lightweight tag, a tree): only a tag object's bytes are bounded and kept.
-    const [object, peeled] = await this.readObjects(
+    const [object, peeled] = await this.objects.read(
       [
         { name: `refs/tags/${name}`, keep: { tag: this.limits.tagObjectBytes } },
         // Only a help for readCommit: an oversize commit is left for it to refuse, after the tag's own checks.
@@ -127,7 +126,7 @@ export class GitMirror {
     this.checkOid(oid);
     let object = this.peeledCommits.get(oid);
     this.peeledCommits.delete(oid);
-    object ??= (await this.readObjects([{ name: oid, keep: { commit: MAX_COMMIT_BYTES } }], `read commit ${oid}`))[0];
+    object ??= (await this.objects.read([{ name: oid, keep: { commit: MAX_COMMIT_BYTES } }], `read commit ${oid}`))[0];
     if (!object) throw new UnavailableError('GIT_OBJECT_MISSING', `commit ${oid} is not in the mirror`, { channel: 'git', url: this.url });
     if (object.type !== 'commit') return { type: object.type };
     const match = /^tree ([0-9a-f]{40,64})\n/.exec(object.content.toString('utf8'));
@@ -152,7 +151,7 @@ export class GitMirror {
 
   /**
    * Reads blobs by id: one fetch for all of them (the shallow, blob-less fetch left them out),
-   * then one `git cat-file --batch`. git checks every object's id as it stores it.
+   * then one request to the run's object reader. git checks every object's id as it stores it.
    */
   async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
     const wanted = [...new Set(oids)];
@@ -161,7 +160,7 @@ export class GitMirror {
     if (wanted.length === 0) return blobs;
     // One request for every blob the partial fetch left out, the way git's own promisor fetch asks.
     await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'], `fetch ${wanted.length} blob(s)`, 1024 * 1024, `${wanted.join('\n')}\n`);
-    const objects = await this.readObjects(wanted.map((oid) => ({ name: oid, keep: { blob: this.limits.metadataFileBytes } })), 'read blobs');
+    const objects = await this.objects.read(wanted.map((oid) => ({ name: oid, keep: { blob: this.limits.metadataFileBytes } })), 'read blobs');
     wanted.forEach((oid, i) => {
       const object = objects[i];
       if (!object || object.oid !== oid || object.type !== 'blob') {
@@ -170,11 +169,6 @@ export class GitMirror {
       blobs.set(oid, object.content);
     });
     return blobs;
-  }
-
-  /** Objects through the run's one `git cat-file --batch` (git-object-reader.ts). */
-  private readObjects(requests: readonly ObjectRequest[], what: string): Promise<(GitObject | undefined)[]> {
-    return this.objects.read(requests, what);
   }
 
   private checkOid(oid: string): void {

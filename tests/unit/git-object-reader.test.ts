@@ -68,6 +68,19 @@ describe('GitObjectReader: one git cat-file --batch for a run', () => {
     reader.close();
   });
 
+  it('stops git rather than pass over a large object it was not asked to keep, and starts afresh', async () => {
+    const reader = new GitObjectReader(invocation, 100_000);
+    await expect(reader.read([{ name: largeId, keep: { tag: 1024 } }], 'read tag')).rejects.toMatchObject({ reason: 'LIMIT_EXCEEDED', message: expect.stringContaining('too large to pass over to read tag') });
+    expect((await reader.read([{ name: smallId, keep: { blob: 1024 } }], 'read blobs'))[0]!.content.equals(small)).toBe(true);
+    reader.close();
+  });
+
+  it('refuses reads once closed, rather than start a git that would outlive the run', async () => {
+    const reader = new GitObjectReader(invocation);
+    reader.close();
+    await expect(reader.read([{ name: smallId, keep: { blob: 1024 } }], 'read blobs')).rejects.toMatchObject({ reason: 'GIT_ERROR', message: expect.stringContaining('the run has ended') });
+  });
+
   it('fails pending reads with git’s reason when git cannot run, and starts afresh on the next read', async () => {
     const broken = new GitObjectReader({ ...invocation, args: ['-C', join(dir, 'no-such-repository')] });
     await expect(broken.read([{ name: smallId, keep: { blob: 1024 } }], 'read blobs')).rejects.toMatchObject({ reason: 'GIT_ERROR', message: expect.stringContaining('could not read blobs from file:///test') });
