@@ -3,13 +3,9 @@ import { access, mkdir } from 'node:fs/promises';
 import { IntegrityError, UnavailableError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { type GitInvocation, type GitObject, GitObjectReader } from './git-object-reader.js';
+import { type GitTreeEntry, walkTree } from './git-tree.js';
 
-export interface GitTreeEntry {
-  mode: string;
-  type: string;
-  oid: string;
-  path: string;
-}
+export type { GitTreeEntry };
 
 export interface RawTag {
   name: string;
@@ -22,6 +18,7 @@ export interface RawTag {
 
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const MAX_COMMIT_BYTES = 1024 * 1024;
+const MAX_TREE_BYTES = 16 * 1024 * 1024;
 
 /**
  * The git channel: a bare mirror in the cache, filled by the real git with one fetch for every
@@ -134,19 +131,22 @@ export class GitMirror {
     return { type: 'commit', tree: match[1]! };
   }
 
-  /** `git ls-tree -r` of a tree: every blob (and submodule) with mode, id and path. */
+  /** Every blob (and submodule) of a tree, with mode, id and path, as `git ls-tree -r` lists them (git-tree.ts). */
   async listTree(tree: string): Promise<GitTreeEntry[]> {
     this.checkOid(tree);
-    const out = await this.git(['ls-tree', '-r', '-z', '--full-tree', tree], `list tree ${tree}`, 256 * 1024 * 1024);
-    const entries: GitTreeEntry[] = [];
-    for (const record of out.toString('utf8').split('\0')) {
-      if (record === '') continue;
-      const match = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t([\s\S]+)$/.exec(record);
-      if (!match) throw new IntegrityError('GIT_OBJECT', `unexpected ls-tree record ${JSON.stringify(record.slice(0, 80))}`, { channel: 'git' });
-      entries.push({ mode: match[1]!, type: match[2]!, oid: match[3]!, path: match[4]! });
-    }
-    if (entries.length > this.limits.members) throw new UnavailableError('LIMIT_MEMBERS', `tree ${tree} has ${entries.length} entries, over the ${this.limits.members} limit`, { channel: 'git' });
-    return entries;
+    return walkTree(tree, (oids) => this.readTrees(tree, oids), this.limits.members);
+  }
+
+  private async readTrees(root: string, oids: string[]): Promise<Map<string, Buffer>> {
+    const objects = await this.objects.read(oids.map((oid) => ({ name: oid, keep: { tree: MAX_TREE_BYTES } })), `list tree ${root}`);
+    const trees = new Map<string, Buffer>();
+    oids.forEach((oid, i) => {
+      const object = objects[i];
+      if (!object) throw new UnavailableError('GIT_OBJECT_MISSING', `tree ${oid} is not in the mirror`, { channel: 'git', url: this.url });
+      if (object.oid !== oid || object.type !== 'tree') throw new IntegrityError('GIT_OBJECT', `${oid} is a ${object.type}, not a tree`, { channel: 'git' });
+      trees.set(oid, object.content);
+    });
+    return trees;
   }
 
   /**
