@@ -50,7 +50,8 @@ export async function walkTree(root: string, readTrees: (oids: string[]) => Prom
   // Depth-first in tree order, with an explicit stack: a subtree may be shared, so the listing is
   // bounded as it grows (not by the trees read), and nesting does not use the call stack.
   const entries: GitTreeEntry[] = [];
-  let pathBytes = 0;
+  let visited = 0;
+  let pathChars = 0;
   const stack: { records: TreeRecord[]; next: number; prefix: string }[] = [{ records: trees.get(root)!, next: 0, prefix: '' }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
@@ -59,9 +60,10 @@ export async function walkTree(root: string, readTrees: (oids: string[]) => Prom
       stack.pop();
       continue;
     }
+    if (++visited > 2 * maxEntries) throw tooMany();
     const path = `${top.prefix}${record.name}`;
-    pathBytes += path.length;
-    if (pathBytes > MAX_LISTING_CHARS) throw new UnavailableError('LIMIT_EXCEEDED', `tree ${root}: its paths exceed ${MAX_LISTING_CHARS} characters in all`, { channel: 'git' });
+    pathChars += path.length;
+    if (pathChars > MAX_LISTING_CHARS) throw new UnavailableError('LIMIT_EXCEEDED', `tree ${root}: its paths exceed ${MAX_LISTING_CHARS} characters in all`, { channel: 'git' });
     if (record.mode === S_IFDIR) {
       stack.push({ records: trees.get(record.oid)!, next: 0, prefix: `${path}/` });
       continue;

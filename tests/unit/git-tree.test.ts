@@ -110,5 +110,9 @@ describe('walkTree lists a tree as git ls-tree -r does', () => {
     for (let depth = 0; depth < 20; depth++) tree = rawTree(['40000', 'a', tree], ['40000', 'b', tree]);
     // 2^20 files from 21 small trees.
     await expect(walkTree(tree, readTrees, 30_000)).rejects.toMatchObject({ reason: 'LIMIT_MEMBERS' });
+    // The same with directories only: nothing to list, yet 2^21 directories to walk.
+    let empty = git(['mktree'], '').toString().trim();
+    for (let depth = 0; depth < 20; depth++) empty = rawTree(['40000', 'a', empty], ['40000', 'b', empty]);
+    await expect(walkTree(empty, readTrees, 30_000)).rejects.toMatchObject({ reason: 'LIMIT_MEMBERS' });
   });
 });
