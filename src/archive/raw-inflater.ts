@@ -8,7 +8,7 @@ export class InflatedTooLargeError extends Error {
 }
 
 /**
- * The two parts of Node's zlib engine that `zlibBufferSync` itself drives (Node 10 to 24): the
+ * The two parts of Node's zlib engine that its own `zlibBufferSync` drives (checked on Node 20): the
  * native handle's synchronous write and the state array it reports into. Node does not document
  * them, so they are checked before use and the documented `inflateRawSync` serves otherwise.
  */
