@@ -48,7 +48,9 @@ const invalid = (reason: string, message: string) => new IntegrityError(reason, 
  * a pax size that disagrees with the header, data after the end-of-archive marker, truncation.
  */
 export class TarAuditor extends Writable {
-  readonly members: AuditedMember[] = [];
+  /** Members walked so far, and the last one's name: for limits and messages (the sink keeps the listing). */
+  private memberCount = 0;
+  private lastMemberName: string | undefined;
   private mode: Mode = { kind: 'header' };
   private headerBytes: Buffer[] = [];
   private headerCollected = 0;
@@ -85,7 +87,7 @@ export class TarAuditor extends Writable {
     if (this.mode.kind === 'header' && this.headerCollected === 0) {
       return callback(invalid('ARCHIVE_TRUNCATED', 'the tar stream ends without an end-of-archive marker'));
     }
-    callback(invalid('ARCHIVE_TRUNCATED', `the tar stream ends in the middle of ${this.members.length > 0 ? `the member after ${this.members[this.members.length - 1]!.name}` : 'its first member'}`));
+    callback(invalid('ARCHIVE_TRUNCATED', `the tar stream ends in the middle of ${this.lastMemberName !== undefined ? `the member after ${this.lastMemberName}` : 'its first member'}`));
   }
 
   private consume(chunk: Buffer): void {
@@ -158,7 +160,7 @@ export class TarAuditor extends Writable {
       this.mode = { kind: 'end-of-archive' };
       return;
     }
-    const index = this.members.length + 1;
+    const index = this.memberCount + 1;
     const where = `header ${index}`;
     const storedChecksum = parseOctalField(block, 148, 8, `${where} checksum`);
     // The checksum counts its own eight bytes as spaces.
@@ -214,9 +216,10 @@ export class TarAuditor extends Writable {
     if (type === 'file' && name.endsWith('/')) throw invalid('TAR_HEADER_INVALID', `${where}: regular file ${JSON.stringify(name)} ends with "/" (CPython reads it as a directory)`);
     if (type === 'directory' && size !== 0) throw invalid('TAR_HEADER_INVALID', `${where}: directory ${JSON.stringify(name)} declares ${size} bytes of content`);
     if (size > this.limits.memberBytes) throw new LimitError('LIMIT_EXCEEDED', `sdist: ${JSON.stringify(name)} is ${size} bytes, over the ${this.limits.memberBytes}-byte member limit`);
-    if (this.members.length + 1 > this.limits.members) throw new LimitError('LIMIT_MEMBERS', `sdist: more than ${this.limits.members} members`);
+    if (this.memberCount + 1 > this.limits.members) throw new LimitError('LIMIT_MEMBERS', `sdist: more than ${this.limits.members} members`);
     const member: AuditedMember = { name: type === 'directory' ? name.replace(/\/+$/, '') : name, type, size, mode: mode & 0o7777 };
-    this.members.push(member);
+    this.memberCount++;
+    this.lastMemberName = member.name;
     this.sink?.begin(member);
     if (size === 0) this.endMember(0);
     else this.mode = { kind: 'content', remaining: size, padding: padding(size) };

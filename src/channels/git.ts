@@ -137,16 +137,21 @@ export class GitMirror {
     return walkTree(tree, (oids) => this.readTrees(tree, oids), this.limits.members);
   }
 
-  private async readTrees(root: string, oids: string[]): Promise<Map<string, Buffer>> {
-    const objects = await this.objects.read(oids.map((oid) => ({ name: oid, keep: { tree: MAX_TREE_BYTES } })), `list tree ${root}`);
-    const trees = new Map<string, Buffer>();
+  private readTrees(root: string, oids: string[]): Promise<Map<string, Buffer>> {
+    return this.readAllOfType(oids, 'tree', MAX_TREE_BYTES, `list tree ${root}`, (oid) => new UnavailableError('GIT_OBJECT_MISSING', `tree ${oid} is not in the mirror`, { channel: 'git', url: this.url }));
+  }
+
+  /** Objects by id that must all be of one type, bounded by `limit`: their bytes by id. */
+  private async readAllOfType(oids: readonly string[], type: string, limit: number, what: string, missing: (oid: string) => Error): Promise<Map<string, Buffer>> {
+    const objects = await this.objects.read(oids.map((oid) => ({ name: oid, keep: { [type]: limit } })), what);
+    const found = new Map<string, Buffer>();
     oids.forEach((oid, i) => {
       const object = objects[i];
-      if (!object) throw new UnavailableError('GIT_OBJECT_MISSING', `tree ${oid} is not in the mirror`, { channel: 'git', url: this.url });
-      if (object.oid !== oid || object.type !== 'tree') throw new IntegrityError('GIT_OBJECT', `${oid} is a ${object.type}, not a tree`, { channel: 'git' });
-      trees.set(oid, object.content);
+      if (!object) throw missing(oid);
+      if (object.oid !== oid || object.type !== type) throw new IntegrityError('GIT_OBJECT', `${oid} is a ${object.type}, not a ${type}`, { channel: 'git' });
+      found.set(oid, object.content);
     });
-    return trees;
+    return found;
   }
 
   /**
@@ -156,19 +161,10 @@ export class GitMirror {
   async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
     const wanted = [...new Set(oids)];
     wanted.forEach((oid) => this.checkOid(oid));
-    const blobs = new Map<string, Buffer>();
-    if (wanted.length === 0) return blobs;
+    if (wanted.length === 0) return new Map();
     // One request for every blob the partial fetch left out, the way git's own promisor fetch asks.
     await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'], `fetch ${wanted.length} blob(s)`, 1024 * 1024, `${wanted.join('\n')}\n`);
-    const objects = await this.objects.read(wanted.map((oid) => ({ name: oid, keep: { blob: this.limits.metadataFileBytes } })), 'read blobs');
-    wanted.forEach((oid, i) => {
-      const object = objects[i];
-      if (!object || object.oid !== oid || object.type !== 'blob') {
-        throw new IntegrityError('GIT_OBJECT', `${oid} is not a blob in the mirror`, { channel: 'git' });
-      }
-      blobs.set(oid, object.content);
-    });
-    return blobs;
+    return this.readAllOfType(wanted, 'blob', this.limits.metadataFileBytes, 'read blobs', (oid) => new IntegrityError('GIT_OBJECT', `${oid} is not a blob in the mirror`, { channel: 'git' }));
   }
 
   private checkOid(oid: string): void {

@@ -22,7 +22,8 @@ export interface GitEvidence {
 
 const at = (id: string) => ({ id, channel: 'git' as const });
 
-export async function gitStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord): Promise<GitEvidence | undefined> {
+/** `prefetchComparisonBlobs`: an sdist will be compared with the tree, so fetch its blobs now. */
+export async function gitStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord, options: { prefetchComparisonBlobs: boolean }): Promise<GitEvidence | undefined> {
   const mirror = ctx.git;
   if (!mirror) return undefined;
   const name = tagName(ctx.profile, version);
@@ -79,7 +80,7 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
     let blobs: Promise<Map<string, Buffer>> | undefined;
     const comparisonBlobs = () => (blobs ??= startedEarly(mirror.readBlobs(blobsNeeded(entries, sdistVsGitPolicy(ctx.profile, version)))));
     // Fetched now, while the archives download, rather than after the sdist is read.
-    if (ctx.compareContents) void comparisonBlobs();
+    if (options.prefetchComparisonBlobs) void comparisonBlobs();
     return { tag: name, commit: tag.object, entries, comparisonBlobs, readBlobs: (oids) => mirror.readBlobs(oids) };
   } catch (error) {
     record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));

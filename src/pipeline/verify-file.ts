@@ -74,7 +74,7 @@ export async function verifyFile(ctx: RunContext, path: string, options: VerifyF
 
   if (options.deep) {
     void ctx.git?.prepare([tagName(ctx.profile, version)]);
-    const git = await gitStep(ctx, version, signed, record);
+    const git = await gitStep(ctx, version, signed, record, { prefetchComparisonBlobs: listing !== undefined && kind === 'sdist' });
     if (listing) await deepCompare(ctx, identity, listing, git, record);
   }
   const report = record.toReport();
