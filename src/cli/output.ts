@@ -1,34 +1,68 @@
-import { writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { UsageError } from '../errors.js';
-import { renderJson } from '../report/json.js';
-import type { RunReport } from '../report/model.js';
-import { renderText } from '../report/text.js';
+import { writeJson } from '../report/json.js';
+import type { ReportSource } from '../report/model.js';
+import type { TextSink } from '../report/sink.js';
+import { writeText } from '../report/text.js';
 
 export const FORMATS = ['text', 'json', 'markdown', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export async function render(report: RunReport, format: Format, color: boolean): Promise<string> {
+export async function writeReport(source: ReportSource, format: Format, out: TextSink, color: boolean): Promise<void> {
   switch (format) {
     case 'text':
-      return renderText(report, { color });
+      return writeText(source, out, { color });
     case 'json':
-      return renderJson(report);
+      return writeJson(source, out);
     case 'markdown':
-      return (await import('../report/markdown.js')).renderMarkdown(report);
+      return (await import('../report/markdown.js')).writeMarkdown(source, out);
     case 'junit':
-      return (await import('../report/junit.js')).renderJunit(report);
+      return (await import('../report/junit.js')).writeJunit(source, out);
   }
 }
 
-/** Writes the report to --output (creating the file) or stdout. */
-export async function emit(text: string, output: string | undefined): Promise<void> {
-  if (output) {
-    try {
-      await writeFile(output, text);
-    } catch (error) {
-      throw new UsageError(`cannot write the report to ${output}: ${(error as Error).message}`);
-    }
-  } else {
-    process.stdout.write(text);
+/**
+ * Writes the report to --output (creating the file) or stdout, a piece at a time. A report cut
+ * short by an error ends the command with exit code 2, so a partial file never passes as whole.
+ */
+export async function emit(source: ReportSource, format: Format, output: string | undefined): Promise<void> {
+  if (!output) return writeReport(source, format, new StreamSink(process.stdout), process.stdout.isTTY === true);
+  const file = createWriteStream(output);
+  const sink = new StreamSink(file);
+  try {
+    await writeReport(source, format, sink, false);
+    file.end();
+    await finished(file);
+  } catch (error) {
+    file.destroy();
+    throw sink.failure ? new UsageError(`cannot write the report to ${output}: ${sink.failure.message}`) : error;
+  }
+}
+
+/** A stream as a sink: each write waits for the stream to drain, and a stream error fails the next write. */
+class StreamSink implements TextSink {
+  failure: Error | undefined;
+
+  constructor(private readonly stream: Writable) {
+    stream.on('error', (error) => (this.failure ??= error));
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.stream.write(text)) return;
+    await new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        this.stream.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error) => {
+        this.stream.off('drain', onDrain);
+        reject(error);
+      };
+      this.stream.once('drain', onDrain);
+      this.stream.once('error', onError);
+    });
   }
 }

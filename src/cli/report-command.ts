@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { parseStrictJson } from '../net/strict-json.js';
-import { REPORT_SCHEMA, type RunReport } from '../report/model.js';
+import { REPORT_SCHEMA, type RunReport, sourceOf } from '../report/model.js';
 import { exitCodeFor } from '../verdict/release-verdict.js';
-import { emit, FORMATS, type Format, render } from './output.js';
+import { emit, FORMATS, type Format } from './output.js';
 
 /** `crosscheck report FILE.json --format markdown`: renders a saved JSON report in another format. */
 export function registerReport(program: Command, setExitCode: (code: number) => void): void {
@@ -22,7 +22,7 @@ export function registerReport(program: Command, setExitCode: (code: number) => 
         throw new UsageError(`cannot read ${file} as a JSON report: ${(error as Error).message}`);
       }
       if (report.schema !== REPORT_SCHEMA) throw new UsageError(`${file} is not a ${REPORT_SCHEMA} report`);
-      await emit(await render(report, options.format, !options.output && process.stdout.isTTY === true), options.output);
+      await emit(sourceOf(report), options.format, options.output);
       setExitCode(exitCodeFor(report.verdict));
     });
 }

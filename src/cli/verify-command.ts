@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { runVerify } from '../pipeline/run.js';
+import { runVerify, type VerifyOptions } from '../pipeline/run.js';
 import { exitCodeFor } from '../verdict/release-verdict.js';
 import { ARTIFACTS, addSourceOptions, CHANNELS, type CommonOptions, commonSettings, parseList } from './options.js';
-import { emit, render } from './output.js';
+import { emit } from './output.js';
 import { createProgress } from './progress.js';
 import { UsageError } from '../errors.js';
 
@@ -41,7 +41,7 @@ export function registerVerify(program: Command, setExitCode: (code: number) => 
     const settings = commonSettings(options);
     const progress = await createProgress({ quiet: Boolean(options.quiet) });
     try {
-      const report = await runVerify({
+      const run: VerifyOptions = {
         project,
         ...(options.profile ? { profilePath: options.profile } : {}),
         ...(options.keys ? { keysDir: options.keys } : {}),
@@ -60,10 +60,13 @@ export function registerVerify(program: Command, setExitCode: (code: number) => 
         progress,
         onSelected: (selected) => progress.start(selected.length),
         ...settings,
+      };
+      const verdict = await runVerify(run, async (report) => {
+        progress.stop();
+        await emit(report, options.format, options.output);
+        return report.head.verdict;
       });
-      progress.stop();
-      await emit(await render(report, options.format, !options.output && process.stdout.isTTY === true), options.output);
-      setExitCode(exitCodeFor(report.verdict));
+      setExitCode(exitCodeFor(verdict));
     } finally {
       progress.stop();
     }

@@ -2,11 +2,12 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { findProfileFor } from '../profile/profile.js';
-import { createRunContext, runReport } from '../pipeline/run.js';
+import { createRunContext, reportHead } from '../pipeline/run.js';
+import { sourceOf } from '../report/model.js';
 import { identifyByName, verifyFile } from '../pipeline/verify-file.js';
 import { exitCodeFor } from '../verdict/release-verdict.js';
 import { addSourceOptions, type CommonOptions, commonSettings } from './options.js';
-import { emit, render } from './output.js';
+import { emit } from './output.js';
 
 interface VerifyFileCommandOptions extends CommonOptions {
   checksums?: string;
@@ -49,9 +50,9 @@ export function registerVerifyFile(program: Command, setExitCode: (code: number)
     try {
       const releases = [];
       for (const path of paths) releases.push({ ...(await verifyFile(ctx, path, { ...(options.checksums ? { checksumsFile: options.checksums } : {}), deep: Boolean(options.deep) })), file: path });
-      const report = runReport(ctx, releases);
-      await emit(await render(report, options.format, !options.output && process.stdout.isTTY === true), options.output);
-      setExitCode(exitCodeFor(report.verdict));
+      const head = reportHead(ctx, releases);
+      await emit(sourceOf({ ...head, releases }), options.format, options.output);
+      setExitCode(exitCodeFor(head.verdict));
     } finally {
       await close();
     }

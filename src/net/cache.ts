@@ -56,6 +56,11 @@ export class DownloadCache {
     return cache;
   }
 
+  /** The cache's scratch directory: partial downloads, and the report spool. */
+  get tmpDir(): string {
+    return join(this.root, 'tmp');
+  }
+
   blobPath(sha256: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
     return join(this.root, 'blobs', sha256);
@@ -87,12 +92,12 @@ export class DownloadCache {
     }
     const fetched = await this.download(http, url, policy, weak);
     const entry: IndexEntry = { url, finalUrl: fetched.finalUrl, fetchedAt: new Date().toISOString(), sha256: fetched.digests.sha256, size: fetched.digests.size };
-    await writeAtomically(join(this.root, 'tmp'), indexFile, JSON.stringify(entry));
+    await writeAtomically(this.tmpDir, indexFile, JSON.stringify(entry));
     return { ...entry, ...fetched.digests, path: fetched.path, fromCache: false, ...(repaired ? { cacheRepaired: true } : {}) };
   }
 
   private async download(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[]): Promise<{ finalUrl: string; digests: Digests; path: string }> {
-    const partPath = join(this.root, 'tmp', `${randomBytes(16).toString('hex')}.part`);
+    const partPath = join(this.tmpDir, `${randomBytes(16).toString('hex')}.part`);
     const handle = await open(partPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     const hasher = new MultiHasher(weak);
     const writer = new BatchedWriter(handle);

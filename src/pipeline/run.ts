@@ -10,10 +10,11 @@ import { OriginMap, parseBase } from '../net/origins.js';
 import { packageRoot } from '../package-root.js';
 import { keysDirectory, loadProfile, type Profile, tagName } from '../profile/profile.js';
 import { needsReleaseList, type Selection, selectReleases } from '../profile/select.js';
-import { REPORT_SCHEMA, type ReleaseReport, type RunReport } from '../report/model.js';
+import { REPORT_SCHEMA, type ReleaseSummary, type ReportSource, type RunReportHead } from '../report/model.js';
+import { ReleaseSpool } from '../report/spool.js';
 import { loadKeyring } from '../trust/keyring.js';
 import { type ArtifactKind, unverified } from '../verdict/check.js';
-import { runVerdict } from '../verdict/release-verdict.js';
+import { type ReleaseVerdict, runVerdict } from '../verdict/release-verdict.js';
 import { UsageError } from '../errors.js';
 import type { ProgressSink, RunContext, SourceChannel } from './context.js';
 import { verifyRelease } from './verify-release.js';
@@ -97,8 +98,8 @@ export async function createRunContext(options: ContextOptions): Promise<{ ctx: 
   return { ctx, close };
 }
 
-/** The report around a run's releases: what was checked, against which keys and sources. */
-export function runReport(ctx: RunContext, releases: ReleaseReport[]): RunReport {
+/** The report's head for a run's releases: what was checked, against which keys and sources, and the verdicts. */
+export function reportHead(ctx: RunContext, releases: readonly { verdict: ReleaseVerdict }[]): RunReportHead {
   const counts = { pass: 0, fail: 0, incomplete: 0 };
   for (const release of releases) counts[release.verdict]++;
   return {
@@ -115,26 +116,38 @@ export function runReport(ctx: RunContext, releases: ReleaseReport[]): RunReport
     },
     verdict: runVerdict(releases.map((r) => r.verdict)),
     summary: { releases: releases.length, ...counts },
-    releases,
   };
 }
 
-/** `crosscheck verify`: selects the releases, then verifies them concurrently into one report. */
-export async function runVerify(options: VerifyOptions): Promise<RunReport> {
+/**
+ * `crosscheck verify`: selects the releases and verifies them concurrently, each finished release
+ * going to a spool on disk; then hands the report to `useReport` (which writes it) and removes the
+ * spool. The network is closed before the report is written.
+ */
+export async function runVerify<T>(options: VerifyOptions, useReport: (report: ReportSource) => Promise<T>): Promise<T> {
   const { ctx, close } = await createRunContext(options);
+  let spool: ReleaseSpool | undefined;
   try {
-    const versions = needsReleaseList(options.selection) ? selectReleases((await fetchPypiVersions(ctx)).versions, options.selection) : selectReleases([], options.selection);
-    if (versions.length === 0) throw new UsageError('no releases selected', 'name versions, or use --all, --series, --since or --latest');
-    options.onSelected?.(versions);
-    void ctx.git?.prepare(versions.map((v) => tagName(ctx.profile, v)));
-    return runReport(ctx, await verifyAll(ctx, versions, options));
+    let report: ReportSource;
+    try {
+      const versions = needsReleaseList(options.selection) ? selectReleases((await fetchPypiVersions(ctx)).versions, options.selection) : selectReleases([], options.selection);
+      if (versions.length === 0) throw new UsageError('no releases selected', 'name versions, or use --all, --series, --since or --latest');
+      options.onSelected?.(versions);
+      void ctx.git?.prepare(versions.map((v) => tagName(ctx.profile, v)));
+      spool = await ReleaseSpool.create(ctx.cache.tmpDir);
+      const summaries = await verifyAll(ctx, versions, options, spool);
+      report = spool.source(reportHead(ctx, summaries), summaries);
+    } finally {
+      await close();
+    }
+    return await useReport(report);
   } finally {
-    await close();
+    await spool?.close();
   }
 }
 
-/** Verifies releases with bounded concurrency; what the run deadline cuts off ends incomplete. */
-async function verifyAll(ctx: RunContext, versions: string[], options: VerifyOptions): Promise<ReleaseReport[]> {
+/** Verifies releases with bounded concurrency into the spool; what the run deadline cuts off ends incomplete. */
+async function verifyAll(ctx: RunContext, versions: string[], options: VerifyOptions, spool: ReleaseSpool): Promise<ReleaseSummary[]> {
   const limit = pLimit(Math.max(1, options.concurrency));
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'deadline'>((resolve) => {
@@ -145,9 +158,9 @@ async function verifyAll(ctx: RunContext, versions: string[], options: VerifyOpt
     return await Promise.all(
       versions.map(async (version) => {
         const result = await Promise.race([limit(() => verifyRelease(ctx, version)), deadline]);
-        if (result !== 'deadline') return result;
+        if (result !== 'deadline') return spool.add(result);
         const check = unverified({ id: 'release.deadline', channel: 'local', reason: 'RUN_DEADLINE' }, `not finished within the run deadline of ${ctx.limits.runDeadlineMs} ms`);
-        return { version, verdict: 'incomplete' as const, checks: [check], differences: [], checksumSigners: [], tagSigners: [], artifacts: [] };
+        return spool.add({ version, verdict: 'incomplete', checks: [check], differences: [], checksumSigners: [], tagSigners: [], artifacts: [] });
       }),
     );
   } finally {

@@ -1,5 +1,6 @@
 import type { Check } from '../verdict/check.js';
-import type { RunReport } from './model.js';
+import type { ReleaseReport, ReportSource, RunReportHead } from './model.js';
+import type { TextSink } from './sink.js';
 
 /** XML 1.0 text: escapes markup and drops characters XML cannot carry at all. */
 function xml(text: string): string {
@@ -16,37 +17,42 @@ function xml(text: string): string {
  * testcase per check; fail → <failure>, unverified → <error>, skipped → <skipped>; warnings pass
  * and are listed in the suite's <system-out> (the Ant schema allows no output inside a testcase).
  */
-export function renderJunit(report: RunReport): string {
-  const suites = report.releases.map((release, index) => {
-    const count = (status: Check['status']) => release.checks.filter((c) => c.status === status).length;
-    const cases = release.checks.map((check) => {
-      const name = `${check.id}${check.artifact && !check.id.includes(check.artifact) ? ` (${check.artifact})` : ''}`;
-      const detail = [check.message, check.reason && `reason: ${check.reason}`, check.expected !== undefined && `expected: ${check.expected}`, check.actual !== undefined && `found: ${check.actual}`, check.url && `url: ${check.url}`, check.file && `file: ${check.file}`]
-        .filter(Boolean)
-        .join('\n');
-      const open = `    <testcase classname="${xml(`${report.project}.${release.version}.${check.channel}`)}" name="${xml(name)}" time="0">`;
-      switch (check.status) {
-        case 'fail':
-          return `${open}\n      <failure message="${xml(check.message)}" type="${xml(check.reason ?? 'FAIL')}">${xml(detail)}</failure>\n    </testcase>`;
-        case 'unverified':
-          return `${open}\n      <error message="${xml(check.message)}" type="${xml(check.reason ?? 'UNVERIFIED')}">${xml(detail)}</error>\n    </testcase>`;
-        case 'skipped':
-          return `${open}\n      <skipped message="${xml(check.message)}"/>\n    </testcase>`;
-        default:
-          return `${open}</testcase>`;
-      }
-    });
-    return [
-      `  <testsuite name="${xml(`${report.displayName} ${release.version}`)}" id="${index}" package="${xml(report.project)}" hostname="crosscheck" timestamp="${report.generatedAt.slice(0, 19)}" tests="${release.checks.length}" failures="${count('fail')}" errors="${count('unverified')}" skipped="${count('skipped')}" time="0">`,
-      '    <properties>',
-      `      <property name="verdict" value="${release.verdict}"/>`,
-      '    </properties>',
-      ...cases,
-      `    <system-out>${xml(release.checks.filter((c) => c.status === 'warn').map((c) => `warning ${c.id}: ${c.message}`).join('\n'))}</system-out>`,
-      '    <system-err></system-err>',
-      '  </testsuite>',
-    ].join('\n');
+export async function writeJunit(source: ReportSource, out: TextSink): Promise<void> {
+  const { head, summaries } = source;
+  const total = (count: (checks: (typeof summaries)[number]['checks']) => number) => summaries.reduce((sum, s) => sum + count(s.checks), 0);
+  await out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="crosscheck ${xml(head.displayName)}" tests="${total((c) => c.total)}" failures="${total((c) => c.fail)}" errors="${total((c) => c.unverified)}" time="0">\n`);
+  let index = 0;
+  for await (const release of source.releases()) await out.write(`${testSuite(head, release, index++)}\n`);
+  await out.write('</testsuites>\n');
+}
+
+function testSuite(head: RunReportHead, release: ReleaseReport, index: number): string {
+  const count = (status: Check['status']) => release.checks.filter((c) => c.status === status).length;
+  const cases = release.checks.map((check) => {
+    const name = `${check.id}${check.artifact && !check.id.includes(check.artifact) ? ` (${check.artifact})` : ''}`;
+    const detail = [check.message, check.reason && `reason: ${check.reason}`, check.expected !== undefined && `expected: ${check.expected}`, check.actual !== undefined && `found: ${check.actual}`, check.url && `url: ${check.url}`, check.file && `file: ${check.file}`]
+      .filter(Boolean)
+      .join('\n');
+    const open = `    <testcase classname="${xml(`${head.project}.${release.version}.${check.channel}`)}" name="${xml(name)}" time="0">`;
+    switch (check.status) {
+      case 'fail':
+        return `${open}\n      <failure message="${xml(check.message)}" type="${xml(check.reason ?? 'FAIL')}">${xml(detail)}</failure>\n    </testcase>`;
+      case 'unverified':
+        return `${open}\n      <error message="${xml(check.message)}" type="${xml(check.reason ?? 'UNVERIFIED')}">${xml(detail)}</error>\n    </testcase>`;
+      case 'skipped':
+        return `${open}\n      <skipped message="${xml(check.message)}"/>\n    </testcase>`;
+      default:
+        return `${open}</testcase>`;
+    }
   });
-  const all = report.releases.flatMap((r) => r.checks);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="crosscheck ${xml(report.displayName)}" tests="${all.length}" failures="${all.filter((c) => c.status === 'fail').length}" errors="${all.filter((c) => c.status === 'unverified').length}" time="0">\n${suites.join('\n')}\n</testsuites>\n`;
+  return [
+    `  <testsuite name="${xml(`${head.displayName} ${release.version}`)}" id="${index}" package="${xml(head.project)}" hostname="crosscheck" timestamp="${head.generatedAt.slice(0, 19)}" tests="${release.checks.length}" failures="${count('fail')}" errors="${count('unverified')}" skipped="${count('skipped')}" time="0">`,
+    '    <properties>',
+    `      <property name="verdict" value="${release.verdict}"/>`,
+    '    </properties>',
+    ...cases,
+    `    <system-out>${xml(release.checks.filter((c) => c.status === 'warn').map((c) => `warning ${c.id}: ${c.message}`).join('\n'))}</system-out>`,
+    '    <system-err></system-err>',
+    '  </testsuite>',
+  ].join('\n');
 }

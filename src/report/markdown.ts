@@ -1,6 +1,6 @@
 import type { Check } from '../verdict/check.js';
-import type { ReleaseReport, RunReport } from './model.js';
-import { channelStatus, REPORT_CHANNELS } from './text.js';
+import { type ReleaseReport, type ReportSource, reportedChannels } from './model.js';
+import type { TextSink } from './sink.js';
 
 const VERDICT_LABEL: Record<string, string> = { pass: '✅ pass', fail: '❌ **FAIL**', incomplete: '⚠️ incomplete' };
 const STATUS_LABEL: Record<string, string> = { pass: 'pass', fail: '**FAIL**', unverified: 'unverified', warn: 'warn', skipped: 'skipped', '-': '–' };
@@ -16,36 +16,37 @@ function md(text: string): string {
  * A statement a security team can post: what was checked, against which keys, a table of
  * releases × channels, and every failure and unverified check with its evidence.
  */
-export function renderMarkdown(report: RunReport): string {
+export async function writeMarkdown(source: ReportSource, sink: TextSink): Promise<void> {
+  const { head, summaries } = source;
   const out: string[] = [];
-  const { summary } = report;
-  out.push(`# ${md(report.displayName)} release integrity report`, '');
+  const { summary } = head;
+  out.push(`# ${md(head.displayName)} release integrity report`, '');
   out.push(
-    `Generated ${report.generatedAt} by crosscheck ${report.tool.version}. ` +
+    `Generated ${head.generatedAt} by crosscheck ${head.tool.version}. ` +
       `${summary.releases} release(s) checked: **${summary.pass} passed**, **${summary.fail} failed**, **${summary.incomplete} could not be fully verified**.`,
     '',
   );
   out.push('## What was checked', '');
   out.push('For each release: the PGP-signed checksum file and the signed git tag against the pinned release-manager keys below (by full fingerprint); the SHA-256 of every artifact from every channel against the signed checksums; and the contents of the sdist against the git tag and of the wheel against the sdist, allowing only the documented differences of a normal build.', '');
-  const sources = Object.entries(report.sources).map(([name, url]) => `- ${name}: \`${md(url ?? '')}\``);
+  const sources = Object.entries(head.sources).map(([name, url]) => `- ${name}: \`${md(url ?? '')}\``);
   if (sources.length) out.push('Sources:', '', ...sources, '');
-  out.push('Pinned keys:', '', '| fingerprint | holder |', '|---|---|', ...report.keyring.keys.map((k) => `| \`${k.fingerprint}\` | ${md(k.name.replace(/\s*<[^>]*>$/, ''))} |`), '');
-  const channels = REPORT_CHANNELS.filter((channel) => report.releases.some((r) => r.checks.some((c) => c.channel === channel)));
+  out.push('Pinned keys:', '', '| fingerprint | holder |', '|---|---|', ...head.keyring.keys.map((k) => `| \`${k.fingerprint}\` | ${md(k.name.replace(/\s*<[^>]*>$/, ''))} |`), '');
+  const channels = reportedChannels(summaries);
   const titles: Record<string, string> = { site: 'site', pypi: 'PyPI', git: 'git', content: 'contents', local: 'local file' };
   out.push('## Results', '', `| release | ${channels.map((c) => titles[c]).join(' | ')} | verdict |`, `|---|${channels.map(() => '---|').join('')}---|`);
-  for (const release of report.releases) {
-    const cells = channels.map((c) => STATUS_LABEL[channelStatus(release, c)] ?? channelStatus(release, c));
+  for (const release of summaries) {
+    const cells = channels.map((c) => STATUS_LABEL[release.channels[c]] ?? release.channels[c]);
     out.push(`| ${md(release.version)} | ${cells.join(' | ')} | ${VERDICT_LABEL[release.verdict]} |`);
   }
   out.push('');
-  const troubled = report.releases.filter((r) => r.verdict !== 'pass');
-  if (troubled.length > 0) {
-    out.push('## Findings', '');
-    for (const release of troubled) out.push(...findings(release));
-  } else {
+  const troubled = (release: { verdict: string }) => release.verdict !== 'pass';
+  if (!summaries.some(troubled)) {
     out.push('Every release passed every check.', '');
+    return sink.write(`${out.join('\n')}\n`);
   }
-  return `${out.join('\n')}\n`;
+  out.push('## Findings', '');
+  await sink.write(`${out.join('\n')}\n`);
+  for await (const release of source.releases(troubled)) await sink.write(`${findings(release).join('\n')}\n`);
 }
 
 function findings(release: ReleaseReport): string[] {

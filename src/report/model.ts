@@ -45,7 +45,13 @@ export interface ReleaseReport {
   artifacts: ArtifactEvidence[];
 }
 
-export interface RunReport {
+/** The JSON document, schema crosscheck/report@1: the run's head and every release in full. */
+export interface RunReport extends RunReportHead {
+  releases: ReleaseReport[];
+}
+
+/** Everything about a run but its releases. */
+export interface RunReportHead {
   schema: typeof REPORT_SCHEMA;
   project: string;
   displayName: string;
@@ -55,5 +61,61 @@ export interface RunReport {
   sources: { site?: string; media?: string; pypi?: string; git?: string };
   verdict: RunVerdict;
   summary: { releases: number; pass: number; fail: number; incomplete: number };
-  releases: ReleaseReport[];
+}
+
+/** The columns of the summary tables, in order; a column appears when some check belongs to it. */
+export const REPORT_CHANNELS = ['site', 'pypi', 'git', 'content', 'local'] as const;
+export type ReportChannel = (typeof REPORT_CHANNELS)[number];
+
+/**
+ * What a run keeps in memory of each finished release — enough for the summary tables, the
+ * totals and the verdict — while the release itself waits on disk until the report is written.
+ */
+export interface ReleaseSummary {
+  version: string;
+  verdict: ReleaseVerdict;
+  /** Each channel's worst status: fail > unverified > warn > pass > skipped; '-' when it has no checks. */
+  channels: Record<ReportChannel, string>;
+  checks: { total: number; fail: number; unverified: number; skipped: number };
+}
+
+/**
+ * A report as the renderers read it: the head, a summary per release, and the releases
+ * themselves one at a time, in order, so that writing a report of any length holds one release.
+ */
+export interface ReportSource {
+  head: RunReportHead;
+  summaries: readonly ReleaseSummary[];
+  /** The releases in full, in the summaries' order; `only` skips those a renderer would not print. */
+  releases(only?: (summary: ReleaseSummary) => boolean): AsyncIterable<ReleaseReport>;
+}
+
+export function summarize(release: ReleaseReport): ReleaseSummary {
+  const count = (status: Check['status']) => release.checks.filter((c) => c.status === status).length;
+  const channels = Object.fromEntries(REPORT_CHANNELS.map((channel) => [channel, channelStatus(release.checks, channel)])) as Record<ReportChannel, string>;
+  return { version: release.version, verdict: release.verdict, channels, checks: { total: release.checks.length, fail: count('fail'), unverified: count('unverified'), skipped: count('skipped') } };
+}
+
+function channelStatus(checks: readonly Check[], channel: ReportChannel): string {
+  const statuses = checks.filter((c) => c.channel === channel).map((c) => c.status);
+  for (const status of ['fail', 'unverified', 'warn', 'pass'] as const) if (statuses.includes(status)) return status;
+  return statuses.length > 0 ? 'skipped' : '-';
+}
+
+/** The channels some release has checks on: the summary tables' columns. */
+export function reportedChannels(summaries: readonly ReleaseSummary[]): ReportChannel[] {
+  return REPORT_CHANNELS.filter((channel) => summaries.some((s) => s.channels[channel] !== '-'));
+}
+
+/** A report already in memory (a saved JSON report, or verify-file's few files) as a source. */
+export function sourceOf(report: RunReport): ReportSource {
+  const { releases, ...head } = report;
+  const summaries = releases.map(summarize);
+  return {
+    head,
+    summaries,
+    async *releases(only) {
+      for (const [index, release] of releases.entries()) if (!only || only(summaries[index]!)) yield release;
+    },
+  };
 }

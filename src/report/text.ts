@@ -1,24 +1,24 @@
 import type { Check, CheckStatus } from '../verdict/check.js';
 import { escapeTerminal } from './escape.js';
-import type { ReleaseReport, RunReport } from './model.js';
+import { type ReleaseReport, type ReportSource, reportedChannels } from './model.js';
+import type { TextSink } from './sink.js';
 
 const MARK: Record<CheckStatus, string> = { pass: 'ok  ', fail: 'FAIL', unverified: '??  ', warn: 'warn', skipped: 'skip' };
 const VERDICT: Record<string, string> = { pass: 'PASS', fail: 'FAIL (tampering or mismatch)', incomplete: 'INCOMPLETE (could not verify everything)' };
 
 /** The human report: one line per check, evidence under every failure, a verdict per release, a summary table. */
-export function renderText(report: RunReport, options: { color?: boolean } = {}): string {
+export async function writeText(source: ReportSource, out: TextSink, options: { color?: boolean } = {}): Promise<void> {
   const paint = colorizer(options.color ?? false);
-  const out: string[] = [];
-  for (const release of report.releases) {
-    out.push(paint('bold', escapeTerminal(`${report.displayName} ${release.version}`)));
-    for (const check of release.checks) out.push(...checkLines(check, paint));
-    out.push(...differenceLines(release));
-    if (release.summary) out.push('', `  ${paint('bold', escapeTerminal(release.summary))}`);
-    out.push(`  verdict: ${paint(release.verdict === 'pass' ? 'green' : release.verdict === 'fail' ? 'red' : 'yellow', VERDICT[release.verdict]!)}`);
-    out.push('');
+  for await (const release of source.releases()) {
+    const lines = [paint('bold', escapeTerminal(`${source.head.displayName} ${release.version}`))];
+    for (const check of release.checks) lines.push(...checkLines(check, paint));
+    lines.push(...differenceLines(release));
+    if (release.summary) lines.push('', `  ${paint('bold', escapeTerminal(release.summary))}`);
+    lines.push(`  verdict: ${paint(release.verdict === 'pass' ? 'green' : release.verdict === 'fail' ? 'red' : 'yellow', VERDICT[release.verdict]!)}`);
+    lines.push('');
+    await out.write(`${lines.join('\n')}\n`);
   }
-  out.push(...summaryTable(report));
-  return `${out.join('\n')}\n`;
+  await out.write(`${summaryTable(source).join('\n')}\n`);
 }
 
 function checkLines(check: Check, paint: Paint): string[] {
@@ -51,31 +51,21 @@ function differenceLines(release: ReleaseReport): string[] {
   return lines;
 }
 
-function summaryTable(report: RunReport): string[] {
-  const channels = REPORT_CHANNELS.filter((channel) => report.releases.some((r) => r.checks.some((c) => c.channel === channel)));
-  const rows = report.releases.map((r) => [escapeTerminal(r.version), ...channels.map((c) => channelStatus(r, c)), r.verdict.toUpperCase()]);
+function summaryTable({ head, summaries }: ReportSource): string[] {
+  const channels = reportedChannels(summaries);
+  const rows = summaries.map((r) => [escapeTerminal(r.version), ...channels.map((c) => r.channels[c]), r.verdict.toUpperCase()]);
   const header = ['release', ...channels, 'verdict'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
-  const { summary } = report;
+  const { summary } = head;
   return [
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     '',
-    `${summary.releases} release(s): ${summary.pass} pass, ${summary.fail} fail, ${summary.incomplete} incomplete — ${VERDICT[report.verdict]}`,
-    escapeTerminal(`pinned keys: ${report.keyring.keys.map((k) => `${k.name} ${k.fingerprint}`).join('; ')}`),
+    `${summary.releases} release(s): ${summary.pass} pass, ${summary.fail} fail, ${summary.incomplete} incomplete — ${VERDICT[head.verdict]}`,
+    escapeTerminal(`pinned keys: ${head.keyring.keys.map((k) => `${k.name} ${k.fingerprint}`).join('; ')}`),
   ];
-}
-
-/** The columns of the summary tables, in order; a column appears when some check belongs to it. */
-export const REPORT_CHANNELS = ['site', 'pypi', 'git', 'content', 'local'] as const;
-
-/** A channel's worst status for one release: fail > unverified > warn > pass; '-' when it has no checks. */
-export function channelStatus(release: ReleaseReport, channel: string): string {
-  const statuses = release.checks.filter((c) => c.channel === channel).map((c) => c.status);
-  for (const status of ['fail', 'unverified', 'warn', 'pass'] as const) if (statuses.includes(status)) return status;
-  return statuses.length > 0 ? 'skipped' : '-';
 }
 
 type Paint = (color: 'green' | 'red' | 'yellow' | 'dim' | 'bold', text: string) => string;

@@ -59,6 +59,14 @@ describe('the Markdown statement', () => {
   });
 });
 
+describe('writing a report', () => {
+  it('ends with exit code 2 and says why when the file cannot be written', async () => {
+    const result = await runCli(['report', jsonReport, '--format', 'json', '--output', join(tmpdir(), 'crosscheck-no-such-dir', 'sub', 'report.json')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cannot write the report to');
+  });
+});
+
 describe('the JUnit report', () => {
   it('validates against the JUnit schema CI systems read, one testsuite per release', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'crosscheck-junit-'));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeTerminal } from '../../src/report/escape.js';
-import type { RunReport } from '../../src/report/model.js';
-import { renderText } from '../../src/report/text.js';
+import { type RunReport, sourceOf } from '../../src/report/model.js';
+import { StringSink } from '../../src/report/sink.js';
+import { writeText } from '../../src/report/text.js';
 
 describe('attacker-controlled text on a terminal (threat catalog X-02)', () => {
   it('shows control characters and bidirectional overrides as escapes', () => {
@@ -9,7 +10,7 @@ describe('attacker-controlled text on a terminal (threat catalog X-02)', () => {
     expect(escapeTerminal('caf\u00e9 \u2297 ok')).toBe('caf\u00e9 \u2297 ok');
   });
 
-  it('escapes every field of a check in the text report, whatever a server put there', () => {
+  it('escapes every field of a check in the text report, whatever a server put there', async () => {
     const hostile = 'evil\u001b[2J\u202egpj.py';
     const report: RunReport = {
       schema: 'crosscheck/report@1',
@@ -33,7 +34,9 @@ describe('attacker-controlled text on a terminal (threat catalog X-02)', () => {
         },
       ],
     };
-    const text = renderText(report, { color: false });
+    const sink = new StringSink();
+    await writeText(sourceOf(report), sink, { color: false });
+    const text = sink.toString();
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/);
     expect(text).toContain('evil\\x1b[2J\\u202egpj.py');
   });
