@@ -17,6 +17,7 @@ import { type ArtifactKind, unverified } from '../verdict/check.js';
 import { type ReleaseVerdict, runVerdict } from '../verdict/release-verdict.js';
 import { UsageError } from '../errors.js';
 import type { ProgressSink, RunContext, SourceChannel } from './context.js';
+import { RunDeadline } from './deadline.js';
 import { verifyRelease } from './verify-release.js';
 
 export interface VerifyOptions {
@@ -149,21 +150,17 @@ export async function runVerify<T>(options: VerifyOptions, useReport: (report: R
 /** Verifies releases with bounded concurrency into the spool; what the run deadline cuts off ends incomplete. */
 async function verifyAll(ctx: RunContext, versions: string[], options: VerifyOptions, spool: ReleaseSpool): Promise<ReleaseSummary[]> {
   const limit = pLimit(Math.max(1, options.concurrency));
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => {
-    timer = setTimeout(() => resolve('deadline'), ctx.limits.runDeadlineMs);
-    timer.unref();
-  });
+  const deadline = new RunDeadline(ctx.limits.runDeadlineMs);
   try {
     return await Promise.all(
       versions.map(async (version) => {
-        const result = await Promise.race([limit(() => verifyRelease(ctx, version)), deadline]);
+        const result = await deadline.race(limit(() => verifyRelease(ctx, version)));
         if (result !== 'deadline') return spool.add(result);
         const check = unverified({ id: 'release.deadline', channel: 'local', reason: 'RUN_DEADLINE' }, `not finished within the run deadline of ${ctx.limits.runDeadlineMs} ms`);
         return spool.add({ version, verdict: 'incomplete', checks: [check], differences: [], checksumSigners: [], tagSigners: [], artifacts: [] });
       }),
     );
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 }
