@@ -1,4 +1,5 @@
 import { constants, createInflateRaw, type InflateRaw, inflateRawSync } from 'node:zlib';
+import { MIB_SCRATCH } from '../scratch-buffers.js';
 
 /** A member's raw-deflate stream produces more bytes than the caller allows. */
 export class InflatedTooLargeError extends Error {
@@ -34,7 +35,11 @@ export class RawInflater {
   private static engineUsable: boolean | undefined;
   private engine: (InflateRaw & EngineInternals) | undefined;
   private readonly useEngine: boolean;
-  /** Reused output for members up to SCRATCH_BYTES: allocating one per member cost more than inflating it. */
+  /**
+   * Reused output for members below SCRATCH_BYTES: allocating one per member cost more than
+   * inflating it. Taken from the shared pool and given back by close(), so that one wheel after
+   * another reuses the same buffer.
+   */
   private scratch: Buffer | undefined;
 
   constructor(options: { documentedApiOnly?: boolean } = {}) {
@@ -49,7 +54,7 @@ export class RawInflater {
     const handle = engine._handle!;
     handle.reset();
     // One byte more than allowed: a stream that fills it is too long.
-    const output = limit < SCRATCH_BYTES ? (this.scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES)).subarray(0, limit + 1) : Buffer.allocUnsafe(limit + 1);
+    const output = limit < SCRATCH_BYTES ? (this.scratch ??= MIB_SCRATCH.take()).subarray(0, limit + 1) : Buffer.allocUnsafe(limit + 1);
     handle.writeSync(constants.Z_FINISH, data, 0, data.length, output, 0, output.length);
     if (engine.destroyed || !engine._handle) {
       // zlib reported an error: Node destroyed the engine with it; the next stream gets a new one.
@@ -60,6 +65,14 @@ export class RawInflater {
     if (produced > limit) throw new InflatedTooLargeError(limit);
     return output.subarray(0, produced);
   }
+
+  /** Frees the zlib engine and gives the scratch buffer back; what inflate() returned is then invalid. */
+  close(): void {
+    this.engine?.close();
+    this.engine = undefined;
+    if (this.scratch) MIB_SCRATCH.giveBack(this.scratch);
+    this.scratch = undefined;
+  }
 }
 
 function checkEngine(engine: InflateRaw & EngineInternals): boolean {
@@ -68,7 +81,7 @@ function checkEngine(engine: InflateRaw & EngineInternals): boolean {
   return usable;
 }
 
-const SCRATCH_BYTES = 1024 * 1024;
+const SCRATCH_BYTES = MIB_SCRATCH.bytes;
 
 function newEngine(): InflateRaw & EngineInternals {
   const engine: InflateRaw & EngineInternals = createInflateRaw();

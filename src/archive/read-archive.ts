@@ -1,8 +1,9 @@
-import { createReadStream } from 'node:fs';
+import fs, { constants, createReadStream } from 'node:fs';
+import { promisify } from 'node:util';
 import type { Limits } from '../limits.js';
 import { type KeepSpec, keepPredicate } from './keep.js';
 import type { ArchiveListing, KeepPredicate } from './member.js';
-import { readSdist } from './sdist.js';
+import { asSdistError, readSdist } from './sdist.js';
 import { readWheel } from './wheel.js';
 
 /** One cached archive to read, and what to keep of it, described as data. */
@@ -11,10 +12,28 @@ export type ReadRequest = { kind: 'sdist'; path: string; limits: Limits; keep: K
 /** A wheel's dist-info files are kept: RECORD, METADATA, WHEEL and entry points are compared. */
 export const keepWheelMetadata: KeepPredicate = (member) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL|entry_points\.txt)$/.test(member);
 
-/** An sdist file, streamed in 1 MiB reads. */
-export function readSdistFile(path: string, limits: Limits, keep: KeepPredicate, options?: Parameters<typeof readSdist>[3]): Promise<ArchiveListing> {
-  return readSdist(createReadStream(path, { highWaterMark: 1024 * 1024 }), limits, keep, options);
+/**
+ * An sdist file, streamed in reads of 1 MiB, or of the whole file when smaller: a stream
+ * allocates a buffer of its full read size for every read, the last (empty) one included, which
+ * for a small file was two megabytes to read a few kilobytes.
+ */
+export async function readSdistFile(path: string, limits: Limits, keep: KeepPredicate, options?: Parameters<typeof readSdist>[3]): Promise<ArchiveListing> {
+  let fd: number | undefined;
+  let size: number;
+  try {
+    fd = await openFd(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    ({ size } = await fstat(fd));
+  } catch (error) {
+    if (fd !== undefined) await closeFd(fd);
+    throw asSdistError(error);
+  }
+  return readSdist(createReadStream(path, { fd, highWaterMark: Math.max(1, Math.min(READ_BYTES, size)) }), limits, keep, options);
 }
+
+const READ_BYTES = 1024 * 1024;
+const openFd = promisify(fs.open);
+const fstat = promisify(fs.fstat);
+const closeFd = promisify(fs.close);
 
 export function readArchiveFile(request: ReadRequest): Promise<ArchiveListing> {
   if (request.kind === 'wheel') return readWheel(request.path, request.limits, keepWheelMetadata);

@@ -36,7 +36,7 @@ export async function readSdist(source: Readable, limits: Limits, keep: KeepPred
     if (error instanceof EnoughRead) {
       return { members: sink.members, kept: sink.kept, complete: false };
     }
-    throw asArchiveError(error);
+    throw asSdistError(error);
   }
   checkSingleMember(input, counter);
   sink.registry.checkFileDirectoryConflicts();
@@ -75,8 +75,8 @@ class HashingSink implements TarMemberSink {
   }
 }
 
-/** The error that stopped the pipeline, as a typed error. */
-function asArchiveError(error: unknown): Error {
+/** The error that stopped an sdist read, as a typed error. */
+export function asSdistError(error: unknown): Error {
   if (error instanceof CrosscheckError) return error;
   const first = error as Error & { code?: string; syscall?: string };
   const message = first?.message ?? String(first);

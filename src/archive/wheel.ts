@@ -91,6 +91,8 @@ async function readEntries(zip: yauzl.ZipFile, reader: BlockReader, audited: Zip
     }
   } catch (error) {
     wrapYauzl(error);
+  } finally {
+    inflater.close();
   }
   if (index !== audited.length) throw new IntegrityError('ZIP_PARSER_DISAGREEMENT', `wheel: yauzl listed ${index} entries, the audit ${audited.length}`);
   registry.checkFileDirectoryConflicts();

@@ -4,6 +4,7 @@ import { type FileHandle, lstat, mkdir, open, rename, rm, writeFile } from 'node
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { MIB_SCRATCH } from '../scratch-buffers.js';
 import type { HttpClient, RequestPolicy } from './http.js';
 
 /** Digests only old checksum files rely on; computed only when the strongest signed digest is one of them. */
@@ -190,11 +191,14 @@ export class MultiHasher {
 export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []): Promise<Digests> {
   const hasher = new MultiHasher(weak);
   const handle = await openNoFollow(path);
-  // One 1 MiB buffer, read into again and again: a stream would allocate one per read (with the
-  // default 64 KiB, stream overhead cost twice the hashing itself), and those buffers linger until
-  // V8 next collects its old generation, which adds the size of the file to peak memory.
-  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  let buffer: Buffer | undefined;
   try {
+    // One buffer, read into again and again: a stream would allocate one per read (with the
+    // default 64 KiB, stream overhead cost twice the hashing itself). A file of 1 MiB or more
+    // borrows a pooled 1 MiB buffer; a smaller one gets a buffer of its size, one byte over so
+    // that the first read shows the end.
+    const { size } = await handle.stat();
+    buffer = size >= MIB_SCRATCH.bytes ? MIB_SCRATCH.take() : Buffer.allocUnsafe(size + 1);
     for (let position = 0; ; ) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) break;
@@ -202,6 +206,7 @@ export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []
       position += bytesRead;
     }
   } finally {
+    if (buffer) MIB_SCRATCH.giveBack(buffer);
     await handle.close();
   }
   return hasher.digest();

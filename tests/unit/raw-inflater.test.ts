@@ -56,4 +56,19 @@ describe('RawInflater', () => {
     expect(inflater.inflate(deflateRawSync(Buffer.from('cd')), 2).toString()).toBe('cd');
     expect(inflated.equals(large)).toBe(true);
   });
+
+  it('lends its reused buffer to one inflater at a time, and takes it back on close', () => {
+    const first = new RawInflater();
+    const second = new RawInflater();
+    const a = first.inflate(deflateRawSync(text), text.length);
+    const b = second.inflate(deflateRawSync(text), text.length);
+    expect(a.buffer).not.toBe(b.buffer);
+    first.close();
+    const third = new RawInflater();
+    expect(third.inflate(deflateRawSync(Buffer.from('ab')), 2).buffer).toBe(a.buffer);
+    expect(b.equals(text)).toBe(true);
+    // A closed inflater that is used again takes a new engine and buffer.
+    expect(first.inflate(deflateRawSync(text), text.length).equals(text)).toBe(true);
+    for (const inflater of [first, second, third]) inflater.close();
+  });
 });
