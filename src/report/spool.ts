@@ -78,7 +78,7 @@ export class ReleaseSpool {
       filled += bytesRead;
     }
     if (filled !== record.length || createHash('sha256').update(bytes).digest('hex') !== record.sha256) {
-      throw new UnavailableError('REPORT_SPOOL_CHANGED', `the report of release ${summary.version}, kept on disk while the run went on, changed on disk (${this.path}); the report was not written`, {
+      throw new UnavailableError('REPORT_SPOOL_CHANGED', `the report of release ${summary.version}, kept on disk while the run went on, changed there (${this.path}); the report stops here rather than show it`, {
         file: this.path,
         expected: record.sha256,
       });
