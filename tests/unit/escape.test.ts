@@ -3,6 +3,7 @@ import { escapeTerminal } from '../../src/report/escape.js';
 import { type RunReport, sourceOf } from '../../src/report/model.js';
 import { StringSink } from '../../src/report/sink.js';
 import { writeText } from '../../src/report/text.js';
+import { reportHead } from '../helpers/report.js';
 
 describe('attacker-controlled text on a terminal (threat catalog X-02)', () => {
   it('shows control characters and bidirectional overrides as escapes', () => {
@@ -13,15 +14,7 @@ describe('attacker-controlled text on a terminal (threat catalog X-02)', () => {
   it('escapes every field of a check in the text report, whatever a server put there', async () => {
     const hostile = 'evil\u001b[2J\u202egpj.py';
     const report: RunReport = {
-      schema: 'crosscheck/report@1',
-      project: 'django',
-      displayName: 'Django',
-      generatedAt: '2026-11-29T00:00:00.000Z',
-      tool: { name: 'crosscheck', version: '0' },
-      keyring: { dir: '/keys', keys: [] },
-      sources: {},
-      verdict: 'fail',
-      summary: { releases: 1, pass: 0, fail: 1, incomplete: 0 },
+      ...reportHead(),
       releases: [
         {
           version: `1.0${hostile}`,

@@ -1,23 +1,18 @@
-import { open, readdir, readlink, mkdtemp } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeJson } from '../../src/report/json.js';
-import { type ReleaseReport, type RunReport, type RunReportHead, sourceOf } from '../../src/report/model.js';
+import { type ReleaseReport, type RunReport, sourceOf } from '../../src/report/model.js';
 import { StringSink } from '../../src/report/sink.js';
 import { ReleaseSpool } from '../../src/report/spool.js';
+import { reportHead } from '../helpers/report.js';
 
-const head: RunReportHead = {
-  schema: 'crosscheck/report@1',
-  project: 'django',
-  displayName: 'Django',
-  generatedAt: '2026-11-29T00:00:00.000Z',
-  tool: { name: 'crosscheck', version: '0' },
+const head = reportHead({
   keyring: { dir: '/keys', keys: [{ fingerprint: 'F'.repeat(40), name: 'Alice "Q" <a@b>' }] },
   sources: { pypi: 'https://pypi.org' },
-  verdict: 'fail',
   summary: { releases: 3, pass: 1, fail: 1, incomplete: 1 },
-};
+});
 
 function release(version: string, verdict: ReleaseReport['verdict'], channel: 'site' | 'git' = 'site'): ReleaseReport {
   const status = verdict === 'pass' ? 'pass' : verdict === 'fail' ? 'fail' : 'unverified';
@@ -25,9 +20,9 @@ function release(version: string, verdict: ReleaseReport['verdict'], channel: 's
     version,
     verdict,
     checks: [
-      { id: `${channel}.checksums.signature`, status, channel, message: `line one\nline "two" \u202e ${version}`, reason: status === 'pass' ? undefined! : 'X' },
+      { id: `${channel}.checksums.signature`, status, channel, message: `line one\nline "two" \u202e ${version}`, ...(status === 'pass' ? {} : { reason: 'X' }) },
       { id: 'content.sdist-vs-git', status: 'skipped', channel: 'content', message: 'skipped' },
-    ].map((check) => JSON.parse(JSON.stringify(check))),
+    ],
     differences: [{ check: 'content.sdist-vs-git', path: 'a/b.py', kind: 'content', digests: { sdist: 'ab', git: 'cd' }, allowed: verdict !== 'fail' }],
     checksumSigners: [],
     tagSigners: [],
