@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
-import { parseStrictJson } from '../net/strict-json.js';
-import { REPORT_SCHEMA, type RunReport, sourceOf } from '../report/model.js';
+import { REPORT_SCHEMA } from '../report/model.js';
+import { SavedReport } from '../report/saved-report.js';
 import { exitCodeFor } from '../verdict/release-verdict.js';
 import { emit, FORMATS, type Format } from './output.js';
 
@@ -15,14 +14,19 @@ export function registerReport(program: Command, setExitCode: (code: number) => 
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--output <file>', 'write to a file instead of stdout')
     .action(async (file: string, options: { format: Format; output?: string }) => {
-      let report: RunReport;
+      let saved: SavedReport;
       try {
-        report = parseStrictJson(await readFile(file, 'utf8')) as RunReport;
+        saved = await SavedReport.open(file);
       } catch (error) {
         throw new UsageError(`cannot read ${file} as a JSON report: ${(error as Error).message}`);
       }
-      if (report.schema !== REPORT_SCHEMA) throw new UsageError(`${file} is not a ${REPORT_SCHEMA} report`);
-      await emit(sourceOf(report), options.format, options.output);
-      setExitCode(exitCodeFor(report.verdict));
+      try {
+        const { head } = saved.source;
+        if (head.schema !== REPORT_SCHEMA) throw new UsageError(`${file} is not a ${REPORT_SCHEMA} report`);
+        await emit(saved.source, options.format, options.output);
+        setExitCode(exitCodeFor(head.verdict));
+      } finally {
+        await saved.close();
+      }
     });
 }

@@ -1,0 +1,272 @@
+import { type FileHandle, open } from 'node:fs/promises';
+import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
+import { type ReleaseReport, type ReleaseSummary, type ReportSource, type RunReportHead, summarize } from './model.js';
+
+/** Where one JSON value lies in the file, in bytes. */
+interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** A value of the head (anything but the releases) larger than this is not a report's. */
+const MAX_HEAD_VALUE_BYTES = 1024 * 1024;
+/** One release's JSON: a release with every one of 10k members different stays far below. */
+const MAX_RELEASE_BYTES = 64 * 1024 * 1024;
+const MAX_KEY_BYTES = 256;
+const CHUNK_BYTES = 64 * 1024;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+/** The bytes a JSON value can start with: { [ " - 0-9 t f n. */
+const VALUE_START = new Set([...'{["-0123456789tfn'].map((c) => c.charCodeAt(0)));
+const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/**
+ * A saved JSON report read as a report source, a release at a time, so that rendering a report
+ * of every release holds one release, as writing it did (`crosscheck report` used to parse the
+ * whole file: 1,600 releases, a 27 MB file, peaked at ~200 MB).
+ *
+ * One pass over the file finds the top-level keys and where each release lies; the structure
+ * around them (braces, brackets, commas, colons, keys) is checked here, and every value is then
+ * parsed by the strict parser (duplicate and prototype keys refused, depth bounded) from its own
+ * bytes, so the file as a whole is held to the same grammar.
+ */
+export class SavedReport {
+  private constructor(private readonly handle: FileHandle, readonly source: ReportSource) {}
+
+  static async open(path: string): Promise<SavedReport> {
+    const handle = await open(path, 'r');
+    try {
+      const layout = await scanLayout(handle);
+      const head: Record<string, unknown> = {};
+      for (const [key, range] of layout.head) head[key] = await parseRange(handle, range, MAX_HEAD_VALUE_BYTES, `"${key}"`);
+      const ranges = new Map<ReleaseSummary, ByteRange>();
+      const summaries: ReleaseSummary[] = [];
+      for (const [index, range] of layout.releases.entries()) {
+        const summary = summarize((await parseRange(handle, range, MAX_RELEASE_BYTES, `release ${index + 1}`)) as ReleaseReport);
+        ranges.set(summary, range);
+        summaries.push(summary);
+      }
+      const source: ReportSource = {
+        head: head as unknown as RunReportHead,
+        summaries,
+        async *releases(only) {
+          for (const summary of summaries) {
+            if (!only || only(summary)) yield (await parseRange(handle, ranges.get(summary)!, MAX_RELEASE_BYTES, `release ${summary.version}`)) as ReleaseReport;
+          }
+        },
+      };
+      return new SavedReport(handle, source);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+async function parseRange(handle: FileHandle, range: ByteRange, limit: number, what: string): Promise<unknown> {
+  const length = range.end - range.start;
+  if (length > limit) throw new StrictJsonError(`${what} takes ${length} bytes, more than ${limit}`);
+  const bytes = Buffer.allocUnsafe(length);
+  const { bytesRead } = await handle.read(bytes, 0, length, range.start);
+  if (bytesRead !== length) throw new StrictJsonError(`the file changed while it was read (${what})`);
+  try {
+    return parseStrictJson(bytes.toString('utf8'));
+  } catch (error) {
+    throw new StrictJsonError(`${what} (bytes ${range.start}–${range.end}): ${(error as Error).message}`);
+  }
+}
+
+type State = 'open' | 'key-or-close' | 'key' | 'colon' | 'value' | 'after-value' | 'release-or-close' | 'release' | 'after-release' | 'done';
+
+/**
+ * Walks the file once, byte by byte (JSON's structural characters are ASCII, and no byte of a
+ * multi-byte UTF-8 character is one), and returns where the head's values and the releases lie.
+ */
+async function scanLayout(handle: FileHandle): Promise<{ head: Map<string, ByteRange>; releases: ByteRange[] }> {
+  const head = new Map<string, ByteRange>();
+  const releases: ByteRange[] = [];
+  const seenKeys = new Set<string>();
+  let state: State = 'open';
+  let first = true;
+  let key = '';
+  let keyBytes: number[] = [];
+  let keyEscaped = false;
+  let value: ValueScanner | undefined;
+  let position = 0;
+  const fail = (what: string): never => {
+    throw new StrictJsonError(`${what} at byte ${position}`);
+  };
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+    if (bytesRead === 0) break;
+    for (let i = 0; i < bytesRead; i++, position++) {
+      const b = buffer[i]!;
+      // A literal ends at the byte after it, which the state after the value then reads.
+      if (value) {
+        if (value.feed(b)) {
+          if (value.complete) finishValue(position + 1);
+          continue;
+        }
+        finishValue(position);
+      }
+      // `as State`: finishValue (a closure) may have moved the state, which TypeScript cannot see.
+      switch (state as State) {
+        case 'open':
+          if (isSpace(b)) break;
+          if (b !== OPEN_OBJECT) fail('a report is a JSON object');
+          state = 'key-or-close';
+          break;
+        case 'key-or-close':
+          if (isSpace(b)) break;
+          if (b === CLOSE_OBJECT && first) state = 'done';
+          else if (b === QUOTE) {
+            state = 'key';
+            keyBytes = [b];
+          } else fail(first ? 'expected a key or "}"' : 'expected a key');
+          break;
+        case 'key':
+          if (keyBytes.length >= MAX_KEY_BYTES) fail(`a key longer than ${MAX_KEY_BYTES} bytes`);
+          keyBytes.push(b);
+          if (keyEscaped) keyEscaped = false;
+          else if (b === BACKSLASH) keyEscaped = true;
+          else if (b === QUOTE) {
+            key = parseStrictJson(Buffer.from(keyBytes).toString('utf8')) as string;
+            if (key === '__proto__' || key === 'constructor' || key === 'prototype') fail(`forbidden key "${key}"`);
+            if (seenKeys.has(key)) fail(`duplicate key "${key}"`);
+            seenKeys.add(key);
+            state = 'colon';
+          }
+          break;
+        case 'colon':
+          if (isSpace(b)) break;
+          if (b !== COLON) fail('expected ":"');
+          state = 'value';
+          value = undefined;
+          break;
+        case 'value':
+          // Before the value starts; once started, the value's scanner reads its bytes (above).
+          if (isSpace(b)) break;
+          if (key === 'releases') {
+            if (b !== OPEN_ARRAY) fail('"releases" must be an array');
+            state = 'release-or-close';
+            first = true;
+            break;
+          }
+          startValue(b);
+          break;
+        case 'after-value':
+          if (isSpace(b)) break;
+          if (b === COMMA) {
+            state = 'key-or-close';
+            first = false;
+          } else if (b === CLOSE_OBJECT) state = 'done';
+          else fail('expected "," or "}"');
+          break;
+        case 'release-or-close':
+          if (isSpace(b)) break;
+          if (b === CLOSE_ARRAY && first) {
+            state = 'after-value';
+            break;
+          }
+          state = 'release';
+          startValue(b);
+          break;
+        case 'release':
+          // Never: a release's bytes go to its scanner from its first byte on.
+          fail('internal: a release without a scanner');
+          break;
+        case 'after-release':
+          if (isSpace(b)) break;
+          if (b === COMMA) {
+            state = 'release-or-close';
+            first = false;
+          } else if (b === CLOSE_ARRAY) state = 'after-value';
+          else fail('expected "," or "]"');
+          break;
+        case 'done':
+          if (!isSpace(b)) fail('trailing data');
+          break;
+      }
+    }
+  }
+  if (state !== 'done') fail('the report ends early');
+  if (!seenKeys.has('releases')) fail('no "releases" in the report');
+  return { head, releases };
+
+  function startValue(b: number): void {
+    if (!VALUE_START.has(b)) fail('expected a value');
+    value = new ValueScanner(position);
+    value.feed(b);
+    if (value.complete) finishValue(position + 1);
+  }
+
+  function finishValue(end: number): void {
+    const range = { start: value!.start, end };
+    if (state === 'release') {
+      releases.push(range);
+      state = 'after-release';
+    } else {
+      head.set(key, range);
+      state = 'after-value';
+    }
+    value = undefined;
+  }
+}
+
+/** Finds where one JSON value ends, without parsing it: nesting, strings and their escapes. */
+class ValueScanner {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private started = false;
+  private isLiteral = false;
+  complete = false;
+
+  constructor(readonly start: number) {}
+
+  /** Takes the value's next byte; false for the byte just after a literal, which is not the value's. */
+  feed(b: number): boolean {
+    if (!this.started) {
+      this.started = true;
+      if (b === QUOTE) this.inString = true;
+      else if (b === OPEN_OBJECT || b === OPEN_ARRAY) this.depth = 1;
+      else this.isLiteral = true;
+      return true;
+    }
+    if (this.isLiteral) {
+      if (isSpace(b) || b === COMMA || b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
+        this.complete = true;
+        return false;
+      }
+      return true;
+    }
+    if (this.inString) {
+      if (this.escaped) this.escaped = false;
+      else if (b === BACKSLASH) this.escaped = true;
+      else if (b === QUOTE) {
+        this.inString = false;
+        if (this.depth === 0) this.complete = true;
+      }
+      return true;
+    }
+    if (b === QUOTE) this.inString = true;
+    else if (b === OPEN_OBJECT || b === OPEN_ARRAY) this.depth++;
+    else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
+      this.depth--;
+      if (this.depth === 0) this.complete = true;
+    }
+    return true;
+  }
+}
