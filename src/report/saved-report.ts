@@ -167,12 +167,7 @@ async function scanLayout(handle: FileHandle): Promise<{ head: Map<string, ByteR
           startValue(b);
           break;
         case 'after-value':
-          if (isSpace(b)) break;
-          if (b === COMMA) {
-            state = 'key-or-close';
-            first = false;
-          } else if (b === CLOSE_OBJECT) state = 'done';
-          else fail('expected "," or "}"');
+          afterItem(b, CLOSE_OBJECT, 'key-or-close', 'done');
           break;
         case 'release-or-close':
           if (isSpace(b)) break;
@@ -188,12 +183,7 @@ async function scanLayout(handle: FileHandle): Promise<{ head: Map<string, ByteR
           fail('internal: a release without a scanner');
           break;
         case 'after-release':
-          if (isSpace(b)) break;
-          if (b === COMMA) {
-            state = 'release-or-close';
-            first = false;
-          } else if (b === CLOSE_ARRAY) state = 'after-value';
-          else fail('expected "," or "]"');
+          afterItem(b, CLOSE_ARRAY, 'release-or-close', 'after-value');
           break;
         case 'done':
           if (!isSpace(b)) fail('trailing data');
@@ -204,6 +194,16 @@ async function scanLayout(handle: FileHandle): Promise<{ head: Map<string, ByteR
   if (state !== 'done') fail('the report ends early');
   if (!seenKeys.has('releases')) fail('no "releases" in the report');
   return { head, releases };
+
+  /** Between two members of an object or two elements of an array: a comma, or the closing byte. */
+  function afterItem(b: number, close: number, next: State, closed: State): void {
+    if (isSpace(b)) return;
+    if (b === COMMA) {
+      state = next;
+      first = false;
+    } else if (b === close) state = closed;
+    else fail(`expected "," or "${String.fromCharCode(close)}"`);
+  }
 
   function startValue(b: number): void {
     if (!VALUE_START.has(b)) fail('expected a value');
