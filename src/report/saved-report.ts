@@ -1,6 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
-import { type ReleaseReport, type ReleaseSummary, type ReportSource, type RunReportHead, summarize } from './model.js';
+import { type ReleaseSummary, type ReportSource, summarize } from './model.js';
+import { checkRelease, checkReportHead } from './report-shape.js';
 
 /** Where one JSON value lies in the file, in bytes. */
 interface ByteRange {
@@ -44,21 +45,22 @@ export class SavedReport {
     const handle = await open(path, 'r');
     try {
       const layout = await scanLayout(handle);
-      const head: Record<string, unknown> = {};
-      for (const [key, range] of layout.head) head[key] = await parseRange(handle, range, MAX_HEAD_VALUE_BYTES, `"${key}"`);
+      const fields: Record<string, unknown> = {};
+      for (const [key, range] of layout.head) fields[key] = await parseRange(handle, range, MAX_HEAD_VALUE_BYTES, `"${key}"`);
+      const head = checkReportHead(fields);
       const ranges = new Map<ReleaseSummary, ByteRange>();
       const summaries: ReleaseSummary[] = [];
       for (const [index, range] of layout.releases.entries()) {
-        const summary = summarize((await parseRange(handle, range, MAX_RELEASE_BYTES, `release ${index + 1}`)) as ReleaseReport);
+        const summary = summarize(checkRelease(await parseRange(handle, range, MAX_RELEASE_BYTES, `release ${index + 1}`), `release ${index + 1}`));
         ranges.set(summary, range);
         summaries.push(summary);
       }
       const source: ReportSource = {
-        head: head as unknown as RunReportHead,
+        head,
         summaries,
         async *releases(only) {
           for (const summary of summaries) {
-            if (!only || only(summary)) yield (await parseRange(handle, ranges.get(summary)!, MAX_RELEASE_BYTES, `release ${summary.version}`)) as ReleaseReport;
+            if (!only || only(summary)) yield checkRelease(await parseRange(handle, ranges.get(summary)!, MAX_RELEASE_BYTES, `release ${summary.version}`), `release ${summary.version}`);
           }
         },
       };
