@@ -7,9 +7,24 @@ const STATUS_LABEL: Record<string, string> = { pass: 'pass', fail: '**FAIL**', u
 
 /** Escapes text for a Markdown table cell or paragraph: no HTML, no table breaks, no links. */
 function md(text: string): string {
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/([\\`*_{}[\]()#+!|<>~])/g, '\\$1');
+  return visibleControls(text).replace(/([\\`*_{}[\]()#+!|<>~])/g, '\\$1');
+}
+
+/**
+ * Text as a code span, shown exactly: backslash escapes do not work inside one (escaped text
+ * showed its backslashes, django/\_injected.py), so the span is fenced by one backtick more than
+ * the longest run inside it, and only a table cell's pipes are escaped (GFM reads \| there).
+ */
+function code(text: string, options: { inTable?: boolean } = {}): string {
+  let body = visibleControls(text);
+  if (options.inTable) body = body.replace(/\|/g, '\\|');
+  const fence = '`'.repeat(Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+function visibleControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -28,9 +43,9 @@ export async function writeMarkdown(source: ReportSource, sink: TextSink): Promi
   );
   out.push('## What was checked', '');
   out.push('For each release: the PGP-signed checksum file and the signed git tag against the pinned release-manager keys below (by full fingerprint); the SHA-256 of every artifact from every channel against the signed checksums; and the contents of the sdist against the git tag and of the wheel against the sdist, allowing only the documented differences of a normal build.', '');
-  const sources = Object.entries(head.sources).map(([name, url]) => `- ${name}: \`${md(url ?? '')}\``);
+  const sources = Object.entries(head.sources).map(([name, url]) => `- ${md(name)}: ${code(url ?? '')}`);
   if (sources.length) out.push('Sources:', '', ...sources, '');
-  out.push('Pinned keys:', '', '| fingerprint | holder |', '|---|---|', ...head.keyring.keys.map((k) => `| \`${k.fingerprint}\` | ${md(k.name.replace(/\s*<[^>]*>$/, ''))} |`), '');
+  out.push('Pinned keys:', '', '| fingerprint | holder |', '|---|---|', ...head.keyring.keys.map((k) => `| ${code(k.fingerprint, { inTable: true })} | ${md(k.name.replace(/\s*<[^>]*>$/, ''))} |`), '');
   const channels = reportedChannels(summaries);
   const titles: Record<string, string> = { site: 'site', pypi: 'PyPI', git: 'git', content: 'contents', local: 'local file' };
   out.push('## Results', '', `| release | ${channels.map((c) => titles[c]).join(' | ')} | verdict |`, `|---|${channels.map(() => '---|').join('')}---|`);
@@ -57,7 +72,8 @@ function findings(release: ReleaseReport): string[] {
   if (failing.length > 0) {
     out.push('', '| check | path | difference | digests |', '|---|---|---|---|');
     for (const d of failing.slice(0, 100)) {
-      out.push(`| ${d.check} | \`${md(d.path)}\` | ${d.kind}${d.detail ? `: ${md(d.detail)}` : ''} | ${Object.entries(d.digests).map(([side, digest]) => `${side} \`${digest}\``).join('<br>')} |`);
+      // RECORD's hash field is the wheel's own text, not a digest crosscheck computed: escaped like the rest.
+      out.push(`| ${md(d.check)} | ${code(d.path, { inTable: true })} | ${md(d.kind)}${d.detail ? `: ${md(d.detail)}` : ''} | ${Object.entries(d.digests).map(([side, digest]) => `${md(side)} ${code(digest, { inTable: true })}`).join('<br>')} |`);
     }
     if (failing.length > 100) out.push('', `… and ${failing.length - 100} more in the JSON report.`);
   }
@@ -66,11 +82,11 @@ function findings(release: ReleaseReport): string[] {
 }
 
 function evidence(check: Check): string[] {
-  const lines = [`- **${check.status === 'fail' ? 'FAIL' : 'unverified'}** \`${check.id}\` — ${md(check.message)}`];
-  if (check.reason) lines.push(`  - reason: \`${check.reason}\``);
-  if (check.expected !== undefined) lines.push(`  - expected: \`${md(check.expected)}\``);
-  if (check.actual !== undefined) lines.push(`  - found: \`${md(check.actual)}\``);
-  if (check.url) lines.push(`  - where: \`${md(check.url)}\``);
-  if (check.file) lines.push(`  - file: \`${md(check.file)}\``);
+  const lines = [`- **${check.status === 'fail' ? 'FAIL' : 'unverified'}** ${code(check.id)} — ${md(check.message)}`];
+  if (check.reason) lines.push(`  - reason: ${code(check.reason)}`);
+  if (check.expected !== undefined) lines.push(`  - expected: ${code(check.expected)}`);
+  if (check.actual !== undefined) lines.push(`  - found: ${code(check.actual)}`);
+  if (check.url) lines.push(`  - where: ${code(check.url)}`);
+  if (check.file) lines.push(`  - file: ${code(check.file)}`);
   return lines;
 }

@@ -43,19 +43,27 @@ describe('the Markdown statement', () => {
     const bob = await testKeyFingerprint('bob');
     expect(tables.some((table) => table.includes('<th>fingerprint</th>') && table.includes(bob))).toBe(true);
     expect(html).toContain('<code>pypi.wheel.declared-digest</code>');
-    expect(html).toContain('django/_injected.py');
+    // Shown exactly inside code spans, where a backslash escape would show as a backslash.
+    expect(html).toContain('<code>django/_injected.py</code>');
+    expect(html).not.toContain('\\_');
   });
 
   it('escapes attacker-controlled text so it cannot inject markup', async () => {
     const report = JSON.parse(await readFile(jsonReport, 'utf8'));
     report.releases[0].checks[0].status = 'fail';
     report.releases[0].checks[0].message = '<script>alert(1)</script> | [link](http://evil.test) \u001b[2J';
+    // A wheel's RECORD hash field and member names reach the report as they are.
+    report.releases[0].differences[0].allowed = false;
+    report.releases[0].differences[0].path = 'a``b|<script>x</script>`';
+    report.releases[0].differences[0].digests.record = '`<img src=x onerror=alert(1)>|';
     const tampered = join(await mkdtemp(join(tmpdir(), 'crosscheck-md-')), 'report.json');
     await writeFile(tampered, JSON.stringify(report));
     const html = await marked.parse((await runCli(['report', tampered, '--format', 'markdown'])).stdout);
     expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img');
     expect(html).not.toContain('href="http://evil.test"');
     expect(html).not.toContain('\u001b');
+    expect(html).toContain('<code>a``b|&lt;script&gt;x&lt;/script&gt;`</code>');
   });
 });
 
