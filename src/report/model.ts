@@ -107,7 +107,7 @@ export function reportedChannels(summaries: readonly ReleaseSummary[]): ReportCh
   return REPORT_CHANNELS.filter((channel) => summaries.some((s) => s.channels[channel] !== '-'));
 }
 
-/** A report already in memory (a saved JSON report, or verify-file's few files) as a source. */
+/** A report already in memory (verify-file's few files) as a source. */
 export function sourceOf(report: RunReport): ReportSource {
   const { releases, ...head } = report;
   const summaries = releases.map(summarize);
