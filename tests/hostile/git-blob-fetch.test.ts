@@ -1,0 +1,73 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GitMirror } from '../../src/channels/git.js';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { releaseSpec } from '../../fixtures/world/build.js';
+import { createTestWorld, type TestWorld } from '../helpers/world.js';
+
+// Every git process the mirror starts, to count the blob fetches.
+const started = vi.hoisted(() => [] as string[][]);
+vi.mock('node:child_process', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:child_process')>();
+  const { promisify } = await import('node:util');
+  const execFile = (file: string, args: string[], ...rest: unknown[]) => {
+    started.push(args);
+    return (actual.execFile as (...a: unknown[]) => unknown)(file, args, ...rest);
+  };
+  // The fixtures' promisified calls keep working (and are not counted: the mirror uses callbacks).
+  Object.assign(execFile, { [promisify.custom]: (actual.execFile as unknown as Record<symbol, unknown>)[promisify.custom] });
+  return { ...actual, execFile: execFile as unknown as typeof actual.execFile };
+});
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const blobFetches = () => started.filter((args) => args.includes('--stdin')).length;
+
+describe('blob fetches of concurrent releases', () => {
+  let t: TestWorld;
+  let mirror: GitMirror;
+  let blobs: string[];
+  beforeAll(async () => {
+    t = await createTestWorld([releaseSpec('4.2.28'), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })]);
+    mirror = new GitMirror(t.world.gitUrl, join(await mkdtemp(join(tmpdir(), 'crosscheck-mirror-')), 'mirror.git'), DEFAULT_LIMITS);
+    await mirror.prepare(['4.2.28', '5.2.16']);
+    const entries = [];
+    for (const tag of ['4.2.28', '5.2.16']) {
+      const raw = await mirror.readTag(tag);
+      const commit = /^object ([0-9a-f]{40})/.exec(raw.raw!.toString('utf8'))![1]!;
+      entries.push(...(await mirror.listTree((await mirror.readCommit(commit)).tree!)));
+    }
+    blobs = [...new Set(entries.filter((e) => e.type === 'blob').map((e) => e.oid))];
+  }, 60_000);
+  afterAll(async () => {
+    mirror?.close();
+    await t?.dispose();
+  });
+
+  it('share one git process among the requests made while another fetch runs, each getting its own blobs', async () => {
+    const before = blobFetches();
+    const groups = [blobs.slice(0, 3), blobs.slice(3, 6), blobs.slice(6, 9), blobs.slice(2, 5)];
+    // The first starts at once; the three asked after it started go together, whether it still runs or not.
+    const first = mirror.readBlobs(groups[0]!);
+    await turn();
+    const results = await Promise.all([first, ...groups.slice(1).map((group) => mirror.readBlobs(group))]);
+    results.forEach((found, i) => expect([...found.keys()].sort()).toEqual([...new Set(groups[i])].sort()));
+    expect(blobFetches() - before).toBe(2);
+  });
+
+  it('fetch again alone when a shared fetch fails, so one release’s missing blob fails only that release', async () => {
+    const missing = 'f'.repeat(40);
+    const before = blobFetches();
+    // The second and third share a fetch, which fails on the missing blob.
+    const running = mirror.readBlobs(blobs.slice(9, 10));
+    await turn();
+    const [first, good, bad] = await Promise.allSettled([running, mirror.readBlobs(blobs.slice(10, 12)), mirror.readBlobs([missing])]);
+    expect(first).toMatchObject({ status: 'fulfilled' });
+    expect(good).toMatchObject({ status: 'fulfilled' });
+    expect((good as PromiseFulfilledResult<Map<string, Buffer>>).value.size).toBe(2);
+    expect(bad).toMatchObject({ status: 'rejected', reason: { reason: 'GIT_ERROR' } });
+    // The first, the shared one, then each of the two alone.
+    expect(blobFetches() - before).toBe(4);
+  });
+});
