@@ -1,6 +1,6 @@
-import fs, { constants, createReadStream } from 'node:fs';
-import { promisify } from 'node:util';
+import { createReadStream } from 'node:fs';
 import type { Limits } from '../limits.js';
+import { openCachedFile } from './cached-file.js';
 import { type KeepSpec, keepPredicate } from './keep.js';
 import type { ArchiveListing, KeepPredicate } from './member.js';
 import { asSdistError, readSdist } from './sdist.js';
@@ -18,22 +18,13 @@ export const keepWheelMetadata: KeepPredicate = (member) => /^[^/]+\.dist-info\/
  * for a small file was two megabytes to read a few kilobytes.
  */
 export async function readSdistFile(path: string, limits: Limits, keep: KeepPredicate, options?: Parameters<typeof readSdist>[3]): Promise<ArchiveListing> {
-  let fd: number | undefined;
-  let size: number;
-  try {
-    fd = await openFd(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    ({ size } = await fstat(fd));
-  } catch (error) {
-    if (fd !== undefined) await closeFd(fd);
+  const { fd, size } = await openCachedFile(path).catch((error: unknown) => {
     throw asSdistError(error);
-  }
+  });
   return readSdist(createReadStream(path, { fd, highWaterMark: Math.max(1, Math.min(READ_BYTES, size)) }), limits, keep, options);
 }
 
 const READ_BYTES = 1024 * 1024;
-const openFd = promisify(fs.open);
-const fstat = promisify(fs.fstat);
-const closeFd = promisify(fs.close);
 
 export function readArchiveFile(request: ReadRequest): Promise<ArchiveListing> {
   if (request.kind === 'wheel') return readWheel(request.path, request.limits, keepWheelMetadata);

@@ -1,6 +1,4 @@
-import fs, { constants } from 'node:fs';
 import { setImmediate as turnOfEventLoop } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import { CrosscheckError, IntegrityError, LimitError } from '../errors.js';
@@ -8,6 +6,7 @@ import type { Limits } from '../limits.js';
 import { type ArchiveListing, type ArchiveMember, type KeepPredicate, MemberHasher, EMPTY_BLOB_ID, EMPTY_SHA256 } from './member.js';
 import { PathRegistry, validatePath } from './paths.js';
 import { BlockReader } from './block-reader.js';
+import { closeCachedFile, openCachedFile } from './cached-file.js';
 import { auditZipLayout, type ZipEntry } from './zip-layout.js';
 import { InflatedTooLargeError, RawInflater } from './raw-inflater.js';
 
@@ -17,9 +16,8 @@ import { InflatedTooLargeError, RawInflater } from './raw-inflater.js';
  * every member's CRC-32 and size checked (yauzl checks neither CRC nor local headers, W-08).
  */
 export async function readWheel(path: string, limits: Limits, keep: KeepPredicate = () => false, options: { only?: (path: string) => boolean } = {}): Promise<ArchiveListing> {
-  const fd = await openFd(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const { fd, size } = await openCachedFile(path);
   try {
-    const { size } = await fstat(fd);
     const reader = new BlockReader(fd, size);
     const audited = await auditZipLayout((position, length) => reader.read(position, length), size, limits);
     const zip = await yauzl
@@ -27,13 +25,10 @@ export async function readWheel(path: string, limits: Limits, keep: KeepPredicat
       .catch(wrapYauzl);
     return await readEntries(zip, reader, audited, limits, keep, options.only);
   } finally {
-    await closeFd(fd);
+    await closeCachedFile(fd);
   }
 }
 
-const openFd = promisify(fs.open);
-const fstat = promisify(fs.fstat);
-const closeFd = promisify(fs.close);
 /** How much a wheel read inflates between two turns of the event loop. */
 const YIELD_EVERY_BYTES = 256 * 1024;
 

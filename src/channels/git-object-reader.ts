@@ -52,6 +52,11 @@ const STDERR_TAIL_BYTES = 4096;
  * cost ~10 ms of system time each, four times per release. Batches from concurrent releases are
  * queued; git answers them in the order they were written.
  */
+/** What git last said on stderr, on one line: the last two lines, where git puts the reason. */
+export function gitComplaint(stderr: string): string {
+  return stderr.trim().split('\n').slice(-2).join(' ');
+}
+
 export class GitObjectReader {
   private child: ChildProcess | undefined;
   private readonly queue: Batch[] = [];
@@ -199,7 +204,7 @@ export class GitObjectReader {
   }
 
   private gitError(batch: Batch, detail: string): UnavailableError {
-    const stderr = this.stderrTail.trim().split('\n').slice(-2).join(' ');
+    const stderr = gitComplaint(this.stderrTail);
     return new UnavailableError('GIT_ERROR', `git could not ${batch.what} from ${this.git.url}: ${stderr || detail}`, { channel: 'git', url: this.git.url });
   }
 }

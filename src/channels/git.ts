@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { access, mkdir } from 'node:fs/promises';
 import { IntegrityError, UnavailableError } from '../errors.js';
 import type { Limits } from '../limits.js';
-import { type GitInvocation, type GitObject, GitObjectReader } from './git-object-reader.js';
+import { type GitInvocation, type GitObject, GitObjectReader, gitComplaint } from './git-object-reader.js';
 import { type GitTreeEntry, walkTree } from './git-tree.js';
 
 export type { GitTreeEntry };
@@ -210,7 +210,7 @@ export class GitMirror {
       const options = { encoding: 'buffer' as const, maxBuffer, timeout: this.limits.gitDeadlineMs, env: this.invocation.env };
       const child = execFile('git', [...this.invocation.args, ...args], options, (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
-        const detail = stderr.toString('utf8').trim().split('\n').slice(-2).join(' ') || error.message;
+        const detail = gitComplaint(stderr.toString('utf8')) || error.message;
         reject(new UnavailableError(error.killed ? 'GIT_TIMEOUT' : 'GIT_ERROR', `git could not ${what} from ${this.url}: ${detail}`, { channel: 'git', url: this.url }));
       });
       child.stdin?.on('error', () => undefined);

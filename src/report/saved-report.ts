@@ -1,6 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
 import { type ReleaseSummary, type ReportSource, summarize } from './model.js';
+import { readRange } from './read-range.js';
 import { checkRelease, checkReportHead } from './report-shape.js';
 
 /** Where one JSON value lies in the file, in bytes. */
@@ -79,9 +80,8 @@ export class SavedReport {
 async function parseRange(handle: FileHandle, range: ByteRange, limit: number, what: string): Promise<unknown> {
   const length = range.end - range.start;
   if (length > limit) throw new StrictJsonError(`${what} takes ${length} bytes, more than ${limit}`);
-  const bytes = Buffer.allocUnsafe(length);
-  const { bytesRead } = await handle.read(bytes, 0, length, range.start);
-  if (bytesRead !== length) throw new StrictJsonError(`the file changed while it was read (${what})`);
+  const bytes = await readRange(handle, range.start, length);
+  if (bytes.length !== length) throw new StrictJsonError(`the file changed while it was read (${what})`);
   try {
     return parseStrictJson(bytes.toString('utf8'));
   } catch (error) {

@@ -4,6 +4,7 @@ import { type FileHandle, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UnavailableError } from '../errors.js';
 import { type ReleaseReport, type ReleaseSummary, type ReportSource, type RunReportHead, summarize } from './model.js';
+import { readRange } from './read-range.js';
 
 interface SpooledRecord {
   position: number;
@@ -70,14 +71,8 @@ export class ReleaseSpool {
   private async read(summary: ReleaseSummary): Promise<ReleaseReport> {
     const record = this.records.get(summary);
     if (!record) throw new Error(`release ${summary.version} was never spooled`);
-    const bytes = Buffer.allocUnsafe(record.length);
-    let filled = 0;
-    while (filled < record.length) {
-      const { bytesRead } = await this.handle.read(bytes, filled, record.length - filled, record.position + filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    if (filled !== record.length || createHash('sha256').update(bytes).digest('hex') !== record.sha256) {
+    const bytes = await readRange(this.handle, record.position, record.length);
+    if (bytes.length !== record.length || createHash('sha256').update(bytes).digest('hex') !== record.sha256) {
       throw new UnavailableError('REPORT_SPOOL_CHANGED', `the report of release ${summary.version}, kept on disk while the run went on, changed there (${this.path}); the report stops here rather than show it`, {
         file: this.path,
         expected: record.sha256,
