@@ -1,7 +1,5 @@
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import yauzl from 'yauzl';
 import { IntegrityError } from '../errors.js';
 
 const readFd = promisify(fs.read);
@@ -60,29 +58,5 @@ export class BlockReader {
     if (this.blocks.size >= KEPT_BLOCKS) this.blocks.delete(this.blocks.keys().next().value!);
     this.blocks.set(index, buffer);
     return buffer;
-  }
-
-  /** The same bytes for yauzl, which reads the central directory through it. */
-  forYauzl(): yauzl.RandomAccessReader {
-    const reader = new (yauzl.RandomAccessReader as unknown as new () => yauzl.RandomAccessReader)();
-    const self = this;
-    // yauzl reads each central record with read(); serving it from the blocks avoids a stream per record.
-    reader.read = (buffer, offset, length, position, callback) => {
-      Promise.resolve(self.read(position, length)).then(
-        (bytes) => {
-          bytes.copy(buffer, offset);
-          callback(null);
-        },
-        (error: Error) => callback(error),
-      );
-    };
-    reader._readStreamForRange = function (start: number, end: number): Readable {
-      return Readable.from(
-        (async function* () {
-          yield await self.read(start, end - start);
-        })(),
-      );
-    };
-    return reader;
   }
 }
