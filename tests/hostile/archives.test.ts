@@ -7,8 +7,8 @@ import { readSdist } from '../../src/archive/sdist.js';
 import { readWheel } from '../../src/archive/wheel.js';
 import { CrosscheckError } from '../../src/errors.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { type ListedMember, tarStreamListing } from '../../fixtures/archive/tar-stream-listing.js';
-import { yauzlListing } from '../../fixtures/archive/yauzl-listing.js';
+import { SECOND_PARSER } from '../../fixtures/archive/second-parser.js';
+import type { ListedMember } from '../../fixtures/archive/tar-stream-listing.js';
 import { asOracle, type OracleResult, pythonListings, sortMembers } from '../helpers/oracle.js';
 import { type ArchiveCase, TAR_CASES } from './tar-corpus.js';
 import { ZIP_CASES } from './zip-corpus.js';
@@ -41,7 +41,7 @@ async function runCorpus(kind: 'sdist' | 'wheel', cases: ArchiveCase[]): Promise
     const limits = { ...DEFAULT_LIMITS, ...(c.limits ?? {}) };
     try {
       const listing = kind === 'sdist' ? await readSdist(Readable.from([c.bytes()]), limits) : await readWheel(paths[i]!, limits);
-      const second = await (kind === 'sdist' ? tarStreamListing(c.bytes()) : yauzlListing(c.bytes())).catch((error: Error) => error.message);
+      const second = await SECOND_PARSER[kind].list(c.bytes()).catch((error: Error) => error.message);
       outcomes.set(c.id, { reason: 'accept', listing: asOracle(listing.members), python: python[i]!, second });
     } catch (error) {
       if (!(error instanceof CrosscheckError)) throw new Error(`${c.id}: untyped error ${String(error)}`);
@@ -74,7 +74,7 @@ describe.each([
     }
   });
 
-  it(`agrees with ${kind === 'sdist' ? 'tar-stream' : 'yauzl'}, a second independent parser, on every ${kind} it accepts`, () => {
+  it(`agrees with ${SECOND_PARSER[kind].name}, a second independent parser, on every ${kind} it accepts`, () => {
     const accepted = cases.filter((c) => outcomes.get(c.id)!.reason === 'accept');
     expect(accepted.length).toBeGreaterThan(0);
     for (const c of accepted) {
