@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { access, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { IntegrityError, UnavailableError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { type GitInvocation, type GitObject, GitObjectReader, gitComplaint } from './git-object-reader.js';
@@ -34,6 +35,13 @@ export class GitMirror {
   private prepareError: unknown;
   private readonly invocation: GitInvocation;
   private readonly objects: GitObjectReader;
+  /**
+   * The mirror's objects seen through a plain repository beside it (see blobView): asked for a
+   * blob the mirror does not hold, it answers "missing" where the mirror itself, a partial clone,
+   * would fetch it (or die trying) to answer.
+   */
+  private readonly heldBlobs: GitObjectReader;
+  private readonly blobView: string;
   /** The blob fetch that collects requests while another runs, and the one running (see fetchBlobs). */
   private nextBlobFetch: { oids: Set<string>; done: Promise<void> } | undefined;
   private blobFetchRunning: Promise<void> = Promise.resolve();
@@ -56,11 +64,18 @@ export class GitMirror {
       deadlineMs: limits.gitDeadlineMs,
     };
     this.objects = new GitObjectReader(this.invocation);
+    this.blobView = `${dir}.blob-view`;
+    this.heldBlobs = new GitObjectReader({
+      ...this.invocation,
+      args: ['-C', this.blobView, ...this.invocation.args.slice(2)],
+      env: { ...this.invocation.env, GIT_OBJECT_DIRECTORY: join(resolve(dir), 'objects') },
+    });
   }
 
   /** Ends the run's object reader; git exits once it has answered what was asked. */
   close(): void {
     this.objects.close();
+    this.heldBlobs.close();
   }
 
   /** ls-remote once, then fetch every requested tag that exists in a single `git fetch`. */
@@ -91,6 +106,12 @@ export class GitMirror {
       await this.git(['init', '--quiet', '--bare'], 'create the mirror');
       // The first `fetch --filter` registers origin as a partial-clone (promisor) remote itself.
       await this.git(['remote', 'add', 'origin', this.url], 'configure the mirror');
+    }
+    // git has no switch (before 2.44) that stops a partial clone from fetching a missing object
+    // it is asked about, and a promisor remote set in a repository's config cannot be unset with
+    // -c: a plain repository that borrows the mirror's object directory answers "missing" instead.
+    if (!(await access(`${this.blobView}/HEAD`).then(() => true, () => false))) {
+      await this.git(['init', '--quiet', '--bare', this.blobView], 'create the mirror\'s blob view');
     }
   }
 
@@ -145,28 +166,32 @@ export class GitMirror {
   }
 
   /** Objects by id that must all be of one type, bounded by `limit`: their bytes by id. */
-  private async readAllOfType(oids: readonly string[], type: string, limit: number, what: string, missing: (oid: string) => Error): Promise<Map<string, Buffer>> {
-    const objects = await this.objects.read(oids.map((oid) => ({ name: oid, keep: { [type]: limit } })), what);
+  private async readAllOfType(oids: readonly string[], type: string, limit: number, what: string, missing: (oid: string) => Error, reader = this.objects): Promise<Map<string, Buffer>> {
+    const objects = await reader.read(oids.map((oid) => ({ name: oid, keep: { [type]: limit } })), what);
     const found = new Map<string, Buffer>();
     oids.forEach((oid, i) => {
       const object = objects[i];
       if (!object) throw missing(oid);
-      if (object.oid !== oid || object.type !== type) throw new IntegrityError('GIT_OBJECT', `${oid} is a ${object.type}, not a ${type}`, { channel: 'git' });
-      found.set(oid, object.content);
+      found.set(oid, contentOfType(object, oid, type));
     });
     return found;
   }
 
   /**
-   * Reads blobs by id: fetched first (the shallow, blob-less fetch left them out), then one
-   * request to the run's object reader. git checks every object's id as it stores it.
+   * Reads blobs by id. The shallow, blob-less fetch left them out, so those the mirror does not
+   * hold yet are fetched first; one fetched by an earlier run, or for another release of this
+   * one, is read without asking the remote again. git checks every object's id as it stores it.
    */
   async readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>> {
     const wanted = [...new Set(oids)];
     wanted.forEach((oid) => this.checkOid(oid));
     if (wanted.length === 0) return new Map();
-    await this.fetchBlobs(wanted);
-    return this.readAllOfType(wanted, 'blob', this.limits.metadataFileBytes, 'read blobs', (oid) => new IntegrityError('GIT_OBJECT', `${oid} is not a blob in the mirror`, { channel: 'git' }));
+    const limit = this.limits.metadataFileBytes;
+    const held = await this.heldBlobs.read(wanted.map((oid) => ({ name: oid, keep: { blob: limit } })), 'read blobs');
+    const absent = wanted.filter((_, i) => held[i] === undefined);
+    if (absent.length > 0) await this.fetchBlobs(absent);
+    const fetched = await this.readAllOfType(absent, 'blob', limit, 'read blobs', (oid) => new IntegrityError('GIT_OBJECT', `${oid} is not a blob in the mirror`, { channel: 'git' }), this.heldBlobs);
+    return new Map(wanted.map((oid, i) => [oid, held[i] ? contentOfType(held[i], oid, 'blob') : fetched.get(oid)!]));
   }
 
   /**
@@ -217,4 +242,10 @@ export class GitMirror {
       child.stdin?.end(input);
     });
   }
+}
+
+/** An object's bytes, once it is the object asked for and of the type expected. */
+function contentOfType(object: GitObject, oid: string, type: string): Buffer {
+  if (object.oid !== oid || object.type !== type) throw new IntegrityError('GIT_OBJECT', `${oid} is a ${object.type}, not a ${type}`, { channel: 'git' });
+  return object.content;
 }

@@ -27,10 +27,12 @@ const blobFetches = () => started.filter((args) => args.includes('--stdin')).len
 describe('blob fetches of concurrent releases', () => {
   let t: TestWorld;
   let mirror: GitMirror;
+  let mirrorDir: string;
   let blobs: string[];
   beforeAll(async () => {
     t = await createTestWorld([releaseSpec('4.2.28'), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })]);
-    mirror = new GitMirror(t.world.gitUrl, join(await mkdtemp(join(tmpdir(), 'crosscheck-mirror-')), 'mirror.git'), DEFAULT_LIMITS);
+    mirrorDir = join(await mkdtemp(join(tmpdir(), 'crosscheck-mirror-')), 'mirror.git');
+    mirror = new GitMirror(t.world.gitUrl, mirrorDir, DEFAULT_LIMITS);
     await mirror.prepare(['4.2.28', '5.2.16']);
     const entries = [];
     for (const tag of ['4.2.28', '5.2.16']) {
@@ -69,5 +71,26 @@ describe('blob fetches of concurrent releases', () => {
     expect(bad).toMatchObject({ status: 'rejected', reason: { reason: 'GIT_ERROR' } });
     // The first, the shared one, then each of the two alone.
     expect(blobFetches() - before).toBe(4);
+  });
+
+  it('read the blobs the mirror already holds without a fetch, in this run and in the next', async () => {
+    const held = blobs.slice(0, 6);
+    const before = blobFetches();
+    const again = await mirror.readBlobs(held);
+    // The next run: a new mirror object on the same directory, as a warm cache gives it.
+    const next = new GitMirror(t.world.gitUrl, mirrorDir, DEFAULT_LIMITS);
+    try {
+      await next.prepare(['4.2.28', '5.2.16']);
+      const warm = await next.readBlobs(held);
+      expect(blobFetches() - before).toBe(0);
+      expect([...warm.keys()].sort()).toEqual([...held].sort());
+      for (const oid of held) expect(warm.get(oid)!.equals(again.get(oid)!), oid).toBe(true);
+      // What it does not hold yet is still fetched, and only that.
+      const fresh = await next.readBlobs([...held, blobs[12]!]);
+      expect(fresh.size).toBe(7);
+      expect(blobFetches() - before).toBe(1);
+    } finally {
+      next.close();
+    }
   });
 });
