@@ -23,6 +23,13 @@ vi.mock('node:child_process', async (importOriginal) => {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 const blobFetches = () => started.filter((args) => args.includes('--stdin')).length;
+/** Waits until `count` blob fetches have started: a request first asks which blobs the mirror holds. */
+async function untilFetches(count: number): Promise<void> {
+  for (let waited = 0; blobFetches() < count; waited++) {
+    if (waited > 10_000) throw new Error(`${blobFetches()} blob fetch(es) started, waited for ${count}`);
+    await turn();
+  }
+}
 
 describe('blob fetches of concurrent releases', () => {
   let t: TestWorld;
@@ -52,7 +59,7 @@ describe('blob fetches of concurrent releases', () => {
     const groups = [blobs.slice(0, 3), blobs.slice(3, 6), blobs.slice(6, 9), blobs.slice(2, 5)];
     // The first starts at once; the three asked after it started go together, whether it still runs or not.
     const first = mirror.readBlobs(groups[0]!);
-    await turn();
+    await untilFetches(before + 1);
     const results = await Promise.all([first, ...groups.slice(1).map((group) => mirror.readBlobs(group))]);
     results.forEach((found, i) => expect([...found.keys()].sort()).toEqual([...new Set(groups[i])].sort()));
     expect(blobFetches() - before).toBe(2);
@@ -63,7 +70,7 @@ describe('blob fetches of concurrent releases', () => {
     const before = blobFetches();
     // The second and third share a fetch, which fails on the missing blob.
     const running = mirror.readBlobs(blobs.slice(9, 10));
-    await turn();
+    await untilFetches(before + 1);
     const [first, good, bad] = await Promise.allSettled([running, mirror.readBlobs(blobs.slice(10, 12)), mirror.readBlobs([missing])]);
     expect(first).toMatchObject({ status: 'fulfilled' });
     expect(good).toMatchObject({ status: 'fulfilled' });
