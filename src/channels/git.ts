@@ -20,6 +20,7 @@ export interface RawTag {
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const MAX_COMMIT_BYTES = 1024 * 1024;
 const MAX_TREE_BYTES = 16 * 1024 * 1024;
+const GIT_SETTINGS = ['-c', 'http.followRedirects=false', '-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=30', '-c', 'core.symlinks=false'];
 
 /**
  * The git channel: a bare mirror in the cache, filled by the real git with one fetch for every
@@ -36,7 +37,7 @@ export class GitMirror {
   private readonly invocation: GitInvocation;
   private readonly objects: GitObjectReader;
   /**
-   * The mirror's objects seen through a plain repository beside it (see blobView): asked for a
+   * The mirror's objects seen through a plain repository beside it (see initMirror): asked for a
    * blob the mirror does not hold, it answers "missing" where the mirror itself, a partial clone,
    * would fetch it (or die trying) to answer.
    */
@@ -48,7 +49,7 @@ export class GitMirror {
 
   constructor(readonly url: string, readonly dir: string, private readonly limits: Limits) {
     this.invocation = {
-      args: ['-C', dir, '-c', 'http.followRedirects=false', '-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=30', '-c', 'core.symlinks=false'],
+      args: ['-C', dir, ...GIT_SETTINGS],
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: dir,
@@ -67,7 +68,7 @@ export class GitMirror {
     this.blobView = `${dir}.blob-view`;
     this.heldBlobs = new GitObjectReader({
       ...this.invocation,
-      args: ['-C', this.blobView, ...this.invocation.args.slice(2)],
+      args: ['-C', this.blobView, ...GIT_SETTINGS],
       env: { ...this.invocation.env, GIT_OBJECT_DIRECTORY: join(resolve(dir), 'objects') },
     });
   }
