@@ -29,7 +29,11 @@ const GIT_SETTINGS = ['-c', 'http.followRedirects=false', '-c', 'http.lowSpeedLi
  * content by hash; crosscheck never parses packfiles itself.
  */
 export class GitMirror {
-  private advertised = new Map<string, string>();
+  /**
+   * The tags this run fetched, each with what the remote advertised for it when that is known
+   * (see doPrepare): after a fetch of exactly the tags asked for, the mirror's refs are the remote's.
+   */
+  private readonly fetched = new Map<string, string | undefined>();
   /** Commits read along with their tags, until readCommit asks for them. */
   private readonly peeledCommits = new Map<string, GitObject>();
   private prepared: Promise<void> | undefined;
@@ -79,7 +83,7 @@ export class GitMirror {
     this.heldBlobs.close();
   }
 
-  /** ls-remote once, then fetch every requested tag that exists in a single `git fetch`. */
+  /** Fetches every requested tag that exists on the remote, in a single `git fetch`. */
   prepare(tags: readonly string[]): Promise<void> {
     this.prepared ??= this.doPrepare(tags).catch((error: unknown) => {
       this.prepareError = error;
@@ -87,17 +91,38 @@ export class GitMirror {
     return this.prepared;
   }
 
+  /**
+   * Usually every tag asked for exists, and one fetch of exactly those tags, forced, leaves the
+   * mirror's refs equal to what the remote advertised in that fetch: no `ls-remote` before it (one
+   * git process and one round trip to the host fewer, cold or warm). git refuses the whole fetch
+   * when one tag is missing, so when it fails, for whatever reason, the remote's tags are listed
+   * and those it has are fetched, each then checked against what the listing advertised.
+   */
   private async doPrepare(tags: readonly string[]): Promise<void> {
     await this.initMirror();
+    if (tags.length === 0) return;
+    try {
+      await this.fetchTags(tags);
+      for (const tag of tags) this.fetched.set(tag, undefined);
+      return;
+    } catch {
+      // Listed below: a missing tag is reported as missing, a host that cannot be reached as that.
+    }
     const listing = await this.git(['ls-remote', '--tags', 'origin'], 'list the remote tags');
+    const advertised = new Map<string, string>();
     for (const line of listing.toString('utf8').split('\n')) {
       const match = /^([0-9a-f]{40,64})\trefs\/tags\/([^\n^]+)$/.exec(line);
-      if (match) this.advertised.set(match[2]!, match[1]!);
+      if (match) advertised.set(match[2]!, match[1]!);
     }
-    const wanted = tags.filter((tag) => this.advertised.has(tag));
+    const wanted = tags.filter((tag) => advertised.has(tag));
     if (wanted.length === 0) return;
-    const refspecs = wanted.map((tag) => `+refs/tags/${tag}:refs/tags/${tag}`);
-    await this.git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1', '--filter=blob:none', 'origin', ...refspecs], `fetch ${wanted.length} tag(s)`);
+    await this.fetchTags(wanted);
+    for (const tag of wanted) this.fetched.set(tag, advertised.get(tag));
+  }
+
+  private async fetchTags(tags: readonly string[]): Promise<void> {
+    const refspecs = tags.map((tag) => `+refs/tags/${tag}:refs/tags/${tag}`);
+    await this.git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1', '--filter=blob:none', 'origin', ...refspecs], `fetch ${tags.length} tag(s)`);
   }
 
   private async initMirror(): Promise<void> {
@@ -123,8 +148,7 @@ export class GitMirror {
   async readTag(name: string): Promise<RawTag> {
     await this.prepared;
     if (this.prepareError) throw this.prepareError;
-    const oid = this.advertised.get(name);
-    if (!oid) throw new UnavailableError('TAG_NOT_FOUND', `the git remote ${this.url} has no tag ${name}`, { channel: 'git', url: this.url, release: name });
+    if (!this.fetched.has(name)) throw new UnavailableError('TAG_NOT_FOUND', `the git remote ${this.url} has no tag ${name}`, { channel: 'git', url: this.url, release: name });
     // The ref may point at anything (a lightweight tag, a tree): only a tag object's bytes are bounded and kept.
     const [object, peeled] = await this.objects.read(
       [
@@ -135,11 +159,13 @@ export class GitMirror {
       `read tag ${name}`,
     );
     if (peeled?.type === 'commit' && peeled.content.length > 0) this.peeledCommits.set(peeled.oid, peeled);
-    const local = object?.oid;
-    if (!object || local !== oid) {
-      throw new UnavailableError('TAG_FETCH', `tag ${name}: the remote advertised ${oid} but the mirror holds ${local ?? 'nothing'}`, { channel: 'git', url: this.url, expected: oid, actual: local ?? 'nothing' });
+    const advertised = this.fetched.get(name);
+    if (!object || (advertised !== undefined && object.oid !== advertised)) {
+      const expected = advertised ?? `refs/tags/${name}, fetched`;
+      const actual = object?.oid ?? 'nothing';
+      throw new UnavailableError('TAG_FETCH', `tag ${name}: the remote advertised ${expected} but the mirror holds ${actual}`, { channel: 'git', url: this.url, expected, actual });
     }
-    const { type, content } = object;
+    const { oid, type, content } = object;
     return type === 'tag' ? { name, oid, objectType: type, raw: content } : { name, oid, objectType: type };
   }
 

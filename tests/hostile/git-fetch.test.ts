@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GitMirror } from '../../src/channels/git.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { releaseSpec } from '../../fixtures/world/build.js';
+import { GitRepo } from '../../fixtures/release/git-repo.js';
+import { gitRepoPath, releaseSpec } from '../../fixtures/world/build.js';
 import { createTestWorld, type TestWorld } from '../helpers/world.js';
 
-// Every git process the mirror starts, to count the blob fetches.
+// Every git process the mirror starts, to count the tag and blob fetches.
 const started = vi.hoisted(() => [] as string[][]);
 vi.mock('node:child_process', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:child_process')>();
@@ -98,6 +99,78 @@ describe('blob fetches of concurrent releases', () => {
       expect(blobFetches() - before).toBe(1);
     } finally {
       next.close();
+    }
+  });
+});
+
+describe('tag fetches', () => {
+  let t: TestWorld;
+  let worldRepo: GitRepo;
+  const mirrorDir = async () => join(await mkdtemp(join(tmpdir(), 'crosscheck-mirror-')), 'mirror.git');
+  /** The git commands a mirror on `dir` ran, by their first word after the settings. */
+  const commandsIn = (dir: string) => started.filter((args) => args[1] === dir).map((args) => args.find((arg) => ['fetch', 'ls-remote'].includes(arg))).filter(Boolean);
+  const worldTag = async (tag: string) => (await worldRepo.git(['rev-parse', `refs/tags/${tag}`])).trim();
+  beforeAll(async () => {
+    t = await createTestWorld([releaseSpec('4.2.27'), releaseSpec('4.2.28'), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })]);
+    worldRepo = await GitRepo.open(gitRepoPath(t.root), t.gpg);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  it('fetch every tag asked for in one git process, without listing the remote first', async () => {
+    const dir = await mirrorDir();
+    const mirror = new GitMirror(t.world.gitUrl, dir, DEFAULT_LIMITS);
+    try {
+      await mirror.prepare(['4.2.27', '4.2.28']);
+      expect((await mirror.readTag('4.2.27')).oid).toBe(await worldTag('4.2.27'));
+      expect((await mirror.readTag('4.2.28')).oid).toBe(await worldTag('4.2.28'));
+      expect(commandsIn(dir)).toEqual(['fetch']);
+    } finally {
+      mirror.close();
+    }
+  });
+
+  it('report a tag the remote lacks as missing, and still read the others', async () => {
+    const dir = await mirrorDir();
+    const mirror = new GitMirror(t.world.gitUrl, dir, DEFAULT_LIMITS);
+    try {
+      await mirror.prepare(['4.2.27', '9.9.9']);
+      await expect(mirror.readTag('9.9.9')).rejects.toMatchObject({ reason: 'TAG_NOT_FOUND' });
+      expect((await mirror.readTag('4.2.27')).oid).toBe(await worldTag('4.2.27'));
+      // The fetch of both fails as a whole; the remote's tags are listed; the one it has is fetched.
+      expect(commandsIn(dir)).toEqual(['fetch', 'ls-remote', 'fetch']);
+    } finally {
+      mirror.close();
+    }
+  });
+
+  // Changes the world's tags: the last test of this world.
+  it('read a warm mirror as the remote is now: a tag deleted since is missing, a tag moved since is the new one', async () => {
+    const dir = await mirrorDir();
+    const before = new GitMirror(t.world.gitUrl, dir, DEFAULT_LIMITS);
+    await before.prepare(['4.2.27', '4.2.28']);
+    await before.readTag('4.2.27');
+    before.close();
+    const replacement = await worldTag('5.2.16');
+    await worldRepo.git(['tag', '-d', '4.2.27']);
+    await worldRepo.updateRef('refs/tags/4.2.28', replacement);
+    // One tag asked for, which the remote has: fetched as it is now, over the mirror's old ref.
+    const moved = new GitMirror(t.world.gitUrl, dir, DEFAULT_LIMITS);
+    try {
+      await moved.prepare(['4.2.28']);
+      expect((await moved.readTag('4.2.28')).oid).toBe(replacement);
+    } finally {
+      moved.close();
+    }
+    // The mirror still holds refs/tags/4.2.27 from the first run; the remote no longer has it.
+    const deleted = new GitMirror(t.world.gitUrl, dir, DEFAULT_LIMITS);
+    try {
+      await deleted.prepare(['4.2.27', '4.2.28']);
+      await expect(deleted.readTag('4.2.27')).rejects.toMatchObject({ reason: 'TAG_NOT_FOUND' });
+      expect((await deleted.readTag('4.2.28')).oid).toBe(replacement);
+    } finally {
+      deleted.close();
     }
   });
 });
