@@ -95,8 +95,9 @@ export class GitMirror {
    * Usually every tag asked for exists, and one fetch of exactly those tags, forced, leaves the
    * mirror's refs equal to what the remote advertised in that fetch: no `ls-remote` before it (one
    * git process and one round trip to the host fewer, cold or warm). git refuses the whole fetch
-   * when one tag is missing, so when it fails, for whatever reason, the remote's tags are listed
-   * and those it has are fetched, each then checked against what the listing advertised.
+   * when one tag is missing, so when it fails the remote's tags are listed and those it has are
+   * fetched, each then checked against what the listing advertised. A fetch that ran out of time
+   * is not tried again that way: a host that stalls would cost the run two deadlines.
    */
   private async doPrepare(tags: readonly string[]): Promise<void> {
     await this.initMirror();
@@ -105,7 +106,8 @@ export class GitMirror {
       await this.fetchTags(tags);
       for (const tag of tags) this.fetched.set(tag, undefined);
       return;
-    } catch {
+    } catch (error) {
+      if (error instanceof UnavailableError && error.reason === 'GIT_TIMEOUT') throw error;
       // Listed below: a missing tag is reported as missing, a host that cannot be reached as that.
     }
     const listing = await this.git(['ls-remote', '--tags', 'origin'], 'list the remote tags');

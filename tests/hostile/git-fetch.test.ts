@@ -1,4 +1,5 @@
 import { mkdtemp } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -142,6 +143,24 @@ describe('tag fetches', () => {
       expect(commandsIn(dir)).toEqual(['fetch', 'ls-remote', 'fetch']);
     } finally {
       mirror.close();
+    }
+  });
+
+  it('do not list the tags of a host whose fetch ran out of time: one deadline, not two', async () => {
+    const held: Socket[] = [];
+    const stalling = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const { port } = stalling.address() as { port: number };
+    const dir = await mirrorDir();
+    const mirror = new GitMirror(`http://127.0.0.1:${port}/django/django.git`, dir, { ...DEFAULT_LIMITS, gitDeadlineMs: 1_000 });
+    try {
+      await mirror.prepare(['4.2.27']);
+      await expect(mirror.readTag('4.2.27')).rejects.toMatchObject({ reason: 'GIT_TIMEOUT' });
+      expect(commandsIn(dir)).toEqual(['fetch']);
+    } finally {
+      mirror.close();
+      held.forEach((socket) => socket.destroy());
+      stalling.close();
     }
   });
 
