@@ -1,14 +1,20 @@
+import { isAscii } from 'node:buffer';
 import { IntegrityError } from '../errors.js';
 import type { Limits } from '../limits.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Decodes raw name bytes as strict UTF-8: two different byte strings never become one name (T-07). */
-export function decodeName(bytes: Uint8Array, what: string): string {
+/**
+ * Decodes raw name bytes as strict UTF-8: two different byte strings never become one name (T-07).
+ * `what` and `index` name the header for a message (joined only when one is thrown). ASCII, which
+ * nearly every name is, reads the same in UTF-8 and Latin-1, and Latin-1 skips the decoder's copy.
+ */
+export function decodeName(bytes: Buffer, what: string, index?: number): string {
+  if (isAscii(bytes)) return bytes.toString('latin1');
   try {
     return UTF8.decode(bytes);
   } catch {
-    throw new IntegrityError('ARCHIVE_PATH_INVALID', `${what}: member name ${JSON.stringify(Buffer.from(bytes).toString('latin1'))} is not valid UTF-8`);
+    throw new IntegrityError('ARCHIVE_PATH_INVALID', `${index === undefined ? what : `${what} ${index}`}: member name ${JSON.stringify(bytes.toString('latin1'))} is not valid UTF-8`);
   }
 }
 

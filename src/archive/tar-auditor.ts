@@ -22,6 +22,8 @@ export interface TarMemberSink {
 
 const BLOCK = 512;
 const ZERO_BLOCK = Buffer.alloc(BLOCK);
+const POSIX_MAGIC = Buffer.from('ustar\u000000', 'latin1');
+const GNU_MAGIC = Buffer.from('ustar  \u0000', 'latin1');
 const MAX_META_BODY = 1024 * 1024;
 const RUN_AHEAD_BYTES = 4 * 1024 * 1024;
 /** pax keywords that never change what an installer reads; anything else is refused. */
@@ -30,11 +32,15 @@ const PAX_NUMERIC = /^[0-9]{1,20}$/;
 const PAX_TIME = /^-?[0-9]{1,20}(\.[0-9]{1,9})?$/;
 
 type Mode =
-  | { kind: 'header' }
+  | { readonly kind: 'header' }
   | { kind: 'content'; remaining: number; padding: number }
   | { kind: 'meta'; type: 'x' | 'g' | 'L'; size: number; chunks: Buffer[]; collected: number }
   | { kind: 'padding'; remaining: number }
-  | { kind: 'end-of-archive' };
+  | { readonly kind: 'end-of-archive' };
+
+// The modes without state are shared: one walk enters them once per member.
+const AT_HEADER: Mode = Object.freeze({ kind: 'header' });
+const AT_END_OF_ARCHIVE: Mode = Object.freeze({ kind: 'end-of-archive' });
 
 const invalid = (reason: string, message: string) => new IntegrityError(reason, `sdist: ${message}`);
 
@@ -51,7 +57,7 @@ export class TarAuditor extends Writable {
   /** Members walked so far, and the last one's name: for limits and messages (the sink keeps the listing). */
   private memberCount = 0;
   private lastMemberName: string | undefined;
-  private mode: Mode = { kind: 'header' };
+  private mode: Mode = AT_HEADER;
   private headerBytes: Buffer[] = [];
   private headerCollected = 0;
   private pendingPax: Map<string, string> | undefined;
@@ -114,7 +120,7 @@ export class TarAuditor extends Writable {
           const take = Math.min(mode.remaining, chunk.length - offset);
           mode.remaining -= take;
           offset += take;
-          if (mode.remaining === 0) this.mode = { kind: 'header' };
+          if (mode.remaining === 0) this.mode = AT_HEADER;
           break;
         }
         case 'meta': {
@@ -125,7 +131,7 @@ export class TarAuditor extends Writable {
           if (mode.collected === mode.size) {
             this.finishMeta(mode.type, Buffer.concat(mode.chunks));
             const pad = padding(mode.size);
-            this.mode = pad > 0 ? { kind: 'padding', remaining: pad } : { kind: 'header' };
+            this.mode = pad > 0 ? { kind: 'padding', remaining: pad } : AT_HEADER;
           }
           break;
         }
@@ -157,64 +163,60 @@ export class TarAuditor extends Writable {
       if (this.pendingPax || this.pendingLongName !== undefined) {
         throw invalid('TAR_HEADER_INVALID', 'a pax or GNU long-name header is followed by the end of the archive');
       }
-      this.mode = { kind: 'end-of-archive' };
+      this.mode = AT_END_OF_ARCHIVE;
       return;
     }
+    // Messages are built only when one is thrown: this runs once per member of every sdist.
     const index = this.memberCount + 1;
-    const where = `header ${index}`;
-    const storedChecksum = parseOctalField(block, 148, 8, `${where} checksum`);
+    const storedChecksum = parseOctalField(block, 148, 8, index, 'checksum');
     // The checksum counts its own eight bytes as spaces.
     let sum = 8 * 0x20;
     for (let i = 0; i < 148; i++) sum += block[i]!;
     for (let i = 156; i < BLOCK; i++) sum += block[i]!;
-    if (sum !== storedChecksum) throw invalid('TAR_HEADER_INVALID', `${where}: checksum ${storedChecksum} does not match the header (${sum})`);
+    if (sum !== storedChecksum) throw invalid('TAR_HEADER_INVALID', `header ${index}: checksum ${storedChecksum} does not match the header (${sum})`);
 
-    const magic = block.subarray(257, 265).toString('latin1');
-    const posix = magic === 'ustar\u000000';
-    const gnu = magic === 'ustar  \u0000';
-    if (!posix && !gnu) throw invalid('TAR_HEADER_INVALID', `${where}: not a ustar or GNU tar header (magic ${JSON.stringify(magic)})`);
+    const posix = block.compare(POSIX_MAGIC, 0, 8, 257, 265) === 0;
+    const gnu = !posix && block.compare(GNU_MAGIC, 0, 8, 257, 265) === 0;
+    if (!posix && !gnu) throw invalid('TAR_HEADER_INVALID', `header ${index}: not a ustar or GNU tar header (magic ${JSON.stringify(block.subarray(257, 265).toString('latin1'))})`);
     if (gnu && block.subarray(345, 500).some((b) => b !== 0)) {
-      throw invalid('TAR_HEADER_INVALID', `${where}: GNU header with data in the prefix area (CPython would read it as a name prefix)`);
+      throw invalid('TAR_HEADER_INVALID', `header ${index}: GNU header with data in the prefix area (CPython would read it as a name prefix)`);
     }
     const typeflag = String.fromCharCode(block[156]!);
-    const size = parseOctalField(block, 124, 12, `${where} size`);
-    const mode = parseOctalField(block, 100, 8, `${where} mode`);
-    parseOctalField(block, 108, 8, `${where} uid`);
-    parseOctalField(block, 116, 8, `${where} gid`);
-    parseOctalField(block, 136, 12, `${where} mtime`);
+    const size = parseOctalField(block, 124, 12, index, 'size');
+    const mode = parseOctalField(block, 100, 8, index, 'mode');
+    parseOctalField(block, 108, 8, index, 'uid');
+    parseOctalField(block, 116, 8, index, 'gid');
+    parseOctalField(block, 136, 12, index, 'mtime');
 
     if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L') {
-      if (size > MAX_META_BODY) throw new LimitError('LIMIT_EXCEEDED', `sdist: ${where}: a ${typeflag} header of ${size} bytes`);
-      if (typeflag === 'x' && this.pendingPax) throw invalid('TAR_HEADER_INVALID', `${where}: two pax headers for one member`);
-      if (typeflag === 'L' && this.pendingLongName !== undefined) throw invalid('TAR_HEADER_INVALID', `${where}: two GNU long names for one member`);
-      if (typeflag === 'g' && (this.pendingPax || this.pendingLongName !== undefined)) throw invalid('TAR_HEADER_INVALID', `${where}: a pax global header between a member and its metadata`);
-      this.mode = size === 0 ? { kind: 'header' } : { kind: 'meta', type: typeflag, size, chunks: [], collected: 0 };
+      if (size > MAX_META_BODY) throw new LimitError('LIMIT_EXCEEDED', `sdist: header ${index}: a ${typeflag} header of ${size} bytes`);
+      if (typeflag === 'x' && this.pendingPax) throw invalid('TAR_HEADER_INVALID', `header ${index}: two pax headers for one member`);
+      if (typeflag === 'L' && this.pendingLongName !== undefined) throw invalid('TAR_HEADER_INVALID', `header ${index}: two GNU long names for one member`);
+      if (typeflag === 'g' && (this.pendingPax || this.pendingLongName !== undefined)) throw invalid('TAR_HEADER_INVALID', `header ${index}: a pax global header between a member and its metadata`);
+      this.mode = size === 0 ? AT_HEADER : { kind: 'meta', type: typeflag, size, chunks: [], collected: 0 };
       if (size === 0) this.finishMeta(typeflag, Buffer.alloc(0));
       return;
     }
     let type: 'file' | 'directory';
     if (typeflag === '0' || typeflag === '\u0000') type = 'file';
     else if (typeflag === '5') type = 'directory';
-    else throw invalid('ARCHIVE_MEMBER_TYPE', `${where}: member type ${JSON.stringify(typeflag)} (${describeType(typeflag)}); only files and directories are accepted`);
+    else throw invalid('ARCHIVE_MEMBER_TYPE', `header ${index}: member type ${JSON.stringify(typeflag)} (${describeType(typeflag)}); only files and directories are accepted`);
 
-    let name = decodeName(nulTerminated(block, 0, 100), `sdist ${where}`);
-    if (posix) {
-      const prefix = decodeName(nulTerminated(block, 345, 155), `sdist ${where}`);
-      if (prefix) name = `${prefix}/${name}`;
-    }
+    let name = decodeName(nulTerminated(block, 0, 100), 'sdist header', index);
+    if (posix && block[345] !== 0) name = `${decodeName(nulTerminated(block, 345, 155), 'sdist header', index)}/${name}`;
     const pax = this.pendingPax;
     if (this.pendingLongName !== undefined && pax?.has('path')) {
-      throw invalid('TAR_NAME_CONFLICT', `${where}: the member is named both by a GNU long name (${JSON.stringify(this.pendingLongName)}) and a pax path (${JSON.stringify(pax.get('path'))})`);
+      throw invalid('TAR_NAME_CONFLICT', `header ${index}: the member is named both by a GNU long name (${JSON.stringify(this.pendingLongName)}) and a pax path (${JSON.stringify(pax.get('path'))})`);
     }
     if (this.pendingLongName !== undefined) name = this.pendingLongName;
     if (pax?.has('path')) name = pax.get('path')!;
     if (pax?.has('size') && Number(pax.get('size')) !== size) {
-      throw invalid('TAR_PAX_SIZE', `${where}: pax size ${pax.get('size')} disagrees with the header size ${size}`);
+      throw invalid('TAR_PAX_SIZE', `header ${index}: pax size ${pax.get('size')} disagrees with the header size ${size}`);
     }
     this.pendingPax = undefined;
     this.pendingLongName = undefined;
-    if (type === 'file' && name.endsWith('/')) throw invalid('TAR_HEADER_INVALID', `${where}: regular file ${JSON.stringify(name)} ends with "/" (CPython reads it as a directory)`);
-    if (type === 'directory' && size !== 0) throw invalid('TAR_HEADER_INVALID', `${where}: directory ${JSON.stringify(name)} declares ${size} bytes of content`);
+    if (type === 'file' && name.endsWith('/')) throw invalid('TAR_HEADER_INVALID', `header ${index}: regular file ${JSON.stringify(name)} ends with "/" (CPython reads it as a directory)`);
+    if (type === 'directory' && size !== 0) throw invalid('TAR_HEADER_INVALID', `header ${index}: directory ${JSON.stringify(name)} declares ${size} bytes of content`);
     if (size > this.limits.memberBytes) throw new LimitError('LIMIT_EXCEEDED', `sdist: ${JSON.stringify(name)} is ${size} bytes, over the ${this.limits.memberBytes}-byte member limit`);
     if (this.memberCount + 1 > this.limits.members) throw new LimitError('LIMIT_MEMBERS', `sdist: more than ${this.limits.members} members`);
     const member: AuditedMember = { name: type === 'directory' ? name.replace(/\/+$/, '') : name, type, size, mode: mode & 0o7777 };
@@ -227,7 +229,7 @@ export class TarAuditor extends Writable {
 
   private endMember(pad: number): void {
     this.sink?.end();
-    this.mode = pad > 0 ? { kind: 'padding', remaining: pad } : { kind: 'header' };
+    this.mode = pad > 0 ? { kind: 'padding', remaining: pad } : AT_HEADER;
   }
 
   private finishMeta(type: 'x' | 'g' | 'L', body: Buffer): void {
@@ -277,7 +279,7 @@ function parsePax(body: Buffer): Map<string, string> {
 }
 
 /** Octal digits, optionally space-led, ended by NUL or space; base-256 and stray bytes are refused (T-06). */
-function parseOctalField(block: Buffer, offset: number, length: number, what: string): number {
+function parseOctalField(block: Buffer, offset: number, length: number, header: number, field: string): number {
   const end = offset + length;
   let i = offset;
   while (i < end && block[i] === 0x20) i++;
@@ -287,16 +289,15 @@ function parseOctalField(block: Buffer, offset: number, length: number, what: st
   const digits = i - digitsStart;
   while (i < end && (block[i] === 0x20 || block[i] === 0)) i++;
   if (digits === 0 || i !== end) {
-    throw invalid('TAR_HEADER_INVALID', `${what} field ${JSON.stringify(block.subarray(offset, end).toString('latin1'))} is not an octal number`);
+    throw invalid('TAR_HEADER_INVALID', `header ${header} ${field} field ${JSON.stringify(block.subarray(offset, end).toString('latin1'))} is not an octal number`);
   }
-  if (!Number.isSafeInteger(value)) throw invalid('TAR_HEADER_INVALID', `${what} is out of range`);
+  if (!Number.isSafeInteger(value)) throw invalid('TAR_HEADER_INVALID', `header ${header} ${field} is out of range`);
   return value;
 }
 
 function nulTerminated(block: Buffer, offset: number, length: number): Buffer {
-  const field = block.subarray(offset, offset + length);
-  const end = field.indexOf(0);
-  return end >= 0 ? field.subarray(0, end) : field;
+  const nul = block.indexOf(0, offset);
+  return block.subarray(offset, nul >= 0 && nul < offset + length ? nul : offset + length);
 }
 
 function padding(size: number): number {
