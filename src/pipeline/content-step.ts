@@ -60,7 +60,7 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
       ctx.progress?.step(version, 'content', sdist.filename);
       try {
         sdist.listing = await inputs.reads.listing(sdist);
-        return pass({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, `${sdist.filename} (${channelsOf(sdist)}) reads cleanly: ${sdist.listing.members.length} members, one gzip member, nothing after the end of the archive`);
+        return pass({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, `${sdist.filename} (${channelsOf(sdist)}) reads cleanly: ${sdist.listing.members.length} members, a gzip trailer that describes all of its content, nothing after the end of the archive`);
       } catch (error) {
         return checkFromError({ ...at('content.sdist.archive', 'sdist'), file: sdist.filename }, error, `${sdist.filename} (${channelsOf(sdist)})`);
       }

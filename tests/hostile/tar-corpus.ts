@@ -58,6 +58,9 @@ export const TAR_CASES: ArchiveCase[] = [
   { id: 'a second gzip member holding a hidden file', catalog: 'T-02', bytes: () => Buffer.concat([sdist(), gz(tar(file(`${TOP}/pkg/second.py`, 'evil\n')))]), expect: 'TAR_DATA_AFTER_EOA' },
   { id: 'zeros after the end-of-archive marker that stop inside a block', catalog: 'T-02', bytes: () => gz(Buffer.concat([tar(...base()), Buffer.alloc(100)])), expect: 'ARCHIVE_TRUNCATED' },
   { id: 'a second gzip member of zeros', catalog: 'T-02', bytes: () => Buffer.concat([sdist(), gz(Buffer.alloc(BLOCK))]), expect: 'GZIP_MULTIMEMBER' },
+  // Accepted, and held to the second parsers: an empty member adds no byte, so every reader of
+  // multi-member gzip (CPython's gzip, Node's gunzip) sees the same archive.
+  { id: 'an empty gzip member before the sdist', catalog: 'T-02 control', bytes: () => Buffer.concat([gz(Buffer.alloc(0)), sdist()]), expect: 'accept' },
   { id: 'a pax global header with a path', catalog: 'T-03', bytes: () => gz(tar(dir(TOP), paxHeader({ path: `${TOP}/pkg/evil.py` }, 'g'), file(`${TOP}/pkg/benign.py`, 'x\n'))), expect: 'TAR_PAX_GLOBAL' },
   { id: 'a pax global header then a local one', catalog: 'T-03', bytes: () => gz(tar(dir(TOP), paxHeader({ uid: '0' }, 'g'), paxHeader({ mtime: '1' }), file(`${TOP}/pkg/b.py`, 'x\n'))), expect: 'TAR_PAX_GLOBAL' },
   { id: 'a GNU long name and a pax path on one member', catalog: 'T-04', bytes: () => sdist(gnuLongName(`${TOP}/pkg/from_gnu.py`), paxHeader({ path: `${TOP}/pkg/from_pax.py` }), file(`${TOP}/pkg/short.py`, 'x\n')), expect: 'TAR_NAME_CONFLICT' },
