@@ -57,8 +57,9 @@ export async function main(argv: string[]): Promise<number> {
 //   to four times what survived: what accumulates between collections is garbage (each release's
 //   responses and listings). Doubling instead of V8's choice took 100 releases from ~116 to ~99 MB
 //   and one Django-sized release from ~121 to ~109 MB; half instead of double took them 2-4 MB
-//   lower again, for one more full collection per run (+5-10 ms of pauses, from --trace-gc; CPU
-//   within noise in interleaved runs).
+//   lower again. V8 then marks almost without pause (one Django-sized release: 6-7 full
+//   collections instead of 3-4, --trace-gc-nvp), yet CPU stayed within noise: 21 interleaved cold
+//   rounds gave -1 % for doubling.
 setFlagsFromString('--liftoff-only');
 setFlagsFromString('--semi-space-growth-factor=1');
 setFlagsFromString('--heap-growing-percent=50');
