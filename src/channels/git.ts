@@ -128,8 +128,7 @@ export class GitMirror {
   }
 
   private async initMirror(): Promise<void> {
-    const exists = await access(`${this.dir}/HEAD`).then(() => true, () => false);
-    if (!exists) {
+    if (!(await isRepository(this.dir))) {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await this.git(['init', '--quiet', '--bare'], 'create the mirror');
       // The first `fetch --filter` registers origin as a partial-clone (promisor) remote itself.
@@ -138,7 +137,7 @@ export class GitMirror {
     // git has no switch (before 2.44) that stops a partial clone from fetching a missing object
     // it is asked about, and a promisor remote set in a repository's config cannot be unset with
     // -c: a plain repository that borrows the mirror's object directory answers "missing" instead.
-    if (!(await access(`${this.blobView}/HEAD`).then(() => true, () => false))) {
+    if (!(await isRepository(this.blobView))) {
       await this.git(['init', '--quiet', '--bare', this.blobView], 'create the mirror\'s blob view');
     }
   }
@@ -271,6 +270,11 @@ export class GitMirror {
       child.stdin?.end(input);
     });
   }
+}
+
+/** Whether `dir` already holds a repository (made by an earlier run), by the HEAD file git itself looks for. */
+function isRepository(dir: string): Promise<boolean> {
+  return access(join(dir, 'HEAD')).then(() => true, () => false);
 }
 
 /** An object's bytes, once it is the object asked for and of the type expected. */
