@@ -44,7 +44,7 @@ export function defaultCacheDir(): string {
 /**
  * The content-addressed download cache. Files are stored under their SHA-256, never under a
  * name taken from remote data; a URL index records what each URL served and when. A cached file
- * is re-hashed on every reuse, and one that no longer matches is discarded and fetched again.
+ * is re-hashed on every reuse, and one that no longer matches is fetched again and replaced.
  * Nothing is written outside this directory; no symlink inside it is followed.
  */
 export class DownloadCache {
@@ -86,9 +86,12 @@ export class DownloadCache {
         if (digests && digests.sha256 === entry.sha256 && digests.size === entry.size) {
           return { ...entry, ...digests, path, fromCache: true };
         }
+        // The altered file is left in place until the download's rename replaces it: the blob is
+        // shared by every URL that served these bytes, and another channel may be reading it or
+        // have just repaired it. Removing it here once emptied a path that a concurrent read had
+        // been handed. An altered file left behind by a failed download is harmless: every reuse
+        // hashes it again.
         repaired = true;
-        await rm(path, { force: true });
-        await rm(indexFile, { force: true });
       }
     }
     const fetched = await this.download(http, url, policy, weak);

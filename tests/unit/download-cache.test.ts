@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { DownloadCache } from '../../src/net/cache.js';
+import { HttpClient, type RequestPolicy } from '../../src/net/http.js';
+import { OriginMap } from '../../src/net/origins.js';
+
+// Two URLs serving the same bytes, as the site and PyPI serve one sdist: both land on one
+// content-addressed blob. `/slow` sends half, pauses, then the rest, so that a repair in progress
+// can be watched.
+const BODY = randomBytes(2 * 1024 * 1024);
+const SHA256 = createHash('sha256').update(BODY).digest('hex');
+const PAUSE_MS = 300;
+
+let server: Server;
+let base: string;
+let http: HttpClient;
+let policy: RequestPolicy;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    response.writeHead(200, { 'content-length': BODY.length, 'content-type': 'application/octet-stream' });
+    if (request.url !== '/slow') return response.end(BODY);
+    response.write(BODY.subarray(0, BODY.length / 2));
+    setTimeout(() => response.end(BODY.subarray(BODY.length / 2)), PAUSE_MS);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  http = new HttpClient({ ...DEFAULT_LIMITS }, new OriginMap());
+  policy = { allowedOrigins: new Set([base]), maxBytes: BODY.length, channel: 'test' };
+});
+afterAll(async () => {
+  await http?.close();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+async function warmCacheWithAlteredBlob(): Promise<DownloadCache> {
+  const cache = await DownloadCache.open(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), { reuse: true });
+  for (const path of ['/fast', '/slow']) expect((await cache.fetch(http, `${base}${path}`, policy)).sha256).toBe(SHA256);
+  const blob = cache.blobPath(SHA256);
+  const bytes = await readFile(blob);
+  bytes[100] = bytes[100]! ^ 0xff;
+  await writeFile(blob, bytes);
+  return cache;
+}
+
+describe('a cached copy altered on disk', () => {
+  it('is fetched again, and its path holds a file at every moment of the repair', async () => {
+    const cache = await warmCacheWithAlteredBlob();
+    const blob = cache.blobPath(SHA256);
+    let looks = 0;
+    let missing = 0;
+    const watch = setInterval(() => {
+      looks++;
+      if (!existsSync(blob)) missing++;
+    }, 5);
+    try {
+      const repaired = await cache.fetch(http, `${base}/slow`, policy);
+      expect(repaired).toMatchObject({ sha256: SHA256, fromCache: false, cacheRepaired: true });
+    } finally {
+      clearInterval(watch);
+    }
+    // Another channel's copy of the same bytes may be read from this path at any moment.
+    expect(looks).toBeGreaterThan(10);
+    expect(missing).toBe(0);
+    expect(createHash('sha256').update(await readFile(blob)).digest('hex')).toBe(SHA256);
+  });
+
+  it('is repaired by two channels at once, and both are handed a path that holds the signed bytes', async () => {
+    const cache = await warmCacheWithAlteredBlob();
+    const results = await Promise.all(['/slow', '/fast'].map((path) => cache.fetch(http, `${base}${path}`, policy)));
+    for (const result of results) {
+      expect(result).toMatchObject({ sha256: SHA256, cacheRepaired: true });
+      expect(createHash('sha256').update(await readFile(result.path)).digest('hex')).toBe(SHA256);
+    }
+  });
+});
