@@ -47,15 +47,21 @@ const MAX_SKIPPED_BYTES = 64 * 1024 * 1024;
 const STDERR_TAIL_BYTES = 4096;
 
 /**
+ * What git said on stderr, on one line: its last `fatal:` or `error:` line, which gives the
+ * reason even when advice follows it (a held lock is explained in five more lines); otherwise
+ * the last two lines.
+ */
+export function gitComplaint(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return lines.findLast((line) => /^(?:fatal|error): /.test(line)) ?? lines.slice(-2).join(' ');
+}
+
+/**
  * One `git cat-file --batch` for a whole run, answering every object read in order. Each git
  * process is a fork of this whole verifier, whose cost grows with its memory: a process per read
  * cost ~10 ms of system time each, four times per release. Batches from concurrent releases are
  * queued; git answers them in the order they were written.
  */
-/** What git last said on stderr, on one line: the last two lines, where git puts the reason. */
-export function gitComplaint(stderr: string): string {
-  return stderr.trim().split('\n').slice(-2).join(' ');
-}
 
 export class GitObjectReader {
   private child: ChildProcess | undefined;
