@@ -38,6 +38,8 @@ export interface Limits {
   slowGraceMs: number;
   /** Milliseconds for one git command. */
   gitDeadlineMs: number;
+  /** Milliseconds to wait, in all, for another run sharing the cache to finish writing the git mirror. */
+  gitBusyWaitMs: number;
   /** Milliseconds for a whole run; what is not finished by then ends `unverified`. */
   runDeadlineMs: number;
 }
@@ -62,6 +64,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   minBytesPerSecond: 10 * 1024,
   slowGraceMs: 10_000,
   gitDeadlineMs: 600_000,
+  gitBusyWaitMs: 60_000,
   runDeadlineMs: 15 * 60_000,
 });
 

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
-import { access, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { IntegrityError, UnavailableError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { type GitInvocation, type GitObject, GitObjectReader, gitComplaint } from './git-object-reader.js';
@@ -21,6 +23,15 @@ const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const MAX_COMMIT_BYTES = 1024 * 1024;
 const MAX_TREE_BYTES = 16 * 1024 * 1024;
 const GIT_SETTINGS = ['-c', 'http.followRedirects=false', '-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=30', '-c', 'core.symlinks=false'];
+/**
+ * What git says when another git process is writing the same repository: another run sharing
+ * the cache holds one of its locks, or changed the shallow file while this fetch ran. git
+ * refuses rather than waits; the write is tried again after a pause.
+ */
+const BUSY = /Unable to create '[^']*\.lock': File exists|shallow file has changed since we read it|cannot lock ref|could not lock config file/;
+/** The first pause before trying again, in ms; each next one doubles, up to the last. */
+const BUSY_FIRST_PAUSE_MS = 100;
+const BUSY_LONGEST_PAUSE_MS = 3_200;
 
 /**
  * The git channel: a bare mirror in the cache, filled by the real git with one fetch for every
@@ -97,7 +108,8 @@ export class GitMirror {
    * git process and one round trip to the host fewer, cold or warm). git refuses the whole fetch
    * when one tag is missing, so when it fails the remote's tags are listed and those it has are
    * fetched, each then checked against what the listing advertised. A fetch that ran out of time
-   * is not tried again that way: a host that stalls would cost the run two deadlines.
+   * is not tried again that way: a host that stalls would cost the run two deadlines. Nor is one
+   * refused because another run sharing the cache was writing the mirror through every try.
    */
   private async doPrepare(tags: readonly string[]): Promise<void> {
     await this.initMirror();
@@ -107,7 +119,8 @@ export class GitMirror {
       for (const tag of tags) this.fetched.set(tag, undefined);
       return;
     } catch (error) {
-      if (error instanceof UnavailableError && error.reason === 'GIT_TIMEOUT') throw error;
+      // Listing the remote's tags would neither free a held mirror nor hurry a stalled host.
+      if (error instanceof UnavailableError && (error.reason === 'GIT_TIMEOUT' || error.reason === 'GIT_BUSY')) throw error;
       // Listed below: a missing tag is reported as missing, a host that cannot be reached as that.
     }
     const listing = await this.git(['ls-remote', '--tags', 'origin'], 'list the remote tags');
@@ -124,21 +137,40 @@ export class GitMirror {
 
   private async fetchTags(tags: readonly string[]): Promise<void> {
     const refspecs = tags.map((tag) => `+refs/tags/${tag}:refs/tags/${tag}`);
-    await this.git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1', '--filter=blob:none', 'origin', ...refspecs], `fetch ${tags.length} tag(s)`);
+    await this.git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1', '--filter=blob:none', 'origin', ...refspecs], `fetch ${tags.length} tag(s)`, { waitWhileBusy: true });
   }
 
   private async initMirror(): Promise<void> {
-    if (!(await isRepository(this.dir))) {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await this.git(['init', '--quiet', '--bare'], 'create the mirror');
+    await this.createRepository(this.dir, 'the mirror', async (fresh) => {
+      await this.git(['init', '--quiet', '--bare'], 'create the mirror', { repository: fresh });
       // The first `fetch --filter` registers origin as a partial-clone (promisor) remote itself.
-      await this.git(['remote', 'add', 'origin', this.url], 'configure the mirror');
-    }
+      await this.git(['remote', 'add', 'origin', this.url], 'configure the mirror', { repository: fresh });
+    });
     // git has no switch (before 2.44) that stops a partial clone from fetching a missing object
     // it is asked about, and a promisor remote set in a repository's config cannot be unset with
     // -c: a plain repository that borrows the mirror's object directory answers "missing" instead.
-    if (!(await isRepository(this.blobView))) {
-      await this.git(['init', '--quiet', '--bare', this.blobView], 'create the mirror\'s blob view');
+    await this.createRepository(this.blobView, 'the mirror\'s blob view', async (fresh) => {
+      await this.git(['init', '--quiet', '--bare'], 'create the mirror\'s blob view', { repository: fresh });
+    });
+  }
+
+  /**
+   * Makes the repository `dir` unless it exists: built beside it and renamed into place, so that
+   * another run sharing the cache never finds one half made. When two runs make it at once, the
+   * first rename wins and the other's copy is removed.
+   */
+  private async createRepository(dir: string, what: string, build: (fresh: string) => Promise<void>): Promise<void> {
+    if (await isRepository(dir)) return;
+    const fresh = `${dir}.new-${randomBytes(8).toString('hex')}`;
+    await mkdir(fresh, { recursive: true, mode: 0o700 });
+    try {
+      await build(fresh);
+      await rename(fresh, dir).catch(async (error: NodeJS.ErrnoException) => {
+        if (await isRepository(dir)) return;
+        throw new UnavailableError('GIT_ERROR', `${what} could not be created at ${dir}: ${error.code ?? error.message} (a directory that is not a repository is in its place; remove it)`, { channel: 'git', url: this.url, file: dir });
+      });
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
     }
   }
 
@@ -251,23 +283,48 @@ export class GitMirror {
 
   private async fetchBlobsNow(oids: string[]): Promise<void> {
     // One request for every blob, the way git's own promisor fetch asks.
-    await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'], `fetch ${oids.length} blob(s)`, 1024 * 1024, `${oids.join('\n')}\n`);
+    await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'], `fetch ${oids.length} blob(s)`, { maxBuffer: 1024 * 1024, input: `${oids.join('\n')}\n`, waitWhileBusy: true });
   }
 
   private checkOid(oid: string): void {
     if (!OID.test(oid)) throw new IntegrityError('GIT_OBJECT', `"${oid}" is not an object id`, { channel: 'git' });
   }
 
-  private git(args: string[], what: string, maxBuffer = 16 * 1024 * 1024, input?: string): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      const options = { encoding: 'buffer' as const, maxBuffer, timeout: this.limits.gitDeadlineMs, env: this.invocation.env };
-      const child = execFile('git', [...this.invocation.args, ...args], options, (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const detail = gitComplaint(stderr.toString('utf8')) || error.message;
-        reject(new UnavailableError(error.killed ? 'GIT_TIMEOUT' : 'GIT_ERROR', `git could not ${what} from ${this.url}: ${detail}`, { channel: 'git', url: this.url }));
+  /**
+   * Runs git on the mirror (or on `repository`). With `waitWhileBusy`, a write that git refused
+   * because another git process was writing the same repository is tried again after a pause
+   * (randomised, so that runs waiting together do not collide again), and ends as GIT_BUSY once
+   * the pauses would pass `gitBusyWaitMs`.
+   */
+  private async git(args: string[], what: string, options: { repository?: string; maxBuffer?: number; input?: string; waitWhileBusy?: boolean } = {}): Promise<Buffer> {
+    const repository = options.repository ?? this.dir;
+    let waited = 0;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.runGit(repository, args, options);
+      if (!('failure' in result)) return result.stdout;
+      const { failure } = result;
+      const context = { channel: 'git', url: this.url };
+      if (failure.timedOut) throw new UnavailableError('GIT_TIMEOUT', `git could not ${what} from ${this.url} within ${this.limits.gitDeadlineMs} ms`, context);
+      if (!options.waitWhileBusy || !BUSY.test(failure.stderr)) throw new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.url}: ${failure.detail}`, context);
+      const pause = Math.min(BUSY_FIRST_PAUSE_MS * 2 ** (attempt - 1), BUSY_LONGEST_PAUSE_MS) * (1 + Math.random() / 2);
+      if (waited + pause > this.limits.gitBusyWaitMs) {
+        throw new UnavailableError('GIT_BUSY', `git could not ${what} from ${this.url}: another git process kept ${repository} busy through ${attempt} tries in ${Math.round(waited)} ms: ${failure.detail}`, { ...context, file: repository });
+      }
+      waited += pause;
+      await sleep(pause);
+    }
+  }
+
+  private runGit(repository: string, args: string[], options: { maxBuffer?: number; input?: string }): Promise<{ stdout: Buffer } | { failure: { timedOut: boolean; stderr: string; detail: string } }> {
+    return new Promise((resolve) => {
+      const execOptions = { encoding: 'buffer' as const, maxBuffer: options.maxBuffer ?? 16 * 1024 * 1024, timeout: this.limits.gitDeadlineMs, env: this.invocation.env };
+      const child = execFile('git', ['-C', repository, ...GIT_SETTINGS, ...args], execOptions, (error, stdout, stderrBytes) => {
+        if (!error) return resolve({ stdout });
+        const stderr = stderrBytes.toString('utf8');
+        resolve({ failure: { timedOut: error.killed === true, stderr, detail: gitComplaint(stderr) || error.message } });
       });
       child.stdin?.on('error', () => undefined);
-      child.stdin?.end(input);
+      child.stdin?.end(options.input);
     });
   }
 }

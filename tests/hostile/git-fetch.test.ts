@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,6 +161,46 @@ describe('tag fetches', () => {
       mirror.close();
       held.forEach((socket) => socket.destroy());
       stalling.close();
+    }
+  });
+
+  it('wait while another git process holds the mirror, and then fetch, instead of giving up', async () => {
+    const dir = await mirrorDir();
+    const first = new GitMirror(t.world.gitUrl, dir, DEFAULT_LIMITS);
+    await first.prepare(['4.2.27']);
+    first.close();
+    // What another run's fetch into the same cache holds while it updates the shallow file.
+    const lock = join(dir, 'shallow.lock');
+    await writeFile(lock, '');
+    const released = new Promise((resolve) => setTimeout(resolve, 400)).then(() => rm(lock));
+    const second = new GitMirror(t.world.gitUrl, dir, DEFAULT_LIMITS);
+    try {
+      await second.prepare(['4.2.27', '4.2.28']);
+      await released;
+      expect((await second.readTag('4.2.28')).oid).toBe(await worldTag('4.2.28'));
+      const commands = commandsIn(dir);
+      expect(commands.length).toBeGreaterThan(2);
+      expect(new Set(commands)).toEqual(new Set(['fetch']));
+    } finally {
+      second.close();
+      await released;
+    }
+  });
+
+  it('give up with GIT_BUSY, naming the lock, when the mirror stays held', async () => {
+    const dir = await mirrorDir();
+    const first = new GitMirror(t.world.gitUrl, dir, DEFAULT_LIMITS);
+    await first.prepare(['4.2.27']);
+    first.close();
+    await writeFile(join(dir, 'shallow.lock'), '');
+    const second = new GitMirror(t.world.gitUrl, dir, { ...DEFAULT_LIMITS, gitBusyWaitMs: 1_500 });
+    try {
+      await second.prepare(['4.2.27']);
+      await expect(second.readTag('4.2.27')).rejects.toMatchObject({ reason: 'GIT_BUSY', message: expect.stringContaining('shallow.lock') });
+      // Listing the remote's tags would not free the mirror.
+      expect(commandsIn(dir)).not.toContain('ls-remote');
+    } finally {
+      second.close();
     }
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitRepo } from '../../fixtures/release/git-repo.js';
 import { gitRepoPath, releaseSpec } from '../../fixtures/world/build.js';
-import { createTestWorld, runCli, type TestWorld, worldArgs } from '../helpers/world.js';
+import { createTestWorld, runCli, TEST_KEYS, type TestWorld, worldArgs } from '../helpers/world.js';
 
 interface Report {
   releases: { version: string; verdict: string; checks: { id: string; status: string; reason?: string; message: string }[] }[];
@@ -108,6 +108,20 @@ describe('the cache directory (X-01)', () => {
     const result = await runCli(['verify', 'django', '5.2.16', ...t.world.args(), '--cache', join(work, 'cache')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('must be a directory, not a symbolic link');
+  });
+
+  it('is shared by runs at once: three cold runs on one cache each verify the release', async () => {
+    // Each run fetches into the same git mirror, and the first creates it: git's locks and its
+    // shallow-file check refuse a second writer, which must wait rather than report "unverified".
+    for (let round = 0; round < 3; round++) {
+      const cache = await mkdtemp(join(tmpdir(), 'crosscheck-shared-'));
+      const runs = await Promise.all([0, 1, 2].map(() => runCli(['verify', 'django', '5.2.16', '--format', 'json', ...t.world.args(), '--keys', TEST_KEYS, '--cache', cache, '--quiet'])));
+      for (const run of runs) {
+        const report = JSON.parse(run.stdout) as Report;
+        expect(report.releases[0]!.checks.filter((c) => c.status !== 'pass' && c.status !== 'skipped').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
+        expect(run.code).toBe(0);
+      }
+    }
   });
 
   it('refuses a planted symbolic link inside the cache', async () => {
