@@ -3,9 +3,13 @@ import type { ArchiveMember } from '../archive/member.js';
 import type { Difference } from './difference.js';
 import type { Policy } from './policy.js';
 
-/** A file the wheel is compared with: the sdist's (path under its top directory) or the tag's. */
+/**
+ * A file the wheel is compared with: the sdist's (path under its top directory) or the tag's. An
+ * sdist file has its SHA-256, and is compared by it; a tag's file has only the id git gives it.
+ */
 export interface SourceFile {
   blobId: string;
+  sha256?: string;
 }
 
 export interface WheelVsSourceInput {
@@ -28,12 +32,13 @@ export function wheelScriptNames(wheel: readonly ArchiveMember[]): Set<string> {
 /** An sdist listing as a comparison source: files under the top directory, by relative path. */
 export function sdistAsSource(members: readonly ArchiveMember[], topDirectory: string): Map<string, SourceFile> {
   const prefix = `${topDirectory}/`;
-  return new Map(members.filter((m) => m.type === 'file' && m.path.startsWith(prefix)).map((m) => [m.path.slice(prefix.length), { blobId: m.blobId }]));
+  return new Map(members.filter((m) => m.type === 'file' && m.path.startsWith(prefix)).map((m) => [m.path.slice(prefix.length), { blobId: m.blobId, sha256: m.sha256 }]));
 }
 
 /**
  * Every file the wheel installs must be the source's file of the same path, byte for byte (by
- * git blob id); scripts may differ only by the `#!python` shebang bdist_wheel writes. dist-info
+ * SHA-256 where the source has it, the sdist; by git blob id against a tag, the only digest git
+ * gives); scripts may differ only by the `#!python` shebang bdist_wheel writes. dist-info
  * is checked by the RECORD and metadata checks. Any other .data/ directory or a root .pth file
  * is reported.
  */
@@ -61,13 +66,14 @@ export function compareWheelWithSource(input: WheelVsSourceInput): { differences
       differences.push({ check, path, kind: 'only-in-wheel', digests: wheelDigests, allowed: Boolean(waiver), ...(waiver ? { waiver: waiver.reason } : {}), detail: `not in the ${sourceLabel}` });
       continue;
     }
-    if (source.blobId === member.blobId) {
+    if (source.sha256 === undefined ? source.blobId === member.blobId : source.sha256 === member.sha256) {
       identical++;
       continue;
     }
-    const digests = { ...wheelDigests, [`${sourceLabel}-blob`]: source.blobId };
+    const digests = { ...wheelDigests, ...(source.sha256 === undefined ? {} : { [sourceLabel]: source.sha256 }), [`${sourceLabel}-blob`]: source.blobId };
     const waiver = input.policy.waiver(path, digests);
-    differences.push({ check, path, kind: 'content', digests, allowed: Boolean(waiver), ...(waiver ? { waiver: waiver.reason } : {}), detail: `wheel blob ${member.blobId}, ${sourceLabel} blob ${source.blobId}` });
+    const detail = source.sha256 === undefined ? `wheel blob ${member.blobId}, ${sourceLabel} blob ${source.blobId}` : `wheel SHA-256 ${member.sha256}, ${sourceLabel} SHA-256 ${source.sha256}`;
+    differences.push({ check, path, kind: 'content', digests, allowed: Boolean(waiver), ...(waiver ? { waiver: waiver.reason } : {}), detail });
   }
   return { differences, identical };
 }

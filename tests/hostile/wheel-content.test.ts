@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeZip } from '../../fixtures/archive/zip-writer.js';
 import { buildWheel, coreMetadata, recordLine } from '../../fixtures/release/packaging.js';
 import { buildSourceTree, djangoMeta } from '../../fixtures/release/source-tree.js';
-import type { ArchiveListing } from '../../src/archive/member.js';
+import type { ArchiveListing, ArchiveMember } from '../../src/archive/member.js';
 import { readWheel } from '../../src/archive/wheel.js';
 import { compareMetadata } from '../../src/compare/metadata.js';
 import { Policy } from '../../src/compare/policy.js';
@@ -91,6 +91,23 @@ describe('RECORD (threat catalog R-01 … R-04)', () => {
   it('rejects a path spelled differently from the member (R-04)', async () => {
     const record = recordOf(genuine).replace('django/utils/html.py,', './django/utils/html.py,');
     expect((await recordFailures(withRecord(genuine, record))).sort()).toEqual([expect.stringMatching(/^\.\/django\/utils\/html\.py: listed in RECORD but not in the wheel/), expect.stringMatching(/^django\/utils\/html\.py: in the wheel but not listed/)]);
+  });
+});
+
+describe('wheel against sdist (R-06)', () => {
+  const compare = (wheel: ArchiveMember[], source: Map<string, SourceFile>) =>
+    compareWheelWithSource({ wheel, source, sourceLabel: 'sdist', sourceContent: new Map(), policy: new Policy(profile.comparison.wheelVsSdist, [], VERSION), check: 'content.wheel-vs-sdist' }).differences;
+  const member = (sha256: string, blobId: string): ArchiveMember => ({ path: 'django/__init__.py', type: 'file', mode: 0o644, size: 10, sha256, blobId });
+
+  it('compares by SHA-256 where the sdist gives it: a file with the same git blob id and other bytes (a SHA-1 collision) differs', () => {
+    const differences = compare([member('a'.repeat(64), 'b'.repeat(40))], new Map([['django/__init__.py', { blobId: 'b'.repeat(40), sha256: 'c'.repeat(64) }]]));
+    expect(differences).toMatchObject([{ path: 'django/__init__.py', kind: 'content', allowed: false, digests: { wheel: 'a'.repeat(64), sdist: 'c'.repeat(64) }, detail: `wheel SHA-256 ${'a'.repeat(64)}, sdist SHA-256 ${'c'.repeat(64)}` }]);
+    expect(compare([member('c'.repeat(64), 'b'.repeat(40))], new Map([['django/__init__.py', { blobId: 'b'.repeat(40), sha256: 'c'.repeat(64) }]]))).toEqual([]);
+  });
+
+  it('compares by git blob id against a tag, which gives no other digest', () => {
+    expect(compare([member('a'.repeat(64), 'b'.repeat(40))], new Map([['django/__init__.py', { blobId: 'b'.repeat(40) }]]))).toEqual([]);
+    expect(compare([member('a'.repeat(64), 'b'.repeat(40))], new Map([['django/__init__.py', { blobId: 'd'.repeat(40) }]]))).toMatchObject([{ kind: 'content', allowed: false }]);
   });
 });
 
