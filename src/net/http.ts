@@ -51,8 +51,14 @@ export class HttpClient {
     });
   }
 
+  /**
+   * Ends the client, aborting any request still running. A run closes it once it has every
+   * release's result; a request still running then belongs to a release the run deadline cut off,
+   * and waiting for it (undici's close() waits) kept a stalled server's socket holding the run
+   * past its deadline, with no report written.
+   */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent.destroy();
   }
 
   /**

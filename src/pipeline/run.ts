@@ -156,7 +156,7 @@ async function verifyAll(ctx: RunContext, versions: string[], options: VerifyOpt
       versions.map(async (version) => {
         const result = await deadline.race(limit(() => verifyRelease(ctx, version)));
         if (result !== 'deadline') return spool.add(result);
-        const check = unverified({ id: 'release.deadline', channel: 'local', reason: 'RUN_DEADLINE' }, `not finished within the run deadline of ${ctx.limits.runDeadlineMs} ms`);
+        const check = unverified({ id: 'release.deadline', channel: 'local', reason: 'RUN_DEADLINE' }, `not finished within the run deadline of ${ctx.limits.runDeadlineMs} ms (--limit runDeadlineMs=<ms> raises it)`);
         return spool.add({ version, verdict: 'incomplete', checks: [check], differences: [], checksumSigners: [], tagSigners: [], artifacts: [] });
       }),
     );

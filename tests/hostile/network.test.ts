@@ -64,6 +64,23 @@ describe('faults from the servers (threat catalog H-01 … H-07)', () => {
     }
   });
 
+  it('a release the run deadline cuts off ends incomplete, saying which limit to raise; the run still ends', async () => {
+    // Without the run deadline this stall would outlast the test's own timeout: every other limit is set past it.
+    const fault: Fault = { host: 'media', path: 'django-5.2.16.tar.gz', kind: 'stall' };
+    t.world.faults.push(fault);
+    try {
+      const patient = ['--limit', 'idleTimeoutMs=120000', '--limit', 'requestDeadlineMs=120000', '--limit', 'slowGraceMs=120000'];
+      const { code, report } = await verifyBoth(t, ['--refresh', ...patient, '--limit', 'runDeadlineMs=8000']);
+      const cut = report!.releases.find((r) => r.version === '5.2.16')!;
+      expect(cut.verdict).toBe('incomplete');
+      expect(cut.checks).toMatchObject([{ id: 'release.deadline', status: 'unverified', reason: 'RUN_DEADLINE', message: expect.stringContaining('--limit runDeadlineMs=') }]);
+      expect(report!.releases.find((r) => r.version === '4.2.28')!.verdict).toBe('pass');
+      expect(code).toBe(3);
+    } finally {
+      t.world.faults.splice(t.world.faults.indexOf(fault), 1);
+    }
+  });
+
   it('a git server failure leaves the git checks unverified', async () => {
     const fault: Fault = { host: 'git', path: '/', kind: 'status-500' };
     t.world.faults.push(fault);
