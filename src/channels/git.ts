@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -61,6 +61,9 @@ export class GitMirror {
   /** The blob fetch that collects requests while another runs, and the one running (see fetchBlobs). */
   private nextBlobFetch: { oids: Set<string>; done: Promise<void> } | undefined;
   private blobFetchRunning: Promise<void> = Promise.resolve();
+  /** git commands running now (fetches, listings), stopped by close. */
+  private readonly running = new Set<ChildProcess>();
+  private closed = false;
 
   constructor(readonly url: string, readonly dir: string, private readonly limits: Limits) {
     this.invocation = {
@@ -88,10 +91,16 @@ export class GitMirror {
     });
   }
 
-  /** Ends the run's object reader; git exits once it has answered what was asked. */
+  /**
+   * Ends the run's object readers (git exits once it has answered what was asked) and stops any
+   * fetch still running: that one belongs to a release the run deadline cut off, and would
+   * otherwise go on after the run, writing into the cache, until a git timeout ended it.
+   */
   close(): void {
+    this.closed = true;
     this.objects.close();
     this.heldBlobs.close();
+    for (const child of this.running) child.kill();
   }
 
   /** Fetches every requested tag that exists on the remote, in a single `git fetch`. */
@@ -298,12 +307,15 @@ export class GitMirror {
    */
   private async git(args: string[], what: string, options: { repository?: string; maxBuffer?: number; input?: string; waitWhileBusy?: boolean } = {}): Promise<Buffer> {
     const repository = options.repository ?? this.dir;
+    const context = { channel: 'git', url: this.url };
+    const ended = () => new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.url}: the run has ended`, context);
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
+      if (this.closed) throw ended();
       const result = await this.runGit(repository, args, options);
       if (!('failure' in result)) return result.stdout;
       const { failure } = result;
-      const context = { channel: 'git', url: this.url };
+      if (this.closed) throw ended();
       if (failure.timedOut) throw new UnavailableError('GIT_TIMEOUT', `git could not ${what} from ${this.url} within ${this.limits.gitDeadlineMs} ms`, context);
       if (!options.waitWhileBusy || !BUSY.test(failure.stderr)) throw new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.url}: ${failure.detail}`, context);
       const pause = Math.min(BUSY_FIRST_PAUSE_MS * 2 ** (attempt - 1), BUSY_LONGEST_PAUSE_MS) * (1 + Math.random() / 2);
@@ -319,10 +331,12 @@ export class GitMirror {
     return new Promise((resolve) => {
       const execOptions = { encoding: 'buffer' as const, maxBuffer: options.maxBuffer ?? 16 * 1024 * 1024, timeout: this.limits.gitDeadlineMs, env: this.invocation.env };
       const child = execFile('git', ['-C', repository, ...GIT_SETTINGS, ...args], execOptions, (error, stdout, stderrBytes) => {
+        this.running.delete(child);
         if (!error) return resolve({ stdout });
         const stderr = stderrBytes.toString('utf8');
         resolve({ failure: { timedOut: error.killed === true, stderr, detail: gitComplaint(stderr) || error.message } });
       });
+      this.running.add(child);
       child.stdin?.on('error', () => undefined);
       child.stdin?.end(options.input);
     });

@@ -164,6 +164,31 @@ describe('tag fetches', () => {
     }
   });
 
+  it('stop a fetch still running when closed, and start no other git command', async () => {
+    const held: Socket[] = [];
+    const stalling = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    const { port } = stalling.address() as { port: number };
+    const dir = await mirrorDir();
+    // Left alone, git would wait on this host for its 30 s low-speed limit, then list its tags.
+    const mirror = new GitMirror(`http://127.0.0.1:${port}/django/django.git`, dir, { ...DEFAULT_LIMITS, gitDeadlineMs: 120_000 });
+    try {
+      const prepared = mirror.prepare(['4.2.27']);
+      for (let waited = 0; !commandsIn(dir).includes('fetch'); waited++) {
+        if (waited > 10_000) throw new Error('the fetch did not start');
+        await turn();
+      }
+      mirror.close();
+      await prepared;
+      await expect(mirror.readTag('4.2.27')).rejects.toMatchObject({ reason: 'GIT_ERROR', message: expect.stringContaining('the run has ended') });
+      expect(commandsIn(dir)).toEqual(['fetch']);
+    } finally {
+      mirror.close();
+      held.forEach((socket) => socket.destroy());
+      stalling.close();
+    }
+  });
+
   it('wait while another git process holds the mirror, and then fetch, instead of giving up', async () => {
     const dir = await mirrorDir();
     const first = new GitMirror(t.world.gitUrl, dir, DEFAULT_LIMITS);
