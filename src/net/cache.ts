@@ -32,6 +32,8 @@ interface IndexEntry {
   sha256: string;
   size: number;
   url: string;
+  /** Where `url` was requested: the run's base for its origin (a mirror, a test world) or the origin itself. */
+  requestUrl: string;
   finalUrl: string;
   fetchedAt: string;
 }
@@ -76,10 +78,14 @@ export class DownloadCache {
    * SHA-256 always, and the `weak` algorithms asked for.
    */
   async fetch(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[] = []): Promise<FetchedFile> {
-    const indexFile = join(this.root, 'index', `${sha256Hex(url)}.json`);
+    // Indexed by where the link is requested, not by the link: a run pointed at a mirror must not
+    // reuse what the real host served for it, nor the other way round. (Entries were once indexed
+    // by the link alone; those lack requestUrl and are not reused.)
+    const requestUrl = http.origins.rebase(url).href;
+    const indexFile = join(this.root, 'index', `${sha256Hex(requestUrl)}.json`);
     let repaired = false;
     if (this.reuse) {
-      const entry = await readIndex(indexFile, url);
+      const entry = await readIndex(indexFile, url, requestUrl);
       if (entry) {
         const path = this.blobPath(entry.sha256);
         const digests = await hashFile(path, weak).catch(() => undefined);
@@ -95,7 +101,7 @@ export class DownloadCache {
       }
     }
     const fetched = await this.download(http, url, policy, weak);
-    const entry: IndexEntry = { url, finalUrl: fetched.finalUrl, fetchedAt: new Date().toISOString(), sha256: fetched.digests.sha256, size: fetched.digests.size };
+    const entry: IndexEntry = { url, requestUrl, finalUrl: fetched.finalUrl, fetchedAt: new Date().toISOString(), sha256: fetched.digests.sha256, size: fetched.digests.size };
     await writeAtomically(this.tmpDir, indexFile, JSON.stringify(entry));
     return { ...entry, ...fetched.digests, path: fetched.path, fromCache: false, ...(repaired ? { cacheRepaired: true } : {}) };
   }
@@ -223,7 +229,7 @@ export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-async function readIndex(file: string, url: string): Promise<IndexEntry | undefined> {
+async function readIndex(file: string, url: string, requestUrl: string): Promise<IndexEntry | undefined> {
   try {
     const handle = await openNoFollow(file);
     let entry: IndexEntry;
@@ -232,7 +238,7 @@ async function readIndex(file: string, url: string): Promise<IndexEntry | undefi
     } finally {
       await handle.close();
     }
-    if (entry.url !== url || !/^[0-9a-f]{64}$/.test(entry.sha256) || typeof entry.size !== 'number') return undefined;
+    if (entry.url !== url || entry.requestUrl !== requestUrl || !/^[0-9a-f]{64}$/.test(entry.sha256) || typeof entry.size !== 'number') return undefined;
     return entry;
   } catch {
     return undefined;

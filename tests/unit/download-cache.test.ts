@@ -17,6 +17,7 @@ import { OriginMap } from '../../src/net/origins.js';
 const BODY = randomBytes(2 * 1024 * 1024);
 const SHA256 = createHash('sha256').update(BODY).digest('hex');
 const PAUSE_MS = 300;
+const MIRROR_BODY = Buffer.from('what a mirror serves for the same link\n');
 
 let server: Server;
 let base: string;
@@ -25,7 +26,9 @@ let policy: RequestPolicy;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
-    response.writeHead(200, { 'content-length': BODY.length, 'content-type': 'application/octet-stream' });
+    const body = request.url?.startsWith('/mirror/') ? MIRROR_BODY : BODY;
+    response.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' });
+    if (body === MIRROR_BODY) return response.end(body);
     if (request.url !== '/slow') return response.end(BODY);
     response.write(BODY.subarray(0, BODY.length / 2));
     setTimeout(() => response.end(BODY.subarray(BODY.length / 2)), PAUSE_MS);
@@ -78,6 +81,30 @@ describe('a cached copy altered on disk', () => {
     for (const result of results) {
       expect(result).toMatchObject({ sha256: SHA256, cacheRepaired: true });
       expect(createHash('sha256').update(await readFile(result.path)).digest('hex')).toBe(SHA256);
+    }
+  });
+});
+
+describe('a link fetched from two bases', () => {
+  it('is cached once per base: a mirror\'s copy never stands in for the real host\'s, nor the other way round', async () => {
+    const cache = await DownloadCache.open(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), { reuse: true });
+    const link = 'https://files.example.test/slow';
+    const through = (prefix: string) => {
+      const origins = new OriginMap();
+      origins.set('https://files.example.test', `${base}${prefix}`);
+      return new HttpClient({ ...DEFAULT_LIMITS }, origins);
+    };
+    const [real, mirror] = [through(''), through('/mirror')];
+    try {
+      expect(await real.fetchBytes(link, policy).then((r) => r.finalUrl)).toBe(`${base}/slow`);
+      expect(await cache.fetch(real, link, policy)).toMatchObject({ sha256: SHA256, fromCache: false });
+      const fromMirror = await cache.fetch(mirror, link, policy);
+      expect(fromMirror).toMatchObject({ sha256: createHash('sha256').update(MIRROR_BODY).digest('hex'), fromCache: false, finalUrl: `${base}/mirror/slow` });
+      // Each base's copy is reused for that base only.
+      expect(await cache.fetch(real, link, policy)).toMatchObject({ sha256: SHA256, fromCache: true });
+      expect(await cache.fetch(mirror, link, policy)).toMatchObject({ sha256: fromMirror.sha256, fromCache: true });
+    } finally {
+      await Promise.all([real.close(), mirror.close()]);
     }
   });
 });
