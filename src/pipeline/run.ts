@@ -18,6 +18,7 @@ import { type ReleaseVerdict, runVerdict } from '../verdict/release-verdict.js';
 import { UsageError } from '../errors.js';
 import type { ProgressSink, RunContext, SourceChannel } from './context.js';
 import { RunDeadline } from './deadline.js';
+import { ReleaseRecord } from './release-record.js';
 import { verifyRelease } from './verify-release.js';
 
 export interface VerifyOptions {
@@ -154,10 +155,13 @@ async function verifyAll(ctx: RunContext, versions: string[], options: VerifyOpt
   try {
     return await Promise.all(
       versions.map(async (version) => {
-        const result = await deadline.race(limit(() => verifyRelease(ctx, version)));
+        const record = new ReleaseRecord(version);
+        const result = await deadline.race(limit(() => verifyRelease(ctx, version, record)));
         if (result !== 'deadline') return spool.add(result);
-        const check = unverified({ id: 'release.deadline', channel: 'local', reason: 'RUN_DEADLINE' }, `not finished within the run deadline of ${ctx.limits.runDeadlineMs} ms (--limit runDeadlineMs=<ms> raises it)`);
-        return spool.add({ version, verdict: 'incomplete', checks: [check], differences: [], checksumSigners: [], tagSigners: [], artifacts: [] });
+        // What the release had found stays in the report: a digest that failed before the deadline
+        // is tampering found, and the release fails rather than ending merely incomplete.
+        record.add(unverified({ id: 'release.deadline', channel: 'local', reason: 'RUN_DEADLINE' }, `not finished within the run deadline of ${ctx.limits.runDeadlineMs} ms (--limit runDeadlineMs=<ms> raises it)`));
+        return spool.add(record.toReport());
       }),
     );
   } finally {

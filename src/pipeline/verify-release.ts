@@ -11,10 +11,10 @@ import { ReleaseRecord } from './release-record.js';
 /**
  * Verifies one release: fetch → verify → compare, the channels concurrently. A step that throws
  * unexpectedly ends as an `unverified` check with reason INTERNAL; a release never passes
- * because something threw.
+ * because something threw. The checks go into `record` as they are made, so that a run cut off
+ * by its deadline still reports what the release had already found.
  */
-export async function verifyRelease(ctx: RunContext, version: string): Promise<ReleaseReport> {
-  const record = new ReleaseRecord(version);
+export async function verifyRelease(ctx: RunContext, version: string, record = new ReleaseRecord(version)): Promise<ReleaseReport> {
   try {
     // The signed checksum file is the reference every channel is held to, so it comes first;
     // the git fetch for the whole run is already under way (GitMirror.prepare).

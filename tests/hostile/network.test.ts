@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseSpec } from '../../fixtures/world/build.js';
+import { SCENARIOS } from '../../fixtures/world/scenarios.js';
 import type { Fault, FaultKind, Host } from '../../fixtures/world/servers.js';
 import { createTestWorld, runCli, type TestWorld, worldArgs } from '../helpers/world.js';
 
@@ -73,7 +74,8 @@ describe('faults from the servers (threat catalog H-01 … H-07)', () => {
       const { code, report } = await verifyBoth(t, ['--refresh', ...patient, '--limit', 'runDeadlineMs=8000']);
       const cut = report!.releases.find((r) => r.version === '5.2.16')!;
       expect(cut.verdict).toBe('incomplete');
-      expect(cut.checks).toMatchObject([{ id: 'release.deadline', status: 'unverified', reason: 'RUN_DEADLINE', message: expect.stringContaining('--limit runDeadlineMs=') }]);
+      expect(cut.checks.find((c) => c.id === 'release.deadline')).toMatchObject({ status: 'unverified', reason: 'RUN_DEADLINE', message: expect.stringContaining('--limit runDeadlineMs=') });
+      expect(cut.checks.filter((c) => c.status === 'fail')).toEqual([]);
       expect(report!.releases.find((r) => r.version === '4.2.28')!.verdict).toBe('pass');
       expect(code).toBe(3);
     } finally {
@@ -99,6 +101,34 @@ describe('faults from the servers (threat catalog H-01 … H-07)', () => {
     expect(http.length).toBeGreaterThan(0);
     expect(http.every((r) => r.headers['accept-encoding'] === 'identity')).toBe(true);
     expect(http.some((r) => r.headers.range !== undefined || r.headers.authorization !== undefined)).toBe(false);
+  });
+});
+
+describe('the run deadline', () => {
+  let t: TestWorld;
+  beforeAll(async () => {
+    t = await createTestWorld(specs(), { mutate: async (root, manifest, gpg) => SCENARIOS['site-sdist-poisoned']!.mutate!({ root, manifest, gpg }, '5.2.16') });
+  });
+  afterAll(async () => {
+    await t?.dispose();
+  });
+
+  it('keeps what a cut-off release had already found: a failed digest stays a failure, not "incomplete"', async () => {
+    const fault: Fault = { host: 'media', path: 'django-5.2.16-py3-none-any.whl', kind: 'stall' };
+    t.world.faults.push(fault);
+    try {
+      const patient = ['--limit', 'idleTimeoutMs=120000', '--limit', 'requestDeadlineMs=120000', '--limit', 'slowGraceMs=120000'];
+      const { code, report } = await verifyBoth(t, [...patient, '--limit', 'runDeadlineMs=8000']);
+      const cut = report!.releases.find((r) => r.version === '5.2.16')!;
+      expect(cut.verdict).toBe('fail');
+      expect(cut.checks.find((c) => c.id === 'site.sdist.digest')).toMatchObject({ status: 'fail', reason: 'DIGEST_MISMATCH' });
+      expect(cut.checks.find((c) => c.id === 'site.checksums.signature')).toMatchObject({ status: 'pass' });
+      expect(cut.checks.find((c) => c.id === 'release.deadline')).toMatchObject({ status: 'unverified', reason: 'RUN_DEADLINE' });
+      expect(report!.releases.find((r) => r.version === '4.2.28')!.verdict).toBe('pass');
+      expect(code).toBe(1);
+    } finally {
+      t.world.faults.splice(t.world.faults.indexOf(fault), 1);
+    }
   });
 });
 
