@@ -4,6 +4,7 @@ import { type FileHandle, lstat, mkdir, open, rename, rm, writeFile } from 'node
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { checkRegularFile, READ_FLAGS } from '../local-files.js';
 import { MIB_SCRATCH } from '../scratch-buffers.js';
 import type { HttpClient, RequestPolicy } from './http.js';
 
@@ -221,8 +222,16 @@ export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []
   return hasher.digest();
 }
 
-export function openNoFollow(path: string) {
-  return open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+/** Opens a file to read (see READ_FLAGS): never through a symbolic link, and only a regular file. */
+export async function openNoFollow(path: string): Promise<FileHandle> {
+  const handle = await open(path, READ_FLAGS);
+  try {
+    checkRegularFile(path, await handle.stat());
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
 }
 
 export function sha256Hex(data: string | Buffer): string {

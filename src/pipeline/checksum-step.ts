@@ -1,5 +1,6 @@
 import { fetchChecksumFile } from '../channels/site.js';
 import { IntegrityError, LimitError, UnavailableError } from '../errors.js';
+import { resolveUserFile } from '../local-files.js';
 import { openNoFollow } from '../net/cache.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import { type ChecksumFile, type DigestAlgorithm, parseChecksumFile } from '../trust/checksum-file.js';
@@ -45,9 +46,11 @@ function siteSource(ctx: RunContext, version: string): ChecksumSource {
 
 export function localChecksumSource(path: string): ChecksumSource {
   return async () => {
-    const handle = await openNoFollow(path).catch((error: Error) => {
-      throw new UnavailableError('FILE_UNREADABLE', `cannot read the checksum file ${path}: ${error.message}`, { file: path });
-    });
+    const handle = await resolveUserFile(path)
+      .then(openNoFollow)
+      .catch((error: Error) => {
+        throw new UnavailableError('FILE_UNREADABLE', `cannot read the checksum file ${path}: ${error.message}`, { file: path });
+      });
     try {
       const { size } = await handle.stat();
       if (size > 1024 * 1024) throw new LimitError('LIMIT_EXCEEDED', `${path} is ${size} bytes; a checksum file is a few kilobytes`, { file: path });

@@ -8,6 +8,7 @@ import { compareSdistWithGit } from '../compare/sdist-vs-git.js';
 import { checkRecord } from '../compare/wheel-record.js';
 import { compareWheelWithSource, type SourceFile, wheelScriptNames } from '../compare/wheel-vs-sdist.js';
 import { UsageError } from '../errors.js';
+import { resolveUserFile } from '../local-files.js';
 import { hashFile } from '../net/cache.js';
 import { tagName } from '../profile/profile.js';
 import type { ReleaseReport } from '../report/model.js';
@@ -57,14 +58,17 @@ export async function verifyFile(ctx: RunContext, path: string, options: VerifyF
   }
   const { version, kind } = identity;
   const record = new ReleaseRecord(version);
-  // Hashed before the checksum file is read, so with every algorithm an era may have signed.
-  const digests = await hashFile(path, ['sha1', 'md5']).catch((error: Error) => {
+  const cannotRead = (error: Error): never => {
     throw new UsageError(`cannot read ${path}: ${error.message}`);
-  });
+  };
+  // Read at its real path: a symbolic link given here is the user's own; inside the cache none is followed.
+  const realPath = await resolveUserFile(path).catch(cannotRead);
+  // Hashed before the checksum file is read, so with every algorithm an era may have signed.
+  const digests = await hashFile(realPath, ['sha1', 'md5']).catch(cannotRead);
   const evidence = record.artifact(kind, filename);
   evidence.site = { url: path, sha256: digests.sha256, size: digests.size };
 
-  const listing = await readArchive(ctx, identity, path, record, options.deep);
+  const listing = await readArchive(ctx, identity, realPath, record, options.deep);
   if (listing) record.add(identityCheck(identity, listing));
 
   const signed = await checksumStep(ctx, version, record, options.checksumsFile ? localChecksumSource(options.checksumsFile) : undefined);

@@ -1,12 +1,15 @@
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseSpec } from '../../fixtures/world/build.js';
 import { REAL, realSdist } from '../helpers/paths.js';
 import { editRealSdist } from '../helpers/real-sdist.js';
 import { createTestWorld, runCli, type TestWorld, worldArgs } from '../helpers/world.js';
 
+const run = promisify(execFile);
 const REAL_4_2_28 = realSdist('4.2.28');
 const REAL_CHECKSUMS = join(REAL, 'checksums', 'Django-4.2.28.checksum.txt');
 
@@ -81,6 +84,29 @@ describe('verify-file against the world', () => {
     expect(result.code).toBe(1);
     const failing = json(result.stdout).releases[0]!.checks.filter((c) => c.status === 'fail').map((c) => c.reason);
     expect(failing).toContain('CHECKSUM_FILENAME');
+  });
+
+  it('follows a symbolic link the user gives, to the file it names', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crosscheck-link-'));
+    const link = join(dir, 'django-5.2.16.tar.gz');
+    await symlink(file('media/releases/5.2/django-5.2.16.tar.gz'), link);
+    const result = await runCli(['verify-file', link, ...worldArgs(t)]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/is the file the Django release manager signed/);
+  });
+
+  it('refuses what is not a regular file, at once: a FIFO (reading one would wait forever), a directory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crosscheck-fifo-'));
+    await run('mkfifo', [join(dir, 'django-5.2.16.tar.gz')]);
+    await mkdir(join(dir, 'django-5.2.16-py3-none-any.whl'));
+    for (const [name, kind] of [['django-5.2.16.tar.gz', 'a FIFO'], ['django-5.2.16-py3-none-any.whl', 'a directory']]) {
+      const result = await runCli(['verify-file', join(dir, name!), ...worldArgs(t)]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`${join(dir, name!)} is ${kind}, not a regular file`);
+    }
+    const checksums = await runCli(['verify-file', file('media/releases/5.2/django-5.2.16.tar.gz'), '--checksums', join(dir, 'django-5.2.16.tar.gz'), ...worldArgs(t)]);
+    expect(checksums.stdout + checksums.stderr).toContain('is a FIFO, not a regular file');
+    expect(checksums.code).not.toBe(0);
   });
 
   it('explains a usage error without a stack trace', async () => {

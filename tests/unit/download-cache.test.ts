@@ -1,13 +1,14 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { DownloadCache } from '../../src/net/cache.js';
+import { DownloadCache, hashFile } from '../../src/net/cache.js';
 import { HttpClient, type RequestPolicy } from '../../src/net/http.js';
 import { OriginMap } from '../../src/net/origins.js';
 
@@ -73,6 +74,16 @@ describe('a cached copy altered on disk', () => {
     expect(looks).toBeGreaterThan(10);
     expect(missing).toBe(0);
     expect(createHash('sha256').update(await readFile(blob)).digest('hex')).toBe(SHA256);
+  });
+
+  it('is replaced when it has become a FIFO, which is never opened to wait for a writer', async () => {
+    const cache = await warmCacheWithAlteredBlob();
+    const blob = cache.blobPath(SHA256);
+    await rm(blob);
+    execFileSync('mkfifo', [blob]);
+    await expect(hashFile(blob)).rejects.toThrow(`${blob} is a FIFO, not a regular file`);
+    expect(await cache.fetch(http, `${base}/fast`, policy)).toMatchObject({ sha256: SHA256, cacheRepaired: true });
+    expect((await lstat(blob)).isFile()).toBe(true);
   });
 
   it('is repaired by two channels at once, and both are handed a path that holds the signed bytes', async () => {
