@@ -24,12 +24,28 @@ vi.mock('node:child_process', async (importOriginal) => {
 });
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Waits, turn by turn of the event loop, until `condition` holds. */
+async function until(condition: () => boolean, failure: () => string): Promise<void> {
+  for (let waited = 0; !condition(); waited++) {
+    if (waited > 10_000) throw new Error(failure());
+    await turn();
+  }
+}
 const blobFetches = () => started.filter((args) => args.includes('--stdin')).length;
 /** Waits until `count` blob fetches have started: a request first asks which blobs the mirror holds. */
-async function untilFetches(count: number): Promise<void> {
-  for (let waited = 0; blobFetches() < count; waited++) {
-    if (waited > 10_000) throw new Error(`${blobFetches()} blob fetch(es) started, waited for ${count}`);
-    await turn();
+const untilFetches = (count: number) => until(() => blobFetches() >= count, () => `${blobFetches()} blob fetch(es) started, waited for ${count}`);
+
+/** A git host that accepts connections and never answers, for the length of `work`. */
+async function withStallingHost(work: (url: string) => Promise<void>): Promise<void> {
+  const held: Socket[] = [];
+  const stalling = createServer((socket) => held.push(socket));
+  await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+  const { port } = stalling.address() as { port: number };
+  try {
+    await work(`http://127.0.0.1:${port}/django/django.git`);
+  } finally {
+    held.forEach((socket) => socket.destroy());
+    stalling.close();
   }
 }
 
@@ -146,48 +162,35 @@ describe('tag fetches', () => {
     }
   });
 
-  it('do not list the tags of a host whose fetch ran out of time: one deadline, not two', async () => {
-    const held: Socket[] = [];
-    const stalling = createServer((socket) => held.push(socket));
-    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
-    const { port } = stalling.address() as { port: number };
-    const dir = await mirrorDir();
-    const mirror = new GitMirror(`http://127.0.0.1:${port}/django/django.git`, dir, { ...DEFAULT_LIMITS, gitDeadlineMs: 1_000 });
-    try {
-      await mirror.prepare(['4.2.27']);
-      await expect(mirror.readTag('4.2.27')).rejects.toMatchObject({ reason: 'GIT_TIMEOUT' });
-      expect(commandsIn(dir)).toEqual(['fetch']);
-    } finally {
-      mirror.close();
-      held.forEach((socket) => socket.destroy());
-      stalling.close();
-    }
-  });
-
-  it('stop a fetch still running when closed, and start no other git command', async () => {
-    const held: Socket[] = [];
-    const stalling = createServer((socket) => held.push(socket));
-    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
-    const { port } = stalling.address() as { port: number };
-    const dir = await mirrorDir();
-    // Left alone, git would wait on this host for its 30 s low-speed limit, then list its tags.
-    const mirror = new GitMirror(`http://127.0.0.1:${port}/django/django.git`, dir, { ...DEFAULT_LIMITS, gitDeadlineMs: 120_000 });
-    try {
-      const prepared = mirror.prepare(['4.2.27']);
-      for (let waited = 0; !commandsIn(dir).includes('fetch'); waited++) {
-        if (waited > 10_000) throw new Error('the fetch did not start');
-        await turn();
+  it('do not list the tags of a host whose fetch ran out of time: one deadline, not two', () =>
+    withStallingHost(async (url) => {
+      const dir = await mirrorDir();
+      const mirror = new GitMirror(url, dir, { ...DEFAULT_LIMITS, gitDeadlineMs: 1_000 });
+      try {
+        await mirror.prepare(['4.2.27']);
+        await expect(mirror.readTag('4.2.27')).rejects.toMatchObject({ reason: 'GIT_TIMEOUT' });
+        expect(commandsIn(dir)).toEqual(['fetch']);
+      } finally {
+        mirror.close();
       }
-      mirror.close();
-      await prepared;
-      await expect(mirror.readTag('4.2.27')).rejects.toMatchObject({ reason: 'GIT_ERROR', message: expect.stringContaining('the run has ended') });
-      expect(commandsIn(dir)).toEqual(['fetch']);
-    } finally {
-      mirror.close();
-      held.forEach((socket) => socket.destroy());
-      stalling.close();
-    }
-  });
+    }));
+
+  it('stop a fetch still running when closed, and start no other git command', () =>
+    withStallingHost(async (url) => {
+      const dir = await mirrorDir();
+      // Left alone, git would wait on this host for its 30 s low-speed limit, then list its tags.
+      const mirror = new GitMirror(url, dir, { ...DEFAULT_LIMITS, gitDeadlineMs: 120_000 });
+      try {
+        const prepared = mirror.prepare(['4.2.27']);
+        await until(() => commandsIn(dir).includes('fetch'), () => 'the fetch did not start');
+        mirror.close();
+        await prepared;
+        await expect(mirror.readTag('4.2.27')).rejects.toMatchObject({ reason: 'GIT_ERROR', message: expect.stringContaining('the run has ended') });
+        expect(commandsIn(dir)).toEqual(['fetch']);
+      } finally {
+        mirror.close();
+      }
+    }));
 
   it('wait while another git process holds the mirror, and then fetch, instead of giving up', async () => {
     const dir = await mirrorDir();
