@@ -28,7 +28,13 @@ export async function writeReport(source: ReportSource, format: Format, out: Tex
  * short by an error ends the command with exit code 2, so a partial file never passes as whole.
  */
 export async function emit(source: ReportSource, format: Format, output: string | undefined): Promise<void> {
-  if (!output) return writeReport(source, format, new StreamSink(process.stdout), process.stdout.isTTY === true);
+  if (!output) {
+    const sink = new StreamSink(process.stdout);
+    return writeReport(source, format, sink, process.stdout.isTTY === true).catch((error: unknown) => {
+      // EPIPE: whatever read stdout (`| head`, a pipeline that failed) stopped reading.
+      throw sink.failure ? new UsageError(`cannot write the report to stdout: ${sink.failure.message}`, 'the report was cut short; use --output FILE to keep it whole') : error;
+    });
+  }
   const file = createWriteStream(output);
   const sink = new StreamSink(file);
   try {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { testKeyFingerprint } from '../../fixtures/release/gpg.js';
 import { releaseSpec } from '../../fixtures/world/build.js';
 import { SCENARIOS } from '../../fixtures/world/scenarios.js';
 import { ROOT } from '../helpers/paths.js';
-import { createTestWorld, runCli, type TestWorld, worldArgs } from '../helpers/world.js';
+import { CLI, createTestWorld, runCli, type TestWorld, worldArgs } from '../helpers/world.js';
 
 const run = promisify(execFile);
 let t: TestWorld;
@@ -72,6 +72,16 @@ describe('writing a report', () => {
     const result = await runCli(['report', jsonReport, '--format', 'json', '--output', join(tmpdir(), 'crosscheck-no-such-dir', 'sub', 'report.json')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('cannot write the report to');
+  });
+
+  it('ends with exit code 2, not the verdict\'s, when what reads stdout stops reading', async () => {
+    const child = spawn(process.execPath, [CLI, 'report', jsonReport, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('cannot write the report to stdout: write EPIPE');
   });
 });
 
