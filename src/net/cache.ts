@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UnavailableError, UsageError } from '../errors.js';
 import { checkRegularFile, READ_FLAGS } from '../local-files.js';
 import { MIB_SCRATCH } from '../scratch-buffers.js';
 import type { HttpClient, RequestPolicy } from './http.js';
@@ -60,6 +60,11 @@ export class DownloadCache {
     return cache;
   }
 
+  /** A download that could not be kept (a full disk, a read-only directory): not the server's doing, and not tampering. */
+  private cannotWrite(url: string, error: Error): UnavailableError {
+    return new UnavailableError('CACHE_WRITE', `${url} could not be kept in the cache ${this.root}: ${error.message}`, { url, file: this.root });
+  }
+
   /** The cache's scratch directory: partial downloads, and the report spool. */
   get tmpDir(): string {
     return join(this.root, 'tmp');
@@ -103,34 +108,46 @@ export class DownloadCache {
     }
     const fetched = await this.download(http, url, policy, weak);
     const entry: IndexEntry = { url, requestUrl, finalUrl: fetched.finalUrl, fetchedAt: new Date().toISOString(), sha256: fetched.digests.sha256, size: fetched.digests.size };
-    await writeAtomically(this.tmpDir, indexFile, JSON.stringify(entry));
+    await writeAtomically(this.tmpDir, indexFile, JSON.stringify(entry)).catch((error: Error) => {
+      throw this.cannotWrite(url, error);
+    });
     return { ...entry, ...fetched.digests, path: fetched.path, fromCache: false, ...(repaired ? { cacheRepaired: true } : {}) };
   }
 
   private async download(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[]): Promise<{ finalUrl: string; digests: Digests; path: string }> {
     const partPath = join(this.tmpDir, `${randomBytes(16).toString('hex')}.part`);
-    const handle = await open(partPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    const handle = await open(partPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600).catch((error: Error) => {
+      throw this.cannotWrite(url, error);
+    });
     const hasher = new MultiHasher(weak);
     const writer = new BatchedWriter(handle);
     try {
       // A failed write is the cache's fault, not the server's: keep it from being read as a network error.
-      let writeFailure: unknown;
+      let writeFailure: Error | undefined;
+      const keep = (write: Promise<void>) =>
+        write.catch((error: Error) => {
+          writeFailure = error;
+          throw error;
+        });
       const result = await http
         .stream(url, policy, async (chunk) => {
           hasher.update(chunk);
-          await writer.write(chunk).catch((error: unknown) => {
-            writeFailure = error;
-            throw error;
-          });
+          await keep(writer.write(chunk));
         })
         .catch((error: unknown) => {
-          throw writeFailure ?? error;
+          throw writeFailure ? this.cannotWrite(url, writeFailure) : error;
         });
-      await writer.flush();
-      await handle.close();
+      await writer
+        .flush()
+        .then(() => handle.close())
+        .catch((error: Error) => {
+          throw this.cannotWrite(url, error);
+        });
       const digests = hasher.digest();
       const path = this.blobPath(digests.sha256);
-      await rename(partPath, path);
+      await rename(partPath, path).catch((error: Error) => {
+        throw this.cannotWrite(url, error);
+      });
       return { finalUrl: result.finalUrl, digests, path };
     } catch (error) {
       await handle.close().catch(() => undefined);
@@ -256,8 +273,13 @@ async function readIndex(file: string, url: string, requestUrl: string): Promise
 
 async function writeAtomically(tmpDir: string, target: string, content: string): Promise<void> {
   const part = join(tmpDir, `${randomBytes(16).toString('hex')}.part`);
-  await writeFile(part, content, { flag: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode: 0o600 });
-  await rename(part, target);
+  try {
+    await writeFile(part, content, { flag: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode: 0o600 });
+    await rename(part, target);
+  } catch (error) {
+    await rm(part, { force: true });
+    throw error;
+  }
 }
 
 /** Creates `dir` (mode 0700) if absent; refuses a symlink or a non-directory in its place. */

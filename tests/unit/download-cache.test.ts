@@ -119,3 +119,14 @@ describe('a link fetched from two bases', () => {
     }
   });
 });
+
+describe('a cache that cannot be written', () => {
+  it('ends the download as CACHE_WRITE, naming the cache, rather than as an internal or a network error', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
+    const cache = await DownloadCache.open(root, { reuse: true });
+    // Where the partial download would go is no longer a directory (as root, permissions would not stop the write).
+    await rm(join(root, 'tmp'), { recursive: true });
+    await writeFile(join(root, 'tmp'), '');
+    await expect(cache.fetch(http, `${base}/fast`, policy)).rejects.toMatchObject({ reason: 'CACHE_WRITE', message: expect.stringContaining(`could not be kept in the cache ${root}: ENOTDIR`) });
+  });
+});
