@@ -24,10 +24,14 @@ vi.mock('node:child_process', async (importOriginal) => {
 });
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
-/** Waits, turn by turn of the event loop, until `condition` holds. */
-async function until(condition: () => boolean, failure: () => string): Promise<void> {
-  for (let waited = 0; !condition(); waited++) {
-    if (waited > 10_000) throw new Error(failure());
+/**
+ * Waits, turn by turn of the event loop, until `condition` holds. Bounded by time, not by turns:
+ * under load the git processes it waits for take longer than any fixed number of turns.
+ */
+async function until(condition: () => boolean, failure: () => string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(failure());
     await turn();
   }
 }

@@ -71,7 +71,7 @@ describe('faults from the servers (threat catalog H-01 … H-07)', () => {
     t.world.faults.push(fault);
     try {
       const patient = ['--limit', 'idleTimeoutMs=120000', '--limit', 'requestDeadlineMs=120000', '--limit', 'slowGraceMs=120000'];
-      const { code, report } = await verifyBoth(t, ['--refresh', ...patient, '--limit', 'runDeadlineMs=8000']);
+      const { code, report } = await verifyBoth(t, ['--refresh', ...patient, '--limit', 'runDeadlineMs=15000']);
       const cut = report!.releases.find((r) => r.version === '5.2.16')!;
       expect(cut.verdict).toBe('incomplete');
       expect(cut.checks.find((c) => c.id === 'release.deadline')).toMatchObject({ status: 'unverified', reason: 'RUN_DEADLINE', message: expect.stringContaining('--limit runDeadlineMs=') });
@@ -118,7 +118,7 @@ describe('the run deadline', () => {
     t.world.faults.push(fault);
     try {
       const patient = ['--limit', 'idleTimeoutMs=120000', '--limit', 'requestDeadlineMs=120000', '--limit', 'slowGraceMs=120000'];
-      const { code, report } = await verifyBoth(t, [...patient, '--limit', 'runDeadlineMs=8000']);
+      const { code, report } = await verifyBoth(t, [...patient, '--limit', 'runDeadlineMs=15000']);
       const cut = report!.releases.find((r) => r.version === '5.2.16')!;
       expect(cut.verdict).toBe('fail');
       expect(cut.checks.find((c) => c.id === 'site.sdist.digest')).toMatchObject({ status: 'fail', reason: 'DIGEST_MISMATCH' });
