@@ -1,8 +1,9 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
-import { type ReleaseSummary, type ReportSource, summarize } from './model.js';
+import { type ReleaseReport, type ReleaseSummary, type ReportSource, type RunReportHead, summarize } from './model.js';
+import { releaseVerdict, runVerdict } from '../verdict/release-verdict.js';
 import { readRange } from './read-range.js';
-import { checkRelease, checkReportHead } from './report-shape.js';
+import { checkRelease, checkReportHead, ReportShapeError } from './report-shape.js';
 
 /** Where one JSON value lies in the file, in bytes. */
 interface ByteRange {
@@ -52,10 +53,13 @@ export class SavedReport {
       const ranges = new Map<ReleaseSummary, ByteRange>();
       const summaries: ReleaseSummary[] = [];
       for (const [index, range] of layout.releases.entries()) {
-        const summary = summarize(checkRelease(await parseRange(handle, range, MAX_RELEASE_BYTES, `release ${index + 1}`), `release ${index + 1}`));
+        const release = checkRelease(await parseRange(handle, range, MAX_RELEASE_BYTES, `release ${index + 1}`), `release ${index + 1}`);
+        checkReleaseVerdict(release);
+        const summary = summarize(release);
         ranges.set(summary, range);
         summaries.push(summary);
       }
+      checkRunVerdict(head, summaries);
       const source: ReportSource = {
         head,
         summaries,
@@ -270,5 +274,26 @@ class ValueScanner {
       if (this.depth === 0) this.complete = true;
     }
     return true;
+  }
+}
+
+/**
+ * The verdicts a saved report states must be the ones its checks give, worked out as crosscheck
+ * works them out: `crosscheck report` renders them and exits with the run's, and a report
+ * edited to say "pass" over a failed check (or one damaged) must not be restated as a pass.
+ */
+function checkReleaseVerdict(release: ReleaseReport): void {
+  const expected = releaseVerdict(release.checks);
+  if (release.verdict !== expected) throw new ReportShapeError(`release ${release.version} says "${release.verdict}", but its checks make it "${expected}"`);
+}
+
+function checkRunVerdict(head: RunReportHead, releases: readonly ReleaseSummary[]): void {
+  const expected = runVerdict(releases.map((r) => r.verdict));
+  if (head.verdict !== expected) throw new ReportShapeError(`the report says "${head.verdict}", but its releases make it "${expected}"`);
+  const counted = { releases: releases.length, pass: 0, fail: 0, incomplete: 0 };
+  for (const release of releases) counted[release.verdict]++;
+  for (const [field, count] of Object.entries(counted)) {
+    const stated = head.summary[field as keyof typeof counted];
+    if (stated !== count) throw new ReportShapeError(`the report's summary gives ${stated} for "${field}", but it holds ${count}`);
   }
 }

@@ -26,7 +26,14 @@ function release(version: string, verdict: ReleaseReport['verdict']): ReleaseRep
 /** A valid head's members, for documents that test what follows it. */
 const HEAD = JSON.stringify(reportHead()).slice(1, -1);
 
-const report: RunReport = { ...reportHead({ summary: { releases: 3, pass: 2, fail: 1, incomplete: 0 } }), releases: [release('1.0', 'pass'), release('2.0', 'fail'), release('3.0', 'pass')] };
+/** A report of these releases, with the verdict and summary they give. */
+function reportOf(releases: ReleaseReport[]): RunReport {
+  const count = (verdict: ReleaseReport['verdict']) => releases.filter((r) => r.verdict === verdict).length;
+  const verdict = count('fail') > 0 ? 'fail' : releases.length === 0 || count('incomplete') > 0 ? 'incomplete' : 'pass';
+  return { ...reportHead({ verdict, summary: { releases: releases.length, pass: count('pass'), fail: count('fail'), incomplete: count('incomplete') } }), releases };
+}
+
+const report = reportOf([release('1.0', 'pass'), release('2.0', 'fail'), release('3.0', 'pass')]);
 
 let dir: string | undefined;
 
@@ -54,7 +61,7 @@ describe('a saved JSON report, read a release at a time', () => {
       const read = await saved(text);
       expect(JSON.parse(JSON.stringify(read))).toEqual(expected);
     }
-    expect(await saved(JSON.stringify({ ...head, releases: [] }))).toMatchObject({ releases: [], summaries: [] });
+    expect(await saved(JSON.stringify(reportOf([])))).toMatchObject({ releases: [], summaries: [] });
   });
 
   it.each([
@@ -78,8 +85,16 @@ describe('a saved JSON report, read a release at a time', () => {
     await expect(saved(text)).rejects.toThrow(message);
   });
 
+  it.each([
+    ['a run verdict of "pass" over a failed release', { ...report, verdict: 'pass' }, 'the report says "pass", but its releases make it "fail"'],
+    ['a release verdict of "pass" over a failed check', { ...report, releases: [release('1.0', 'pass'), { ...release('2.0', 'fail'), verdict: 'pass' }, release('3.0', 'pass')] }, 'release 2.0 says "pass", but its checks make it "fail"'],
+    ['a summary that does not count the releases', { ...report, summary: { ...report.summary, fail: 0, pass: 3 } }, 'the report\'s summary gives 3 for "pass", but it holds 2'],
+  ])('refuses %s: an edited or damaged report is not restated', async (_name, edited, message) => {
+    await expect(saved(JSON.stringify(edited))).rejects.toThrow(message);
+  });
+
   it('agrees with the strict parser reading the whole file, on 1,000 mutants of a report', async () => {
-    const original = Buffer.from(JSON.stringify({ ...report, releases: report.releases.slice(0, 2) }, null, 1));
+    const original = Buffer.from(JSON.stringify(reportOf(report.releases.slice(0, 2)), null, 1));
     let seed = 20261129;
     const random = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
