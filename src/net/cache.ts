@@ -60,9 +60,14 @@ export class DownloadCache {
     return cache;
   }
 
-  /** A download that could not be kept (a full disk, a read-only directory): not the server's doing, and not tampering. */
-  private cannotWrite(url: string, error: Error): UnavailableError {
-    return new UnavailableError('CACHE_WRITE', `${url} could not be kept in the cache ${this.root}: ${error.message}`, { url, file: this.root });
+  /**
+   * A handler for a write into the cache that failed (a full disk, a read-only directory): the
+   * download of `url` ends CACHE_WRITE, which is neither the server's doing nor tampering.
+   */
+  private cannotKeep(url: string): (error: Error) => never {
+    return (error) => {
+      throw new UnavailableError('CACHE_WRITE', `${url} could not be kept in the cache ${this.root}: ${error.message}`, { url, file: this.root });
+    };
   }
 
   /** The cache's scratch directory: partial downloads, and the report spool. */
@@ -108,46 +113,38 @@ export class DownloadCache {
     }
     const fetched = await this.download(http, url, policy, weak);
     const entry: IndexEntry = { url, requestUrl, finalUrl: fetched.finalUrl, fetchedAt: new Date().toISOString(), sha256: fetched.digests.sha256, size: fetched.digests.size };
-    await writeAtomically(this.tmpDir, indexFile, JSON.stringify(entry)).catch((error: Error) => {
-      throw this.cannotWrite(url, error);
-    });
+    await writeAtomically(this.tmpDir, indexFile, JSON.stringify(entry)).catch(this.cannotKeep(url));
     return { ...entry, ...fetched.digests, path: fetched.path, fromCache: false, ...(repaired ? { cacheRepaired: true } : {}) };
   }
 
   private async download(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[]): Promise<{ finalUrl: string; digests: Digests; path: string }> {
     const partPath = join(this.tmpDir, `${randomBytes(16).toString('hex')}.part`);
-    const handle = await open(partPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600).catch((error: Error) => {
-      throw this.cannotWrite(url, error);
-    });
+    const cannotKeep = this.cannotKeep(url);
+    const handle = await open(partPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600).catch(cannotKeep);
     const hasher = new MultiHasher(weak);
     const writer = new BatchedWriter(handle);
     try {
       // A failed write is the cache's fault, not the server's: keep it from being read as a network error.
       let writeFailure: Error | undefined;
-      const keep = (write: Promise<void>) =>
-        write.catch((error: Error) => {
-          writeFailure = error;
-          throw error;
-        });
       const result = await http
         .stream(url, policy, async (chunk) => {
           hasher.update(chunk);
-          await keep(writer.write(chunk));
+          await writer.write(chunk).catch((error: Error) => {
+            writeFailure = error;
+            throw error;
+          });
         })
         .catch((error: unknown) => {
-          throw writeFailure ? this.cannotWrite(url, writeFailure) : error;
+          if (writeFailure) cannotKeep(writeFailure);
+          throw error;
         });
       await writer
         .flush()
         .then(() => handle.close())
-        .catch((error: Error) => {
-          throw this.cannotWrite(url, error);
-        });
+        .catch(cannotKeep);
       const digests = hasher.digest();
       const path = this.blobPath(digests.sha256);
-      await rename(partPath, path).catch((error: Error) => {
-        throw this.cannotWrite(url, error);
-      });
+      await rename(partPath, path).catch(cannotKeep);
       return { finalUrl: result.finalUrl, digests, path };
     } catch (error) {
       await handle.close().catch(() => undefined);
