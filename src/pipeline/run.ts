@@ -14,7 +14,7 @@ import { REPORT_SCHEMA, type ReleaseSummary, type ReportSource, type RunReportHe
 import { ReleaseSpool } from '../report/spool.js';
 import { loadKeyring } from '../trust/keyring.js';
 import { type ArtifactKind, unverified } from '../verdict/check.js';
-import { type ReleaseVerdict, runVerdict } from '../verdict/release-verdict.js';
+import { type ReleaseVerdict, runOutcome } from '../verdict/release-verdict.js';
 import { UsageError } from '../errors.js';
 import type { ProgressSink, RunContext, SourceChannel } from './context.js';
 import { RunDeadline } from './deadline.js';
@@ -102,8 +102,6 @@ export async function createRunContext(options: ContextOptions): Promise<{ ctx: 
 
 /** The report's head for a run's releases: what was checked, against which keys and sources, and the verdicts. */
 export function reportHead(ctx: RunContext, releases: readonly { verdict: ReleaseVerdict }[]): RunReportHead {
-  const counts = { pass: 0, fail: 0, incomplete: 0 };
-  for (const release of releases) counts[release.verdict]++;
   return {
     schema: REPORT_SCHEMA,
     project: ctx.profile.project,
@@ -116,8 +114,7 @@ export function reportHead(ctx: RunContext, releases: readonly { verdict: Releas
       ...(ctx.channels.has('pypi') ? { pypi: ctx.origins.pypi } : {}),
       ...(ctx.git ? { git: ctx.git.url } : {}),
     },
-    verdict: runVerdict(releases.map((r) => r.verdict)),
-    summary: { releases: releases.length, ...counts },
+    ...runOutcome(releases),
   };
 }
 

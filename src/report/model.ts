@@ -1,6 +1,6 @@
 import type { Difference } from '../compare/difference.js';
 import type { Check } from '../verdict/check.js';
-import type { ReleaseVerdict, RunVerdict } from '../verdict/release-verdict.js';
+import type { ReleaseVerdict, RunCounts, RunVerdict } from '../verdict/release-verdict.js';
 
 export type { Difference, DifferenceKind } from '../compare/difference.js';
 
@@ -60,7 +60,7 @@ export interface RunReportHead {
   keyring: { dir: string; keys: { fingerprint: string; name: string }[] };
   sources: { site?: string; media?: string; pypi?: string; git?: string };
   verdict: RunVerdict;
-  summary: { releases: number; pass: number; fail: number; incomplete: number };
+  summary: RunCounts;
 }
 
 /** The columns of the summary tables, in order; a column appears when some check belongs to it. */

@@ -1,7 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
 import { type ReleaseReport, type ReleaseSummary, type ReportSource, type RunReportHead, summarize } from './model.js';
-import { releaseVerdict, runVerdict } from '../verdict/release-verdict.js';
+import { releaseVerdict, type RunCounts, runOutcome } from '../verdict/release-verdict.js';
 import { readRange } from './read-range.js';
 import { checkRelease, checkReportHead, ReportShapeError } from './report-shape.js';
 
@@ -288,12 +288,10 @@ function checkReleaseVerdict(release: ReleaseReport): void {
 }
 
 function checkRunVerdict(head: RunReportHead, releases: readonly ReleaseSummary[]): void {
-  const expected = runVerdict(releases.map((r) => r.verdict));
-  if (head.verdict !== expected) throw new ReportShapeError(`the report says "${head.verdict}", but its releases make it "${expected}"`);
-  const counted = { releases: releases.length, pass: 0, fail: 0, incomplete: 0 };
-  for (const release of releases) counted[release.verdict]++;
-  for (const [field, count] of Object.entries(counted)) {
-    const stated = head.summary[field as keyof typeof counted];
+  const expected = runOutcome(releases);
+  if (head.verdict !== expected.verdict) throw new ReportShapeError(`the report says "${head.verdict}", but its releases make it "${expected.verdict}"`);
+  for (const [field, count] of Object.entries(expected.summary)) {
+    const stated = head.summary[field as keyof RunCounts];
     if (stated !== count) throw new ReportShapeError(`the report's summary gives ${stated} for "${field}", but it holds ${count}`);
   }
 }

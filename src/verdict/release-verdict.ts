@@ -24,6 +24,21 @@ export function runVerdict(verdicts: readonly ReleaseVerdict[]): RunVerdict {
   return 'pass';
 }
 
+/** How many releases there are, and how many of each verdict. */
+export interface RunCounts {
+  releases: number;
+  pass: number;
+  fail: number;
+  incomplete: number;
+}
+
+/** A run's verdict and counts, from its releases' verdicts: for a report's head, and to check a saved one's. */
+export function runOutcome(releases: readonly { verdict: ReleaseVerdict }[]): { verdict: RunVerdict; summary: RunCounts } {
+  const summary: RunCounts = { releases: releases.length, pass: 0, fail: 0, incomplete: 0 };
+  for (const release of releases) summary[release.verdict]++;
+  return { verdict: runVerdict(releases.map((r) => r.verdict)), summary };
+}
+
 /** Exit codes: 0 every release passed; 1 something failed; 3 nothing failed but something was unverified. 2 is usage. */
 export const EXIT = { pass: 0, fail: 1, usage: 2, incomplete: 3 } as const;
 
