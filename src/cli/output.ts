@@ -25,25 +25,24 @@ export async function writeReport(source: ReportSource, format: Format, out: Tex
 
 /**
  * Writes the report to --output (creating the file) or stdout, a piece at a time. A report cut
- * short by an error ends the command with exit code 2, so a partial file never passes as whole.
+ * short by an error ends the command with exit code 2, so a partial file never passes as whole;
+ * on stdout that is most often a reader that stopped reading (EPIPE: `| head`, a pipeline that failed).
  */
 export async function emit(source: ReportSource, format: Format, output: string | undefined): Promise<void> {
-  if (!output) {
-    const sink = new StreamSink(process.stdout);
-    return writeReport(source, format, sink, process.stdout.isTTY === true).catch((error: unknown) => {
-      // EPIPE: whatever read stdout (`| head`, a pipeline that failed) stopped reading.
-      throw sink.failure ? new UsageError(`cannot write the report to stdout: ${sink.failure.message}`, 'the report was cut short; use --output FILE to keep it whole') : error;
-    });
-  }
-  const file = createWriteStream(output);
-  const sink = new StreamSink(file);
+  const stream = output ? createWriteStream(output) : process.stdout;
+  const sink = new StreamSink(stream);
   try {
-    await writeReport(source, format, sink, false);
-    file.end();
-    await finished(file);
+    await writeReport(source, format, sink, !output && process.stdout.isTTY === true);
+    if (output) {
+      stream.end();
+      await finished(stream);
+    }
   } catch (error) {
-    file.destroy();
-    throw sink.failure ? new UsageError(`cannot write the report to ${output}: ${sink.failure.message}`) : error;
+    if (output) stream.destroy();
+    if (!sink.failure) throw error;
+    throw output
+      ? new UsageError(`cannot write the report to ${output}: ${sink.failure.message}`)
+      : new UsageError(`cannot write the report to stdout: ${sink.failure.message}`, 'the report was cut short; use --output FILE to keep it whole');
   }
 }
 
