@@ -23,6 +23,8 @@ const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const MAX_COMMIT_BYTES = 1024 * 1024;
 const MAX_TREE_BYTES = 16 * 1024 * 1024;
 const GIT_SETTINGS = ['-c', 'http.followRedirects=false', '-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=30', '-c', 'core.symlinks=false'];
+/** git's arguments for a command run on `repository`, with the mirror's settings. */
+const gitIn = (repository: string) => ['-C', repository, ...GIT_SETTINGS];
 /**
  * What git says when another git process is writing the same repository: another run sharing
  * the cache holds one of its locks, or changed the shallow file while this fetch ran. git
@@ -67,7 +69,7 @@ export class GitMirror {
 
   constructor(readonly url: string, readonly dir: string, private readonly limits: Limits) {
     this.invocation = {
-      args: ['-C', dir, ...GIT_SETTINGS],
+      args: gitIn(dir),
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: dir,
@@ -86,7 +88,7 @@ export class GitMirror {
     this.blobView = `${dir}.blob-view`;
     this.heldBlobs = new GitObjectReader({
       ...this.invocation,
-      args: ['-C', this.blobView, ...GIT_SETTINGS],
+      args: gitIn(this.blobView),
       env: { ...this.invocation.env, GIT_OBJECT_DIRECTORY: join(resolve(dir), 'objects') },
     });
   }
@@ -330,7 +332,7 @@ export class GitMirror {
   private runGit(repository: string, args: string[], options: { maxBuffer?: number; input?: string }): Promise<{ stdout: Buffer } | { failure: { timedOut: boolean; stderr: string; detail: string } }> {
     return new Promise((resolve) => {
       const execOptions = { encoding: 'buffer' as const, maxBuffer: options.maxBuffer ?? 16 * 1024 * 1024, timeout: this.limits.gitDeadlineMs, env: this.invocation.env };
-      const child = execFile('git', ['-C', repository, ...GIT_SETTINGS, ...args], execOptions, (error, stdout, stderrBytes) => {
+      const child = execFile('git', [...gitIn(repository), ...args], execOptions, (error, stdout, stderrBytes) => {
         this.running.delete(child);
         if (!error) return resolve({ stdout });
         const stderr = stderrBytes.toString('utf8');
