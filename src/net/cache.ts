@@ -214,14 +214,13 @@ export class MultiHasher {
 
 export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []): Promise<Digests> {
   const hasher = new MultiHasher(weak);
-  const handle = await openNoFollow(path);
+  const { handle, size } = await openNoFollow(path);
   let buffer: Buffer | undefined;
   try {
     // One buffer, read into again and again: a stream would allocate one per read (with the
     // default 64 KiB, stream overhead cost twice the hashing itself). A file of 1 MiB or more
     // borrows a pooled 1 MiB buffer; a smaller one gets a buffer of its size, one byte over so
     // that the first read shows the end.
-    const { size } = await handle.stat();
     buffer = size >= MIB_SCRATCH.bytes ? MIB_SCRATCH.take() : Buffer.allocUnsafe(size + 1);
     for (let position = 0; ; ) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
@@ -236,16 +235,17 @@ export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []
   return hasher.digest();
 }
 
-/** Opens a file to read (see READ_FLAGS): never through a symbolic link, and only a regular file. */
-export async function openNoFollow(path: string): Promise<FileHandle> {
+/** Opens a file to read (see READ_FLAGS: never through a symbolic link, only a regular file), with its size. */
+export async function openNoFollow(path: string): Promise<{ handle: FileHandle; size: number }> {
   const handle = await open(path, READ_FLAGS);
   try {
-    checkRegularFile(path, await handle.stat());
+    const stats = await handle.stat();
+    checkRegularFile(path, stats);
+    return { handle, size: stats.size };
   } catch (error) {
     await handle.close();
     throw error;
   }
-  return handle;
 }
 
 export function sha256Hex(data: string | Buffer): string {
@@ -254,7 +254,7 @@ export function sha256Hex(data: string | Buffer): string {
 
 async function readIndex(file: string, url: string, requestUrl: string): Promise<IndexEntry | undefined> {
   try {
-    const handle = await openNoFollow(file);
+    const { handle } = await openNoFollow(file);
     let entry: IndexEntry;
     try {
       entry = JSON.parse(await handle.readFile('utf8')) as IndexEntry;

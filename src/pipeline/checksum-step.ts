@@ -46,13 +46,12 @@ function siteSource(ctx: RunContext, version: string): ChecksumSource {
 
 export function localChecksumSource(path: string): ChecksumSource {
   return async () => {
-    const handle = await resolveUserFile(path)
+    const { handle, size } = await resolveUserFile(path)
       .then(openNoFollow)
       .catch((error: Error) => {
         throw new UnavailableError('FILE_UNREADABLE', `cannot read the checksum file ${path}: ${error.message}`, { file: path });
       });
     try {
-      const { size } = await handle.stat();
       if (size > 1024 * 1024) throw new LimitError('LIMIT_EXCEEDED', `${path} is ${size} bytes; a checksum file is a few kilobytes`, { file: path });
       return { bytes: await handle.readFile(), url: path, description: `read ${path} (given with --checksums)` };
     } finally {
