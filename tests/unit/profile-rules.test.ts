@@ -1,0 +1,32 @@
+import { satisfies } from '@renovatebot/pep440';
+import { describe, expect, it } from 'vitest';
+import { appliesTo } from '../../src/profile/profile.js';
+
+describe('a versioned rule', () => {
+  // More distinct questions than the memo keeps, asked twice, so that answers come from the memo,
+  // from a memo started again, and fresh: each must be the library's own answer.
+  const versions = Array.from({ length: 2500 }, (_, i) => `${i % 7}.${Math.floor(i / 7) % 20}.${Math.floor(i / 140)}${i % 11 === 0 ? 'rc1' : ''}`);
+  const specifiers = ['>=4.2.21,<5.0', '<2.0', '>=5.1.9,<5.2', '==3.*'];
+
+  it('covers exactly the versions its PEP 440 specifiers match, however often it is asked', () => {
+    let covered = 0;
+    for (const round of [1, 2]) {
+      for (const version of round === 1 ? versions : [...versions].reverse()) {
+        for (const specifier of specifiers) {
+          const answer = appliesTo({ when: [specifier] }, version);
+          expect(answer, `${version} ${specifier}`).toBe(satisfies(version, specifier));
+          if (answer) covered++;
+        }
+      }
+    }
+    // The versions cover each side of every specifier, so a constant answer would fail above.
+    expect(covered).toBeGreaterThan(0);
+    expect(covered).toBeLessThan(versions.length * specifiers.length * 2);
+  });
+
+  it('covers every version when it has no "when", and none of a list that matches nothing', () => {
+    expect(appliesTo({}, '1.0')).toBe(true);
+    expect(appliesTo({ when: ['<1.0', '>=9.0'] }, '5.2.1')).toBe(false);
+    expect(appliesTo({ when: ['<1.0', '>=5.0'] }, '5.2.1')).toBe(true);
+  });
+});
