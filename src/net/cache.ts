@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { type FileHandle, lstat, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UnavailableError, UsageError } from '../errors.js';
@@ -57,6 +57,7 @@ export class DownloadCache {
     const cache = new DownloadCache(root, options.reuse);
     await ensurePrivateDir(root);
     for (const sub of ['blobs', 'index', 'tmp', 'git']) await ensurePrivateDir(join(root, sub));
+    await removeAbandoned(root);
     return cache;
   }
 
@@ -265,6 +266,33 @@ async function readIndex(file: string, url: string, requestUrl: string): Promise
     return entry;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * A run killed outright (SIGKILL, a machine going down) leaves its partial downloads in tmp/ and
+ * the mirrors it was building in git/; without this they would stay for ever, ~10 MB per sdist.
+ * Only what is a day old goes: the cache may be shared, and a run that shares it can be writing
+ * one of these now (under the default limits a run ends within 15 minutes). Only names that
+ * crosscheck makes are touched, and a symbolic link is removed as a link, never followed.
+ */
+const ABANDONED_AFTER_MS = 24 * 3600_000;
+const HALF_MADE = [
+  { sub: 'tmp', name: /^[0-9a-f]{32}\.part$/ },
+  { sub: 'git', name: /\.new-[0-9a-f]{16}$/ },
+];
+
+async function removeAbandoned(root: string): Promise<void> {
+  const now = Date.now();
+  for (const { sub, name } of HALF_MADE) {
+    const dir = join(root, sub);
+    for (const entry of await readdir(dir).catch(() => [])) {
+      if (!name.test(entry)) continue;
+      const path = join(dir, entry);
+      const stat = await lstat(path).catch(() => undefined);
+      // Best effort: what cannot be removed now (another run's, a permission) is tried at the next run.
+      if (stat && now - stat.mtimeMs > ABANDONED_AFTER_MS) await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { lstat, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, lutimes, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -128,5 +128,47 @@ describe('a cache that cannot be written', () => {
     await rm(join(root, 'tmp'), { recursive: true });
     await writeFile(join(root, 'tmp'), '');
     await expect(cache.fetch(http, `${base}/fast`, policy)).rejects.toMatchObject({ reason: 'CACHE_WRITE', message: expect.stringContaining(`could not be kept in the cache ${root}: ENOTDIR`) });
+  });
+});
+
+describe('what a run killed outright left in the cache', () => {
+  it('is removed once a day old, and nothing else is: not a recent one, which a run sharing the cache may be writing', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
+    await DownloadCache.open(root, { reuse: true });
+    const dayAndMinuteAgo = new Date(Date.now() - 24 * 3600_000 - 60_000);
+    const place = async (path: string, old: boolean, directory = false) => {
+      if (directory) {
+        await mkdir(join(path, 'objects'), { recursive: true });
+        await writeFile(join(path, 'objects', 'pack'), 'half a fetch');
+      } else {
+        await writeFile(path, 'half a download');
+      }
+      if (old) await utimes(path, dayAndMinuteAgo, dayAndMinuteAgo);
+      return path;
+    };
+    const mirror = join(root, 'git', `${'a'.repeat(64)}.git`);
+    const abandoned = [
+      await place(join(root, 'tmp', `${'1'.repeat(32)}.part`), true),
+      await place(`${mirror}.new-${'2'.repeat(16)}`, true, true),
+      await place(`${mirror}.blob-view.new-${'3'.repeat(16)}`, true, true),
+    ];
+    const kept = [
+      await place(join(root, 'tmp', `${'4'.repeat(32)}.part`), false),
+      await place(`${mirror}.new-${'5'.repeat(16)}`, false, true),
+      // Old, but not what crosscheck leaves half made: a mirror, a blob, a file of the user's.
+      await place(mirror, true, true),
+      await place(join(root, 'blobs', SHA256), true),
+      await place(join(root, 'tmp', 'notes.txt'), true),
+    ];
+    // A link named like a partial download is removed as a link: what it points at stays.
+    const outside = await place(join(await mkdtemp(join(tmpdir(), 'crosscheck-outside-')), 'target.part'), true);
+    const link = join(root, 'tmp', `${'6'.repeat(32)}.part`);
+    await symlink(outside, link);
+    await lutimes(link, dayAndMinuteAgo, dayAndMinuteAgo);
+
+    await DownloadCache.open(root, { reuse: true });
+    const present = async (path: string) => (await lstat(path).catch(() => undefined)) !== undefined;
+    for (const path of [...abandoned, link]) expect(await present(path), path).toBe(false);
+    for (const path of [...kept, outside]) expect(await present(path), path).toBe(true);
   });
 });
