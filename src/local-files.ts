@@ -1,5 +1,5 @@
 import { constants, type Stats } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
 
 /**
  * How crosscheck opens a file to read it: never through a symbolic link (the cache is read by
@@ -7,6 +7,23 @@ import { realpath, stat } from 'node:fs/promises';
  * opens at once and is then refused by `checkRegularFile` instead of waiting for a writer forever.
  */
 export const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/**
+ * Opens a file inside the cache to read it (see READ_FLAGS), with its size from the same `fstat`
+ * that found it a regular file. The one way crosscheck opens what it reads: archives, cached
+ * downloads, index entries, a checksum file.
+ */
+export async function openRegularFile(path: string): Promise<{ handle: FileHandle; size: number }> {
+  const handle = await open(path, READ_FLAGS);
+  try {
+    const stats = await handle.stat();
+    checkRegularFile(path, stats);
+    return { handle, size: stats.size };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
 
 /** Refuses anything but a regular file: reading a FIFO or a device may wait, or never end. */
 export function checkRegularFile(path: string, stats: Stats): void {

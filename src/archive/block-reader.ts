@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import { promisify } from 'node:util';
+import type { FileHandle } from 'node:fs/promises';
 import { IntegrityError } from '../errors.js';
 
-const readFd = promisify(fs.read);
 const BLOCK = 1024 * 1024;
 const KEPT_BLOCKS = 4;
 
@@ -14,7 +12,7 @@ const KEPT_BLOCKS = 4;
 export class BlockReader {
   private readonly blocks = new Map<number, Buffer>();
 
-  constructor(private readonly fd: number, readonly size: number) {}
+  constructor(private readonly file: FileHandle, readonly size: number) {}
 
   /**
    * The bytes at `position`: a view into a cached block when they lie within one (do not modify
@@ -53,7 +51,7 @@ export class BlockReader {
     const start = index * BLOCK;
     const length = Math.min(BLOCK, this.size - start);
     const buffer = Buffer.allocUnsafe(length);
-    const { bytesRead } = await readFd(this.fd, buffer, 0, length, start);
+    const { bytesRead } = await this.file.read(buffer, 0, length, start);
     if (bytesRead !== length) throw new IntegrityError('ZIP_FRAMING', `wheel: the file changed while it was read`);
     if (this.blocks.size >= KEPT_BLOCKS) this.blocks.delete(this.blocks.keys().next().value!);
     this.blocks.set(index, buffer);

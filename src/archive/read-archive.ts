@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Limits } from '../limits.js';
-import { openCachedFile } from './cached-file.js';
+import { openRegularFile } from '../local-files.js';
 import { type KeepSpec, keepPredicate } from './keep.js';
 import type { ArchiveListing, KeepPredicate } from './member.js';
 import { asSdistError, readSdist } from './sdist.js';
@@ -18,10 +18,10 @@ export const keepWheelMetadata: KeepPredicate = (member) => /^[^/]+\.dist-info\/
  * for a small file was two megabytes to read a few kilobytes.
  */
 export async function readSdistFile(path: string, limits: Limits, keep: KeepPredicate, options?: Parameters<typeof readSdist>[3]): Promise<ArchiveListing> {
-  const { fd, size } = await openCachedFile(path).catch((error: unknown) => {
+  const { handle, size } = await openRegularFile(path).catch((error: unknown) => {
     throw asSdistError(error);
   });
-  return readSdist(createReadStream(path, { fd, highWaterMark: Math.max(1, Math.min(READ_BYTES, size)) }), limits, keep, options);
+  return readSdist(createReadStream(path, { fd: handle, highWaterMark: Math.max(1, Math.min(READ_BYTES, size)) }), limits, keep, options);
 }
 
 const READ_BYTES = 1024 * 1024;

@@ -2,10 +2,10 @@ import { setImmediate as turnOfEventLoop } from 'node:timers/promises';
 import { crc32 } from 'node:zlib';
 import { IntegrityError } from '../errors.js';
 import type { Limits } from '../limits.js';
+import { openRegularFile } from '../local-files.js';
 import { type ArchiveListing, type ArchiveMember, type KeepPredicate, MemberHasher, EMPTY_BLOB_ID, EMPTY_SHA256 } from './member.js';
 import { PathRegistry, validatePath } from './paths.js';
 import { BlockReader } from './block-reader.js';
-import { closeCachedFile, openCachedFile } from './cached-file.js';
 import { auditZipLayout, type ZipEntry } from './zip-layout.js';
 import { InflatedTooLargeError, RawInflater } from './raw-inflater.js';
 
@@ -20,13 +20,13 @@ import { InflatedTooLargeError, RawInflater } from './raw-inflater.js';
  * does for sdists, instead of on every run.
  */
 export async function readWheel(path: string, limits: Limits, keep: KeepPredicate = () => false, options: { only?: (path: string) => boolean } = {}): Promise<ArchiveListing> {
-  const { fd, size } = await openCachedFile(path);
+  const { handle, size } = await openRegularFile(path);
   try {
-    const reader = new BlockReader(fd, size);
+    const reader = new BlockReader(handle, size);
     const audited = await auditZipLayout((position, length) => reader.read(position, length), size, limits);
     return await readEntries(reader, audited, limits, keep, options.only);
   } finally {
-    await closeCachedFile(fd);
+    await handle.close();
   }
 }
 

@@ -4,7 +4,7 @@ import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, writeFile } f
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UnavailableError, UsageError } from '../errors.js';
-import { checkRegularFile, READ_FLAGS } from '../local-files.js';
+import { openRegularFile } from '../local-files.js';
 import { MIB_SCRATCH } from '../scratch-buffers.js';
 import type { HttpClient, RequestPolicy } from './http.js';
 
@@ -215,7 +215,7 @@ export class MultiHasher {
 
 export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []): Promise<Digests> {
   const hasher = new MultiHasher(weak);
-  const { handle, size } = await openNoFollow(path);
+  const { handle, size } = await openRegularFile(path);
   let buffer: Buffer | undefined;
   try {
     // One buffer, read into again and again: a stream would allocate one per read (with the
@@ -236,26 +236,13 @@ export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []
   return hasher.digest();
 }
 
-/** Opens a file to read (see READ_FLAGS: never through a symbolic link, only a regular file), with its size. */
-export async function openNoFollow(path: string): Promise<{ handle: FileHandle; size: number }> {
-  const handle = await open(path, READ_FLAGS);
-  try {
-    const stats = await handle.stat();
-    checkRegularFile(path, stats);
-    return { handle, size: stats.size };
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-}
-
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
 async function readIndex(file: string, url: string, requestUrl: string): Promise<IndexEntry | undefined> {
   try {
-    const { handle } = await openNoFollow(file);
+    const { handle } = await openRegularFile(file);
     let entry: IndexEntry;
     try {
       entry = JSON.parse(await handle.readFile('utf8')) as IndexEntry;

@@ -1,7 +1,7 @@
 import { fetchChecksumFile } from '../channels/site.js';
 import { IntegrityError, LimitError, UnavailableError } from '../errors.js';
 import { resolveUserFile } from '../local-files.js';
-import { openNoFollow } from '../net/cache.js';
+import { openRegularFile } from '../local-files.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import { type ChecksumFile, type DigestAlgorithm, parseChecksumFile } from '../trust/checksum-file.js';
 import { verifyClearsigned } from '../trust/clearsign.js';
@@ -47,7 +47,7 @@ function siteSource(ctx: RunContext, version: string): ChecksumSource {
 export function localChecksumSource(path: string): ChecksumSource {
   return async () => {
     const { handle, size } = await resolveUserFile(path)
-      .then(openNoFollow)
+      .then(openRegularFile)
       .catch((error: Error) => {
         throw new UnavailableError('FILE_UNREADABLE', `cannot read the checksum file ${path}: ${error.message}`, { file: path });
       });
