@@ -1,6 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { IntegrityError, UnavailableError } from '../errors.js';
 
+/** What a git command asked for after the run's mirror was closed ends as: nothing more is started. */
+export function runEnded(what: string, url: string): UnavailableError {
+  return new UnavailableError('GIT_ERROR', `git could not ${what} from ${url}: the run has ended`, { channel: 'git', url });
+}
+
 export interface GitObject {
   oid: string;
   type: string;
@@ -82,7 +87,7 @@ export class GitObjectReader {
   read(requests: readonly ObjectRequest[], what: string): Promise<(GitObject | undefined)[]> {
     if (requests.length === 0) return Promise.resolve([]);
     // Work started early can outlive its run; a git started for it then would hold the process open.
-    if (this.closed) return Promise.reject(new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.git.url}: the run has ended`, { channel: 'git', url: this.git.url }));
+    if (this.closed) return Promise.reject(runEnded(what, this.git.url));
     const child = this.child ?? this.start();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.abort((batch) => new UnavailableError('GIT_TIMEOUT', `git could not ${batch.what} from ${this.git.url} within ${this.git.deadlineMs} ms`, { channel: 'git', url: this.git.url })), this.git.deadlineMs);

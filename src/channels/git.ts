@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IntegrityError, UnavailableError } from '../errors.js';
 import type { Limits } from '../limits.js';
-import { type GitInvocation, type GitObject, GitObjectReader, gitComplaint } from './git-object-reader.js';
+import { type GitInvocation, type GitObject, GitObjectReader, gitComplaint, runEnded } from './git-object-reader.js';
 import { type GitTreeEntry, walkTree } from './git-tree.js';
 
 export type { GitTreeEntry };
@@ -310,14 +310,13 @@ export class GitMirror {
   private async git(args: string[], what: string, options: { repository?: string; maxBuffer?: number; input?: string; waitWhileBusy?: boolean } = {}): Promise<Buffer> {
     const repository = options.repository ?? this.dir;
     const context = { channel: 'git', url: this.url };
-    const ended = () => new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.url}: the run has ended`, context);
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
-      if (this.closed) throw ended();
+      if (this.closed) throw runEnded(what, this.url);
       const result = await this.runGit(repository, args, options);
       if (!('failure' in result)) return result.stdout;
       const { failure } = result;
-      if (this.closed) throw ended();
+      if (this.closed) throw runEnded(what, this.url);
       if (failure.timedOut) throw new UnavailableError('GIT_TIMEOUT', `git could not ${what} from ${this.url} within ${this.limits.gitDeadlineMs} ms`, context);
       if (!options.waitWhileBusy || !BUSY.test(failure.stderr)) throw new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.url}: ${failure.detail}`, context);
       const pause = Math.min(BUSY_FIRST_PAUSE_MS * 2 ** (attempt - 1), BUSY_LONGEST_PAUSE_MS) * (1 + Math.random() / 2);
