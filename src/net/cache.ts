@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { closeSync, constants, readSync } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { setImmediate as turnOfEventLoop } from 'node:timers/promises';
 import { join } from 'node:path';
 import { UnavailableError, UsageError } from '../errors.js';
-import { openRegularFile } from '../local-files.js';
+import { openRegularFile, readRegularFile } from '../local-files.js';
 import { MIB_SCRATCH } from '../scratch-buffers.js';
 import type { HttpClient, RequestPolicy } from './http.js';
 
@@ -89,7 +90,21 @@ export class DownloadCache {
    * Downloads `url` (or reuses the verified cached copy), hashing every byte as it arrives:
    * SHA-256 always, and the `weak` algorithms asked for.
    */
-  async fetch(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[] = []): Promise<FetchedFile> {
+  fetch(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[] = []): Promise<FetchedFile> {
+    return this.obtain(http, url, policy, weak, false);
+  }
+
+  /**
+   * A document to parse (a checksum file, a JSON answer), fetched or reused as `fetch` does, with
+   * the very bytes that were hashed: what is parsed is what the digests describe, and the file is
+   * not read a second time.
+   */
+  async fetchDocument(http: HttpClient, url: string, policy: RequestPolicy): Promise<FetchedFile & { bytes: Buffer }> {
+    const file = await this.obtain(http, url, policy, [], true);
+    return { ...file, bytes: file.bytes! };
+  }
+
+  private async obtain(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[], keepBytes: boolean): Promise<FetchedFile & { bytes?: Buffer }> {
     // Indexed by where the link is requested, not by the link: a run pointed at a mirror must not
     // reuse what the real host served for it, nor the other way round. (Entries were once indexed
     // by the link alone; those lack requestUrl and are not reused.)
@@ -97,12 +112,12 @@ export class DownloadCache {
     const indexFile = join(this.root, 'index', `${sha256Hex(requestUrl)}.json`);
     let repaired = false;
     if (this.reuse) {
-      const entry = await readIndex(indexFile, url, requestUrl);
+      const entry = readIndex(indexFile, url, requestUrl);
       if (entry) {
         const path = this.blobPath(entry.sha256);
-        const digests = await hashFile(path, weak).catch(() => undefined);
-        if (digests && digests.sha256 === entry.sha256 && digests.size === entry.size) {
-          return { ...entry, ...digests, path, fromCache: true };
+        const cached: { digests: Digests; bytes?: Buffer } | undefined = await (keepBytes ? readDocument(path, policy.maxBytes) : hashFile(path, weak).then((digests) => ({ digests }))).catch(() => undefined);
+        if (cached && cached.digests.sha256 === entry.sha256 && cached.digests.size === entry.size) {
+          return { ...entry, ...cached.digests, path, fromCache: true, ...(cached.bytes ? { bytes: cached.bytes } : {}) };
         }
         // The altered file is left in place until the download's rename replaces it: the blob is
         // shared by every URL that served these bytes, and another channel may be reading it or
@@ -112,24 +127,27 @@ export class DownloadCache {
         repaired = true;
       }
     }
-    const fetched = await this.download(http, url, policy, weak);
+    const fetched = await this.download(http, url, policy, weak, keepBytes);
     const entry: IndexEntry = { url, requestUrl, finalUrl: fetched.finalUrl, fetchedAt: new Date().toISOString(), sha256: fetched.digests.sha256, size: fetched.digests.size };
     await writeAtomically(this.tmpDir, indexFile, JSON.stringify(entry)).catch(this.cannotKeep(url));
-    return { ...entry, ...fetched.digests, path: fetched.path, fromCache: false, ...(repaired ? { cacheRepaired: true } : {}) };
+    return { ...entry, ...fetched.digests, path: fetched.path, fromCache: false, ...(fetched.bytes ? { bytes: fetched.bytes } : {}), ...(repaired ? { cacheRepaired: true } : {}) };
   }
 
-  private async download(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[]): Promise<{ finalUrl: string; digests: Digests; path: string }> {
+  private async download(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[], keepBytes: boolean): Promise<{ finalUrl: string; digests: Digests; path: string; bytes?: Buffer }> {
     const partPath = join(this.tmpDir, `${randomBytes(16).toString('hex')}.part`);
     const cannotKeep = this.cannotKeep(url);
     const handle = await open(partPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600).catch(cannotKeep);
     const hasher = new MultiHasher(weak);
     const writer = new BatchedWriter(handle);
+    // Bounded by the policy's maxBytes, which the HTTP client enforces as the bytes arrive.
+    const kept: Buffer[] | undefined = keepBytes ? [] : undefined;
     try {
       // A failed write is the cache's fault, not the server's: keep it from being read as a network error.
       let writeFailure: Error | undefined;
       const result = await http
         .stream(url, policy, async (chunk) => {
           hasher.update(chunk);
+          kept?.push(chunk);
           await writer.write(chunk).catch((error: Error) => {
             writeFailure = error;
             throw error;
@@ -146,7 +164,7 @@ export class DownloadCache {
       const digests = hasher.digest();
       const path = this.blobPath(digests.sha256);
       await rename(partPath, path).catch(cannotKeep);
-      return { finalUrl: result.finalUrl, digests, path };
+      return { finalUrl: result.finalUrl, digests, path, ...(kept ? { bytes: Buffer.concat(kept) } : {}) };
     } catch (error) {
       await handle.close().catch(() => undefined);
       await rm(partPath, { force: true });
@@ -213,25 +231,35 @@ export class MultiHasher {
   }
 }
 
+/** A cached document, whole, and its digests (see DownloadCache.fetchDocument). */
+async function readDocument(path: string, maxBytes: number): Promise<{ digests: Digests; bytes: Buffer }> {
+  const bytes = readRegularFile(path, maxBytes, (size) => new Error(`${path} is ${size} bytes, over ${maxBytes}`));
+  const hasher = new MultiHasher();
+  hasher.update(bytes);
+  return { digests: hasher.digest(), bytes };
+}
+
+/** The digests of a cached file, read in 1 MiB steps with a turn of the event loop between them. */
 export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []): Promise<Digests> {
   const hasher = new MultiHasher(weak);
-  const { handle, size } = await openRegularFile(path);
+  const { fd, size } = openRegularFile(path);
   let buffer: Buffer | undefined;
   try {
-    // One buffer, read into again and again: a stream would allocate one per read (with the
-    // default 64 KiB, stream overhead cost twice the hashing itself). A file of 1 MiB or more
-    // borrows a pooled 1 MiB buffer; a smaller one gets a buffer of its size, one byte over so
-    // that the first read shows the end.
+    // One buffer, read into again and again. A file of 1 MiB or more borrows a pooled 1 MiB
+    // buffer; a smaller one gets a buffer of its size, one byte over so that the first read shows
+    // the end. Reads are synchronous (see openRegularFile); the pause between steps lets the
+    // downloads and git answers of other channels through while a large archive is hashed.
     buffer = size >= MIB_SCRATCH.bytes ? MIB_SCRATCH.take() : Buffer.allocUnsafe(size + 1);
     for (let position = 0; ; ) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, position);
       if (bytesRead === 0) break;
       hasher.update(buffer.subarray(0, bytesRead));
       position += bytesRead;
+      if (bytesRead === buffer.length) await turnOfEventLoop();
     }
   } finally {
     if (buffer) MIB_SCRATCH.giveBack(buffer);
-    await handle.close();
+    closeSync(fd);
   }
   return hasher.digest();
 }
@@ -240,15 +268,12 @@ export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-async function readIndex(file: string, url: string, requestUrl: string): Promise<IndexEntry | undefined> {
+/** An index entry holds two URLs and a digest; anything larger is not one of ours. */
+const MAX_INDEX_ENTRY_BYTES = 64 * 1024;
+
+function readIndex(file: string, url: string, requestUrl: string): IndexEntry | undefined {
   try {
-    const { handle } = await openRegularFile(file);
-    let entry: IndexEntry;
-    try {
-      entry = JSON.parse(await handle.readFile('utf8')) as IndexEntry;
-    } finally {
-      await handle.close();
-    }
+    const entry = JSON.parse(readRegularFile(file, MAX_INDEX_ENTRY_BYTES, (size) => new Error(`${size} bytes`)).toString('utf8')) as IndexEntry;
     if (entry.url !== url || entry.requestUrl !== requestUrl || !/^[0-9a-f]{64}$/.test(entry.sha256) || typeof entry.size !== 'number') return undefined;
     return entry;
   } catch {

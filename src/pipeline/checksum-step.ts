@@ -1,7 +1,6 @@
 import { fetchChecksumFile } from '../channels/site.js';
 import { IntegrityError, LimitError, UnavailableError } from '../errors.js';
-import { resolveUserFile } from '../local-files.js';
-import { openRegularFile } from '../local-files.js';
+import { readRegularFile, resolveUserFile } from '../local-files.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import { type ChecksumFile, type DigestAlgorithm, parseChecksumFile } from '../trust/checksum-file.js';
 import { verifyClearsigned } from '../trust/clearsign.js';
@@ -46,17 +45,15 @@ function siteSource(ctx: RunContext, version: string): ChecksumSource {
 
 export function localChecksumSource(path: string): ChecksumSource {
   return async () => {
-    const { handle, size } = await resolveUserFile(path)
-      .then(openRegularFile)
-      .catch((error: Error) => {
-        throw new UnavailableError('FILE_UNREADABLE', `cannot read the checksum file ${path}: ${error.message}`, { file: path });
-      });
+    const tooLarge = (size: number) => new LimitError('LIMIT_EXCEEDED', `${path} is ${size} bytes; a checksum file is a few kilobytes`, { file: path });
+    let bytes: Buffer;
     try {
-      if (size > 1024 * 1024) throw new LimitError('LIMIT_EXCEEDED', `${path} is ${size} bytes; a checksum file is a few kilobytes`, { file: path });
-      return { bytes: await handle.readFile(), url: path, description: `read ${path} (given with --checksums)` };
-    } finally {
-      await handle.close();
+      bytes = readRegularFile(await resolveUserFile(path), 1024 * 1024, tooLarge);
+    } catch (error) {
+      if (error instanceof LimitError) throw error;
+      throw new UnavailableError('FILE_UNREADABLE', `cannot read the checksum file ${path}: ${(error as Error).message}`, { file: path });
     }
+    return { bytes, url: path, description: `read ${path} (given with --checksums)` };
   };
 }
 

@@ -96,6 +96,35 @@ describe('a cached copy altered on disk', () => {
   });
 });
 
+describe('a document (a checksum file, a JSON answer)', () => {
+  it('comes with the very bytes that were hashed: downloaded, reused, and repaired after an alteration', async () => {
+    const cache = await DownloadCache.open(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), { reuse: true });
+    const url = `${base}/fast`;
+    const downloaded = await cache.fetchDocument(http, url, policy);
+    expect(downloaded).toMatchObject({ sha256: SHA256, fromCache: false });
+    expect(downloaded.bytes.equals(BODY)).toBe(true);
+    const reused = await cache.fetchDocument(http, url, policy);
+    expect(reused).toMatchObject({ sha256: SHA256, fromCache: true });
+    expect(reused.bytes.equals(BODY)).toBe(true);
+    const altered = Buffer.from(BODY);
+    altered[7] = altered[7]! ^ 0xff;
+    await writeFile(cache.blobPath(SHA256), altered);
+    const repaired = await cache.fetchDocument(http, url, policy);
+    expect(repaired).toMatchObject({ sha256: SHA256, fromCache: false, cacheRepaired: true });
+    expect(repaired.bytes.equals(BODY)).toBe(true);
+  });
+
+  it('is fetched again when the cached copy has grown past what the policy allows', async () => {
+    const cache = await DownloadCache.open(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), { reuse: true });
+    const url = `${base}/fast`;
+    await cache.fetchDocument(http, url, policy);
+    await writeFile(cache.blobPath(SHA256), Buffer.concat([BODY, Buffer.from('more')]));
+    const again = await cache.fetchDocument(http, url, policy);
+    expect(again).toMatchObject({ fromCache: false, cacheRepaired: true });
+    expect(again.bytes.equals(BODY)).toBe(true);
+  });
+});
+
 describe('a link fetched from two bases', () => {
   it('is cached once per base: a mirror\'s copy never stands in for the real host\'s, nor the other way round', async () => {
     const cache = await DownloadCache.open(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), { reuse: true });
