@@ -68,14 +68,31 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   runDeadlineMs: 15 * 60_000,
 });
 
+/** The longest a Node timer can be set for: beyond it, setTimeout warns and fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Deadlines that must be at least 1 ms: zero would mean no time at all to crosscheck's own timers
+ * but no timeout at all to undici's (headersTimeout, bodyTimeout).
+ */
+const DEADLINES: ReadonlySet<string> = new Set(['requestDeadlineMs', 'idleTimeoutMs', 'gitDeadlineMs', 'runDeadlineMs']);
+
 export function parseLimitOverrides(pairs: string[], base: Readonly<Limits> = DEFAULT_LIMITS): Limits {
   const limits: Limits = { ...base };
+  const known = () => Object.keys(base).join(', ');
   for (const pair of pairs) {
     const match = /^([A-Za-z]+)=(\d+)$/.exec(pair);
-    if (!match || !(match[1]! in limits)) {
-      throw new UsageError(`unknown limit "${pair}"; known: ${Object.keys(base).join(', ')} (form name=integer)`);
+    if (!match) throw new UsageError(`--limit takes name=integer, not "${pair}"; known names: ${known()}`);
+    const [, name, digits] = match as unknown as [string, string, string];
+    if (!Object.hasOwn(base, name)) throw new UsageError(`unknown limit "${name}"; known: ${known()}`);
+    const isDuration = name.endsWith('Ms');
+    const least = DEADLINES.has(name) ? 1 : 0;
+    const most = isDuration ? MAX_TIMER_MS : Number.MAX_SAFE_INTEGER;
+    const value = Number(digits);
+    if (value < least || value > most) {
+      throw new UsageError(`limit ${name} must be from ${least} to ${most}${isDuration ? ' ms (about 24 days)' : ''}, not ${digits}`);
     }
-    (limits as unknown as Record<string, number>)[match[1]!] = Number(match[2]);
+    (limits as unknown as Record<string, number>)[name] = value;
   }
   return limits;
 }
