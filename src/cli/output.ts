@@ -1,4 +1,6 @@
-import { createWriteStream } from 'node:fs';
+import { constants, createWriteStream } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { UsageError } from '../errors.js';
@@ -21,6 +23,23 @@ export async function writeReport(source: ReportSource, format: Format, out: Tex
     case 'junit':
       return (await import('../report/junit.js')).writeJunit(source, out);
   }
+}
+
+/**
+ * Refuses an --output that cannot be written before a run starts, rather than after it has
+ * verified every release (minutes, during an incident): its directory must exist and be writable,
+ * and the path must not be a directory. The file itself is created only when the report is written.
+ */
+export async function checkOutputPath(output: string): Promise<void> {
+  const refuse = (why: string) => new UsageError(`cannot write the report to ${output}: ${why}`);
+  const target = await stat(output).catch(() => undefined);
+  if (target?.isDirectory()) throw refuse('it is a directory');
+  const dir = dirname(output);
+  const parent = await stat(dir).catch(() => undefined);
+  if (!parent?.isDirectory()) throw refuse(`${dir} is not a directory`);
+  await access(target ? output : dir, constants.W_OK).catch((error: Error) => {
+    throw refuse(error.message);
+  });
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { runVerify, type VerifyOptions } from '../pipeline/run.js';
 import { exitCodeFor } from '../verdict/release-verdict.js';
 import { ARTIFACTS, addSourceOptions, CHANNELS, type CommonOptions, commonSettings, parseList } from './options.js';
-import { emit } from './output.js';
+import { checkOutputPath, emit } from './output.js';
 import { createProgress } from './progress.js';
 import { UsageError } from '../errors.js';
 
@@ -39,6 +39,7 @@ export function registerVerify(program: Command, setExitCode: (code: number) => 
     const latest = options.latest === undefined ? undefined : Number(options.latest);
     if (latest !== undefined && (!Number.isInteger(latest) || latest < 1)) throw new UsageError('--latest must be a positive integer');
     const settings = commonSettings(options);
+    if (options.output) await checkOutputPath(options.output);
     const progress = await createProgress({ quiet: Boolean(options.quiet) });
     try {
       const run: VerifyOptions = {

@@ -321,9 +321,12 @@ async function writeAtomically(tmpDir: string, target: string, content: string):
 
 /** Creates `dir` (mode 0700) if absent; refuses a symlink or a non-directory in its place. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const info = await lstat(dir);
-  if (info.isSymbolicLink() || !info.isDirectory()) {
+  // A file in the way makes mkdir fail (EEXIST, or ENOTDIR below it); lstat then says what it is.
+  await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST' && error.code !== 'ENOTDIR') throw error;
+  });
+  const info = await lstat(dir).catch(() => undefined);
+  if (!info || info.isSymbolicLink() || !info.isDirectory()) {
     throw new UsageError(`${dir} must be a directory, not a symbolic link or a file`, 'choose another --cache directory');
   }
 }

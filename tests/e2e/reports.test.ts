@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +73,26 @@ describe('writing a report', () => {
     const result = await runCli(['report', jsonReport, '--format', 'json', '--output', join(tmpdir(), 'crosscheck-no-such-dir', 'sub', 'report.json')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('cannot write the report to');
+  });
+
+  it('is found impossible before a verify run starts, not after it has verified every release', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crosscheck-output-'));
+    const cache = join(dir, 'cache');
+    for (const output of [join(dir, 'no-such-dir', 'report.json'), dir]) {
+      const result = await runCli(['verify', 'django', '5.2.16', '--output', output, ...worldArgs(t), '--cache', cache]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`cannot write the report to ${output}: `);
+      // The run never began: it would have made the cache first.
+      expect(existsSync(cache)).toBe(false);
+    }
+  });
+
+  it('says what a --cache that is a file is, rather than quoting mkdir', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'crosscheck-cache-file-')), 'not-a-dir');
+    await writeFile(file, '');
+    const result = await runCli(['verify', 'django', '5.2.16', ...worldArgs(t), '--cache', file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file} must be a directory, not a symbolic link or a file`);
   });
 
   it('ends with exit code 2, not the verdict\'s, when what reads stdout stops reading', async () => {
