@@ -1,4 +1,4 @@
-import { compare, explain, satisfies, valid } from '@renovatebot/pep440';
+import { compare, explain, valid } from '@renovatebot/pep440';
 import { UsageError } from '../errors.js';
 
 export interface Selection {
@@ -23,11 +23,15 @@ export function selectReleases(available: readonly string[], selection: Selectio
   for (const version of [...selection.versions, ...(selection.since ? [selection.since] : [])]) {
     if (!valid(version)) throw new UsageError(`"${version}" is not a PEP 440 version`);
   }
+  for (const series of selection.series ?? []) {
+    if (!/^\d+(\.\d+)*$/.test(series)) throw new UsageError(`--series "${series}" is not a release series such as 4.2`);
+  }
   let chosen: string[] = [];
   if (needsReleaseList(selection)) {
     chosen = available.filter((v) => valid(v) && (selection.pre || !explain(v)?.is_prerelease));
     if (selection.series?.length) chosen = chosen.filter((v) => selection.series!.some((series) => inSeries(v, series)));
-    if (selection.since) chosen = chosen.filter((v) => satisfies(v, `>=${selection.since}`));
+    // By order, not by the specifier >=since: a specifier leaves pre-releases out, even with --pre.
+    if (selection.since) chosen = chosen.filter((v) => compare(v, selection.since!) >= 0);
     chosen.sort(compare);
     if (selection.latest) chosen = chosen.slice(-selection.latest);
   }

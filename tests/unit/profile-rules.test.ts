@@ -1,6 +1,7 @@
 import { satisfies } from '@renovatebot/pep440';
 import { describe, expect, it } from 'vitest';
 import { appliesTo } from '../../src/profile/profile.js';
+import { selectReleases } from '../../src/profile/select.js';
 
 describe('a versioned rule', () => {
   // More distinct questions than the memo keeps, asked twice, so that answers come from the memo,
@@ -28,5 +29,22 @@ describe('a versioned rule', () => {
     expect(appliesTo({}, '1.0')).toBe(true);
     expect(appliesTo({ when: ['<1.0', '>=9.0'] }, '5.2.1')).toBe(false);
     expect(appliesTo({ when: ['<1.0', '>=5.0'] }, '5.2.1')).toBe(true);
+  });
+});
+
+describe('choosing releases', () => {
+  const available = ['3.2.25', '4.2', '4.2.1', '4.2.28', '5.0a1', '5.0', '5.1.4', '5.2.16', '10.0'];
+
+  it('narrows by series, since and latest, in PEP 440 order, and adds explicit versions', () => {
+    expect(selectReleases(available, { versions: [], series: ['4.2'] })).toEqual(['4.2', '4.2.1', '4.2.28']);
+    expect(selectReleases(available, { versions: [], series: ['5'] })).toEqual(['5.0', '5.1.4', '5.2.16']);
+    expect(selectReleases(available, { versions: [], since: '4.3', pre: true })).toEqual(['5.0a1', '5.0', '5.1.4', '5.2.16', '10.0']);
+    expect(selectReleases(available, { versions: ['3.2.25'], all: true, latest: 2 })).toEqual(['3.2.25', '5.2.16', '10.0']);
+  });
+
+  it('refuses a series that is not numbers and dots, rather than selecting nothing', () => {
+    for (const series of ['abc', '4.x', '4.', '']) {
+      expect(() => selectReleases(available, { versions: [], series: [series] })).toThrow(`--series "${series}" is not a release series such as 4.2`);
+    }
   });
 });
