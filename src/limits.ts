@@ -83,7 +83,8 @@ export function parseLimitOverrides(pairs: string[], base: Readonly<Limits> = DE
   for (const pair of pairs) {
     const match = /^([A-Za-z]+)=(\d+)$/.exec(pair);
     if (!match) throw new UsageError(`--limit takes name=integer, not "${pair}"; known names: ${known()}`);
-    const [, name, digits] = match as unknown as [string, string, string];
+    const name = match[1]!;
+    const digits = match[2]!;
     if (!Object.hasOwn(base, name)) throw new UsageError(`unknown limit "${name}"; known: ${known()}`);
     const isDuration = name.endsWith('Ms');
     const least = DEADLINES.has(name) ? 1 : 0;
