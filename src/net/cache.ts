@@ -3,7 +3,7 @@ import { closeSync, constants, readSync } from 'node:fs';
 import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { setImmediate as turnOfEventLoop } from 'node:timers/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { UnavailableError, UsageError } from '../errors.js';
 import { openRegularFile, readRegularFile } from '../local-files.js';
 import { MIB_SCRATCH } from '../scratch-buffers.js';
@@ -321,13 +321,29 @@ async function writeAtomically(tmpDir: string, target: string, content: string):
 
 /** Creates `dir` (mode 0700) if absent; refuses a symlink or a non-directory in its place. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  // A file in the way makes mkdir fail (EEXIST, or ENOTDIR below it); lstat then says what it is.
-  await mkdir(dir, { recursive: true, mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST' && error.code !== 'ENOTDIR') throw error;
-  });
+  await makeDirectories(dir);
   const info = await lstat(dir).catch(() => undefined);
   if (!info || info.isSymbolicLink() || !info.isDirectory()) {
     throw new UsageError(`${dir} must be a directory, not a symbolic link or a file`, 'choose another --cache directory');
+  }
+}
+
+/**
+ * mkdir -p, one directory at a time. Node's recursive mkdir never returns where making a directory
+ * fails with ENOENT although its parent exists (/proc/x: it makes /proc, then tries /proc/x again,
+ * for ever), and its errors do not say which directory failed.
+ */
+async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let path = resolve(dir); !(await lstat(path).then(() => true, () => false)); path = dirname(path)) {
+    missing.unshift(path);
+    if (dirname(path) === path) break;
+  }
+  for (const path of missing) {
+    await mkdir(path, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+      // EEXIST: a run sharing the cache made it in the meantime.
+      if (error.code !== 'EEXIST') throw new UsageError(`cannot make the cache directory ${path}: ${error.code ?? error.message}`, 'choose another --cache directory');
+    });
   }
 }
 

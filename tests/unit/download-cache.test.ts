@@ -160,6 +160,20 @@ describe('a cache that cannot be written', () => {
   });
 });
 
+describe('a cache directory that cannot be made', () => {
+  // Node's own recursive mkdir never returns here: /proc answers ENOENT for /proc/x, so it makes
+  // /proc (which exists) and tries /proc/x again, for ever.
+  it.skipIf(!existsSync('/proc/self'))('is refused with its reason, in bounded time, even where mkdir -p would loop', async () => {
+    await expect(DownloadCache.open('/proc/crosscheck-no-such/cache', { reuse: true })).rejects.toThrow('cannot make the cache directory /proc/crosscheck-no-such: ENOENT');
+  }, 10_000);
+
+  it('is refused when a file stands in the way of one of its parents', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), 'file');
+    await writeFile(file, '');
+    await expect(DownloadCache.open(join(file, 'cache'), { reuse: true })).rejects.toThrow(`cannot make the cache directory ${join(file, 'cache')}: ENOTDIR`);
+  });
+});
+
 describe('what a run killed outright left in the cache', () => {
   it('is removed once a day old, and nothing else is: not a recent one, which a run sharing the cache may be writing', async () => {
     const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
