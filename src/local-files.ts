@@ -1,5 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
 
 /**
  * How crosscheck opens a file to read it: never through a symbolic link (the cache is read by
@@ -55,14 +54,20 @@ export function checkRegularFile(path: string, stats: Stats): void {
 }
 
 /**
- * The real path of a file the user named (a download, a checksum file): a symbolic link there is
- * the user's choice and is followed; what it leads to must be a regular file.
+ * The real path of a file the user named (a download, a checksum file, a key, a profile, a CA
+ * file, a saved report): a symbolic link there is the user's choice and is followed; what it
+ * leads to must be a regular file, so that a FIFO or a device is refused at once rather than read
+ * for ever (a FIFO without a writer, /dev/zero).
  */
-export async function resolveUserFile(path: string): Promise<string> {
-  const real = await realpath(path);
-  const stats = await stat(real);
-  checkRegularFile(path, stats);
+export function resolveUserFile(path: string): string {
+  const real = realpathSync(path);
+  checkRegularFile(path, statSync(real));
   return real;
+}
+
+/** The whole of a small file the user named (see resolveUserFile and readRegularFile). */
+export function readUserFile(path: string, maxBytes: number, tooLarge: (size: number) => Error): Buffer {
+  return readRegularFile(resolveUserFile(path), maxBytes, tooLarge);
 }
 
 function kindOf(stats: Stats): string {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { DEFAULT_LIMITS, type Limits, parseLimitOverrides } from '../limits.js';
+import { readUserFile } from '../local-files.js';
 import { defaultCacheDir } from '../net/cache.js';
 import type { SourceChannel } from '../pipeline/context.js';
 import type { ArtifactKind } from '../verdict/check.js';
@@ -50,12 +50,15 @@ export interface CommonOptions {
   now?: string;
 }
 
+/** Debian's whole system bundle (ca-certificates.crt) is ~220 KB; a mirror's private CA, a few. */
+const MAX_CA_FILE_BYTES = 4 * 1024 * 1024;
+
 export function commonSettings(options: CommonOptions) {
   const limits: Limits = parseLimitOverrides(options.limit, DEFAULT_LIMITS);
   let ca: Buffer | undefined;
   if (options.caFile) {
     try {
-      ca = readFileSync(options.caFile);
+      ca = readUserFile(options.caFile, MAX_CA_FILE_BYTES, (size) => new Error(`it is ${size} bytes; a PEM CA file is a few kilobytes (a whole system bundle, under 1 MiB)`));
     } catch (error) {
       throw new UsageError(`cannot read --ca-file ${options.caFile}: ${(error as Error).message}`);
     }

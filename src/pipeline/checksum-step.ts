@@ -1,6 +1,6 @@
 import { fetchChecksumFile } from '../channels/site.js';
 import { IntegrityError, LimitError, UnavailableError } from '../errors.js';
-import { readRegularFile, resolveUserFile } from '../local-files.js';
+import { readUserFile } from '../local-files.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import { type ChecksumFile, type DigestAlgorithm, parseChecksumFile } from '../trust/checksum-file.js';
 import { verifyClearsigned } from '../trust/clearsign.js';
@@ -48,7 +48,7 @@ export function localChecksumSource(path: string): ChecksumSource {
     const tooLarge = (size: number) => new LimitError('LIMIT_EXCEEDED', `${path} is ${size} bytes; a checksum file is a few kilobytes`, { file: path });
     let bytes: Buffer;
     try {
-      bytes = readRegularFile(await resolveUserFile(path), 1024 * 1024, tooLarge);
+      bytes = readUserFile(path, 1024 * 1024, tooLarge);
     } catch (error) {
       if (error instanceof LimitError) throw error;
       throw new UnavailableError('FILE_UNREADABLE', `cannot read the checksum file ${path}: ${(error as Error).message}`, { file: path });

@@ -8,7 +8,7 @@ import { DownloadCache } from '../net/cache.js';
 import { HttpClient } from '../net/http.js';
 import { OriginMap, parseBase } from '../net/origins.js';
 import { packageRoot } from '../package-root.js';
-import { keysDirectory, loadProfile, type Profile, tagName } from '../profile/profile.js';
+import { keysDirectory, loadProfile, loadProfileFile, type Profile, tagName } from '../profile/profile.js';
 import { needsReleaseList, type Selection, selectReleases } from '../profile/select.js';
 import { REPORT_SCHEMA, type ReleaseSummary, type ReportSource, type RunReportHead } from '../report/model.js';
 import { ReleaseSpool } from '../report/spool.js';
@@ -72,7 +72,7 @@ export type ContextOptions = Pick<VerifyOptions, 'project' | 'profilePath' | 'ba
 
 /** Loads the profile and the pinned keys and opens the network services one run shares. */
 export async function createRunContext(options: ContextOptions): Promise<{ ctx: RunContext; close: () => Promise<void> }> {
-  const profile = await loadProfile(options.profilePath ?? options.project);
+  const profile = await (options.profilePath ? loadProfileFile(options.profilePath) : loadProfile(options.project));
   const keyring = await loadKeyring(options.keysDir ?? keysDirectory(profile));
   const { map, origins, git } = resolveOrigins(profile, options.bases);
   const cache = await DownloadCache.open(options.cacheDir, { reuse: options.reuseCache });

@@ -62,7 +62,12 @@ export async function verifyFile(ctx: RunContext, path: string, options: VerifyF
     throw new UsageError(`cannot read ${path}: ${error.message}`);
   };
   // Read at its real path: a symbolic link given here is the user's own; inside the cache none is followed.
-  const realPath = await resolveUserFile(path).catch(cannotRead);
+  let realPath: string;
+  try {
+    realPath = resolveUserFile(path);
+  } catch (error) {
+    return cannotRead(error as Error);
+  }
   // Hashed before the checksum file is read, so with every algorithm an era may have signed.
   const digests = await hashFile(realPath, ['sha1', 'md5']).catch(cannotRead);
   const evidence = record.artifact(kind, filename);

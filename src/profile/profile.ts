@@ -1,7 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { satisfies } from '@renovatebot/pep440';
 import { UsageError } from '../errors.js';
+import { readUserFile } from '../local-files.js';
 import { packageRoot } from '../package-root.js';
 import type { ArtifactKind } from '../verdict/check.js';
 
@@ -66,13 +68,23 @@ export interface Profile {
   source: string;
 }
 
-export async function loadProfile(nameOrPath: string): Promise<Profile> {
-  const path = nameOrPath.endsWith('.json') ? nameOrPath : join(packageRoot(), 'profiles', `${nameOrPath}.json`);
+/** A built-in profile, by project name (profiles/<name>.json). */
+export async function loadProfile(name: string): Promise<Profile> {
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) throw new UsageError(`"${name}" is not a project name`, 'crosscheck knows: django; describe another project with --profile FILE (see the README)');
+  const path = join(packageRoot(), 'profiles', `${name}.json`);
+  if (!existsSync(path)) {
+    throw new UsageError(`no profile for project "${name}" (looked for ${path})`, 'crosscheck knows: django; describe another project with --profile FILE (see the README)');
+  }
+  return loadProfileFile(path);
+}
+
+/** A profile from a file (--profile FILE, or a built-in one). */
+export async function loadProfileFile(path: string): Promise<Profile> {
   let raw: string;
   try {
-    raw = await readFile(path, 'utf8');
-  } catch {
-    throw new UsageError(`no profile for project "${nameOrPath}" (looked for ${path})`, 'crosscheck knows: django; describe another project with --profile FILE (see the README)');
+    raw = readUserFile(path, MAX_PROFILE_BYTES, (size) => new Error(`it is ${size} bytes; a profile is a few kilobytes`)).toString('utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read the profile ${path}: ${(error as Error).message}`);
   }
   let profile: Profile;
   try {
@@ -83,6 +95,8 @@ export async function loadProfile(nameOrPath: string): Promise<Profile> {
   validateProfile(profile, path);
   return profile;
 }
+
+const MAX_PROFILE_BYTES = 1024 * 1024;
 
 function validateProfile(profile: Profile, path: string): void {
   const problem = (what: string) => new UsageError(`${path}: ${what}`);
@@ -180,7 +194,7 @@ export function tagName(profile: Profile, version: string): string {
 export async function findProfileFor(normalizedName: string): Promise<Profile | undefined> {
   const dir = join(packageRoot(), 'profiles');
   for (const file of (await readdir(dir)).filter((f) => f.endsWith('.json'))) {
-    const profile = await loadProfile(join(dir, file));
+    const profile = await loadProfileFile(join(dir, file));
     if (profile.pypi.name.toLowerCase().replace(/[-_.]+/g, '-') === normalizedName) return profile;
   }
   return undefined;

@@ -1,9 +1,11 @@
+import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
 import { type ReleaseReport, type ReleaseSummary, type ReportSource, type RunReportHead, summarize } from './model.js';
 import { releaseVerdict, type RunCounts, runOutcome } from '../verdict/release-verdict.js';
 import { readRange } from './read-range.js';
 import { checkRelease, checkReportHead, ReportShapeError } from './report-shape.js';
+import { resolveUserFile } from '../local-files.js';
 
 /** Where one JSON value lies in the file, in bytes. */
 interface ByteRange {
@@ -44,7 +46,9 @@ export class SavedReport {
   private constructor(private readonly handle: FileHandle, readonly source: ReportSource) {}
 
   static async open(path: string): Promise<SavedReport> {
-    const handle = await open(path, 'r');
+    // Read by position, a release at a time, so only a regular file will do (not a pipe, nor a
+    // FIFO, which would wait for a writer).
+    const handle = await open(resolveUserFile(path), constants.O_RDONLY | constants.O_NONBLOCK);
     try {
       const layout = await scanLayout(handle);
       const fields: Record<string, unknown> = {};

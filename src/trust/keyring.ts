@@ -1,8 +1,12 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { UsageError } from '../errors.js';
 import { VERIFY_CONFIG } from './openpgp-policy.js';
+import { readUserFile } from '../local-files.js';
+
+/** A key with every signature it has gathered can reach a few hundred kilobytes; this is far past that. */
+const MAX_KEY_FILE_BYTES = 8 * 1024 * 1024;
 
 export interface PinnedKey {
   /** Full primary-key fingerprint, upper-case hex (40 for v4, 64 for v6). */
@@ -38,7 +42,12 @@ export async function loadKeyring(dir: string): Promise<Keyring> {
   const keys: PinnedKey[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    const armored = await readFile(file, 'utf8');
+    let armored: string;
+    try {
+      armored = readUserFile(file, MAX_KEY_FILE_BYTES, (size) => new Error(`it is ${size} bytes; an armored public key is a few kilobytes`)).toString('utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read the key ${file}: ${(error as Error).message}`, 'the key directory holds *.asc public keys, each a regular file');
+    }
     let read: openpgp.Key[];
     try {
       read = await openpgp.readKeys({ armoredKeys: armored, config: VERIFY_CONFIG });

@@ -109,6 +109,30 @@ describe('verify-file against the world', () => {
     expect(checksums.code).not.toBe(0);
   });
 
+  it('refuses every other file it is given that is not a regular file, at once: a CA file, a profile, a key, a saved report', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crosscheck-fifo-'));
+    const fifo = join(dir, 'fifo.json');
+    await run('mkfifo', [fifo]);
+    const keys = join(dir, 'keys');
+    await mkdir(keys);
+    await run('mkfifo', [join(keys, 'release-manager.asc')]);
+    const verify = ['verify', 'django', '5.2.16', ...worldArgs(t)];
+    const cases: [string[], string][] = [
+      [[...verify, '--ca-file', fifo], `${fifo} is a FIFO, not a regular file`],
+      [[...verify, '--ca-file', '/dev/zero'], '/dev/zero is a device, not a regular file'],
+      [[...verify, '--profile', fifo], `${fifo} is a FIFO, not a regular file`],
+      [[...verify, '--profile', '/dev/zero'], '/dev/zero is a device, not a regular file'],
+      [[...verify, '--keys', keys], `${join(keys, 'release-manager.asc')} is a FIFO, not a regular file`],
+      [['report', fifo], `${fifo} is a FIFO, not a regular file`],
+    ];
+    for (const [args, message] of cases) {
+      // Before, each of these waited for a writer, or read /dev/zero until memory ran out.
+      const result = await runCli(args, {}, { timeoutMs: 20_000 });
+      expect(result.stderr, args.join(' ')).toContain(message);
+      expect(result.code).toBe(2);
+    }
+  });
+
   it('explains a usage error without a stack trace', async () => {
     const result = await runCli(['verify-file', '/nonexistent/not-a-release.zip']);
     expect(result.code).toBe(2);
