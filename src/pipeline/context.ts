@@ -1,4 +1,5 @@
 import type { GitMirror } from '../channels/git.js';
+import type { ArchiveReadQueue } from './archive-reads.js';
 import type { Limits } from '../limits.js';
 import type { DownloadCache } from '../net/cache.js';
 import type { HttpClient } from '../net/http.js';
@@ -29,5 +30,7 @@ export interface RunContext {
   origins: { site: string; media: string; pypi: string; pypiFiles: string };
   now: Date;
   compareContents: boolean;
+  /** Every archive read of the run goes through it, one at a time. */
+  archiveReads: ArchiveReadQueue;
   progress?: ProgressSink;
 }

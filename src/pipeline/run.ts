@@ -16,6 +16,7 @@ import { loadKeyring } from '../trust/keyring.js';
 import { type ArtifactKind, unverified } from '../verdict/check.js';
 import { type ReleaseVerdict, runOutcome } from '../verdict/release-verdict.js';
 import { UsageError } from '../errors.js';
+import { ArchiveReadQueue } from './archive-reads.js';
 import type { ProgressSink, RunContext, SourceChannel } from './context.js';
 import { RunDeadline } from './deadline.js';
 import { ReleaseRecord } from './release-record.js';
@@ -91,9 +92,11 @@ export async function createRunContext(options: ContextOptions): Promise<{ ctx: 
     origins,
     now: options.now ?? new Date(),
     compareContents: options.compareContents,
+    archiveReads: new ArchiveReadQueue(),
     ...(options.progress ? { progress: options.progress } : {}),
   };
   const close = async () => {
+    ctx.archiveReads.end();
     ctx.git?.close();
     await http.close();
   };
