@@ -70,11 +70,10 @@ export interface Profile {
 
 /** A built-in profile, by project name (profiles/<name>.json). */
 export async function loadProfile(name: string): Promise<Profile> {
-  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) throw new UsageError(`"${name}" is not a project name`, 'crosscheck knows: django; describe another project with --profile FILE (see the README)');
+  const hint = 'crosscheck knows: django; describe another project with --profile FILE (see the README)';
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) throw new UsageError(`"${name}" is not a project name`, hint);
   const path = join(packageRoot(), 'profiles', `${name}.json`);
-  if (!existsSync(path)) {
-    throw new UsageError(`no profile for project "${name}" (looked for ${path})`, 'crosscheck knows: django; describe another project with --profile FILE (see the README)');
-  }
+  if (!existsSync(path)) throw new UsageError(`no profile for project "${name}" (looked for ${path})`, hint);
   return loadProfileFile(path);
 }
 
