@@ -1,6 +1,6 @@
 import { satisfies } from '@renovatebot/pep440';
 import { describe, expect, it } from 'vitest';
-import { appliesTo } from '../../src/profile/profile.js';
+import { appliesTo, loadProfile } from '../../src/profile/profile.js';
 import { selectReleases } from '../../src/profile/select.js';
 
 describe('a versioned rule', () => {
@@ -46,5 +46,14 @@ describe('choosing releases', () => {
     for (const series of ['abc', '4.x', '4.', '']) {
       expect(() => selectReleases(available, { versions: [], series: [series] })).toThrow(`--series "${series}" is not a release series such as 4.2`);
     }
+  });
+});
+
+describe('a built-in profile', () => {
+  it('is found by project name, and only by a name', async () => {
+    expect((await loadProfile('django')).project).toBe('django');
+    await expect(loadProfile('nope')).rejects.toThrow('no profile for project "nope"');
+    // A name is not a path: it cannot reach a file outside the profiles directory.
+    await expect(loadProfile('../package')).rejects.toThrow('"../package" is not a project name');
   });
 });
