@@ -173,7 +173,8 @@ export class GitMirror {
   private async createRepository(dir: string, what: string, build: (fresh: string) => Promise<void>): Promise<void> {
     if (await isRepository(dir)) return;
     const fresh = `${dir}.new-${randomBytes(8).toString('hex')}`;
-    await mkdir(fresh, { recursive: true, mode: 0o700 });
+    // Beside its place in the cache's git/ directory, which opening the cache made.
+    await mkdir(fresh, { mode: 0o700 });
     try {
       await build(fresh);
       await rename(fresh, dir).catch(async (error: NodeJS.ErrnoException) => {

@@ -1,11 +1,10 @@
-import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
 import { type ReleaseReport, type ReleaseSummary, type ReportSource, type RunReportHead, summarize } from './model.js';
 import { releaseVerdict, type RunCounts, runOutcome } from '../verdict/release-verdict.js';
 import { readRange } from './read-range.js';
 import { checkRelease, checkReportHead, ReportShapeError } from './report-shape.js';
-import { resolveUserFile } from '../local-files.js';
+import { READ_FLAGS, resolveUserFile } from '../local-files.js';
 
 /** Where one JSON value lies in the file, in bytes. */
 interface ByteRange {
@@ -48,7 +47,7 @@ export class SavedReport {
   static async open(path: string): Promise<SavedReport> {
     // Read by position, a release at a time, so only a regular file will do (not a pipe, nor a
     // FIFO, which would wait for a writer).
-    const handle = await open(resolveUserFile(path), constants.O_RDONLY | constants.O_NONBLOCK);
+    const handle = await open(resolveUserFile(path), READ_FLAGS);
     try {
       const layout = await scanLayout(handle);
       const fields: Record<string, unknown> = {};
