@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import { resolveUserFile } from '../local-files.js';
 import { hashFile } from '../net/cache.js';
 import { tagName } from '../profile/profile.js';
+import { versionProblem } from '../profile/select.js';
 import type { ReleaseReport } from '../report/model.js';
 import { type ArtifactKind, type Check, checkFromError, fail, pass, unverified } from '../verdict/check.js';
 import { digestCheck } from './artifact-step.js';
@@ -57,6 +58,8 @@ export async function verifyFile(ctx: RunContext, path: string, options: VerifyF
     throw new UsageError(`"${filename}" is not a ${ctx.profile.displayName} file`, `use --profile for another project`);
   }
   const { version, kind } = identity;
+  const problem = versionProblem(version);
+  if (problem) throw new UsageError(`the version in the file name "${filename}" ${problem}`);
   const record = new ReleaseRecord(version);
   const cannotRead = (error: Error): never => {
     throw new UsageError(`cannot read ${path}: ${error.message}`);

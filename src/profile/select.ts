@@ -21,14 +21,15 @@ export function needsReleaseList(selection: Selection): boolean {
  */
 export function selectReleases(available: readonly string[], selection: Selection): string[] {
   for (const version of [...selection.versions, ...(selection.since ? [selection.since] : [])]) {
-    if (!valid(version)) throw new UsageError(`"${version}" is not a PEP 440 version`);
+    const problem = versionProblem(version);
+    if (problem) throw new UsageError(`${JSON.stringify(clip(version))} ${problem}`);
   }
   for (const series of selection.series ?? []) {
     if (!/^\d+(\.\d+)*$/.test(series)) throw new UsageError(`--series "${series}" is not a release series such as 4.2`);
   }
   let chosen: string[] = [];
   if (needsReleaseList(selection)) {
-    chosen = available.filter((v) => valid(v) && (selection.pre || !explain(v)?.is_prerelease));
+    chosen = available.filter((v) => !versionProblem(v) && (selection.pre || !explain(v)?.is_prerelease));
     if (selection.series?.length) chosen = chosen.filter((v) => selection.series!.some((series) => inSeries(v, series)));
     // By order, not by the specifier >=since: a specifier leaves pre-releases out, even with --pre.
     if (selection.since) chosen = chosen.filter((v) => compare(v, selection.since!) >= 0);
@@ -37,6 +38,25 @@ export function selectReleases(available: readonly string[], selection: Selectio
   }
   const all = [...new Set([...chosen, ...selection.versions])];
   return all.sort(compare);
+}
+
+const MAX_VERSION_LENGTH = 64;
+
+/**
+ * Why crosscheck cannot work with a version, if it cannot. Besides PEP 440 itself: the PEP 440
+ * library reads each number as a JavaScript number, so past 15 digits two versions compare equal
+ * (1.9007199254740993 and 1.9007199254740992) and past 20 a specifier such as `<1.8` throws. The
+ * length bound matches what is accepted from PyPI's list of releases.
+ */
+export function versionProblem(version: string): string | undefined {
+  if (version.length > MAX_VERSION_LENGTH) return `is longer than ${MAX_VERSION_LENGTH} characters`;
+  if (!valid(version)) return 'is not a PEP 440 version';
+  if (/\d{16}/.test(version)) return 'holds a number of more than 15 digits';
+  return undefined;
+}
+
+function clip(text: string): string {
+  return text.length > MAX_VERSION_LENGTH ? `${text.slice(0, MAX_VERSION_LENGTH)}… (${text.length} characters)` : text;
 }
 
 /** "4.2" covers 4.2, 4.2.1, 4.2.28 …; "4" covers every 4.x. */

@@ -139,4 +139,13 @@ describe('verify-file against the world', () => {
     expect(result.stderr).toContain('cannot tell the project and version');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('refuses a file whose name holds a version it cannot order exactly, as a usage error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'v-'));
+    const filename = `Django-1.${'9'.repeat(25)}.tar.gz`;
+    await writeFile(join(dir, filename), 'not read');
+    const result = await runCli(['verify-file', join(dir, filename), '--cache', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`the version in the file name "${filename}" holds a number of more than 15 digits`);
+  });
 });

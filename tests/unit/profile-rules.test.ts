@@ -47,6 +47,23 @@ describe('choosing releases', () => {
       expect(() => selectReleases(available, { versions: [], series: [series] })).toThrow(`--series "${series}" is not a release series such as 4.2`);
     }
   });
+
+  // The PEP 440 library reads numbers as JavaScript numbers: past 15 digits two versions compare
+  // equal, and past 20 a rule such as "<1.8" threw inside it, which ended the release "internal".
+  it('refuses a version it cannot order exactly or that is too long, quoting a long one clipped', () => {
+    const twentyFiveDigits = `1.${'9'.repeat(25)}`;
+    expect(() => selectReleases(available, { versions: [twentyFiveDigits] })).toThrow(`"${twentyFiveDigits}" holds a number of more than 15 digits`);
+    expect(() => selectReleases(available, { versions: [], since: '1.9007199254740993' })).toThrow('holds a number of more than 15 digits');
+    const long = `1.${'0.'.repeat(3000)}1`;
+    expect(() => selectReleases(available, { versions: [long] })).toThrow(`"${long.slice(0, 64)}… (${long.length} characters)" is longer than 64 characters`);
+    expect(() => selectReleases(available, { versions: ['4.2.x'] })).toThrow('"4.2.x" is not a PEP 440 version');
+    expect(selectReleases(available, { versions: ['1.999999999999999'] })).toEqual(['1.999999999999999']);
+  });
+
+  it('leaves out of a listed release a version it cannot order exactly', () => {
+    const listed = [...available, '4.2.9007199254740993', '4.2.9007199254740992', 'not-a-version'];
+    expect(selectReleases(listed, { versions: [], series: ['4.2'] })).toEqual(['4.2', '4.2.1', '4.2.28']);
+  });
 });
 
 describe('a built-in profile', () => {
