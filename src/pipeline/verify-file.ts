@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { resolveUserFile } from '../local-files.js';
 import { hashFile } from '../net/cache.js';
 import { tagName } from '../profile/profile.js';
-import { versionProblem } from '../profile/select.js';
+import { versionProblem } from '../profile/versions.js';
 import type { ReleaseReport } from '../report/model.js';
 import { type ArtifactKind, type Check, checkFromError, fail, pass, unverified } from '../verdict/check.js';
 import { digestCheck } from './artifact-step.js';

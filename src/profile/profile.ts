@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { satisfies } from '@renovatebot/pep440';
 import { UsageError } from '../errors.js';
 import { readUserFile } from '../local-files.js';
 import { packageRoot } from '../package-root.js';
+import { specifierProblem, versionSatisfies } from './versions.js';
 import type { ArtifactKind } from '../verdict/check.js';
 
 /** A rule that applies to the versions matching any of `when` (PEP 440 specifiers), or to all. */
@@ -120,6 +120,15 @@ function validateProfile(profile: Profile, path: string): void {
       }
     }
   }
+  const versioned: Versioned[] = [...(profile.site?.checksumFile ?? []), ...profile.artifacts.sdist, ...profile.artifacts.wheel, ...(profile.releaseManagers ?? [])];
+  for (const rule of versioned) {
+    if (rule.when === undefined) continue;
+    if (!Array.isArray(rule.when) || rule.when.some((spec) => typeof spec !== 'string')) throw problem(`"when" must be a list of version specifiers (${JSON.stringify(rule)})`);
+    for (const spec of rule.when) {
+      const why = specifierProblem(spec);
+      if (why) throw problem(`"when" ${JSON.stringify(spec)} ${why} (${JSON.stringify(rule)})`);
+    }
+  }
   if (!Array.isArray(profile.waivers)) throw problem('"waivers" must be a list');
   for (const waiver of profile.waivers) {
     if (!waiver.version || !waiver.path || !waiver.reason || !waiver.reviewedBy || typeof waiver.digests !== 'object') {
@@ -140,27 +149,6 @@ export function ruleFor<T extends Versioned>(rules: readonly T[], version: strin
 /** Whether a versioned rule (or release-manager binding) covers the version. */
 export function appliesTo(rule: Versioned, version: string): boolean {
   return !rule.when || rule.when.some((spec) => versionSatisfies(version, spec));
-}
-
-/**
- * `satisfies` parses its specifier with one large case-insensitive regular expression at every
- * call: ~30 µs and ~12 KB of garbage, which V8 mostly promotes to the old generation. A release
- * asks the same few questions ~35 times, and that garbage was most of what a long run promoted
- * (57 % of it in a sampled 100-release run), so the answers are kept. Bounded: a run over every
- * Django release asks a few thousand distinct questions at most, and a full memo starts again.
- */
-const answers = new Map<string, boolean>();
-const MAX_ANSWERS = 4096;
-
-function versionSatisfies(version: string, specifier: string): boolean {
-  const question = `${version} ${specifier}`;
-  let answer = answers.get(question);
-  if (answer === undefined) {
-    if (answers.size >= MAX_ANSWERS) answers.clear();
-    answer = satisfies(version, specifier);
-    answers.set(question, answer);
-  }
-  return answer;
 }
 
 export function fill(template: string, values: Record<string, string>): string {

@@ -1,5 +1,6 @@
-import { compare, explain, valid } from '@renovatebot/pep440';
+import { compare, explain } from '@renovatebot/pep440';
 import { UsageError } from '../errors.js';
+import { quoteVersion, versionProblem } from './versions.js';
 
 export interface Selection {
   versions: string[];
@@ -22,7 +23,7 @@ export function needsReleaseList(selection: Selection): boolean {
 export function selectReleases(available: readonly string[], selection: Selection): string[] {
   for (const version of [...selection.versions, ...(selection.since ? [selection.since] : [])]) {
     const problem = versionProblem(version);
-    if (problem) throw new UsageError(`${JSON.stringify(clip(version))} ${problem}`);
+    if (problem) throw new UsageError(`${quoteVersion(version)} ${problem}`);
   }
   for (const series of selection.series ?? []) {
     if (!/^\d+(\.\d+)*$/.test(series)) throw new UsageError(`--series "${series}" is not a release series such as 4.2`);
@@ -38,25 +39,6 @@ export function selectReleases(available: readonly string[], selection: Selectio
   }
   const all = [...new Set([...chosen, ...selection.versions])];
   return all.sort(compare);
-}
-
-const MAX_VERSION_LENGTH = 64;
-
-/**
- * Why crosscheck cannot work with a version, if it cannot. Besides PEP 440 itself: the PEP 440
- * library reads each number as a JavaScript number, so past 15 digits two versions compare equal
- * (1.9007199254740993 and 1.9007199254740992) and past 20 a specifier such as `<1.8` throws. The
- * length bound matches what is accepted from PyPI's list of releases.
- */
-export function versionProblem(version: string): string | undefined {
-  if (version.length > MAX_VERSION_LENGTH) return `is longer than ${MAX_VERSION_LENGTH} characters`;
-  if (!valid(version)) return 'is not a PEP 440 version';
-  if (/\d{16}/.test(version)) return 'holds a number of more than 15 digits';
-  return undefined;
-}
-
-function clip(text: string): string {
-  return text.length > MAX_VERSION_LENGTH ? `${text.slice(0, MAX_VERSION_LENGTH)}… (${text.length} characters)` : text;
 }
 
 /** "4.2" covers 4.2, 4.2.1, 4.2.28 …; "4" covers every 4.x. */

@@ -1,6 +1,9 @@
 import { satisfies } from '@renovatebot/pep440';
 import { describe, expect, it } from 'vitest';
-import { appliesTo, loadProfile } from '../../src/profile/profile.js';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { appliesTo, loadProfile, loadProfileFile } from '../../src/profile/profile.js';
 import { selectReleases } from '../../src/profile/select.js';
 
 describe('a versioned rule', () => {
@@ -72,5 +75,27 @@ describe('a built-in profile', () => {
     await expect(loadProfile('nope')).rejects.toThrow('no profile for project "nope"');
     // A name is not a path: it cannot reach a file outside the profiles directory.
     await expect(loadProfile('../package')).rejects.toThrow('"../package" is not a project name');
+  });
+});
+
+describe('a profile file', () => {
+  // A specifier the PEP 440 library cannot read matched no version, in silence: a rule meant for
+  // an era then never applied, and the next rule's file names and URLs were used instead.
+  it('refuses a "when" that is not a PEP 440 specifier or holds a number it cannot order exactly', async () => {
+    const django = JSON.parse(await readFile(new URL('../../profiles/django.json', import.meta.url), 'utf8')) as { artifacts: { sdist: { when?: string[] }[] }; keys: string };
+    const dir = await mkdtemp(join(tmpdir(), 'profile-'));
+    for (const [when, why] of [
+      ['>=4.x', '">=4.x" is not a PEP 440 version specifier'],
+      ['', '"" is not a PEP 440 version specifier'],
+      [`<1.${'9'.repeat(25)}`, 'holds a number of more than 15 digits'],
+    ] as const) {
+      django.artifacts.sdist[0]!.when = [when];
+      const path = join(dir, 'profile.json');
+      await writeFile(path, JSON.stringify({ ...django, keys: join(process.cwd(), 'keys') }));
+      await expect(loadProfileFile(path)).rejects.toThrow(why);
+    }
+    django.artifacts.sdist[0]!.when = ['>=4.2.21,<5.0'];
+    await writeFile(join(dir, 'good.json'), JSON.stringify(django));
+    expect((await loadProfileFile(join(dir, 'good.json'))).artifacts.sdist[0]!.when).toEqual(['>=4.2.21,<5.0']);
   });
 });
