@@ -53,3 +53,16 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+const MAX_QUOTED = 200;
+
+/**
+ * A value quoted for a message. What hostile input holds can be megabytes long (a pax record, a
+ * field of PyPI's JSON), and a message quoting it whole floods a terminal and a report, so a long
+ * value is clipped, saying how long it was.
+ */
+export function quote(value: unknown, max = MAX_QUOTED): string {
+  if (typeof value === 'string' && value.length > max) return `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)`;
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
+}

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { IntegrityError } from '../errors.js';
+import { IntegrityError, quote } from '../errors.js';
 import type { Limits } from '../limits.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -14,7 +14,7 @@ export function decodeName(bytes: Buffer, what: string, index?: number): string 
   try {
     return UTF8.decode(bytes);
   } catch {
-    throw new IntegrityError('ARCHIVE_PATH_INVALID', `${index === undefined ? what : `${what} ${index}`}: member name ${JSON.stringify(bytes.toString('latin1'))} is not valid UTF-8`);
+    throw new IntegrityError('ARCHIVE_PATH_INVALID', `${index === undefined ? what : `${what} ${index}`}: member name ${quote(bytes.toString('latin1'))} is not valid UTF-8`);
   }
 }
 
@@ -30,7 +30,7 @@ const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
  * over the length or depth limits.
  */
 export function validatePath(path: string, what: string, limits: Pick<Limits, 'pathBytes' | 'pathDepth'>): string {
-  const bad = (why: string) => new IntegrityError('ARCHIVE_PATH_INVALID', `${what}: member path ${JSON.stringify(path)} ${why}`, { file: path });
+  const bad = (why: string) => new IntegrityError('ARCHIVE_PATH_INVALID', `${what}: member path ${quote(path)} ${why}`, { file: path });
   if (Buffer.byteLength(path) > limits.pathBytes) throw bad(`is longer than ${limits.pathBytes} bytes`);
   if (FORBIDDEN.test(path)) throw bad('holds a control or bidirectional-override character');
   if (path.includes('\\')) throw bad('holds a backslash');
@@ -56,15 +56,15 @@ export class PathRegistry {
   add(path: string, type: 'file' | 'directory'): void {
     if (this.exact.has(path)) {
       if (type === 'directory' && this.exact.get(path) === 'directory') {
-        throw new IntegrityError('ARCHIVE_DUPLICATE_PATH', `${this.what}: directory ${JSON.stringify(path)} appears twice`, { file: path });
+        throw new IntegrityError('ARCHIVE_DUPLICATE_PATH', `${this.what}: directory ${quote(path)} appears twice`, { file: path });
       }
-      throw new IntegrityError('ARCHIVE_DUPLICATE_PATH', `${this.what}: ${JSON.stringify(path)} appears twice`, { file: path });
+      throw new IntegrityError('ARCHIVE_DUPLICATE_PATH', `${this.what}: ${quote(path)} appears twice`, { file: path });
     }
     // Plain ASCII is already NFC; skipping ICU for it halves the cost of a Django-sized archive.
     const key = (ASCII.test(path) ? path : path.normalize('NFC')).toLowerCase();
     const other = this.folded.get(key);
     if (other !== undefined) {
-      throw new IntegrityError('ARCHIVE_NAME_COLLISION', `${this.what}: ${JSON.stringify(path)} and ${JSON.stringify(other)} name the same file on case-insensitive or normalising filesystems`, { file: path });
+      throw new IntegrityError('ARCHIVE_NAME_COLLISION', `${this.what}: ${quote(path)} and ${quote(other)} name the same file on case-insensitive or normalising filesystems`, { file: path });
     }
     this.exact.set(path, type);
     this.folded.set(key, path);
@@ -87,7 +87,7 @@ export class PathRegistry {
       }
       const child = sorted[low];
       if (child?.startsWith(under)) {
-        throw new IntegrityError('ARCHIVE_DUPLICATE_PATH', `${this.what}: ${JSON.stringify(path)} is a file and also the directory of ${JSON.stringify(child)}`, { file: path });
+        throw new IntegrityError('ARCHIVE_DUPLICATE_PATH', `${this.what}: ${quote(path)} is a file and also the directory of ${quote(child)}`, { file: path });
       }
     }
   }

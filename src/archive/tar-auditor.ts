@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { IntegrityError, LimitError } from '../errors.js';
+import { IntegrityError, LimitError, quote } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { decodeName } from './paths.js';
 
@@ -177,7 +177,7 @@ export class TarAuditor extends Writable {
 
     const posix = block.compare(POSIX_MAGIC, 0, 8, 257, 265) === 0;
     const gnu = !posix && block.compare(GNU_MAGIC, 0, 8, 257, 265) === 0;
-    if (!posix && !gnu) throw invalid('TAR_HEADER_INVALID', `header ${index}: not a ustar or GNU tar header (magic ${JSON.stringify(block.subarray(257, 265).toString('latin1'))})`);
+    if (!posix && !gnu) throw invalid('TAR_HEADER_INVALID', `header ${index}: not a ustar or GNU tar header (magic ${quote(block.subarray(257, 265).toString('latin1'))})`);
     if (gnu && block.subarray(345, 500).some((b) => b !== 0)) {
       throw invalid('TAR_HEADER_INVALID', `header ${index}: GNU header with data in the prefix area (CPython would read it as a name prefix)`);
     }
@@ -200,13 +200,13 @@ export class TarAuditor extends Writable {
     let type: 'file' | 'directory';
     if (typeflag === '0' || typeflag === '\u0000') type = 'file';
     else if (typeflag === '5') type = 'directory';
-    else throw invalid('ARCHIVE_MEMBER_TYPE', `header ${index}: member type ${JSON.stringify(typeflag)} (${describeType(typeflag)}); only files and directories are accepted`);
+    else throw invalid('ARCHIVE_MEMBER_TYPE', `header ${index}: member type ${quote(typeflag)} (${describeType(typeflag)}); only files and directories are accepted`);
 
     let name = decodeName(nulTerminated(block, 0, 100), 'sdist header', index);
     if (posix && block[345] !== 0) name = `${decodeName(nulTerminated(block, 345, 155), 'sdist header', index)}/${name}`;
     const pax = this.pendingPax;
     if (this.pendingLongName !== undefined && pax?.has('path')) {
-      throw invalid('TAR_NAME_CONFLICT', `header ${index}: the member is named both by a GNU long name (${JSON.stringify(this.pendingLongName)}) and a pax path (${JSON.stringify(pax.get('path'))})`);
+      throw invalid('TAR_NAME_CONFLICT', `header ${index}: the member is named both by a GNU long name (${quote(this.pendingLongName)}) and a pax path (${quote(pax.get('path'))})`);
     }
     if (this.pendingLongName !== undefined) name = this.pendingLongName;
     if (pax?.has('path')) name = pax.get('path')!;
@@ -215,9 +215,9 @@ export class TarAuditor extends Writable {
     }
     this.pendingPax = undefined;
     this.pendingLongName = undefined;
-    if (type === 'file' && name.endsWith('/')) throw invalid('TAR_HEADER_INVALID', `header ${index}: regular file ${JSON.stringify(name)} ends with "/" (CPython reads it as a directory)`);
-    if (type === 'directory' && size !== 0) throw invalid('TAR_HEADER_INVALID', `header ${index}: directory ${JSON.stringify(name)} declares ${size} bytes of content`);
-    if (size > this.limits.memberBytes) throw new LimitError('LIMIT_EXCEEDED', `sdist: ${JSON.stringify(name)} is ${size} bytes, over the ${this.limits.memberBytes}-byte member limit`);
+    if (type === 'file' && name.endsWith('/')) throw invalid('TAR_HEADER_INVALID', `header ${index}: regular file ${quote(name)} ends with "/" (CPython reads it as a directory)`);
+    if (type === 'directory' && size !== 0) throw invalid('TAR_HEADER_INVALID', `header ${index}: directory ${quote(name)} declares ${size} bytes of content`);
+    if (size > this.limits.memberBytes) throw new LimitError('LIMIT_EXCEEDED', `sdist: ${quote(name)} is ${size} bytes, over the ${this.limits.memberBytes}-byte member limit`);
     if (this.memberCount + 1 > this.limits.members) throw new LimitError('LIMIT_MEMBERS', `sdist: more than ${this.limits.members} members`);
     const member: AuditedMember = { name: type === 'directory' ? name.replace(/\/+$/, '') : name, type, size, mode: mode & 0o7777 };
     this.memberCount++;
@@ -247,9 +247,9 @@ export class TarAuditor extends Writable {
       return;
     }
     for (const [key, value] of records) {
-      if (!PAX_KEYS.has(key)) throw invalid('TAR_PAX_KEY', `pax keyword ${JSON.stringify(key)} is not accepted`);
-      if ((key === 'size' || key === 'uid' || key === 'gid') && !PAX_NUMERIC.test(value)) throw invalid('TAR_PAX_NUMERIC', `pax ${key}=${JSON.stringify(value)} is not a decimal number`);
-      if ((key === 'mtime' || key === 'atime' || key === 'ctime') && !PAX_TIME.test(value)) throw invalid('TAR_PAX_NUMERIC', `pax ${key}=${JSON.stringify(value)} is not a time`);
+      if (!PAX_KEYS.has(key)) throw invalid('TAR_PAX_KEY', `pax keyword ${quote(key)} is not accepted`);
+      if ((key === 'size' || key === 'uid' || key === 'gid') && !PAX_NUMERIC.test(value)) throw invalid('TAR_PAX_NUMERIC', `pax ${key}=${quote(value)} is not a decimal number`);
+      if ((key === 'mtime' || key === 'atime' || key === 'ctime') && !PAX_TIME.test(value)) throw invalid('TAR_PAX_NUMERIC', `pax ${key}=${quote(value)} is not a time`);
     }
     this.pendingPax = records;
   }
@@ -271,7 +271,7 @@ function parsePax(body: Buffer): Map<string, string> {
     if (equals <= 0) throw invalid('TAR_PAX_RECORD', `pax record at byte ${pos} has no keyword`);
     const key = decodeName(record.subarray(0, equals), 'sdist pax keyword');
     const value = decodeName(record.subarray(equals + 1), 'sdist pax value');
-    if (records.has(key)) throw invalid('TAR_PAX_RECORD', `pax keyword ${JSON.stringify(key)} appears twice`);
+    if (records.has(key)) throw invalid('TAR_PAX_RECORD', `pax keyword ${quote(key)} appears twice`);
     records.set(key, value);
     pos = end;
   }
@@ -289,7 +289,7 @@ function parseOctalField(block: Buffer, offset: number, length: number, header: 
   const digits = i - digitsStart;
   while (i < end && (block[i] === 0x20 || block[i] === 0)) i++;
   if (digits === 0 || i !== end) {
-    throw invalid('TAR_HEADER_INVALID', `header ${header} ${field} field ${JSON.stringify(block.subarray(offset, end).toString('latin1'))} is not an octal number`);
+    throw invalid('TAR_HEADER_INVALID', `header ${header} ${field} field ${quote(block.subarray(offset, end).toString('latin1'))} is not an octal number`);
   }
   if (!Number.isSafeInteger(value)) throw invalid('TAR_HEADER_INVALID', `header ${header} ${field} is out of range`);
   return value;

@@ -1,4 +1,4 @@
-import { IntegrityError, LimitError } from '../errors.js';
+import { IntegrityError, LimitError, quote } from '../errors.js';
 import type { Limits } from '../limits.js';
 
 /** One central-directory record, cross-checked against its local header. */
@@ -150,7 +150,7 @@ async function checkLocalHeaders(readAt: ReadAt, entries: ZipEntry[], cdOffset: 
     const extraLength = header.readUInt16LE(28);
     const variable = await readAt(entry.localHeaderOffset + 30, nameLength + extraLength);
     const mismatch = (what: string) => fail('ZIP_LFH_CD_MISMATCH', `${name}: the local header's ${what} differs from the central directory's`, name);
-    if (!variable.subarray(0, nameLength).equals(entry.nameBytes)) throw mismatch(`name (${JSON.stringify(variable.subarray(0, nameLength).toString('latin1'))})`);
+    if (!variable.subarray(0, nameLength).equals(entry.nameBytes)) throw mismatch(`name (${quote(variable.subarray(0, nameLength).toString('latin1'))})`);
     checkExtraFields(variable.subarray(nameLength), name);
     if (flags !== entry.flags) throw mismatch('flags');
     if (method !== entry.method) throw mismatch('compression method');
@@ -182,17 +182,17 @@ function decodeZipName(bytes: Buffer, flags: number): string {
   // Control bytes decode differently by reader (CPython's cp437 keeps them, yauzl's shows IBM
   // glyphs), and never belong in a file name.
   if (bytes.some((b) => b < 0x20 || b === 0x7f)) {
-    throw new IntegrityError('ARCHIVE_PATH_INVALID', `wheel: member name ${JSON.stringify(bytes.toString('latin1'))} holds a control character`);
+    throw new IntegrityError('ARCHIVE_PATH_INVALID', `wheel: member name ${quote(bytes.toString('latin1'))} holds a control character`);
   }
   if (flags & 0x0800) {
     try {
       return UTF8.decode(bytes);
     } catch {
-      throw fail('ZIP_PATH_INVALID', `a name flagged UTF-8 is not valid UTF-8: ${JSON.stringify(bytes.toString('latin1'))}`);
+      throw fail('ZIP_PATH_INVALID', `a name flagged UTF-8 is not valid UTF-8: ${quote(bytes.toString('latin1'))}`);
     }
   }
   if (bytes.some((b) => b >= 0x80)) {
-    throw fail('ZIP_NAME_AMBIGUOUS', `non-ASCII name without the UTF-8 flag (${JSON.stringify(bytes.toString('latin1'))}): installers may decode it differently`);
+    throw fail('ZIP_NAME_AMBIGUOUS', `non-ASCII name without the UTF-8 flag (${quote(bytes.toString('latin1'))}): installers may decode it differently`);
   }
   return bytes.toString('latin1');
 }

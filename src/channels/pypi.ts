@@ -1,4 +1,4 @@
-import { IntegrityError } from '../errors.js';
+import { IntegrityError, quote } from '../errors.js';
 import type { FetchedFile, WeakAlgorithm } from '../net/cache.js';
 import type { RequestPolicy } from '../net/http.js';
 import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
@@ -24,7 +24,8 @@ export interface PypiRelease {
   files: PypiFile[];
 }
 
-const FILENAME = /^[A-Za-z0-9._+-]+$/;
+// At most 255 characters, what a file system holds in one name.
+const FILENAME = /^[A-Za-z0-9._+-]{1,255}$/;
 
 function pypiPolicy(ctx: RunContext, maxBytes: number, version?: string): RequestPolicy {
   return {
@@ -54,7 +55,7 @@ export async function fetchPypiRelease(ctx: RunContext, version: string): Promis
   const doc = asObject(value, 'the document', invalid);
   const info = asObject(doc.info, '"info"', invalid);
   if (info.version !== version) {
-    throw new IntegrityError('VERSION_MISMATCH', `${url} describes version ${JSON.stringify(info.version)}, not ${version}`, { url, channel: 'pypi', release: version, expected: version, actual: String(info.version) });
+    throw new IntegrityError('VERSION_MISMATCH', `${url} describes version ${quote(info.version)}, not ${version}`, { url, channel: 'pypi', release: version, expected: version, actual: quote(info.version) });
   }
   if (!Array.isArray(doc.urls)) throw invalid('"urls" is not a list');
   const files = doc.urls.map((entry, index) => parseFile(ctx, entry, `urls[${index}]`, invalid));
@@ -69,7 +70,7 @@ export async function fetchPypiRelease(ctx: RunContext, version: string): Promis
 function parseFile(ctx: RunContext, entry: unknown, where: string, invalid: (what: string) => Error): PypiFile {
   const file = asObject(entry, where, invalid);
   const { filename, packagetype, url, size, digests, upload_time_iso_8601: uploadTime, yanked, yanked_reason: yankedReason } = file;
-  if (typeof filename !== 'string' || !FILENAME.test(filename)) throw invalid(`${where}.filename ${JSON.stringify(filename)} is not a plain file name`);
+  if (typeof filename !== 'string' || !FILENAME.test(filename)) throw invalid(`${where}.filename ${quote(filename)} is not a plain file name`);
   if (typeof packagetype !== 'string') throw invalid(`${where}.packagetype is missing`);
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw invalid(`${where}.size is not a byte count`);
   if (typeof uploadTime !== 'string') throw invalid(`${where}.upload_time_iso_8601 is missing`);
@@ -86,7 +87,7 @@ function parseFile(ctx: RunContext, entry: unknown, where: string, invalid: (wha
   }
   const allowed = new Set([new URL(ctx.profile.pypi.filesOrigin).origin, new URL(ctx.origins.pypiFiles).origin]);
   if (!allowed.has(parsed.origin)) throw invalid(`${where}.url points to ${parsed.origin}, not the file host (${[...allowed].join(' or ')})`);
-  if (decodeURIComponent(parsed.pathname.split('/').pop() ?? '') !== filename) throw invalid(`${where}.url does not end in the file name ${filename}`);
+  if (decodeURIComponent(parsed.pathname.split('/').pop() ?? '') !== filename) throw invalid(`${where}.url does not end in the file name ${quote(filename)}`);
   return {
     filename,
     packagetype,
@@ -109,7 +110,7 @@ export async function fetchPypiVersions(ctx: RunContext): Promise<{ versions: st
   const releases = asObject(asObject(value, 'the document', invalid).releases, '"releases"', invalid);
   const filesByVersion = new Map<string, number>();
   for (const [version, files] of Object.entries(releases)) {
-    if (!/^[0-9A-Za-z.+!-]{1,64}$/.test(version)) throw invalid(`release key ${JSON.stringify(version)} is not a version`);
+    if (!/^[0-9A-Za-z.+!-]{1,64}$/.test(version)) throw invalid(`release key ${quote(version)} is not a version`);
     filesByVersion.set(version, Array.isArray(files) ? files.length : 0);
   }
   return { versions: [...filesByVersion.keys()], url, filesByVersion };

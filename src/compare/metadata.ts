@@ -1,3 +1,4 @@
+import { quote } from '../errors.js';
 import type { Difference } from './difference.js';
 
 const CHECK = 'content.wheel-metadata';
@@ -58,18 +59,27 @@ export function compareMetadata(input: MetadataInput): Difference[] {
     for (const field of COMPARED_FIELDS) {
       const a = [...(wheel.get(field) ?? [])].sort();
       const b = [...(sdist.get(field) ?? [])].sort();
-      if (a.join('\n') !== b.join('\n')) add(metadataPath, `${field}: METADATA has ${JSON.stringify(a)}, PKG-INFO has ${JSON.stringify(b)}`);
+      if (a.join('\n') === b.join('\n')) continue;
+      // Only what differs: a field can list dozens of requirements, and the one that differs is what to act on.
+      const onlyInWheel = a.filter((value) => !b.includes(value));
+      const onlyInSdist = b.filter((value) => !a.includes(value));
+      add(
+        metadataPath,
+        onlyInWheel.length + onlyInSdist.length > 0
+          ? `${field}: only in METADATA ${quote(onlyInWheel)}, only in PKG-INFO ${quote(onlyInSdist)}`
+          : `${field}: the same values, listed ${a.length} times in METADATA and ${b.length} in PKG-INFO`,
+      );
     }
     const name = wheel.get('name')?.[0] ?? '';
     const version = wheel.get('version')?.[0] ?? '';
-    if (normalizeName(name) !== normalizeName(input.project)) add(metadataPath, `Name is ${JSON.stringify(name)}, not ${input.project}`);
-    if (version !== input.version) add(metadataPath, `Version is ${JSON.stringify(version)}, not ${input.version}`);
+    if (normalizeName(name) !== normalizeName(input.project)) add(metadataPath, `Name is ${quote(name)}, not ${input.project}`);
+    if (version !== input.version) add(metadataPath, `Version is ${quote(version)}, not ${input.version}`);
   }
   const wheelPath = `${input.distInfo}/WHEEL`;
   if (!input.wheelFile) add(wheelPath, 'the wheel has no WHEEL file');
   else {
     const wheelVersion = parseCoreMetadata(input.wheelFile.toString('utf8')).get('wheel-version')?.[0] ?? '';
-    if (!/^1\.\d+$/.test(wheelVersion)) add(wheelPath, `Wheel-Version ${JSON.stringify(wheelVersion)} is not a version 1 wheel`);
+    if (!/^1\.\d+$/.test(wheelVersion)) add(wheelPath, `Wheel-Version ${quote(wheelVersion)} is not a version 1 wheel`);
   }
   const normalizedEntryPoints = (bytes: Buffer | undefined) => bytes?.toString('utf8').split('\n').map((l) => l.trim()).filter(Boolean).join('\n');
   if (normalizedEntryPoints(input.wheelEntryPoints) !== normalizedEntryPoints(input.sdistEntryPoints)) {

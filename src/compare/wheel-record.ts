@@ -1,4 +1,5 @@
 import type { ArchiveMember } from '../archive/member.js';
+import { quote } from '../errors.js';
 import type { Difference } from './difference.js';
 
 const CHECK = 'content.wheel-record';
@@ -106,11 +107,11 @@ export function checkRecord(distInfo: string, recordText: string, members: reado
     }
     const expected = `sha256=${Buffer.from(member.sha256, 'hex').toString('base64url')}`;
     if (!/^sha256=[A-Za-z0-9_-]{43}$/.test(row.hash)) {
-      differences.push(failure(row.path, `hash field ${JSON.stringify(row.hash)} is not sha256=<43 urlsafe base64 characters>`, { wheel: member.sha256 }));
+      differences.push(failure(row.path, `hash field ${quote(row.hash)} is not sha256=<43 urlsafe base64 characters>`, { wheel: member.sha256 }));
     } else if (row.hash !== expected) {
       differences.push(failure(row.path, `RECORD says ${row.hash}; the member hashes to ${expected}`, { wheel: member.sha256, record: row.hash }));
     } else if (!/^(0|[1-9][0-9]*)$/.test(row.size) || Number(row.size) !== member.size) {
-      differences.push(failure(row.path, `RECORD says ${JSON.stringify(row.size)} bytes; the member has ${member.size}`, { wheel: member.sha256 }));
+      differences.push(failure(row.path, `RECORD says ${quote(row.size)} bytes; the member has ${member.size}`, { wheel: member.sha256 }));
     }
   }
   if (!listed.has(recordPath)) differences.push(failure(recordPath, 'RECORD does not list itself'));

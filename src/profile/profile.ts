@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { quote, UsageError } from '../errors.js';
 import { readUserFile } from '../local-files.js';
 import { packageRoot } from '../package-root.js';
 import { specifierProblem, versionSatisfies } from './versions.js';
@@ -107,32 +107,32 @@ function validateProfile(profile: Profile, path: string): void {
     throw problem('"comparison" needs sdistVsGit and wheelVsSdist rule lists');
   }
   for (const rule of [...profile.comparison.sdistVsGit, ...profile.comparison.wheelVsSdist]) {
-    if (!rule.name || !rule.reason || !Array.isArray(rule.paths)) throw problem(`every comparison rule needs a name, a reason and paths (${JSON.stringify(rule)})`);
+    if (!rule.name || !rule.reason || !Array.isArray(rule.paths)) throw problem(`every comparison rule needs a name, a reason and paths (${quote(rule)})`);
   }
   if (profile.releaseManagers !== undefined) {
     if (!Array.isArray(profile.releaseManagers)) throw problem('"releaseManagers" must be a list');
     for (const manager of profile.releaseManagers) {
       if (typeof manager.fingerprint !== 'string' || !/^([0-9A-F]{40}|[0-9A-F]{64})$/.test(manager.fingerprint)) {
-        throw problem(`every release manager needs a full fingerprint in upper-case hex, never a key id (${JSON.stringify(manager)})`);
+        throw problem(`every release manager needs a full fingerprint in upper-case hex, never a key id (${quote(manager)})`);
       }
       if (!Array.isArray(manager.when) || manager.when.length === 0 || manager.when.some((spec) => typeof spec !== 'string')) {
-        throw problem(`every release manager needs "when", a list of version specifiers (${JSON.stringify(manager)})`);
+        throw problem(`every release manager needs "when", a list of version specifiers (${quote(manager)})`);
       }
     }
   }
   const versioned: Versioned[] = [...(profile.site?.checksumFile ?? []), ...profile.artifacts.sdist, ...profile.artifacts.wheel, ...(profile.releaseManagers ?? [])];
   for (const rule of versioned) {
     if (rule.when === undefined) continue;
-    if (!Array.isArray(rule.when) || rule.when.some((spec) => typeof spec !== 'string')) throw problem(`"when" must be a list of version specifiers (${JSON.stringify(rule)})`);
+    if (!Array.isArray(rule.when) || rule.when.some((spec) => typeof spec !== 'string')) throw problem(`"when" must be a list of version specifiers (${quote(rule)})`);
     for (const spec of rule.when) {
       const why = specifierProblem(spec);
-      if (why) throw problem(`"when" ${JSON.stringify(spec)} ${why} (${JSON.stringify(rule)})`);
+      if (why) throw problem(`"when" ${quote(spec)} ${why} (${quote(rule)})`);
     }
   }
   if (!Array.isArray(profile.waivers)) throw problem('"waivers" must be a list');
   for (const waiver of profile.waivers) {
     if (!waiver.version || !waiver.path || !waiver.reason || !waiver.reviewedBy || typeof waiver.digests !== 'object') {
-      throw problem(`every waiver needs version, path, digests, reason and reviewedBy (${JSON.stringify(waiver)})`);
+      throw problem(`every waiver needs version, path, digests, reason and reviewedBy (${quote(waiver)})`);
     }
   }
 }

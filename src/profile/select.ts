@@ -1,6 +1,6 @@
 import { compare, explain } from '@renovatebot/pep440';
-import { UsageError } from '../errors.js';
-import { quoteVersion, versionProblem } from './versions.js';
+import { quote, UsageError } from '../errors.js';
+import { versionProblem } from './versions.js';
 
 export interface Selection {
   versions: string[];
@@ -23,7 +23,7 @@ export function needsReleaseList(selection: Selection): boolean {
 export function selectReleases(available: readonly string[], selection: Selection): string[] {
   for (const version of [...selection.versions, ...(selection.since ? [selection.since] : [])]) {
     const problem = versionProblem(version);
-    if (problem) throw new UsageError(`${quoteVersion(version)} ${problem}`);
+    if (problem) throw new UsageError(`${quote(version)} ${problem}`);
   }
   for (const series of selection.series ?? []) {
     if (!/^\d+(\.\d+)*$/.test(series)) throw new UsageError(`--series "${series}" is not a release series such as 4.2`);

@@ -25,11 +25,6 @@ export function specifierProblem(specifier: string): string | undefined {
   return undefined;
 }
 
-/** A version for a message: a long one is clipped, saying how long it was. */
-export function quoteVersion(version: string): string {
-  return JSON.stringify(version.length > MAX_VERSION_LENGTH ? `${version.slice(0, MAX_VERSION_LENGTH)}… (${version.length} characters)` : version);
-}
-
 /**
  * `satisfies` parses its specifier with one large case-insensitive regular expression at every
  * call: ~30 µs and ~12 KB of garbage, which V8 mostly promotes to the old generation. A release

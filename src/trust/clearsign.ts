@@ -1,5 +1,5 @@
 import * as openpgp from 'openpgp';
-import { IntegrityError, LimitError } from '../errors.js';
+import { IntegrityError, LimitError, quote } from '../errors.js';
 import type { Keyring } from './keyring.js';
 import { ACCEPTED_ARMOR_HASHES, VERIFY_CONFIG } from './openpgp-policy.js';
 import { verifyPinnedSignatures, type Signer } from './signatures.js';
@@ -91,7 +91,7 @@ function checkFraming(text: string, what: string): void {
   if (headerEnd < 0) throw new IntegrityError('PGP_ARMOR_HEADER', `${what} has no blank line after its armor headers`);
   const headers = lines.slice(1, headerEnd);
   if (headers.length !== 1 || !/^Hash: [A-Z0-9]+$/.test(headers[0]!)) {
-    throw new IntegrityError('PGP_ARMOR_HEADER', `${what} must have exactly one "Hash:" armor header; found ${JSON.stringify(headers)}`);
+    throw new IntegrityError('PGP_ARMOR_HEADER', `${what} must have exactly one "Hash:" armor header; found ${quote(headers)}`);
   }
   const hash = headers[0]!.slice('Hash: '.length);
   if (!ACCEPTED_ARMOR_HASHES.has(hash)) {

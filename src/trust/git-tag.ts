@@ -1,5 +1,5 @@
 import * as openpgp from 'openpgp';
-import { IntegrityError, LimitError } from '../errors.js';
+import { IntegrityError, LimitError, quote } from '../errors.js';
 import type { Keyring } from './keyring.js';
 import { VERIFY_CONFIG } from './openpgp-policy.js';
 import { verifyPinnedSignatures, type Signer } from './signatures.js';
@@ -47,7 +47,7 @@ export function parseTagObject(raw: Buffer, maxBytes: number): TagObject {
   const headers = text.slice(0, headerEnd).split('\n');
   const expected = ['object', 'type', 'tag', 'tagger'];
   if (headers.length !== expected.length || headers.some((line, i) => !line.startsWith(`${expected[i]} `))) {
-    throw new IntegrityError('TAG_GRAMMAR', `the tag object's headers must be exactly "object, type, tag, tagger" in order; found ${JSON.stringify(headers.map((h) => h.split(' ')[0]))}`);
+    throw new IntegrityError('TAG_GRAMMAR', `the tag object's headers must be exactly "object, type, tag, tagger" in order; found ${quote(headers.map((h) => h.split(' ')[0]))}`);
   }
   const value = (i: number) => headers[i]!.slice(expected[i]!.length + 1);
   const object = value(0);

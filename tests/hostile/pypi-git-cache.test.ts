@@ -45,6 +45,7 @@ describe('PyPI JSON as a hostile document (threat catalog J-01 … J-04)', () =>
     });
     await editFiles('5.2.9', (files) => files.map((f) => (f.packagetype === 'sdist' ? { ...f, upload_time_iso_8601: '2030-01-01T00:00:00.000000Z' } : f)));
     await edit('5.2.10', (text) => `{"info": ${'['.repeat(100)}${']'.repeat(100)}, ${text.slice(1)}`);
+    await edit('5.2.11', (text) => text.replace(/"filename":"django-5\.2\.11\.tar\.gz"/, `"filename":"${'x'.repeat(100_000)}"`));
   });
   afterAll(async () => {
     await t?.dispose();
@@ -61,6 +62,15 @@ describe('PyPI JSON as a hostile document (threat catalog J-01 … J-04)', () =>
   ])('%s: %s fails pypi.release.metadata with %s', async (version, _, status, reason) => {
     const { report, code } = await verify(t, version);
     expect(check(report!, 'pypi.release.metadata')).toMatchObject({ status, reason });
+    expect(code).toBe(1);
+  });
+
+  it('5.2.11: a file name of 100,000 characters is quoted clipped, saying how long it was', async () => {
+    const { report, code } = await verify(t, '5.2.11');
+    const metadata = check(report!, 'pypi.release.metadata')!;
+    expect(metadata).toMatchObject({ status: 'fail', reason: 'PYPI_JSON_INVALID' });
+    expect(metadata.message).toContain(`"${'x'.repeat(200)}"… (100000 characters) is not a plain file name`);
+    expect(metadata.message.length).toBeLessThan(1000);
     expect(code).toBe(1);
   });
 
