@@ -98,4 +98,41 @@ describe('a profile file', () => {
     await writeFile(join(dir, 'good.json'), JSON.stringify(django));
     expect((await loadProfileFile(join(dir, 'good.json'))).artifacts.sdist[0]!.when).toEqual(['>=4.2.21,<5.0']);
   });
+
+  // Each of these used to load, then end every release "internal error" mid-run, or apply a rule
+  // that never matched (an unknown comparison kind), or waive a difference whatever its bytes
+  // (a waiver with no digests).
+  it('refuses a field of the wrong type when it loads, naming the field', async () => {
+    const django = JSON.parse(await readFile(new URL('../../profiles/django.json', import.meta.url), 'utf8')) as Record<string, any>;
+    const dir = await mkdtemp(join(tmpdir(), 'profile-'));
+    const cases: [string, (p: Record<string, any>) => void, string][] = [
+      ['checksum rules not a list', (p) => (p.site.checksumFile = {}), '"site.checksumFile" must be a list'],
+      ['checksum urls not a list', (p) => (p.site.checksumFile[0].urls = 'x'), 'every "site.checksumFile" rule needs "urls"'],
+      ['no site origin', (p) => delete p.site.origin, '"site" needs origin'],
+      ['download URL a number', (p) => (p.site.downloadUrls = { sdist: 5 }), '"site.downloadUrls" maps sdist and wheel'],
+      ['file name a number', (p) => (p.artifacts.sdist[0].filename = 5), 'every "artifacts.sdist" rule needs "filename"'],
+      ['file name without the version', (p) => (p.artifacts.wheel[1].filename = 'Django.whl'), 'every "artifacts.wheel" rule needs "filename"'],
+      ['top directory a number', (p) => (p.artifacts.sdist[0].topDirectory = 7), '"topDirectory" only as a string'],
+      ['tag template without the version', (p) => (p.git.tag = 'latest'), '"git" needs url, and a tag template holding {version}'],
+      ['unsigned tags not a list', (p) => (p.git.knownUnsignedTags = 'x'), '"git.knownUnsignedTags" must be a list'],
+      ['a name that climbs', (p) => (p.pypi.name = '../../etc'), '"pypi.name" "../../etc" is not a project name'],
+      ['PyPI origin not a URL', (p) => (p.pypi.origin = 'pypi.org'), '"pypi" needs name, and origin and filesOrigin as URLs'],
+      ['no comparison package', (p) => delete p.comparison.package, '"comparison" needs package'],
+      ['paths not strings', (p) => (p.comparison.sdistVsGit[0].paths = [1, null]), 'every comparison rule needs a name, a reason and paths'],
+      ['an unknown kind', (p) => (p.comparison.sdistVsGit[0].kind = 'anything'), '"kind" must be one of only-in-sdist'],
+      ['a waiver without digests', (p) => (p.waivers = [{ version: '5.2.1', path: 'a', digests: {}, reason: 'r', reviewedBy: 'x' }]), 'every waiver needs version, path, digests'],
+      ['a waiver with null digests', (p) => (p.waivers = [{ version: '5.2.1', path: 'a', digests: null, reason: 'r', reviewedBy: 'x' }]), 'every waiver needs version, path, digests'],
+    ];
+    for (const [what, change, why] of cases) {
+      const profile = structuredClone(django);
+      change(profile);
+      const path = join(dir, 'profile.json');
+      await writeFile(path, JSON.stringify(profile));
+      await expect(loadProfileFile(path), what).rejects.toThrow(why);
+    }
+    const waived = structuredClone(django);
+    waived.waivers = [{ version: '5.2.1', path: 'django/x.mo', digests: { sdist: 'a'.repeat(64), git: 'b'.repeat(40) }, reason: 'r', reviewedBy: 'x' }];
+    await writeFile(join(dir, 'waived.json'), JSON.stringify(waived));
+    expect((await loadProfileFile(join(dir, 'waived.json'))).waivers).toHaveLength(1);
+  });
 });
