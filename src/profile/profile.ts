@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { quote, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { readUserFile } from '../local-files.js';
 import { packageRoot } from '../package-root.js';
-import { specifierProblem, versionSatisfies } from './versions.js';
 import type { ArtifactKind } from '../verdict/check.js';
+import { validateProfile } from './validate-profile.js';
+import { versionSatisfies } from './versions.js';
 
 /** A rule that applies to the versions matching any of `when` (PEP 440 specifiers), or to all. */
-interface Versioned {
+export interface Versioned {
   when?: string[];
 }
 
@@ -96,92 +97,6 @@ export async function loadProfileFile(path: string): Promise<Profile> {
 }
 
 const MAX_PROFILE_BYTES = 1024 * 1024;
-
-const RULE_KINDS: readonly ComparisonRule['kind'][] = ['only-in-sdist', 'only-in-git', 'only-in-wheel', 'config-data', 'symlink-resolved', 'script-shebang'];
-// PEP 508's project name.
-const PROJECT_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
-
-/**
- * Every field is checked for its type when the profile loads: a field of the wrong type used to
- * surface mid-run as an "internal error" in every release, or, worse, as a rule that silently
- * never applied (an unknown comparison kind, a "when" the PEP 440 library cannot read).
- */
-function validateProfile(profile: Profile, path: string): void {
-  const problem = (what: string) => new UsageError(`${path}: ${what}`);
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-  const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-  const isTextList = (value: unknown): value is string[] => Array.isArray(value) && value.length > 0 && value.every(isText);
-  const isUrl = (value: unknown) => isText(value) && URL.canParse(value);
-  const list = (value: unknown, what: string): unknown[] => {
-    if (!Array.isArray(value)) throw problem(`${what} must be a list`);
-    return value;
-  };
-
-  if (!isObject(profile) || profile.schema !== 'crosscheck/profile@1') throw problem('"schema" must be "crosscheck/profile@1"');
-  for (const field of ['project', 'displayName', 'keys'] as const) if (!isText(profile[field])) throw problem(`"${field}" must be a non-empty string`);
-
-  if (!isObject(profile.pypi) || !isText(profile.pypi.name) || !isUrl(profile.pypi.origin) || !isUrl(profile.pypi.filesOrigin)) throw problem('"pypi" needs name, and origin and filesOrigin as URLs');
-  if (!PROJECT_NAME.test(profile.pypi.name)) throw problem(`"pypi.name" ${quote(profile.pypi.name)} is not a project name`);
-
-  const versioned: unknown[] = [];
-  if (profile.site !== undefined) {
-    const site = profile.site as unknown;
-    if (!isObject(site) || !isUrl(site.origin) || (site.mediaOrigin !== undefined && !isUrl(site.mediaOrigin))) throw problem('"site" needs origin (and mediaOrigin, if given) as URLs');
-    for (const rule of list(site.checksumFile, '"site.checksumFile"')) {
-      if (!isObject(rule) || !isTextList(rule.urls)) throw problem(`every "site.checksumFile" rule needs "urls", a list of URL templates (${quote(rule)})`);
-      versioned.push(rule);
-    }
-    if (site.downloadUrls !== undefined && !(isObject(site.downloadUrls) && Object.entries(site.downloadUrls).every(([kind, url]) => (kind === 'sdist' || kind === 'wheel') && isText(url)))) {
-      throw problem(`"site.downloadUrls" maps sdist and wheel to URL templates (${quote(site.downloadUrls)})`);
-    }
-  }
-  if (profile.git !== undefined) {
-    const git = profile.git as unknown;
-    if (!isObject(git) || !isUrl(git.url) || !isText(git.tag) || !git.tag.includes('{version}')) throw problem('"git" needs url, and a tag template holding {version}');
-    if (git.knownUnsignedTags !== undefined && !(Array.isArray(git.knownUnsignedTags) && git.knownUnsignedTags.every(isText))) throw problem('"git.knownUnsignedTags" must be a list of tag names');
-  }
-
-  if (!isObject(profile.artifacts)) throw problem('"artifacts" needs sdist and wheel rule lists');
-  for (const kind of ['sdist', 'wheel'] as const) {
-    for (const rule of list(profile.artifacts[kind], `"artifacts.${kind}"`)) {
-      if (!isObject(rule) || !(rule.filename === null || (isText(rule.filename) && rule.filename.includes('{version}'))) || (rule.topDirectory !== undefined && !isText(rule.topDirectory))) {
-        throw problem(`every "artifacts.${kind}" rule needs "filename", a template holding {version} or null, and "topDirectory" only as a string (${quote(rule)})`);
-      }
-      versioned.push(rule);
-    }
-  }
-
-  if (!isObject(profile.comparison) || !isText(profile.comparison.package)) throw problem('"comparison" needs package, and sdistVsGit and wheelVsSdist rule lists');
-  for (const rule of [...list(profile.comparison.sdistVsGit, '"comparison.sdistVsGit"'), ...list(profile.comparison.wheelVsSdist, '"comparison.wheelVsSdist"')]) {
-    if (!isObject(rule) || !isText(rule.name) || !isText(rule.reason) || !isTextList(rule.paths)) throw problem(`every comparison rule needs a name, a reason and paths (${quote(rule)})`);
-    if (!RULE_KINDS.includes(rule.kind as ComparisonRule['kind'])) throw problem(`comparison rule ${quote(rule.name)}: "kind" must be one of ${RULE_KINDS.join(', ')}`);
-  }
-
-  if (profile.releaseManagers !== undefined) {
-    for (const manager of list(profile.releaseManagers, '"releaseManagers"')) {
-      if (!isObject(manager) || typeof manager.fingerprint !== 'string' || !/^([0-9A-F]{40}|[0-9A-F]{64})$/.test(manager.fingerprint)) {
-        throw problem(`every release manager needs a full fingerprint in upper-case hex, never a key id (${quote(manager)})`);
-      }
-      if (!Array.isArray(manager.when) || manager.when.length === 0) throw problem(`every release manager needs "when", a list of version specifiers (${quote(manager)})`);
-      versioned.push(manager);
-    }
-  }
-  for (const rule of versioned as Versioned[]) {
-    if (rule.when === undefined) continue;
-    if (!Array.isArray(rule.when) || !rule.when.every((spec) => typeof spec === 'string')) throw problem(`"when" must be a list of version specifiers (${quote(rule)})`);
-    for (const spec of rule.when) {
-      const why = specifierProblem(spec);
-      if (why) throw problem(`"when" ${quote(spec)} ${why} (${quote(rule)})`);
-    }
-  }
-
-  for (const waiver of list(profile.waivers, '"waivers"')) {
-    const digestsOk = isObject(waiver) && isObject(waiver.digests) && Object.keys(waiver.digests).length > 0 && Object.values(waiver.digests).every((digest) => typeof digest === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(digest));
-    if (!isObject(waiver) || !isText(waiver.version) || !isText(waiver.path) || !isText(waiver.reason) || !isText(waiver.reviewedBy) || !digestsOk) {
-      throw problem(`every waiver needs version, path, digests (at least one side's, in hex), reason and reviewedBy (${quote(waiver)})`);
-    }
-  }
-}
 
 export function keysDirectory(profile: Profile): string {
   return isAbsolute(profile.keys) ? profile.keys : join(packageRoot(), profile.keys);
