@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GpgHome } from '../../fixtures/release/gpg.js';
 import { buildWorld, type ReleaseSpec, type WorldManifest } from '../../fixtures/world/build.js';
-import { type RunningWorld, startWorld, type WorldOptions } from '../../fixtures/world/servers.js';
+import { type Fault, type RunningWorld, startWorld, type WorldOptions } from '../../fixtures/world/servers.js';
 import { packageRoot } from '../../src/package-root.js';
 
 export const CLI = join(packageRoot(), 'dist', 'crosscheck.mjs');
@@ -72,4 +72,14 @@ export function git(args: string[], cwd?: string): Promise<string> {
   return new Promise((resolve, reject) =>
     execFile('git', args, { cwd, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout))),
   );
+}
+
+/** Runs `body` while the world serves `fault`, and takes the fault away afterwards, whatever happens. */
+export async function withFault<T>(t: TestWorld, fault: Fault, body: () => Promise<T>): Promise<T> {
+  t.world.faults.push(fault);
+  try {
+    return await body();
+  } finally {
+    t.world.faults.splice(t.world.faults.indexOf(fault), 1);
+  }
 }

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseSpec } from '../../fixtures/world/build.js';
 import { SCENARIOS } from '../../fixtures/world/scenarios.js';
-import type { Fault, FaultKind, Host } from '../../fixtures/world/servers.js';
-import { createTestWorld, runCli, type TestWorld, worldArgs } from '../helpers/world.js';
+import type { FaultKind, Host } from '../../fixtures/world/servers.js';
+import { createTestWorld, runCli, type TestWorld, withFault, worldArgs } from '../helpers/world.js';
 
 const run = promisify(execFile);
 const LIMITS = ['--limit', 'requestDeadlineMs=4000', '--limit', 'idleTimeoutMs=1500', '--limit', 'slowGraceMs=1500', '--limit', 'minBytesPerSecond=1000'];
@@ -51,25 +51,19 @@ describe('faults from the servers (threat catalog H-01 … H-07)', () => {
   ];
 
   it.each(cases)('%s from %s (%s) leaves %s unverified with %s; the other release still passes', async (kind, host, path, id, reason, extra) => {
-    const fault: Fault = { host, path, kind };
-    t.world.faults.push(fault);
-    try {
+    await withFault(t, { host, path, kind }, async () => {
       const { code, report, stderr } = await verifyBoth(t, [...(extra ?? []), '--refresh']);
       expect(stderr).not.toMatch(/internal error/);
       expect(check(report!, '5.2.16', id)).toMatchObject({ status: 'unverified', reason });
       expect(report!.releases.find((r) => r.version === '5.2.16')!.checks.filter((c) => c.status === 'fail')).toEqual([]);
       expect(report!.releases.find((r) => r.version === '4.2.28')!.verdict).toBe('pass');
       expect(code).toBe(3);
-    } finally {
-      t.world.faults.splice(t.world.faults.indexOf(fault), 1);
-    }
+    });
   });
 
   it('a release the run deadline cuts off ends incomplete, saying which limit to raise; the run still ends', async () => {
     // Without the run deadline this stall would outlast the test's own timeout: every other limit is set past it.
-    const fault: Fault = { host: 'media', path: 'django-5.2.16.tar.gz', kind: 'stall' };
-    t.world.faults.push(fault);
-    try {
+    await withFault(t, { host: 'media', path: 'django-5.2.16.tar.gz', kind: 'stall' }, async () => {
       const patient = ['--limit', 'idleTimeoutMs=120000', '--limit', 'requestDeadlineMs=120000', '--limit', 'slowGraceMs=120000'];
       const { code, report } = await verifyBoth(t, ['--refresh', ...patient, '--limit', 'runDeadlineMs=15000']);
       const cut = report!.releases.find((r) => r.version === '5.2.16')!;
@@ -78,21 +72,15 @@ describe('faults from the servers (threat catalog H-01 … H-07)', () => {
       expect(cut.checks.filter((c) => c.status === 'fail')).toEqual([]);
       expect(report!.releases.find((r) => r.version === '4.2.28')!.verdict).toBe('pass');
       expect(code).toBe(3);
-    } finally {
-      t.world.faults.splice(t.world.faults.indexOf(fault), 1);
-    }
+    });
   });
 
   it('a git server failure leaves the git checks unverified', async () => {
-    const fault: Fault = { host: 'git', path: '/', kind: 'status-500' };
-    t.world.faults.push(fault);
-    try {
+    await withFault(t, { host: 'git', path: '/', kind: 'status-500' }, async () => {
       const { code, report } = await verifyBoth(t, ['--cache', await mkdtemp(join(tmpdir(), 'crosscheck-cache-'))]);
       expect(check(report!, '5.2.16', 'git.tag.fetch')).toMatchObject({ status: 'unverified', reason: 'GIT_ERROR' });
       expect(code).toBe(3);
-    } finally {
-      t.world.faults.splice(t.world.faults.indexOf(fault), 1);
-    }
+    });
   });
 
   it('sends Accept-Encoding: identity and never asks for a byte range (H-06, H-07)', async () => {
@@ -114,9 +102,7 @@ describe('the run deadline', () => {
   });
 
   it('keeps what a cut-off release had already found: a failed digest stays a failure, not "incomplete"', async () => {
-    const fault: Fault = { host: 'media', path: 'django-5.2.16-py3-none-any.whl', kind: 'stall' };
-    t.world.faults.push(fault);
-    try {
+    await withFault(t, { host: 'media', path: 'django-5.2.16-py3-none-any.whl', kind: 'stall' }, async () => {
       const patient = ['--limit', 'idleTimeoutMs=120000', '--limit', 'requestDeadlineMs=120000', '--limit', 'slowGraceMs=120000'];
       const { code, report } = await verifyBoth(t, [...patient, '--limit', 'runDeadlineMs=15000']);
       const cut = report!.releases.find((r) => r.version === '5.2.16')!;
@@ -126,9 +112,7 @@ describe('the run deadline', () => {
       expect(cut.checks.find((c) => c.id === 'release.deadline')).toMatchObject({ status: 'unverified', reason: 'RUN_DEADLINE' });
       expect(report!.releases.find((r) => r.version === '4.2.28')!.verdict).toBe('pass');
       expect(code).toBe(1);
-    } finally {
-      t.world.faults.splice(t.world.faults.indexOf(fault), 1);
-    }
+    });
   });
 });
 
@@ -164,14 +148,10 @@ describe('TLS (H-01, H-02)', () => {
   });
 
   it('refuses a redirect from https to http', async () => {
-    const fault: Fault = { host: 'www', path: '/download/5.2.16/tarball/', kind: 'redirect-http' };
-    t.world.faults.push(fault);
-    try {
+    await withFault(t, { host: 'www', path: '/download/5.2.16/tarball/', kind: 'redirect-http' }, async () => {
       const { report } = await verifyBoth(t, ['--ca-file', caFile, '--refresh']);
       expect(check(report!, '5.2.16', 'site.sdist.digest')).toMatchObject({ status: 'unverified', reason: 'HTTP_REDIRECT_POLICY' });
       expect(check(report!, '5.2.16', 'site.sdist.digest')!.message).toMatch(/from https to http/);
-    } finally {
-      t.world.faults.splice(t.world.faults.indexOf(fault), 1);
-    }
+    });
   });
 });
