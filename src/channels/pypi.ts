@@ -3,6 +3,7 @@ import type { FetchedFile, WeakAlgorithm } from '../net/cache.js';
 import type { RequestPolicy } from '../net/http.js';
 import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
 import type { RunContext } from '../pipeline/context.js';
+import { MAX_VERSION_LENGTH } from '../profile/versions.js';
 
 /** One file of a release as PyPI's JSON declares it. Declared values are claims, not evidence. */
 export interface PypiFile {
@@ -24,6 +25,8 @@ export interface PypiRelease {
   files: PypiFile[];
 }
 
+// A release key goes into URLs and file names: the characters of a version, and no more of them than a version may have.
+const RELEASE_KEY = new RegExp(`^[0-9A-Za-z.+!-]{1,${MAX_VERSION_LENGTH}}$`);
 // At most 255 characters, what a file system holds in one name.
 const FILENAME = /^[A-Za-z0-9._+-]{1,255}$/;
 
@@ -110,7 +113,7 @@ export async function fetchPypiVersions(ctx: RunContext): Promise<{ versions: st
   const releases = asObject(asObject(value, 'the document', invalid).releases, '"releases"', invalid);
   const filesByVersion = new Map<string, number>();
   for (const [version, files] of Object.entries(releases)) {
-    if (!/^[0-9A-Za-z.+!-]{1,64}$/.test(version)) throw invalid(`release key ${quote(version)} is not a version`);
+    if (!RELEASE_KEY.test(version)) throw invalid(`release key ${quote(version)} is not a version`);
     filesByVersion.set(version, Array.isArray(files) ? files.length : 0);
   }
   return { versions: [...filesByVersion.keys()], url, filesByVersion };

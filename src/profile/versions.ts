@@ -1,6 +1,7 @@
 import { satisfies, valid, validRange } from '@renovatebot/pep440';
 
-const MAX_VERSION_LENGTH = 64;
+/** The longest version crosscheck accepts, from the command line or from PyPI's list of releases. */
+export const MAX_VERSION_LENGTH = 64;
 
 // The PEP 440 library reads each number as a JavaScript number: past 15 digits two versions
 // compare equal (1.9007199254740993 and 1.9007199254740992), and past 20 a specifier such as
@@ -9,7 +10,7 @@ const INEXACT_NUMBER = /\d{16}/;
 
 /**
  * Why crosscheck cannot work with a version, if it cannot: not PEP 440, a number it cannot
- * order exactly, or longer than what is accepted from PyPI's list of releases.
+ * order exactly, or longer than MAX_VERSION_LENGTH.
  */
 export function versionProblem(version: string): string | undefined {
   if (version.length > MAX_VERSION_LENGTH) return `is longer than ${MAX_VERSION_LENGTH} characters`;
