@@ -17,7 +17,7 @@ export function addSourceOptions(command: Command): Command {
     .addOption(env('--pypi-files-url <url>', 'PyPI file host base (default: --pypi-url when given, else https://files.pythonhosted.org)', 'CROSSCHECK_PYPI_FILES_URL'))
     .addOption(env('--git-url <url>', 'git repository (default: https://github.com/django/django.git)', 'CROSSCHECK_GIT_URL'))
     .addOption(env('--keys <dir>', 'directory of pinned ASCII-armored public keys (default: keys/<project>/)', 'CROSSCHECK_KEYS'))
-    .option('--profile <file>', 'a project profile JSON file (default: profiles/<project>.json)')
+    .addOption(env('--profile <file>', 'a project profile JSON file (default: profiles/<project>.json)', 'CROSSCHECK_PROFILE'))
     .addOption(env('--cache <dir>', 'download cache directory (default: $XDG_CACHE_HOME/crosscheck)', 'CROSSCHECK_CACHE'))
     .option('--refresh', 'download again even what the cache holds')
     .option('--ca-file <file>', 'an extra PEM CA certificate to trust (for a mirror with a private CA)')

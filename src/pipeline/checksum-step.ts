@@ -4,11 +4,10 @@ import { readUserFile } from '../local-files.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import { type ChecksumFile, type DigestAlgorithm, parseChecksumFile } from '../trust/checksum-file.js';
 import { verifyClearsigned } from '../trust/clearsign.js';
-import { checkSignersAuthorised } from '../trust/signer-policy.js';
-import type { Signer } from '../trust/signatures.js';
+import { accepted, type Signer, signatureCheck } from '../rules/signature.js';
 import { type ArtifactKind, checkFromError, fail, pass, warn } from '../verdict/check.js';
-import type { RunContext } from './context.js';
-import { describeSigners, type ReleaseRecord, summarizeSigners } from './release-record.js';
+import { type RunContext, signerTrust } from './context.js';
+import { type ReleaseRecord, summarizeSigners } from './release-record.js';
 
 export interface ListedArtifact {
   kind: ArtifactKind;
@@ -80,14 +79,16 @@ export async function checksumStep(ctx: RunContext, version: string, record: Rel
 
   let verified: Awaited<ReturnType<typeof verifyClearsigned>>;
   try {
-    verified = await verifyClearsigned(fetched.bytes, ctx.keyring, { what: `the checksum file ${fetched.url}`, maxBytes: ctx.limits.checksumFileBytes, now: ctx.now });
-    checkSignersAuthorised(ctx.profile, version, verified.signers, `the checksum file ${fetched.url}`);
+    verified = await verifyClearsigned(fetched.bytes, signerTrust(ctx, version), { what: `the checksum file ${fetched.url}`, maxBytes: ctx.limits.checksumFileBytes });
   } catch (error) {
     record.add(checkFromError({ ...SIGNATURE, ...where }, error));
     return undefined;
   }
-  record.checksumSigners = summarizeSigners(verified.signers);
-  record.add(pass({ ...SIGNATURE, ...where, actual: verified.signers.map((s) => s.fingerprint).join(', ') }, `signed by ${describeSigners(verified.signers)}, a pinned key`));
+  record.add(signatureCheck({ ...SIGNATURE, ...where }, verified.verdict));
+  // Only what a pinned key signed counts: a signature that could not be accepted leaves no reference.
+  if (!accepted(verified.verdict)) return undefined;
+  const signers = verified.verdict.signers;
+  record.checksumSigners = summarizeSigners(signers);
 
   let file: ChecksumFile;
   let artifacts: ListedArtifact[];
@@ -114,8 +115,8 @@ export async function checksumStep(ctx: RunContext, version: string, record: Rel
   } else {
     record.add(pass({ ...FORMAT, ...where }, `the signed text is for ${file.project} ${file.version}, released ${file.releaseDate}, and lists ${listed} with ${file.algorithms.map((a) => a.toUpperCase()).join(', ')}`));
   }
-  record.add(signatureTimeCheck(file.releaseDate, verified.signers, fetched.url));
-  return { file, signers: verified.signers, url: fetched.url, artifacts, strong };
+  record.add(signatureTimeCheck(file.releaseDate, signers, fetched.url));
+  return { file, signers, url: fetched.url, artifacts, strong };
 }
 
 const DAY = 86_400_000;

@@ -5,6 +5,7 @@ import type { DownloadCache } from '../net/cache.js';
 import type { HttpClient } from '../net/http.js';
 import type { Profile } from '../profile/profile.js';
 import type { Keyring } from '../trust/keyring.js';
+import type { SignerTrust } from '../rules/signature.js';
 import type { ArtifactKind } from '../verdict/check.js';
 
 export type SourceChannel = 'site' | 'pypi' | 'git';
@@ -33,4 +34,15 @@ export interface RunContext {
   /** Every archive read of the run goes through it, one at a time. */
   archiveReads: ArchiveReadQueue;
   progress?: ProgressSink;
+}
+
+/** What a signature on one release is judged against: the pinned keys and the profile's signer policy. */
+export function signerTrust(ctx: Pick<RunContext, 'keyring' | 'profile' | 'now'>, version: string): SignerTrust {
+  return {
+    keyring: ctx.keyring,
+    version,
+    now: ctx.now,
+    ...(ctx.profile.keysNotHeld ? { keysNotHeld: ctx.profile.keysNotHeld } : {}),
+    ...(ctx.profile.releaseManagers ? { releaseManagers: ctx.profile.releaseManagers } : {}),
+  };
 }

@@ -1,13 +1,13 @@
 import type { GitTreeEntry, RawTag } from '../channels/git.js';
 import { blobsNeeded } from '../compare/sdist-vs-git.js';
 import { sdistVsGitPolicy } from '../compare/policy.js';
-import { parseTagObject, type TagObject, verifyTagSignature } from '../trust/git-tag.js';
-import { checkSignersAuthorised } from '../trust/signer-policy.js';
-import { checkFromError, fail, pass, skipped, unverified, warn } from '../verdict/check.js';
+import { parseTagObject, type TagObject } from '../trust/git-tag.js';
+import { tagNameRule, tagSignatureRule } from '../rules/tag.js';
+import { checkFromError, fail, pass, skipped, unverified } from '../verdict/check.js';
 import type { SignedChecksums } from './checksum-step.js';
 import { startedEarly } from './started-early.js';
-import type { RunContext } from './context.js';
-import { describeSigners, type ReleaseRecord, summarizeSigners } from './release-record.js';
+import { type RunContext, signerTrust } from './context.js';
+import { type ReleaseRecord, summarizeSigners } from './release-record.js';
 import { tagName } from '../profile/profile.js';
 
 /** The tag's commit and tree, as git fetched them: the git side of the content comparison. */
@@ -58,15 +58,10 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
     return undefined;
   }
   record.tag.commit = tag.object;
-  await signatureCheck(ctx, version, name, tag, record, where.url);
-  record.add(
-    tag.tag === name
-      ? pass({ ...at('git.tag.name'), expected: name, actual: tag.tag }, `the signed tag object names itself ${tag.tag}`)
-      : fail(
-          { ...at('git.tag.name'), reason: 'TAG_NAME_MISMATCH', expected: name, actual: tag.tag },
-          `refs/tags/${name} points to a tag object that names itself "${tag.tag}": a signed tag replayed under another name`,
-        ),
-  );
+  const signature = await tagSignatureRule({ name, objectId: raw.oid, tag, trust: signerTrust(ctx, version), unsignedTags: ctx.profile.git?.unsignedTags ?? [], url: where.url });
+  record.add(signature.check);
+  if (signature.verdict && (signature.verdict.status === 'pass' || signature.verdict.status === 'warn')) record.tagSigners = summarizeSigners(signature.verdict.signers);
+  record.add(tagNameRule(name, tag));
   record.add(commitCheck(ctx, name, tag, signed));
 
   try {
@@ -85,27 +80,6 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
   } catch (error) {
     record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));
     return undefined;
-  }
-}
-
-async function signatureCheck(ctx: RunContext, version: string, name: string, tag: TagObject, record: ReleaseRecord, url: string): Promise<void> {
-  const fields = { ...at('git.tag.signature'), url };
-  if (tag.signature === undefined) {
-    const known = ctx.profile.git?.knownUnsignedTags?.includes(name) ?? false;
-    record.add(
-      known
-        ? warn({ ...fields, reason: 'TAG_UNSIGNED' }, `tag ${name} is unsigned, as the ${ctx.profile.displayName} profile records for this release; the tag vouches for nothing`)
-        : unverified({ ...fields, reason: 'TAG_UNSIGNED' }, `tag ${name} is not signed, so the git channel cannot be tied to a release manager`),
-    );
-    return;
-  }
-  try {
-    const signers = await verifyTagSignature(tag, ctx.keyring, ctx.now);
-    checkSignersAuthorised(ctx.profile, version, signers, `tag ${name}`);
-    record.tagSigners = summarizeSigners(signers);
-    record.add(pass({ ...fields, actual: signers.map((s) => s.fingerprint).join(', ') }, `tag ${name} is signed by ${describeSigners(signers)}, a pinned key`));
-  } catch (error) {
-    record.add(checkFromError(fields, error));
   }
 }
 

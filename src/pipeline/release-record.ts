@@ -1,5 +1,5 @@
 import type { ArtifactEvidence, Difference, ReleaseReport, SignerSummary } from '../report/model.js';
-import type { Signer } from '../trust/signatures.js';
+import type { Signer } from '../rules/signature.js';
 import type { Check } from '../verdict/check.js';
 import { releaseVerdict } from '../verdict/release-verdict.js';
 
@@ -59,8 +59,4 @@ export class ReleaseRecord {
 
 export function summarizeSigners(signers: Signer[]): SignerSummary[] {
   return signers.map((s) => ({ fingerprint: s.fingerprint, name: s.name, signedAt: s.created.toISOString() }));
-}
-
-export function describeSigners(signers: Signer[]): string {
-  return signers.map((s) => `${s.name} (${s.fingerprint}) on ${s.created.toISOString().slice(0, 10)}`).join(' and ');
 }

@@ -5,6 +5,8 @@ import { UsageError } from '../errors.js';
 import { readUserFile } from '../local-files.js';
 import { packageRoot } from '../package-root.js';
 import type { ArtifactKind } from '../verdict/check.js';
+import type { KeyNotHeld } from '../rules/signature.js';
+import type { UnsignedTag } from '../rules/tag.js';
 import { validateProfile } from './validate-profile.js';
 import { versionSatisfies } from './versions.js';
 
@@ -56,7 +58,8 @@ export interface Profile {
     downloadUrls?: Partial<Record<ArtifactKind, string>>;
   };
   pypi: { name: string; origin: string; filesOrigin: string };
-  git?: { url: string; tag: string; knownUnsignedTags?: string[] };
+  /** `unsignedTags`: genuine tags that carry no signature, pinned by tag object id and commit. */
+  git?: { url: string; tag: string; unsignedTags?: UnsignedTag[] };
   artifacts: Record<ArtifactKind, (Versioned & { filename: string | null; topDirectory?: string })[]>;
   comparison: { package: string; sdistVsGit: ComparisonRule[]; wheelVsSdist: ComparisonRule[] };
   waivers: Waiver[];
@@ -65,6 +68,11 @@ export interface Profile {
    * checksum file or tag signed by a pinned key not listed for the version fails.
    */
   releaseManagers?: ReleaseManager[];
+  /**
+   * Release managers of past eras whose keys crosscheck does not hold: a signature by one of these
+   * key ids on a release of their era is unverified (the user can add the key), not failed.
+   */
+  keysNotHeld?: KeyNotHeld[];
   /** Where the profile was loaded from. */
   source: string;
 }

@@ -43,7 +43,14 @@ export function validateProfile(profile: Profile, path: string): void {
   if (profile.git !== undefined) {
     const git = profile.git as unknown;
     if (!isObject(git) || !isUrl(git.url) || !isText(git.tag) || !git.tag.includes('{version}')) throw problem('"git" needs url, and a tag template holding {version}');
-    if (git.knownUnsignedTags !== undefined && !(Array.isArray(git.knownUnsignedTags) && git.knownUnsignedTags.every(isText))) throw problem('"git.knownUnsignedTags" must be a list of tag names');
+    const oid = (value: unknown) => typeof value === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(value);
+    if (git.unsignedTags !== undefined) {
+      for (const entry of list(git.unsignedTags, '"git.unsignedTags"')) {
+        if (!isObject(entry) || !isText(entry.tag) || !oid(entry.object) || !oid(entry.commit)) {
+          throw problem(`every "git.unsignedTags" entry pins a tag by name, tag object id and commit id, in lower-case hex (${quote(entry)})`);
+        }
+      }
+    }
   }
 
   if (!isObject(profile.artifacts)) throw problem('"artifacts" needs sdist and wheel rule lists');
@@ -69,6 +76,15 @@ export function validateProfile(profile: Profile, path: string): void {
       }
       if (!Array.isArray(manager.when) || manager.when.length === 0) throw problem(`every release manager needs "when", a list of version specifiers (${quote(manager)})`);
       versioned.push(manager);
+    }
+  }
+  if (profile.keysNotHeld !== undefined) {
+    for (const entry of list(profile.keysNotHeld, '"keysNotHeld"')) {
+      if (!isObject(entry) || !isText(entry.name) || !Array.isArray(entry.keyIds) || entry.keyIds.length === 0 || !entry.keyIds.every((id) => typeof id === 'string' && /^[0-9A-F]{16}$/.test(id))) {
+        throw problem(`every "keysNotHeld" entry needs a name and "keyIds", 64-bit key ids in upper-case hex (${quote(entry)})`);
+      }
+      if (!Array.isArray(entry.when) || entry.when.length === 0) throw problem(`every "keysNotHeld" entry needs "when", the releases that person signed (${quote(entry)})`);
+      versioned.push(entry);
     }
   }
   for (const rule of versioned as Versioned[]) {

@@ -36,12 +36,17 @@ export function specifierProblem(specifier: string): string | undefined {
 const answers = new Map<string, boolean>();
 const MAX_ANSWERS = 4096;
 
+/**
+ * Whether a profile's era (PEP 440 specifiers) covers a version. Pre-releases belong to their era:
+ * 6.0a1 is named as 5.2.1 and later are, and 1.5a1 was signed by the 1.x release managers, though
+ * a bare PEP 440 specifier leaves pre-releases out (`<1.8` still excludes 1.8a1, as PEP 440 says).
+ */
 export function versionSatisfies(version: string, specifier: string): boolean {
   const question = `${version} ${specifier}`;
   let answer = answers.get(question);
   if (answer === undefined) {
     if (answers.size >= MAX_ANSWERS) answers.clear();
-    answer = satisfies(version, specifier);
+    answer = satisfies(version, specifier, { prereleases: true });
     answers.set(question, answer);
   }
   return answer;

@@ -1,13 +1,14 @@
 import * as openpgp from 'openpgp';
 import { IntegrityError, LimitError, quote } from '../errors.js';
-import type { Keyring } from './keyring.js';
-import { ACCEPTED_ARMOR_HASHES, VERIFY_CONFIG } from './openpgp-policy.js';
-import { verifyPinnedSignatures, type Signer } from './signatures.js';
+import { CRYPTO_ONLY } from '../rules/key-validity.js';
+import { judgeSignatures, type SignatureVerdict, type SignedSubject, type SignerTrust } from '../rules/signature.js';
+import { ARMOR_HASHES } from './openpgp-policy.js';
 
-export interface VerifiedClearsigned {
-  /** The signed text exactly as openpgp.js authenticated it: the only text crosscheck parses. */
+/** A clearsigned document whose framing held: the signed text and what its signatures are judged on. */
+export interface Clearsigned {
+  /** The signed text exactly as openpgp.js authenticates it: the only text crosscheck parses. */
   signedText: string;
-  signers: Signer[];
+  subject: SignedSubject;
 }
 
 const BEGIN_SIGNED = '-----BEGIN PGP SIGNED MESSAGE-----';
@@ -15,15 +16,11 @@ const BEGIN_SIGNATURE = '-----BEGIN PGP SIGNATURE-----';
 const END_SIGNATURE = '-----END PGP SIGNATURE-----';
 
 /**
- * Verifies a clearsigned document against the pinned keyring. Before openpgp.js sees it, the
- * framing is checked strictly, because openpgp.js silently ignores anything outside the armor —
- * including a second signed block (threat catalog P-01, P-02, P-03, P-11, P-13).
+ * Reads a clearsigned document. Before openpgp.js sees it, the framing is checked strictly,
+ * because openpgp.js silently ignores anything outside the armor — including a second signed
+ * block (threat catalog P-01, P-02, P-03, P-11, P-13). Framing errors throw: they are evidence.
  */
-export async function verifyClearsigned(
-  bytes: Uint8Array,
-  keyring: Keyring,
-  options: { what: string; maxBytes: number; now?: Date },
-): Promise<VerifiedClearsigned> {
+export async function readClearsigned(bytes: Uint8Array, options: { what: string; maxBytes: number }): Promise<Clearsigned> {
   const { what } = options;
   if (bytes.byteLength > options.maxBytes) {
     throw new LimitError('LIMIT_EXCEEDED', `${what} is ${bytes.byteLength} bytes, over the ${options.maxBytes}-byte limit`);
@@ -33,7 +30,7 @@ export async function verifyClearsigned(
 
   let message: openpgp.CleartextMessage;
   try {
-    message = await openpgp.readCleartextMessage({ cleartextMessage: text, config: VERIFY_CONFIG });
+    message = await openpgp.readCleartextMessage({ cleartextMessage: text, config: CRYPTO_ONLY });
   } catch (error) {
     throw new IntegrityError('PGP_PARSE', `${what} is not a well-formed clearsigned message: ${(error as Error).message}`);
   }
@@ -42,17 +39,16 @@ export async function verifyClearsigned(
     throw new IntegrityError('PGP_PARSE', `${what}: the signed text still holds a carriage return after canonicalisation`);
   }
   const packets = (message as unknown as { signature: openpgp.Signature }).signature.packets;
-  const now = options.now ?? new Date();
-  const signers = await verifyPinnedSignatures(
-    {
-      what,
-      packets,
-      expectedType: openpgp.enums.signature.text,
-      verifyWith: (key) => message.verify([key], now, VERIFY_CONFIG as openpgp.Config),
-    },
-    keyring,
-  );
-  return { signedText, signers };
+  // What openpgp.js's CleartextMessage.verify hashes: the text, as a literal data packet.
+  const literal = new openpgp.LiteralDataPacket();
+  (literal as unknown as { setText(text: string): void }).setText(signedText);
+  return { signedText, subject: { what, packets, expectedType: openpgp.enums.signature.text, literal } };
+}
+
+/** Reads a clearsigned document and judges its signatures against the pinned keys and the profile's signer policy. */
+export async function verifyClearsigned(bytes: Uint8Array, trust: SignerTrust, options: { what: string; maxBytes: number }): Promise<{ signedText: string; verdict: SignatureVerdict }> {
+  const { signedText, subject } = await readClearsigned(bytes, options);
+  return { signedText, verdict: await judgeSignatures(subject, trust) };
 }
 
 function decodeStrictText(bytes: Uint8Array, what: string): string {
@@ -93,10 +89,12 @@ function checkFraming(text: string, what: string): void {
   if (headers.length !== 1 || !/^Hash: [A-Z0-9]+$/.test(headers[0]!)) {
     throw new IntegrityError('PGP_ARMOR_HEADER', `${what} must have exactly one "Hash:" armor header; found ${quote(headers)}`);
   }
+  // Any algorithm OpenPGP names: openpgp.js holds it to the signature's own, and the signature
+  // policy judges that one (rules/signature.ts).
   const hash = headers[0]!.slice('Hash: '.length);
-  if (!ACCEPTED_ARMOR_HASHES.has(hash)) {
-    throw new IntegrityError('PGP_WEAK_HASH', `${what} declares Hash: ${hash}; accepted: ${[...ACCEPTED_ARMOR_HASHES].join(', ')}`, {
-      expected: [...ACCEPTED_ARMOR_HASHES].join(' | '),
+  if (!ARMOR_HASHES.has(hash)) {
+    throw new IntegrityError('PGP_ARMOR_HEADER', `${what} declares Hash: ${hash}, which is not an OpenPGP hash algorithm`, {
+      expected: [...ARMOR_HASHES].join(' | '),
       actual: hash,
     });
   }

@@ -1,8 +1,7 @@
 import * as openpgp from 'openpgp';
 import { IntegrityError, LimitError, quote } from '../errors.js';
-import type { Keyring } from './keyring.js';
-import { VERIFY_CONFIG } from './openpgp-policy.js';
-import { verifyPinnedSignatures, type Signer } from './signatures.js';
+import { CRYPTO_ONLY } from '../rules/key-validity.js';
+import { judgeSignatures, type SignatureVerdict, type SignedSubject, type SignerTrust } from '../rules/signature.js';
 
 export interface TagObject {
   object: string;
@@ -91,25 +90,25 @@ function splitSignature(text: string, bodyStart: number): { payloadEnd: number; 
   return { payloadEnd: last.offset, signature };
 }
 
-/** Verifies a parsed tag's OpenPGP signature (binary, type 0x00) against the pinned keyring. */
-export async function verifyTagSignature(tag: TagObject, keyring: Keyring, now: Date = new Date()): Promise<Signer[]> {
+/**
+ * What a tag's signature is judged on: its packets, and the payload git signs, as binary data
+ * (type 0x00: a text-mode signature over a tag is refused, threat catalog P-10).
+ */
+export async function tagSignatureSubject(tag: TagObject): Promise<SignedSubject> {
   if (tag.signature === undefined) throw new IntegrityError('TAG_UNSIGNED', `tag ${tag.tag} is not signed`);
   const what = `tag ${tag.tag}`;
   let signature: openpgp.Signature;
   try {
-    signature = await openpgp.readSignature({ armoredSignature: tag.signature, config: VERIFY_CONFIG });
+    signature = await openpgp.readSignature({ armoredSignature: tag.signature, config: CRYPTO_ONLY });
   } catch (error) {
     throw new IntegrityError('PGP_PARSE', `${what}: the signature block does not parse: ${(error as Error).message}`);
   }
-  const message = await openpgp.createMessage({ binary: tag.payload });
-  return verifyPinnedSignatures(
-    {
-      what,
-      packets: signature.packets as unknown as openpgp.SignaturePacket[],
-      expectedType: openpgp.enums.signature.binary,
-      verifyWith: async (key) =>
-        (await openpgp.verify({ message, signature, verificationKeys: [key], date: now, config: VERIFY_CONFIG, format: 'binary' })).signatures,
-    },
-    keyring,
-  );
+  const literal = new openpgp.LiteralDataPacket();
+  (literal as unknown as { setBytes(bytes: Uint8Array, format: openpgp.enums.literal): void }).setBytes(tag.payload, openpgp.enums.literal.binary);
+  return { what, packets: signature.packets as unknown as openpgp.SignaturePacket[], expectedType: openpgp.enums.signature.binary, literal };
+}
+
+/** Judges a parsed tag's OpenPGP signature against the pinned keys and the profile's signer policy. */
+export async function verifyTagSignature(tag: TagObject, trust: SignerTrust): Promise<SignatureVerdict> {
+  return judgeSignatures(await tagSignatureSubject(tag), trust);
 }

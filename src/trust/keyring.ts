@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { UsageError } from '../errors.js';
-import { VERIFY_CONFIG } from './openpgp-policy.js';
+import { CRYPTO_ONLY } from '../rules/key-validity.js';
 import { readUserFile } from '../local-files.js';
 
 /** A key with every signature it has gathered can reach a few hundred kilobytes; this is far past that. */
@@ -50,7 +50,7 @@ export async function loadKeyring(dir: string): Promise<Keyring> {
     }
     let read: openpgp.Key[];
     try {
-      read = await openpgp.readKeys({ armoredKeys: armored, config: VERIFY_CONFIG });
+      read = await openpgp.readKeys({ armoredKeys: armored, config: CRYPTO_ONLY });
     } catch (error) {
       throw new UsageError(`${file} is not an ASCII-armored OpenPGP public key: ${(error as Error).message}`);
     }

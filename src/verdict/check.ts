@@ -20,6 +20,8 @@ export interface Check {
   reason?: string;
   url?: string;
   file?: string;
+  /** For a check left unverified: what the user does about it ("refresh the pinned copy of …"). */
+  remedy?: string;
 }
 
 type CheckFields = Omit<Check, 'status' | 'message'>;

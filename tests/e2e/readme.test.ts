@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { worldProfilePath } from '../../fixtures/world/build.js';
 import { defaultWorldSpecs } from '../../fixtures/world/default-world.js';
 import { ROOT, realSdist } from '../helpers/paths.js';
 import { createTestWorld, runCli, TEST_KEYS, type TestWorld } from '../helpers/world.js';
@@ -39,6 +40,7 @@ describe('README examples against the default test world', () => {
       CROSSCHECK_PYPI_URL: t.world.pypiUrl,
       CROSSCHECK_GIT_URL: t.world.gitUrl,
       CROSSCHECK_KEYS: TEST_KEYS,
+      CROSSCHECK_PROFILE: worldProfilePath(t.root),
       CROSSCHECK_CACHE: t.cache,
     };
     const result = await runCli([...example.args, '--quiet'], env);

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GpgHome } from '../../fixtures/release/gpg.js';
-import { buildWorld, type ReleaseSpec, type WorldManifest } from '../../fixtures/world/build.js';
+import { buildWorld, type ReleaseSpec, WORLD_PROFILE, type WorldManifest } from '../../fixtures/world/build.js';
 import { type Fault, type RunningWorld, startWorld, type WorldOptions } from '../../fixtures/world/servers.js';
 import { packageRoot } from '../../src/package-root.js';
 
@@ -52,14 +52,26 @@ export interface CliResult {
 /** Runs the CLI; with `timeoutMs`, one that has not ended by then is killed (and its code is not 0 or 2). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 0 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [CLI, ...firstProfileWins(args)], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 0 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
 }
 
-/** CLI arguments for verifying against a test world with the test keys. */
+/**
+ * A test that passes its own --profile means that one, not the world's default that worldArgs
+ * adds (commander would keep whichever comes last).
+ */
+function firstProfileWins(args: string[]): string[] {
+  const profiles = args.filter((_, i) => args[i - 1] === '--profile');
+  if (profiles.length < 2) return args;
+  return args.filter((arg, i) => !((arg === '--profile' && isWorldProfile(args[i + 1])) || (args[i - 1] === '--profile' && isWorldProfile(arg))));
+}
+
+const isWorldProfile = (path: string | undefined) => path !== undefined && path.endsWith(`/${WORLD_PROFILE}`);
+
+/** CLI arguments for verifying against a test world with the test keys (and the world's profile, which pins its unsigned tags). */
 export function worldArgs(t: TestWorld, extra: string[] = []): string[] {
   return [...t.world.args(), '--keys', TEST_KEYS, '--cache', t.cache, '--quiet', ...extra];
 }

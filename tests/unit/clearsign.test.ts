@@ -6,7 +6,7 @@ import { GpgHome, openpgpClearsign, testKeyFingerprint, testKeyPath } from '../.
 import { parseChecksumFile } from '../../src/trust/checksum-file.js';
 import { verifyClearsigned } from '../../src/trust/clearsign.js';
 import { type Keyring, loadKeyring } from '../../src/trust/keyring.js';
-import { reasonOf } from '../helpers/reason.js';
+import { reasonOf, verdictOf } from '../helpers/reason.js';
 import { DJANGO_KEYS, PINNED_TEST_KEYS, REAL } from '../helpers/paths.js';
 
 const MAX = 256 * 1024;
@@ -24,6 +24,7 @@ const REAL_SIGNERS: Record<string, string> = {
 };
 
 const reason = reasonOf;
+const trustIn = (keyring: Keyring, version = '9.9.9') => ({ keyring, version, now: new Date() });
 
 describe('real Django checksum files against keys/django', () => {
   let keyring: Keyring;
@@ -35,8 +36,9 @@ describe('real Django checksum files against keys/django', () => {
 
   it.each(files)('%s verifies, names its signer by full fingerprint, and parses', async (file) => {
     const version = file.replace(/^Django-|\.checksum\.txt$/g, '');
-    const verified = await verifyClearsigned(readFileSync(join(REAL, 'checksums', file)), keyring, { what: file, maxBytes: MAX });
-    expect(verified.signers.map((s) => s.fingerprint)).toEqual([REAL_SIGNERS[version]]);
+    const verified = await verifyClearsigned(readFileSync(join(REAL, 'checksums', file)), trustIn(keyring, version), { what: file, maxBytes: MAX });
+    expect(verified.verdict.status).toBe('pass');
+    expect(verified.verdict.signers.map((s) => s.fingerprint)).toEqual([REAL_SIGNERS[version]]);
     const parsed = parseChecksumFile(verified.signedText, { project: 'Django', version });
     expect(parsed.version).toBe(version);
     expect(parsed.algorithms).toEqual(['md5', 'sha1', 'sha256']);
@@ -50,7 +52,7 @@ describe('real Django checksum files against keys/django', () => {
     const line = text.split('\n').findIndex((l) => /^[0-9a-f]{64}  /.test(l));
     const lines = text.split('\n');
     lines[line] = (lines[line]![0] === 'a' ? 'b' : 'a') + lines[line]!.slice(1);
-    expect(await reason(verifyClearsigned(Buffer.from(lines.join('\n')), keyring, { what: file, maxBytes: MAX }))).toBe('PGP_BAD_SIGNATURE');
+    expect(await verdictOf(verifyClearsigned(Buffer.from(lines.join('\n')), trustIn(keyring), { what: file, maxBytes: MAX }))).toBe('fail PGP_BAD_SIGNATURE');
   });
 
   it('accepts signatures made before a key expired (Carlton Gibson 2020, Tim Graham)', async () => {
@@ -65,10 +67,11 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
   let keyring: Keyring;
   const text = 'This file contains checksums for the source-code\ntarball and wheel files of Django 9.9.9, released January 1, 2030.\n\nSHA256 checksums\n================\n\n' + `${'a'.repeat(64)}  django-9.9.9.tar.gz\n`;
   let genuine: string;
-  const verify = (armored: string | Buffer) => verifyClearsigned(Buffer.from(armored), keyring, { what: 'test file', maxBytes: MAX });
+  const verify = (armored: string | Buffer) => verifyClearsigned(Buffer.from(armored), trustIn(keyring), { what: 'test file', maxBytes: MAX });
+  const outcome = (armored: string | Buffer) => verdictOf(verify(armored));
 
   beforeAll(async () => {
-    gpg = await GpgHome.create();
+    gpg = await GpgHome.create(['alice', 'bob', 'carol-expired', 'dave-revoked', 'mallory', 'walter-weak', 'erin', 'frank']);
     keyring = await loadKeyring(PINNED_TEST_KEYS);
     genuine = await gpg.clearsign(text, 'alice');
   });
@@ -80,18 +83,20 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
     const result = await verify(genuine);
     // The line break before the signature belongs to the armor, not to the signed text.
     expect(result.signedText).toBe(text.replace(/\n$/, ''));
-    expect(result.signers[0]!.fingerprint).toBe(await testKeyFingerprint('alice'));
+    expect(result.verdict.status).toBe('pass');
+    expect(result.verdict.signers[0]!.fingerprint).toBe(await testKeyFingerprint('alice'));
   });
 
   it('accepts an openpgp.js clearsignature by the same key', async () => {
     const result = await verify(await openpgpClearsign(text, 'alice'));
-    expect(result.signers[0]!.fingerprint).toBe(await testKeyFingerprint('alice'));
+    expect(result.verdict.signers[0]!.fingerprint).toBe(await testKeyFingerprint('alice'));
   });
 
   it('accepts a signature made by a signing subkey and reports the primary fingerprint (P-09)', async () => {
     const result = await verify(await gpg.clearsign(text, 'bob'));
-    expect(result.signers[0]!.fingerprint).toBe(await testKeyFingerprint('bob'));
-    expect(result.signers[0]!.signingKeyFingerprint).not.toBe(result.signers[0]!.fingerprint);
+    expect(result.verdict.status).toBe('pass');
+    expect(result.verdict.signers[0]!.fingerprint).toBe(await testKeyFingerprint('bob'));
+    expect(result.verdict.signers[0]!.signingKeyFingerprint).not.toBe(result.verdict.signers[0]!.fingerprint);
   });
 
   it('rejects text before or after the armor, though openpgp.js alone accepts it (P-01)', async () => {
@@ -111,11 +116,12 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
     expect(await reason(verify(attacker + genuine))).toBe('PGP_MULTIPLE_BLOCKS');
   });
 
-  it('rejects armor-header abuse: text before Hash, unknown headers, a missing or weak Hash (P-03)', async () => {
+  it('rejects armor-header abuse: text before Hash, unknown headers, a missing Hash, one that is not the signature\'s (P-03)', async () => {
     expect(await reason(verify(genuine.replace('Hash: SHA256', 'Injected text. Hash: SHA256')))).toBe('PGP_ARMOR_HEADER');
     expect(await reason(verify(genuine.replace('Hash: SHA256\n', 'Hash: SHA256\nNotDashEscaped: yes\n')))).toBe('PGP_ARMOR_HEADER');
     expect(await reason(verify(genuine.replace('Hash: SHA256\n', '')))).toBe('PGP_ARMOR_HEADER');
-    expect(await reason(verify(genuine.replace('Hash: SHA256', 'Hash: SHA1')))).toBe('PGP_WEAK_HASH');
+    expect(await reason(verify(genuine.replace('Hash: SHA256', 'Hash: SHA1')))).toBe('PGP_PARSE');
+    expect(await reason(verify(genuine.replace('Hash: SHA256', 'Hash: WHIRLPOOL')))).toBe('PGP_ARMOR_HEADER');
   });
 
   it('ignores unsigned trailing whitespace without letting it change the parsed text (P-04)', async () => {
@@ -132,36 +138,61 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
   });
 
   it('rejects a valid signature by a key that is not pinned (P-05)', async () => {
-    expect(await reason(verify(await gpg.clearsign(text, 'mallory')))).toBe('PGP_UNPINNED_SIGNER');
+    expect(await outcome(await gpg.clearsign(text, 'mallory'))).toBe('fail PGP_UNPINNED_SIGNER');
   });
 
   it('rejects a co-signature by an unpinned key, and a bad signature claiming a pinned key (P-06)', async () => {
     const both = await gpg.gpg(['--local-user', await testKeyFingerprint('alice'), '--local-user', await testKeyFingerprint('mallory'), '--digest-algo', 'SHA256', '--clearsign'], text);
-    expect(await reason(verify(both))).toBe('PGP_UNPINNED_SIGNER');
+    expect(await outcome(both)).toBe('fail PGP_UNPINNED_SIGNER');
     const other = await openpgp.readCleartextMessage({ cleartextMessage: await gpg.clearsign(`${text}\n`, 'alice') });
     const forged = await openpgp.readCleartextMessage({ cleartextMessage: genuine });
     const signature = (forged as unknown as { signature: openpgp.Signature }).signature;
     signature.packets.splice(0, signature.packets.length, ...(other as unknown as { signature: openpgp.Signature }).signature.packets);
-    expect(await reason(verify(forged.armor()))).toBe('PGP_BAD_SIGNATURE');
+    expect(await outcome(forged.armor())).toBe('fail PGP_BAD_SIGNATURE');
   });
 
-  it('rejects SHA-1 and MD5 signatures made by GnuPG, and an RSA-1024 key (P-07)', async () => {
-    const sha1 = await gpg.clearsign(text, 'alice', { digestAlgo: 'SHA1' });
-    expect(await reason(verify(sha1))).toBe('PGP_WEAK_HASH');
-    expect(await reason(verify(sha1.replace('Hash: SHA1', 'Hash: SHA256')))).toMatch(/PGP_WEAK_HASH|PGP_PARSE/);
-    expect(await reason(verify(await gpg.clearsign(text, 'walter-weak')))).toBe('PGP_WEAK_KEY');
+  it('accepts SHA-1 made before 2020 with a warning; leaves later SHA-1, MD5 and an RSA-1024 key unverified, never failed (P-07)', async () => {
+    const historical = await gpg.clearsign(text, 'alice', { digestAlgo: 'SHA1', fakedTime: '20180801T120000' });
+    expect(await outcome(historical)).toBe('warn PGP_SHA1_HISTORICAL');
+    expect((await verify(historical)).verdict.signers[0]!.fingerprint).toBe(await testKeyFingerprint('alice'));
+    expect(await outcome(await gpg.clearsign(text, 'alice', { digestAlgo: 'SHA1', fakedTime: '20200101T000100' }))).toBe('unverified PGP_WEAK_HASH');
+    expect(await outcome(await gpg.clearsign(text, 'alice', { digestAlgo: 'MD5', fakedTime: '20180801T120000' }))).toBe('unverified PGP_WEAK_HASH');
+    expect(await reason(verify(historical.replace('Hash: SHA1', 'Hash: SHA256')))).toBe('PGP_PARSE');
+    expect(await outcome(await gpg.clearsign(text, 'walter-weak'))).toBe('unverified PGP_WEAK_KEY');
+    // Weak, yet still a signature: one that does not verify fails all the same.
+    const altered = historical.replace('django-9.9.9.tar.gz', 'django-9.9.8.tar.gz');
+    expect(await outcome(altered)).toBe('fail PGP_BAD_SIGNATURE');
   });
 
-  it('accepts a signature made while a key was valid after it expired; rejects a revoked key (P-08)', async () => {
+  it('accepts a signature made while a key was valid; leaves one made after the pinned copy expired unverified; fails a revoked key (P-08)', async () => {
     const beforeExpiry = await gpg.clearsign(text, 'carol-expired', { fakedTime: '20210601T120000' });
-    expect((await verify(beforeExpiry)).signers[0]!.fingerprint).toBe(await testKeyFingerprint('carol-expired'));
+    expect(await outcome(beforeExpiry)).toBe('pass -');
+    expect((await verify(beforeExpiry)).verdict.signers[0]!.fingerprint).toBe(await testKeyFingerprint('carol-expired'));
+    // Erin extended her key after the copy pinned here was taken, and went on signing.
+    const afterExpiry = await verify(await gpg.clearsign(text, 'erin', { fakedTime: '20220601T120000' }));
+    expect(`${afterExpiry.verdict.status} ${afterExpiry.verdict.reason}`).toBe('unverified PGP_KEY_COPY_STALE');
+    expect(afterExpiry.verdict.message).toMatch(/signed by Erin Extended \(FC642A70D768AEFD080EFB57F549705568627703\) on 2022-06-01, but the pinned copy of the key in .*erin\.pub\.asc expired on 2021-01-01/);
+    expect(await outcome(await gpg.clearsign(text, 'erin', { fakedTime: '20200601T120000' }))).toBe('pass -');
+    // Frank's pinned copy carries only a self-signature made after this signature, as Django 2.0.6's key does.
+    expect(await outcome(await gpg.clearsign(text, 'frank', { fakedTime: '20180601T000000' }))).toBe('pass -');
+    expect(afterExpiry.verdict.remedy).toMatch(/refresh the copy/);
     const revoked = await gpg.clearsign(text, 'dave-revoked', { fakedTime: '20200101T000100' });
-    expect(await reason(verify(revoked))).toBe('PGP_KEY_REVOKED');
+    expect(await outcome(revoked)).toBe('fail PGP_KEY_REVOKED');
   });
 
-  it('rejects a signature dated in the future (P-08)', async () => {
-    const future = await gpg.clearsign(text, 'alice', { fakedTime: '20991231T000000' });
-    expect(await reason(verify(future))).toBe('PGP_SIG_TIME_IMPLAUSIBLE');
+  it('leaves a signature dated in the future, or before its key existed, unverified (P-08)', async () => {
+    expect(await outcome(await gpg.clearsign(text, 'alice', { fakedTime: '20991231T000000' }))).toBe('unverified PGP_SIG_TIME_IMPLAUSIBLE');
+    const beforeKey = await gpg.gpg(['--faked-system-time', '20050101T000000', '--ignore-time-conflict', '--local-user', await testKeyFingerprint('alice'), '--digest-algo', 'SHA256', '--clearsign'], text);
+    expect(await outcome(beforeKey)).toBe('unverified PGP_SIG_TIME_IMPLAUSIBLE');
+  });
+
+  it('accepts a notation that is not critical, and leaves a critical one it cannot act on unverified, never crashing', async () => {
+    const sign = async (notation: string) => gpg.gpg(['--local-user', await testKeyFingerprint('alice'), '--digest-algo', 'SHA256', '--sig-notation', notation, '--clearsign'], text);
+    expect(await outcome(await sign('preferred-email-encoding@pgp.com=pgpmime'))).toBe('pass -');
+    // The verification config once lacked openpgp.js's list of known notations, and any critical
+    // notation crashed it with "Cannot read properties of undefined (reading 'indexOf')".
+    expect(await outcome(await sign('!preferred-email-encoding@pgp.com=pgpmime'))).toBe('unverified PGP_CRITICAL_UNKNOWN');
+    expect(await outcome(await sign('!surprise@evil.test=1'))).toBe('unverified PGP_CRITICAL_UNKNOWN');
   });
 
   it('rejects a signing subkey grafted onto a pinned key: the fingerprint is unchanged (P-09)', async () => {
@@ -174,7 +205,7 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
     expect(grafted.keys[0]!.fingerprint).toBe(await testKeyFingerprint('alice'));
     const message = await openpgp.createCleartextMessage({ text });
     const signed = await openpgp.sign({ message, signingKeys: graft, signingKeyIDs: [graft.subkeys[0]!.getKeyID()] });
-    expect(await reason(verifyClearsigned(Buffer.from(signed), grafted, { what: 'grafted', maxBytes: MAX }))).toBe('PGP_BAD_SIGNATURE');
+    expect(await verdictOf(verifyClearsigned(Buffer.from(signed), trustIn(grafted), { what: 'grafted', maxBytes: MAX }))).toBe('fail PGP_BAD_SIGNATURE');
   });
 
   it('rejects an inline-signed message where a clearsigned file is expected (P-11)', async () => {
@@ -190,6 +221,6 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
     const many = await openpgp.readCleartextMessage({ cleartextMessage: genuine });
     const packets = (many as unknown as { signature: openpgp.Signature }).signature.packets;
     packets.push(packets[0]!, packets[0]!, packets[0]!, packets[0]!);
-    expect(await reason(verify(many.armor()))).toBe('PGP_PARSE');
+    expect(await outcome(many.armor())).toBe('fail PGP_PARSE');
   });
 });

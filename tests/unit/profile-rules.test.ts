@@ -18,7 +18,7 @@ describe('a versioned rule', () => {
       for (const version of round === 1 ? versions : [...versions].reverse()) {
         for (const specifier of specifiers) {
           const answer = appliesTo({ when: [specifier] }, version);
-          expect(answer, `${version} ${specifier}`).toBe(satisfies(version, specifier));
+          expect(answer, `${version} ${specifier}`).toBe(satisfies(version, specifier, { prereleases: true }));
           if (answer) covered++;
         }
       }
@@ -114,7 +114,10 @@ describe('a profile file', () => {
       ['file name without the version', (p) => (p.artifacts.wheel[1].filename = 'Django.whl'), 'every "artifacts.wheel" rule needs "filename"'],
       ['top directory a number', (p) => (p.artifacts.sdist[0].topDirectory = 7), '"topDirectory" only as a string'],
       ['tag template without the version', (p) => (p.git.tag = 'latest'), '"git" needs url, and a tag template holding {version}'],
-      ['unsigned tags not a list', (p) => (p.git.knownUnsignedTags = 'x'), '"git.knownUnsignedTags" must be a list'],
+      ['unsigned tags not a list', (p) => (p.git.unsignedTags = 'x'), '"git.unsignedTags" must be a list'],
+      ['an unsigned tag pinned by name alone', (p) => (p.git.unsignedTags = [{ tag: '1.11.28' }]), 'pins a tag by name, tag object id and commit id'],
+      ['a key not held named by a short key id', (p) => (p.keysNotHeld = [{ name: 'James Bennett', keyIds: ['808FE067'], when: ['<1.8'] }]), '64-bit key ids'],
+      ['a key not held without an era', (p) => (p.keysNotHeld = [{ name: 'James Bennett', keyIds: ['2D9266A6808FE067'] }]), 'needs "when"'],
       ['a name that climbs', (p) => (p.pypi.name = '../../etc'), '"pypi.name" "../../etc" is not a project name'],
       ['PyPI origin not a URL', (p) => (p.pypi.origin = 'pypi.org'), '"pypi" needs name, and origin and filesOrigin as URLs'],
       ['no comparison package', (p) => delete p.comparison.package, '"comparison" needs package'],
