@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { ArchiveMember } from '../archive/member.js';
 import type { Difference } from './difference.js';
 import type { Policy } from './policy.js';
-import { diffSetupCfg, parseSetupCfg, SetupCfgError } from './setup-cfg.js';
+import { diffConfig, parseSetupCfg, SetupCfgError, type ConfigDifference, type SetupCfg } from '../formats/setup-cfg.js';
 
 export interface TreeEntry {
   mode: string;
@@ -127,12 +127,37 @@ function compareSymlink(
 function compareConfig(path: string, digests: Record<string, string>, sdistBytes: Buffer | undefined, gitBytes: Buffer | undefined, rule: string): Difference {
   if (!sdistBytes || !gitBytes) return { check: CHECK, path, kind: 'config', digests, allowed: false, detail: 'the file could not be read for a configuration comparison' };
   try {
-    const changes = diffSetupCfg(parseSetupCfg(gitBytes.toString('utf8')), parseSetupCfg(sdistBytes.toString('utf8')));
+    // Both sides are read exactly as setuptools reads them (strict UTF-8, universal newlines).
+    const changes = configChanges(parseSetupCfg(gitBytes), parseSetupCfg(sdistBytes));
     if (changes.length === 0) return { check: CHECK, path, kind: 'config', digests, allowed: true, rule, detail: 'same configuration data; only egg_info\'s rewrite differs' };
-    const shown = changes.slice(0, 5).map((c) => `[${c.section}]${c.key ? ` ${c.key}` : ''}: git ${JSON.stringify(c.git ?? null)}, sdist ${JSON.stringify(c.sdist ?? null)}`);
+    const shown = changes.slice(0, 5).map(describeChange);
     return { check: CHECK, path, kind: 'config', digests, allowed: false, detail: `configuration differs: ${shown.join('; ')}` };
   } catch (error) {
     const why = error instanceof SetupCfgError ? error.message : String(error);
     return { check: CHECK, path, kind: 'config', digests, allowed: false, detail: `not comparable as configuration: ${why}` };
   }
+}
+
+/** The section setuptools' egg_info adds to the sdist's setup.cfg, with the values it writes. */
+const EGG_INFO_SECTION = 'egg_info';
+const EGG_INFO_ADDITION: ReadonlyMap<string, string> = new Map([['tag_build', ''], ['tag_date', '0']]);
+
+/**
+ * Differences in raw values between git's and the sdist's setup.cfg ([DEFAULT] included).
+ * The one accepted change is an [egg_info] section that git lacks and that holds exactly
+ * what egg_info writes.
+ */
+function configChanges(git: SetupCfg, sdist: SetupCfg): ConfigDifference[] {
+  const added = sdist.sections.get(EGG_INFO_SECTION);
+  const eggInfoOnly = !git.sections.has(EGG_INFO_SECTION) && added !== undefined && sameOptions(added, EGG_INFO_ADDITION);
+  return diffConfig(git, sdist).filter((change) => !(eggInfoOnly && change.section === EGG_INFO_SECTION));
+}
+
+function sameOptions(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([name, value]) => b.get(name) === value);
+}
+
+function describeChange(change: ConfigDifference): string {
+  if (change.kind === 'section') return `[${change.section}]: only in ${change.onlyIn === 'a' ? 'git' : 'the sdist'}`;
+  return `[${change.section}] ${change.option}: git ${JSON.stringify(change.a ?? null)}, sdist ${JSON.stringify(change.b ?? null)}`;
 }
