@@ -59,6 +59,13 @@ export function compareSdistWithGit(input: SdistVsGitInput): ComparisonResult {
     const entry = tree.get(path);
     seen.add(path);
     if (!entry) {
+      const configRule = policy.rule('config-data', path);
+      if (configRule) {
+        // The tag has no setup.cfg (a pyproject.toml project), yet setuptools writes one holding its
+        // [egg_info] settings into every sdist: allowed only when that is all it holds.
+        differences.push(compareConfig(path, digests, input.sdistContent.get(path), Buffer.alloc(0), configRule.name));
+        continue;
+      }
       const rule = policy.rule('only-in-sdist', path);
       const waiver = rule ? undefined : policy.waiver(path, digests);
       differences.push({ check: CHECK, path, kind: 'only-in-sdist', digests, allowed: Boolean(rule ?? waiver), ...(rule ? { rule: rule.name } : {}), ...(waiver ? { waiver: waiver.reason } : {}) });
@@ -125,11 +132,14 @@ function compareSymlink(
 }
 
 function compareConfig(path: string, digests: Record<string, string>, sdistBytes: Buffer | undefined, gitBytes: Buffer | undefined, rule: string): Difference {
-  if (!sdistBytes || !gitBytes) return { check: CHECK, path, kind: 'config', digests, allowed: false, detail: 'the file could not be read for a configuration comparison' };
+  if (!sdistBytes || gitBytes === undefined) return { check: CHECK, path, kind: 'config', digests, allowed: false, detail: 'the file could not be read for a configuration comparison' };
   try {
     // Both sides are read exactly as setuptools reads them (strict UTF-8, universal newlines).
     const changes = configChanges(parseSetupCfg(gitBytes), parseSetupCfg(sdistBytes));
-    if (changes.length === 0) return { check: CHECK, path, kind: 'config', digests, allowed: true, rule, detail: 'same configuration data; only egg_info\'s rewrite differs' };
+    if (changes.length === 0) {
+      const detail = gitBytes.length === 0 ? 'only in the sdist, holding only the [egg_info] section setuptools writes' : 'same configuration data; only egg_info\'s rewrite differs';
+      return { check: CHECK, path, kind: 'config', digests, allowed: true, rule, detail };
+    }
     const shown = changes.slice(0, 5).map(describeChange);
     return { check: CHECK, path, kind: 'config', digests, allowed: false, detail: `configuration differs: ${shown.join('; ')}` };
   } catch (error) {
