@@ -144,14 +144,15 @@ function canonicalSpecifier(s: VersionSpecifier): string {
 /**
  * The form two requirements are compared in: equal exactly when they mean the same to an
  * installer. It is `str(Requirement)` with the name and extras normalized (PEP 503, PEP 685),
- * each specifier in packaging's canonical form, the set sorted, and the marker in the canonical
+ * each member of the SpecifierSet (packaging's set: of specifiers it counts equal, the first
+ * written) in packaging's canonical form, sorted, and the marker in the canonical
  * form of markers.ts (which differs from `str(Marker)` only where that is ambiguous).
  */
 export function canonicalRequirement(req: Requirement): string {
   return layout(
     canonicalizeName(req.name),
     sortedUnique(req.extras.map(canonicalizeName)),
-    sortedUnique(req.specifiers.map(canonicalSpecifier)),
+    sortedUnique(specifierSetMembers(req.specifiers).map(canonicalSpecifier)),
     req.url,
     req.marker ? canonicalMarkerString(req.marker) : null,
   );
