@@ -110,3 +110,8 @@ export function canonicalizeVersion(version: string, stripTrailingZero = true): 
     (m['local'] !== undefined ? `+${localPart(m['local'])}` : '')
   );
 }
+
+/** The pre-release letters as written (`alpha`, `RC`, ...), or null when the text is no version or has none. */
+export function preReleaseLetters(version: string): string | null {
+  return VERSION_WHOLE.exec(version)?.groups?.['pre_l'] ?? null;
+}

@@ -18,7 +18,7 @@
  * line continued with a backslash, and what packaging 21.3 refuses and 23.0 accepts (a name or
  * extra ending in `.`, `-` or `_`, a trailing comma among the specifiers).
  */
-import { canonicalizeVersion } from './pep440.js';
+import { canonicalizeVersion, preReleaseLetters } from './pep440.js';
 import { parseMarkerSyntax, parseRequirementSyntax, Pep508SyntaxError } from './pep508-parser.js';
 import type { MarkerGroup } from './markers.js';
 import { comparePython, pythonSplitlines, pythonStrip } from './python-text.js';
@@ -113,11 +113,19 @@ function parseHeader(line: Line): Omit<RequiresTxtSection, 'requirements'> {
   };
 }
 
-/** What packaging 21.3 (wheel's pkg_resources) refuses among what 23.0 accepts. */
+/**
+ * What packaging 21.3 (wheel's pkg_resources) refuses among what 23.0 accepts, found by the
+ * differential test: its grammar wants names and extras to end in a letter or digit and no
+ * comma after the last specifier; its `===` version runs to the next whitespace, through commas
+ * and parentheses; and its `~=` pattern tries `a` before `alpha` (`b` before `beta`, `pre`
+ * before `preview`) and is not anchored, so a spelled-out pre-release leaves text unread.
+ */
 function legacyParserObjection(text: string, req: Requirement): string | null {
   if (!/[A-Za-z0-9]$/.test(req.name)) return 'a name ending in punctuation';
   if (req.extras.some((e) => !/[A-Za-z0-9]$/.test(e))) return 'an extra ending in punctuation';
   if (parseRequirementSyntax(text).specifier.endsWith(',')) return 'a trailing comma after the specifiers';
+  if (req.specifiers.some((s) => s.operator === '===')) return 'an arbitrary-equality (===) specifier';
+  if (req.specifiers.some((s) => s.operator === '~=' && (preReleaseLetters(s.version)?.length ?? 0) > 3)) return 'a ~= version with its pre-release spelled out (alpha, beta, preview)';
   return null;
 }
 

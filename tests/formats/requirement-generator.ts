@@ -350,3 +350,41 @@ export function mutateText(rng: Rng, text: string): string {
       return text.slice(0, i);
   }
 }
+
+const HEADERS = [
+  '[argon2]', '[bcrypt]', '[:sys_platform == "win32"]', "[:python_version < '3.9']", '[test:python_version<"3"]', '[Dev Tools]', '[x:]', '[:]',
+  '[ a ]', '[a:(os_name=="x" or os_name=="y")]', '[A_B.c]', '[:extra == "y"]', '[z:os_name=="a" or os_name=="b"]', '[!!]',
+  '[x: os_name == "nt"]', '[é]', '[zz:platform_system=="Windows" and python_version>="3"]',
+];
+const BAD_HEADERS = ['[]', "[a:os_name=='a') or (os_name=='b']", '[x:bogus marker]', '[unclosed', '[x:os_name=="a" garbage]'];
+
+/** A line; `valid` (a test's filter) keeps most of them to what packaging 23.0 accepts. */
+function requiresLine(rng: Rng, valid: (line: string) => boolean): string {
+  let line = '';
+  for (let tries = 0; tries < 20; tries++) {
+    const model = generateRequirement(rng);
+    if (!rng.chance(0.05)) model.marker = null;
+    line = renderRequirement(rng, model).replace(/\n$/, '');
+    if (rng.chance(0.2) || valid(line)) break;
+  }
+  if (rng.chance(0.05)) line += rng.pick([' # a comment', '  # x', '#notcomment', ' \\']);
+  return line;
+}
+
+/** A requires.txt: install_requires lines, then sections, with the odd blank line, comment and line ending. */
+export function generateRequiresTxt(rng: Rng, valid: (line: string) => boolean): string {
+  const lines: string[] = [];
+  const block = (): void => {
+    const count = rng.int(4);
+    for (let i = 0; i < count; i++) lines.push(rng.chance(0.85) ? requiresLine(rng, valid) : rng.pick(['', '# comment', '   ', '\t# indented comment']));
+  };
+  if (rng.chance(0.8)) block();
+  const sections = rng.int(5);
+  for (let s = 0; s < sections; s++) {
+    if (rng.chance(0.7)) lines.push('');
+    lines.push((rng.chance(0.1) ? ' ' : '') + rng.pick(rng.chance(0.05) ? BAD_HEADERS : HEADERS));
+    block();
+  }
+  const newline = rng.pick(['\n', '\n', '\n', '\r\n', '\r']);
+  return lines.join(newline) + (rng.chance(0.8) ? newline : '');
+}

@@ -13,14 +13,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   canonicalRequirement,
+  compareRequirementSets,
   packagingRequirementString,
+  parseRequiresTxt,
+  requiresDistFromRequiresTxt,
+  requiresTxtRequirements,
   parseRequirement,
   RequirementError,
   type MarkerGroup,
   type Requirement,
+  type RequiresTxt,
 } from '../../src/formats/requirements.js';
+import { RequiresTxtError } from '../../src/formats/requires-txt.js';
 import { askOracle, oracleAvailable, ORACLE_VERSIONS, type OracleAnswer } from '../helpers/requirements-oracle.js';
-import { differentVariant, generateRequirement, mutateText, renderRequirement, Rng } from './requirement-generator.js';
+import { differentVariant, generateRequirement, generateRequiresTxt, mutateText, renderRequirement, Rng } from './requirement-generator.js';
 
 const available = oracleAvailable();
 
@@ -210,5 +216,81 @@ describe.skipIf(!available)('requirement strings against packaging 23.0 (differe
     expect(wrong).toEqual([]);
     expect(tally.same).toBeGreaterThan(500);
     expect(tally.different).toBeGreaterThan(500);
+  });
+});
+
+/** Files with the constructs of Django's requires.txt across its eras (names and versions are not Django's). */
+const REQUIRES_TXT_EXAMPLES = [
+  'channels<5,>=3.1.4\nsix\nmarkupsafe>=1.1.1\n\n[crypto]\ncryptography>=3.4.0\n\n[yaml]\npyyaml\n',
+  'channels<5,>=3.6.0\nmarkupsafe>=1.1.1\n\n[:python_version < "3.9"]\nimportlib-resources\n\n[:sys_platform == "win32"]\ncolorama\n\n[crypto]\ncryptography>=3.4.0\n\n[yaml]\npyyaml\n',
+  'attrs\n\n[docs:python_version >= "3.8"]\nsphinx<8,>=5\nsphinx_rtd_theme\n\n[docs]\nmyst-parser\n\n[Dev Tools]\nblack==23.*\n',
+];
+
+describe.skipIf(!available)('requires.txt converted to Requires-Dist against wheel 0.38 (differential)', () => {
+  const rng = new Rng(0x2a2a);
+  const valid = (line: string): boolean => ours(line).ok && !/===|~=[^,]*(alpha|beta|preview)/i.test(line);
+  const files = [...REQUIRES_TXT_EXAMPLES, ...Array.from({ length: 2000 }, () => generateRequiresTxt(rng, valid))];
+  const answer = available ? askOracle({ requiresTxt: files }) : undefined;
+
+  function ourFields(text: string): { ok: true; txt: RequiresTxt; fields: [string, string][] } | { ok: false; reason: string; error: string } {
+    try {
+      const txt = parseRequiresTxt(text);
+      return { ok: true, txt, fields: requiresDistFromRequiresTxt(txt).map((f) => [f.name, f.value]) };
+    } catch (error) {
+      if (error instanceof RequiresTxtError) return { ok: false, reason: error.reason, error: error.message };
+      throw error;
+    }
+  }
+  const results = files.map(ourFields);
+
+  it('writes exactly the fields wheel writes, and refuses only what a tool would read differently', () => {
+    const tally = { bothAccept: 0, bothRefuse: 0, refusedByUsOnly: new Map<string, number>() };
+    const wrong: string[] = [];
+    files.forEach((text, i) => {
+      const theirs = answer!.requiresTxt[i]!;
+      const mine = results[i]!;
+      if (theirs.ok && mine.ok) {
+        tally.bothAccept++;
+        if (JSON.stringify(mine.fields) !== JSON.stringify(theirs.fields)) wrong.push(`${show(text)}: wheel ${JSON.stringify(theirs.fields)}, crosscheck ${JSON.stringify(mine.fields)}`);
+      } else if (!theirs.ok && !mine.ok) tally.bothRefuse++;
+      else if (!mine.ok) {
+        tally.refusedByUsOnly.set(mine.reason, (tally.refusedByUsOnly.get(mine.reason) ?? 0) + 1);
+      }
+      else wrong.push(`${show(text)}: wheel refuses (${theirs.ok ? '' : theirs.error}), crosscheck accepts`);
+    });
+    console.log(`requires.txt files: ${files.length}; both accept ${tally.bothAccept}, both refuse ${tally.bothRefuse}; refused by crosscheck only: ${JSON.stringify(Object.fromEntries(tally.refusedByUsOnly))}`);
+    expect(wrong).toEqual([]);
+    expect(tally.bothAccept).toBeGreaterThan(files.length / 4);
+    // What crosscheck alone refuses is what the tools disagree on (SECTION, MARKER, LINE_MARKER),
+    // what packaging 21.3 reads differently (LEGACY_PARSER), or a line packaging 23.0 refuses
+    // and 21.3 takes as a legacy specifier (REQUIREMENT: `<=5.*`, `>=1.0+local`, `>=1poſt`).
+    expect([...tally.refusedByUsOnly.keys()].filter((r) => !['SECTION', 'MARKER', 'LINE_MARKER', 'LEGACY_PARSER', 'REQUIREMENT'].includes(r))).toEqual([]);
+  });
+
+  it('means by each file what wheel writes from it: the canonical sets are equal', () => {
+    const wrong: string[] = [];
+    files.forEach((text, i) => {
+      const theirs = answer!.requiresTxt[i]!;
+      const mine = results[i]!;
+      if (!theirs.ok || !mine.ok) return;
+      const written = theirs.fields.filter(([name]) => name === 'Requires-Dist').map(([, value]) => parseRequirement(value));
+      const difference = compareRequirementSets(requiresTxtRequirements(mine.txt), written);
+      if (difference.onlyDeclared.length + difference.onlyFound.length > 0) wrong.push(`${show(text)}: ${JSON.stringify(difference)}`);
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('writes for the Django-like files what wheel writes', () => {
+    expect(results[0]).toMatchObject({ ok: true });
+    expect(results.slice(0, REQUIRES_TXT_EXAMPLES.length).map((r) => (r.ok ? r.fields : r.error))).toEqual(answer!.requiresTxt.slice(0, REQUIRES_TXT_EXAMPLES.length).map((r) => (r.ok ? r.fields : r.error)));
+    expect(results[0]!.ok && results[0]!.fields).toEqual([
+      ['Requires-Dist', 'channels (<5,>=3.1.4)'],
+      ['Requires-Dist', 'six'],
+      ['Requires-Dist', 'markupsafe (>=1.1.1)'],
+      ['Provides-Extra', 'crypto'],
+      ['Requires-Dist', "cryptography (>=3.4.0) ; extra == 'crypto'"],
+      ['Provides-Extra', 'yaml'],
+      ['Requires-Dist', "pyyaml ; extra == 'yaml'"],
+    ]);
   });
 });
