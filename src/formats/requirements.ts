@@ -181,6 +181,7 @@ export function compareRequirementSets(declared: readonly Requirement[], found: 
 }
 
 export {
+  RequiresTxtError,
   parseRequiresTxt,
   requiresDistFromRequiresTxt,
   requiresTxtRequirements,
@@ -188,4 +189,5 @@ export {
   type RequiresTxtEntry,
   type RequiresTxtSection,
   type CoreMetadataField,
+  type RequiresTxtErrorReason,
 } from './requires-txt.js';

@@ -31,7 +31,7 @@ export class RequiresTxtError extends Error {
   constructor(
     readonly reason: RequiresTxtErrorReason,
     message: string,
-    /** The line's number among the lines split_sections keeps (1-based), and its text. */
+    /** The line's number (1-based, as str.splitlines() counts lines) and its stripped text. */
     readonly line: number,
     readonly text: string,
     options?: { cause?: unknown },
@@ -80,12 +80,11 @@ interface Line {
   readonly text: string;
 }
 
-/** yield_lines: stripped, blank lines and lines starting with `#` skipped. */
+/** yield_lines: stripped, blank lines and lines starting with `#` skipped (numbered as in the file). */
 function keptLines(text: string): Line[] {
   return pythonSplitlines(text)
-    .map(pythonStrip)
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line, index) => ({ number: index + 1, text: line }));
+    .map((line, index) => ({ number: index + 1, text: pythonStrip(line) }))
+    .filter((line) => line.text !== '' && !line.text.startsWith('#'));
 }
 
 /** A whole marker (packaging's Marker() ignores what follows one; here nothing may). */

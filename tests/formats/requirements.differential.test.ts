@@ -214,6 +214,10 @@ describe.skipIf(!available)('requirement strings against packaging 23.0 (differe
     console.log(`equal only to packaging, e.g.:\n  ${tally.packagingOnlyEqual.slice(0, 8).join('\n  ')}`);
     console.log(`equal only to crosscheck, e.g.:\n  ${tally.referenceOnlyEqual.slice(0, 8).join('\n  ')}`);
     expect(wrong).toEqual([]);
+    // Where packaging's __eq__ differs, the reason is one of the documented departures: `===`
+    // compared as text, every `extra` value normalized, or two markers packaging prints alike.
+    const explained = (pair: string): boolean => pair.includes('===') || /\bextra\b/.test(pair) || pair.split('  |  ')[0] === pair.split('  |  ')[1];
+    expect([...tally.packagingOnlyEqual, ...tally.referenceOnlyEqual].filter((pair) => !explained(pair))).toEqual([]);
     expect(tally.same).toBeGreaterThan(500);
     expect(tally.different).toBeGreaterThan(500);
   });
