@@ -18,12 +18,11 @@
  * line continued with a backslash, and what packaging 21.3 refuses and 23.0 accepts (a name or
  * extra ending in `.`, `-` or `_`, a trailing comma among the specifiers).
  */
-import { canonicalizeVersion, preReleaseLetters } from './pep440.js';
+import { canonicalizeVersion, preReleaseLetters, type VersionSpecifier } from './pep440.js';
 import { parseMarkerSyntax, parseRequirementSyntax, Pep508SyntaxError } from './pep508-parser.js';
 import type { MarkerGroup } from './markers.js';
 import { comparePython, pythonSplitlines, pythonStrip } from './python-text.js';
 import { parseRequirement, RequirementError, requirementForExtra, specifierSetMembers, type Requirement } from './requirements.js';
-import type { VersionSpecifier } from './pep440.js';
 
 export type RequiresTxtErrorReason = 'SECTION' | 'MARKER' | 'REQUIREMENT' | 'LINE_MARKER' | 'CONTINUATION' | 'LEGACY_PARSER';
 
