@@ -37,7 +37,8 @@ export class MirrorWriteWatch {
 
   static async start(repository: string, capBytes: number, onOver: (written: number) => void): Promise<MirrorWriteWatch> {
     const watch = new MirrorWriteWatch(repository, capBytes, new Set(await halfMadeAndPackFiles(repository)), onOver);
-    watch.timer = setInterval(() => void watch.look(), WATCH_INTERVAL_MS);
+    // A look that fails (the repository removed under it) is only a look missed: never an unhandled rejection.
+    watch.timer = setInterval(() => void watch.look().catch(() => undefined), WATCH_INTERVAL_MS);
     watch.timer.unref();
     return watch;
   }

@@ -233,8 +233,9 @@ export class HttpClient {
   private translate(error: unknown, policy: RequestPolicy, url: string, signal: AbortSignal, received: number): Error {
     if (error instanceof UnavailableError) return error;
     const ctx = this.context(policy, url);
-    const code = (error as { code?: string }).code ?? '';
-    const message = (error as Error).message ?? String(error);
+    // Whatever was thrown, even null or a string: this must not throw itself.
+    const code = String((error as { code?: unknown } | null)?.code ?? '');
+    const message = String((error as { message?: unknown } | null)?.message ?? error);
     if (signal.aborted) {
       return new UnavailableError('HTTP_TIMEOUT', `${url} did not complete within ${this.limits.requestDeadlineMs} ms (${received} bytes received)`, ctx);
     }
@@ -251,7 +252,8 @@ export class HttpClient {
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
       return new UnavailableError('HTTP_CONNECT', `cannot reach ${url}: ${code}`, ctx);
     }
-    return new UnavailableError('HTTP_ERROR', `${url}: ${message}`, ctx, { cause: error });
+    // On one line: undici's assertion messages span several.
+    return new UnavailableError('HTTP_ERROR', `${url}: ${message.replace(/\s+/g, ' ').trim()}`, ctx, { cause: error });
   }
 }
 

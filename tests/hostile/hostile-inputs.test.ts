@@ -24,11 +24,11 @@ async function verify(t: TestWorld, version: string, extra: string[] = []) {
   return { ...result, report };
 }
 
-type PypiFile = { filename: string; url: string; size: number; packagetype: string };
+type PypiFile = { filename: string; url: string; size: number; packagetype: string; yanked?: boolean; yanked_reason?: string };
 
 describe('hostile values that once ended as internal errors or as the wrong verdict', () => {
   let t: TestWorld;
-  const versions = ['5.2.12', '5.2.13', '5.2.14', '5.2.16', '5.2.17', '5.2.18'];
+  const versions = ['5.2.12', '5.2.13', '5.2.14', '5.2.16', '5.2.17', '5.2.18', '5.2.19'];
   beforeAll(async () => {
     t = await createTestWorld(versions.map((v) => releaseSpec(v)), {
       async mutate(root, manifest, gpg) {
@@ -41,6 +41,7 @@ describe('hostile values that once ended as internal errors or as the wrong verd
         await editFiles('5.2.12', (f) => (f.packagetype === 'sdist' ? { ...f, url: f.url.replace(/[^/]+$/, 'django-5.2.12%E0%A4%A.tar.gz') } : f));
         await editFiles('5.2.13', (f) => (f.packagetype === 'sdist' ? { ...f, size: 0 } : f));
         await editFiles('5.2.14', (f) => (f.packagetype === 'bdist_wheel' ? { ...f, size: 1 } : f));
+        await editFiles('5.2.19', (f) => ({ ...f, yanked: true, yanked_reason: 'y'.repeat(100_000) }));
         // Signed text whose package URLs pass the line grammar but not URL parsing.
         const resign = async (version: string, url: string) => {
           const r = manifest.releases.find((release) => release.spec.version === version)!;
@@ -60,6 +61,14 @@ describe('hostile values that once ended as internal errors or as the wrong verd
     const { report, code } = await verify(t, '5.2.12');
     expect(checkOf(report, 'pypi.release.metadata')).toMatchObject({ status: 'fail', reason: 'PYPI_JSON_INVALID', message: expect.stringContaining('does not end in the file name') });
     expect(code).toBe(1);
+  });
+
+  it('a yank reason of 100,000 characters is quoted clipped', async () => {
+    const { report } = await verify(t, '5.2.19');
+    const metadata = checkOf(report, 'pypi.release.metadata')!;
+    expect(metadata).toMatchObject({ status: 'warn', reason: 'PYPI_YANKED' });
+    expect(metadata.message).toContain('… (100000 characters)');
+    expect(metadata.message.length).toBeLessThan(1000);
   });
 
   it.each([
