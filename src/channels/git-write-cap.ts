@@ -1,4 +1,4 @@
-import { lstat, readdir, rm } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -113,4 +113,53 @@ export async function refLocks(refs: string): Promise<string[]> {
     }
   }
   return locks;
+}
+
+/**
+ * Watches the resident memory of one git process (Linux: /proc/<pid>/status) and calls `onOver`
+ * once it passes `capBytes`. A host that advertises refs without end makes `git fetch` and `git
+ * ls-remote` hold every one of them: ~120 MB more each second, until the machine runs out of
+ * memory long before the git deadline. Where /proc is absent nothing is watched.
+ */
+export class GitMemoryWatch {
+  private readonly timer: NodeJS.Timeout;
+  private looking = false;
+  private over = false;
+  /** Resident bytes at the last look. */
+  resident = 0;
+
+  constructor(
+    private readonly pid: number,
+    private readonly capBytes: number,
+    private readonly onOver: (resident: number) => void,
+  ) {
+    this.timer = setInterval(() => void this.look().catch(() => undefined), WATCH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  get exceeded(): boolean {
+    return this.over;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async look(): Promise<void> {
+    if (this.looking || this.over) return;
+    this.looking = true;
+    try {
+      const status = await readFile(`/proc/${this.pid}/status`, 'latin1').catch(() => undefined);
+      const kib = status === undefined ? undefined : /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+      if (kib === undefined) return this.stop();
+      this.resident = Number(kib) * 1024;
+      if (this.resident > this.capBytes) {
+        this.over = true;
+        this.stop();
+        this.onOver(this.resident);
+      }
+    } finally {
+      this.looking = false;
+    }
+  }
 }

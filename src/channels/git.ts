@@ -7,7 +7,7 @@ import { IntegrityError, LimitError, UnavailableError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { type GitInvocation, type GitObject, GitObjectReader, gitComplaint, runEnded } from './git-object-reader.js';
 import { type GitTreeEntry, walkTree } from './git-tree.js';
-import { MirrorWriteWatch } from './git-write-cap.js';
+import { GitMemoryWatch, MirrorWriteWatch } from './git-write-cap.js';
 
 export type { GitTreeEntry };
 
@@ -325,6 +325,7 @@ export class GitMirror {
       const { failure } = result;
       if (this.closed) throw runEnded(what, this.url);
       if (failure.overCap !== undefined) throw this.overCap(what, failure.overCap, options.capBytes!);
+      if (failure.overMemory !== undefined) throw this.overMemory(what, failure.overMemory);
       if (failure.timedOut) throw new UnavailableError('GIT_TIMEOUT', `git could not ${what} from ${this.url} within ${this.limits.gitDeadlineMs} ms`, context);
       if (!options.waitWhileBusy || !BUSY.test(failure.stderr)) throw new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.url}: ${failure.detail}`, context);
       const pause = Math.min(BUSY_FIRST_PAUSE_MS * 2 ** (attempt - 1), BUSY_LONGEST_PAUSE_MS) * (1 + Math.random() / 2);
@@ -345,12 +346,22 @@ export class GitMirror {
     );
   }
 
+  private overMemory(what: string, resident: number): LimitError {
+    const host = new URL(this.url).host;
+    return new LimitError(
+      'LIMIT_EXCEEDED',
+      `git was stopped: what ${host} sent to ${what} made git hold ${Math.round(resident / MiB)} MiB of memory; the limit is gitMemoryBytes, ${Math.round(this.limits.gitMemoryBytes / MiB)} MiB (--limit gitMemoryBytes=)`,
+      { channel: 'git', url: this.url, expected: `at most ${this.limits.gitMemoryBytes} bytes`, actual: `${resident} bytes` },
+    );
+  }
+
   /**
    * One git process. A fetch (one with `capBytes`) is watched as it writes; one that failed, was
    * stopped at the cap or ran out of time leaves no temporary pack in the mirror behind it.
    */
   private async runGit(repository: string, args: string[], options: GitRunOptions): Promise<{ stdout: Buffer } | { failure: GitFailure }> {
     let child: ChildProcess | undefined;
+    let memory: GitMemoryWatch | undefined;
     let killed = false;
     const stop = () => {
       child?.kill('SIGTERM');
@@ -369,12 +380,16 @@ export class GitMirror {
         if (!error) return resolve({ stdout });
         const stderr = stderrBytes.toString('utf8');
         const overCap = watch?.exceeded ? { overCap: watch.written } : {};
-        resolve({ failure: { timedOut: error.killed === true && !watch?.exceeded, stderr, detail: gitComplaint(stderr) || error.message, ...overCap } });
+        const overMemory = memory?.exceeded ? { overMemory: memory.resident } : {};
+        const stopped = watch?.exceeded === true || memory?.exceeded === true;
+        resolve({ failure: { timedOut: error.killed === true && !stopped, stderr, detail: gitComplaint(stderr) || error.message, ...overCap, ...overMemory } });
       });
       this.running.add(child);
+      if (child.pid !== undefined) memory = new GitMemoryWatch(child.pid, this.limits.gitMemoryBytes, stop);
       child.stdin?.on('error', () => undefined);
       child.stdin?.end(options.input);
     });
+    memory?.stop();
     if (watch) {
       if ('failure' in result) await watch.removeLeftovers({ locks: killed || child?.signalCode === 'SIGKILL' });
       else watch.stop();
@@ -396,6 +411,8 @@ interface GitFailure {
   detail: string;
   /** Set when git was stopped for writing more than its cap: the bytes it had written. */
   overCap?: number;
+  /** Set when git was stopped for holding more memory than gitMemoryBytes: its resident bytes. */
+  overMemory?: number;
 }
 
 /** Whether `dir` already holds a repository (made by an earlier run), by the HEAD file git itself looks for. */

@@ -50,7 +50,19 @@ function streamEndlessPack(res: ServerResponse, claimed: number): void {
   pump();
 }
 
-function answer(req: IncomingMessage, res: ServerResponse, body: Buffer, claimed: number): void {
+/** Advertises refs for ever, a thousand at a time. */
+function streamEndlessRefs(res: ServerResponse): void {
+  let next = 0;
+  const pump = () => {
+    while (!res.destroyed) {
+      const batch = Array.from({ length: 1000 }, () => pkt(`${OID} refs/tags/endless-${next++}\n`));
+      if (!res.write(Buffer.concat(batch))) return void res.once('drain', pump);
+    }
+  };
+  pump();
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, body: Buffer, claimed: number, endless: Endless): void {
   if ((req.url ?? '').includes('/info/refs')) {
     res.writeHead(200, { 'content-type': 'application/x-git-upload-pack-advertisement', 'cache-control': 'no-cache' });
     const capabilities = ['version 2\n', 'agent=git/endless\n', 'ls-refs\n', 'fetch=shallow filter\n', 'object-format=sha1\n'].map(pkt);
@@ -59,6 +71,7 @@ function answer(req: IncomingMessage, res: ServerResponse, body: Buffer, claimed
   }
   const request = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('latin1');
   res.writeHead(200, { 'content-type': 'application/x-git-upload-pack-result', 'cache-control': 'no-cache' });
+  if (request.includes('command=ls-refs') && endless === 'refs') return streamEndlessRefs(res);
   if (request.includes('command=ls-refs')) {
     const tags = [...request.matchAll(/ref-prefix refs\/tags\/([^\n]+)\n/g)].map((match) => match[1]!);
     res.end(Buffer.concat([...tags.map((tag) => pkt(`${OID} refs/tags/${tag}\n`)), FLUSH]));
@@ -67,16 +80,19 @@ function answer(req: IncomingMessage, res: ServerResponse, body: Buffer, claimed
   streamEndlessPack(res, claimed);
 }
 
+type Endless = 'pack' | 'refs';
+
 /**
- * A git host over smart HTTP (protocol v2) that has every tag asked for and answers a fetch with a
- * pack whose one object claims `claimed` bytes (100 GiB by default), and then streams it for ever.
+ * A git host over smart HTTP (protocol v2). With `pack` it has every tag asked for and answers a
+ * fetch with a pack whose one object claims `claimed` bytes (100 GiB by default), and then streams
+ * it for ever; with `refs` it advertises refs for ever.
  */
-export async function startEndlessGitHost(claimed = 100 * 1024 ** 3): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startEndlessGitHost(endless: Endless = 'pack', claimed = 100 * 1024 ** 3): Promise<{ url: string; stop(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => answer(req, res, Buffer.concat(chunks), claimed));
+    req.on('end', () => answer(req, res, Buffer.concat(chunks), claimed, endless));
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { lstat, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,5 +80,25 @@ describe('a git host that answers with a pack that never ends (one object claimi
       expect(await halfMade(join(t.cache, 'git'))).toEqual([]);
       expect(await bytesUnder(join(t.cache, 'git'))).toBeLessThan(CAP);
     });
+  });
+});
+
+describe.skipIf(!existsSync('/proc/self/status'))('a git host that advertises refs without end', () => {
+  it('stops git once it holds gitMemoryBytes, instead of letting it grow until the machine runs out', async () => {
+    const host = await startEndlessGitHost('refs');
+    const dir = join(await mkdtemp(join(tmpdir(), 'crosscheck-mirror-')), 'mirror.git');
+    const mirror = new GitMirror(host.url, dir, { ...DEFAULT_LIMITS, gitMemoryBytes: 200 * MiB });
+    const started = Date.now();
+    try {
+      await mirror.prepare(['5.2.16']);
+      const error = await mirror.readTag('5.2.16').catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ reason: 'LIMIT_EXCEEDED', outcome: 'unverified' });
+      expect((error as Error).message).toContain(new URL(host.url).host);
+      expect((error as Error).message).toContain('gitMemoryBytes, 200 MiB');
+    } finally {
+      mirror.close();
+      await host.stop();
+    }
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
