@@ -326,6 +326,10 @@ export class GitMirror {
       if (this.closed) throw runEnded(what, this.url);
       if (failure.overCap !== undefined) throw this.overCap(what, failure.overCap, options.capBytes!);
       if (failure.overMemory !== undefined) throw this.overMemory(what, failure.overMemory);
+      if (failure.overOutput !== undefined) {
+        // A host can send "remote:" messages without end, which git copies to its stderr.
+        throw new LimitError('LIMIT_EXCEEDED', `git was stopped: what ${new URL(this.url).host} sent to ${what} made git print more than ${Math.round(failure.overOutput / MiB)} MiB`, context);
+      }
       if (failure.timedOut) throw new UnavailableError('GIT_TIMEOUT', `git could not ${what} from ${this.url} within ${this.limits.gitDeadlineMs} ms`, context);
       if (!options.waitWhileBusy || !BUSY.test(failure.stderr)) throw new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.url}: ${failure.detail}`, context);
       const pause = Math.min(BUSY_FIRST_PAUSE_MS * 2 ** (attempt - 1), BUSY_LONGEST_PAUSE_MS) * (1 + Math.random() / 2);
@@ -381,8 +385,10 @@ export class GitMirror {
         const stderr = stderrBytes.toString('utf8');
         const overCap = watch?.exceeded ? { overCap: watch.written } : {};
         const overMemory = memory?.exceeded ? { overMemory: memory.resident } : {};
-        const stopped = watch?.exceeded === true || memory?.exceeded === true;
-        resolve({ failure: { timedOut: error.killed === true && !stopped, stderr, detail: gitComplaint(stderr) || error.message, ...overCap, ...overMemory } });
+        // Node kills git once its output passes maxBuffer.
+        const overOutput = (error as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? { overOutput: execOptions.maxBuffer } : {};
+        const stopped = watch?.exceeded === true || memory?.exceeded === true || 'overOutput' in overOutput;
+        resolve({ failure: { timedOut: error.killed === true && !stopped, stderr, detail: gitComplaint(stderr) || error.message, ...overCap, ...overMemory, ...overOutput } });
       });
       this.running.add(child);
       if (child.pid !== undefined) memory = new GitMemoryWatch(child.pid, this.limits.gitMemoryBytes, stop);
@@ -413,6 +419,8 @@ interface GitFailure {
   overCap?: number;
   /** Set when git was stopped for holding more memory than gitMemoryBytes: its resident bytes. */
   overMemory?: number;
+  /** Set when Node stopped git for printing more than this many bytes on stdout or stderr. */
+  overOutput?: number;
 }
 
 /** Whether `dir` already holds a repository (made by an earlier run), by the HEAD file git itself looks for. */

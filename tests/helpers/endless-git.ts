@@ -50,6 +50,16 @@ function streamEndlessPack(res: ServerResponse, claimed: number): void {
   pump();
 }
 
+/** Answers a fetch with progress messages (side band 2) for ever, which git copies to its stderr. */
+function streamEndlessMessages(res: ServerResponse): void {
+  res.write(Buffer.concat([pkt('shallow-info\n'), pkt(`shallow ${OID}\n`), DELIM, pkt('packfile\n')]));
+  const line = pkt(Buffer.concat([Buffer.from([2]), Buffer.from(`${'x'.repeat(1000)}\n`)]));
+  const pump = () => {
+    while (!res.destroyed) if (!res.write(Buffer.concat(new Array<Buffer>(100).fill(line)))) return void res.once('drain', pump);
+  };
+  pump();
+}
+
 /** Advertises refs for ever, a thousand at a time. */
 function streamEndlessRefs(res: ServerResponse): void {
   let next = 0;
@@ -77,15 +87,17 @@ function answer(req: IncomingMessage, res: ServerResponse, body: Buffer, claimed
     res.end(Buffer.concat([...tags.map((tag) => pkt(`${OID} refs/tags/${tag}\n`)), FLUSH]));
     return;
   }
-  streamEndlessPack(res, claimed);
+  if (endless === 'messages') streamEndlessMessages(res);
+  else streamEndlessPack(res, claimed);
 }
 
-type Endless = 'pack' | 'refs';
+type Endless = 'pack' | 'refs' | 'messages';
 
 /**
  * A git host over smart HTTP (protocol v2). With `pack` it has every tag asked for and answers a
  * fetch with a pack whose one object claims `claimed` bytes (100 GiB by default), and then streams
- * it for ever; with `refs` it advertises refs for ever.
+ * it for ever; with `refs` it advertises refs for ever; with `messages` it answers a fetch with
+ * progress messages for ever.
  */
 export async function startEndlessGitHost(endless: Endless = 'pack', claimed = 100 * 1024 ** 3): Promise<{ url: string; stop(): Promise<void> }> {
   const sockets = new Set<Socket>();

@@ -102,3 +102,21 @@ describe.skipIf(!existsSync('/proc/self/status'))('a git host that advertises re
     expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
+
+describe('a git host that answers a fetch with messages without end', () => {
+  it('stops git once its output passes the bound, as LIMIT_EXCEEDED (not a git error, which lists the tags and fetches again), with a short message', async () => {
+    const host = await startEndlessGitHost('messages');
+    const dir = join(await mkdtemp(join(tmpdir(), 'crosscheck-mirror-')), 'mirror.git');
+    const mirror = new GitMirror(host.url, dir, DEFAULT_LIMITS);
+    try {
+      await mirror.prepare(['5.2.16']);
+      const error = await mirror.readTag('5.2.16').catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ reason: 'LIMIT_EXCEEDED', outcome: 'unverified' });
+      expect((error as Error).message).toContain(new URL(host.url).host);
+      expect((error as Error).message.length).toBeLessThan(1000);
+    } finally {
+      mirror.close();
+      await host.stop();
+    }
+  });
+});
