@@ -60,3 +60,44 @@ describe('malformed HTTP answers', () => {
     }
   });
 });
+
+describe('a connection closed before any answer', () => {
+  /** A server that closes the first `closing` connections as the request arrives, then answers. */
+  async function withServer(closing: number, work: (url: string, connections: () => number) => Promise<void>): Promise<void> {
+    let connections = 0;
+    const server = createServer((socket) => {
+      socket.on('error', () => undefined);
+      const index = connections++;
+      socket.once('data', () => {
+        if (index < closing) socket.destroy();
+        else socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await work(`http://127.0.0.1:${(server.address() as AddressInfo).port}/file`, () => connections);
+    } finally {
+      server.close();
+    }
+  }
+  const fetchOnce = async (url: string) => {
+    const http = new HttpClient({ ...DEFAULT_LIMITS }, new OriginMap());
+    try {
+      return await http.fetchBytes(url, { allowedOrigins: new Set([new URL(url).origin]), maxBytes: 1024, channel: 'site' }).catch((error: unknown) => error);
+    } finally {
+      await http.close();
+    }
+  };
+
+  it('is sent again on a new connection: a kept-alive connection closed by the server as the request left', () =>
+    withServer(2, async (url, connections) => {
+      expect(await fetchOnce(url)).toMatchObject({ bytes: Buffer.from('ok') });
+      expect(connections()).toBe(3);
+    }));
+
+  it('is sent at most three times in all, then ends HTTP_TRUNCATED', () =>
+    withServer(10, async (url, connections) => {
+      expect(await fetchOnce(url)).toMatchObject({ reason: 'HTTP_TRUNCATED' });
+      expect(connections()).toBe(3);
+    }));
+});
