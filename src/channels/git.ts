@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile } from 'node:child_process';
+import { type ChildProcess, type ExecFileException, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -382,13 +382,7 @@ export class GitMirror {
       child = execFile('git', [...gitIn(repository), ...args], execOptions, (error, stdout, stderrBytes) => {
         this.running.delete(child!);
         if (!error) return resolve({ stdout });
-        const stderr = stderrBytes.toString('utf8');
-        const overCap = watch?.exceeded ? { overCap: watch.written } : {};
-        const overMemory = memory?.exceeded ? { overMemory: memory.resident } : {};
-        // Node kills git once its output passes maxBuffer.
-        const overOutput = (error as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? { overOutput: execOptions.maxBuffer } : {};
-        const stopped = watch?.exceeded === true || memory?.exceeded === true || 'overOutput' in overOutput;
-        resolve({ failure: { timedOut: error.killed === true && !stopped, stderr, detail: gitComplaint(stderr) || error.message, ...overCap, ...overMemory, ...overOutput } });
+        resolve({ failure: describeFailure(error, stderrBytes.toString('utf8'), { watch, memory, maxBuffer: execOptions.maxBuffer }) });
       });
       this.running.add(child);
       if (child.pid !== undefined) memory = new GitMemoryWatch(child.pid, this.limits.gitMemoryBytes, stop);
@@ -402,6 +396,17 @@ export class GitMirror {
     }
     return result;
   }
+}
+
+/** Why a git process failed: a deadline, one of the watches' bounds, Node's output bound, or git's own complaint. */
+function describeFailure(error: ExecFileException, stderr: string, bounds: { watch?: MirrorWriteWatch; memory?: GitMemoryWatch; maxBuffer: number }): GitFailure {
+  const { watch, memory } = bounds;
+  const overCap = watch?.exceeded ? { overCap: watch.written } : {};
+  const overMemory = memory?.exceeded ? { overMemory: memory.resident } : {};
+  // Node stops git once its output passes maxBuffer.
+  const overOutput = error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? { overOutput: bounds.maxBuffer } : {};
+  const stopped = watch?.exceeded === true || memory?.exceeded === true || 'overOutput' in overOutput;
+  return { timedOut: error.killed === true && !stopped, stderr, detail: gitComplaint(stderr) || error.message, ...overCap, ...overMemory, ...overOutput };
 }
 
 interface GitRunOptions {
