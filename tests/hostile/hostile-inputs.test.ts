@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpgTime, releaseSpec } from '../../fixtures/world/build.js';
+import { GitRepo } from '../../fixtures/release/git-repo.js';
+import { gitRepoPath, gpgTime, releaseSpec } from '../../fixtures/world/build.js';
 import { createTestWorld, runCli, type TestWorld, withFault, worldArgs } from '../helpers/world.js';
 
 interface Check {
@@ -28,7 +29,7 @@ type PypiFile = { filename: string; url: string; size: number; packagetype: stri
 
 describe('hostile values that once ended as internal errors or as the wrong verdict', () => {
   let t: TestWorld;
-  const versions = ['5.2.12', '5.2.13', '5.2.14', '5.2.16', '5.2.17', '5.2.18', '5.2.19'];
+  const versions = ['5.2.12', '5.2.13', '5.2.14', '5.2.16', '5.2.17', '5.2.18', '5.2.19', '5.2.20'];
   beforeAll(async () => {
     t = await createTestWorld(versions.map((v) => releaseSpec(v)), {
       async mutate(root, manifest, gpg) {
@@ -48,6 +49,12 @@ describe('hostile values that once ended as internal errors or as the wrong verd
           const text = r.checksumText.replace(/^(https:\/\/\S+)$/m, `$1\n${url}`);
           await writeFile(join(root, r.checksumPath), await gpg.clearsign(text, 'alice', { fakedTime: gpgTime(r.spec.releasedAt) }));
         };
+        // A tag object whose name is 30,000 characters (git refuses to point a ref at one whose type is not a type).
+        const repo = await GitRepo.open(gitRepoPath(root), gpg);
+        const commit = manifest.releases.find((release) => release.spec.version === '5.2.20')!.commit;
+        const object = join(root, 'long-tag');
+        await writeFile(object, `object ${commit}\ntype commit\ntag ${'x'.repeat(30_000)}\ntagger Release Bot <release@releases.test> 1700000000 +0000\n\nlong\n`);
+        await repo.updateRef('refs/tags/5.2.20', (await repo.git(['hash-object', '-t', 'tag', '-w', '--literally', object])).trim());
         await resign('5.2.17', 'https://[/x');
         await resign('5.2.18', 'https://www.djangoproject.com:99999/download/5.2.18/tarball/');
       },
@@ -55,6 +62,16 @@ describe('hostile values that once ended as internal errors or as the wrong verd
   });
   afterAll(async () => {
     await t?.dispose();
+  });
+
+  it('a tag object\'s name of 30,000 characters is quoted clipped', async () => {
+    const { report, code } = await verify(t, '5.2.20');
+    const check = checkOf(report, 'git.tag.name')! as Check & { actual?: string };
+    expect(check).toMatchObject({ status: 'fail', reason: 'TAG_NAME_MISMATCH' });
+    expect(check.message).toContain('… (30000 characters)');
+    expect(check.message.length).toBeLessThan(1000);
+    expect(check.actual!.length).toBeLessThan(1000);
+    expect(code).toBe(1);
   });
 
   it('a PyPI file URL with a malformed percent escape fails pypi.release.metadata (PYPI_JSON_INVALID)', async () => {
