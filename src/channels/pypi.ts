@@ -89,7 +89,7 @@ function parseFile(ctx: RunContext, entry: unknown, where: string, invalid: (wha
     throw invalid(`${where}.url is not a URL`);
   }
   const allowed = new Set([new URL(ctx.profile.pypi.filesOrigin).origin, new URL(ctx.origins.pypiFiles).origin]);
-  if (!allowed.has(parsed.origin)) throw invalid(`${where}.url points to ${parsed.origin}, not the file host (${[...allowed].join(' or ')})`);
+  if (!allowed.has(parsed.origin)) throw invalid(`${where}.url points to ${quote(parsed.origin)}, not the file host (${[...allowed].join(' or ')})`);
   if (lastSegment(parsed) !== filename) throw invalid(`${where}.url does not end in the file name ${quote(filename)}`);
   return {
     filename,

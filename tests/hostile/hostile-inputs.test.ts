@@ -29,7 +29,7 @@ type PypiFile = { filename: string; url: string; size: number; packagetype: stri
 
 describe('hostile values that once ended as internal errors or as the wrong verdict', () => {
   let t: TestWorld;
-  const versions = ['5.2.12', '5.2.13', '5.2.14', '5.2.16', '5.2.17', '5.2.18', '5.2.19', '5.2.20'];
+  const versions = ['5.2.12', '5.2.13', '5.2.14', '5.2.16', '5.2.17', '5.2.18', '5.2.19', '5.2.20', '5.2.21'];
   beforeAll(async () => {
     t = await createTestWorld(versions.map((v) => releaseSpec(v)), {
       async mutate(root, manifest, gpg) {
@@ -42,6 +42,7 @@ describe('hostile values that once ended as internal errors or as the wrong verd
         await editFiles('5.2.12', (f) => (f.packagetype === 'sdist' ? { ...f, url: f.url.replace(/[^/]+$/, 'django-5.2.12%E0%A4%A.tar.gz') } : f));
         await editFiles('5.2.13', (f) => (f.packagetype === 'sdist' ? { ...f, size: 0 } : f));
         await editFiles('5.2.14', (f) => (f.packagetype === 'bdist_wheel' ? { ...f, size: 1 } : f));
+        await editFiles('5.2.21', (f) => ({ ...f, url: f.url.replace('files.pythonhosted.org', `${'h'.repeat(60)}.`.repeat(1000) + 'test') }));
         await editFiles('5.2.19', (f) => ({ ...f, yanked: true, yanked_reason: 'y'.repeat(100_000) }));
         // Signed text whose package URLs pass the line grammar but not URL parsing.
         const resign = async (version: string, url: string) => {
@@ -86,6 +87,14 @@ describe('hostile values that once ended as internal errors or as the wrong verd
     expect(metadata).toMatchObject({ status: 'warn', reason: 'PYPI_YANKED' });
     expect(metadata.message).toContain('… (100000 characters)');
     expect(metadata.message.length).toBeLessThan(1000);
+  });
+
+  it('a PyPI file URL on a 61,000-character host is quoted clipped', async () => {
+    const { report, code } = await verify(t, '5.2.21');
+    const metadata = checkOf(report, 'pypi.release.metadata')!;
+    expect(metadata).toMatchObject({ status: 'fail', reason: 'PYPI_JSON_INVALID', message: expect.stringContaining('not the file host') });
+    expect(metadata.message.length).toBeLessThan(1000);
+    expect(code).toBe(1);
   });
 
   it.each([
