@@ -38,6 +38,10 @@ export interface Limits {
   slowGraceMs: number;
   /** Milliseconds for one git command. */
   gitDeadlineMs: number;
+  /** Bytes one git fetch may write into the mirror, per tag it fetches (a blob fetch: this many). */
+  gitFetchBytes: number;
+  /** Resident memory a git process that talks to the host may hold (Linux, from /proc). */
+  gitMemoryBytes: number;
   /** Milliseconds to wait, in all, for another run sharing the cache to finish writing the git mirror. */
   gitBusyWaitMs: number;
   /** Milliseconds for a whole run; what is not finished by then ends `unverified`. */
@@ -64,6 +68,10 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   minBytesPerSecond: 10 * 1024,
   slowGraceMs: 10_000,
   gitDeadlineMs: 600_000,
+  // A shallow, blob-less fetch of one Django tag (its commit and ~700 trees) is a few MB.
+  gitFetchBytes: 32 * MiB,
+  // git fetching one Django tag holds well under 100 MB.
+  gitMemoryBytes: 1024 * MiB,
   gitBusyWaitMs: 60_000,
   runDeadlineMs: 15 * 60_000,
 });

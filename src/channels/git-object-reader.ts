@@ -54,12 +54,15 @@ const STDERR_TAIL_BYTES = 4096;
 /**
  * What git said on stderr, on one line: its last `fatal:` or `error:` line, which gives the
  * reason even when advice follows it (a held lock is explained in five more lines); otherwise
- * the last two lines.
+ * the last two lines; clipped after 500 characters.
  */
 export function gitComplaint(stderr: string): string {
   const lines = stderr.trim().split('\n');
-  return lines.findLast((line) => /^(?:fatal|error): /.test(line)) ?? lines.slice(-2).join(' ');
+  const complaint = lines.findLast((line) => /^(?:fatal|error): /.test(line)) ?? lines.slice(-2).join(' ');
+  // What the host sent ("remote: …" lines) can be any length.
+  return complaint.length > MAX_COMPLAINT_CHARS ? `${complaint.slice(0, MAX_COMPLAINT_CHARS)}… (${complaint.length} characters)` : complaint;
 }
+const MAX_COMPLAINT_CHARS = 500;
 
 /**
  * One `git cat-file --batch` for a whole run, answering every object read in order. Each git

@@ -1,12 +1,13 @@
-import { type ChildProcess, execFile } from 'node:child_process';
+import { type ChildProcess, type ExecFileException, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IntegrityError, UnavailableError } from '../errors.js';
+import { IntegrityError, LimitError, UnavailableError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { type GitInvocation, type GitObject, GitObjectReader, gitComplaint, runEnded } from './git-object-reader.js';
 import { type GitTreeEntry, walkTree } from './git-tree.js';
+import { GitMemoryWatch, MirrorWriteWatch } from './git-write-cap.js';
 
 export type { GitTreeEntry };
 
@@ -34,6 +35,9 @@ const BUSY = /Unable to create '[^']*\.lock': File exists|shallow file has chang
 /** The first pause before trying again, in ms; each next one doubles, up to the last. */
 const BUSY_FIRST_PAUSE_MS = 100;
 const BUSY_LONGEST_PAUSE_MS = 3_200;
+/** How long a git stopped with SIGTERM (which removes its locks) has before it is killed. */
+const STOP_GRACE_MS = 2_000;
+const MiB = 1024 * 1024;
 
 /**
  * The git channel: a bare mirror in the cache, filled by the real git with one fetch for every
@@ -131,7 +135,8 @@ export class GitMirror {
       return;
     } catch (error) {
       // Listing the remote's tags would neither free a held mirror nor hurry a stalled host.
-      if (error instanceof UnavailableError && (error.reason === 'GIT_TIMEOUT' || error.reason === 'GIT_BUSY')) throw error;
+      // Nor would it bound a host that answers with an endless pack.
+      if (error instanceof UnavailableError && ['GIT_TIMEOUT', 'GIT_BUSY', 'LIMIT_EXCEEDED'].includes(error.reason)) throw error;
       // Listed below: a missing tag is reported as missing, a host that cannot be reached as that.
     }
     const listing = await this.git(['ls-remote', '--tags', 'origin'], 'list the remote tags');
@@ -148,7 +153,7 @@ export class GitMirror {
 
   private async fetchTags(tags: readonly string[]): Promise<void> {
     const refspecs = tags.map((tag) => `+refs/tags/${tag}:refs/tags/${tag}`);
-    await this.git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1', '--filter=blob:none', 'origin', ...refspecs], `fetch ${tags.length} tag(s)`, { waitWhileBusy: true });
+    await this.git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1', '--filter=blob:none', 'origin', ...refspecs], `fetch ${tags.length} tag(s)`, { waitWhileBusy: true, capBytes: this.limits.gitFetchBytes * tags.length });
   }
 
   private async initMirror(): Promise<void> {
@@ -295,7 +300,7 @@ export class GitMirror {
 
   private async fetchBlobsNow(oids: string[]): Promise<void> {
     // One request for every blob, the way git's own promisor fetch asks.
-    await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'], `fetch ${oids.length} blob(s)`, { maxBuffer: 1024 * 1024, input: `${oids.join('\n')}\n`, waitWhileBusy: true });
+    await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'], `fetch ${oids.length} blob(s)`, { maxBuffer: 1024 * 1024, input: `${oids.join('\n')}\n`, waitWhileBusy: true, capBytes: this.limits.gitFetchBytes });
   }
 
   private checkOid(oid: string): void {
@@ -306,9 +311,10 @@ export class GitMirror {
    * Runs git on the mirror (or on `repository`). With `waitWhileBusy`, a write that git refused
    * because another git process was writing the same repository is tried again after a pause
    * (randomised, so that runs waiting together do not collide again), and ends as GIT_BUSY once
-   * the pauses would pass `gitBusyWaitMs`.
+   * the pauses would pass `gitBusyWaitMs`. With `capBytes`, git is stopped once it has written
+   * more than that into the repository's objects/pack (LIMIT_EXCEEDED).
    */
-  private async git(args: string[], what: string, options: { repository?: string; maxBuffer?: number; input?: string; waitWhileBusy?: boolean } = {}): Promise<Buffer> {
+  private async git(args: string[], what: string, options: GitRunOptions & { repository?: string; waitWhileBusy?: boolean } = {}): Promise<Buffer> {
     const repository = options.repository ?? this.dir;
     const context = { channel: 'git', url: this.url };
     let waited = 0;
@@ -318,6 +324,12 @@ export class GitMirror {
       if (!('failure' in result)) return result.stdout;
       const { failure } = result;
       if (this.closed) throw runEnded(what, this.url);
+      if (failure.overCap !== undefined) throw this.overCap(what, failure.overCap, options.capBytes!);
+      if (failure.overMemory !== undefined) throw this.overMemory(what, failure.overMemory);
+      if (failure.overOutput !== undefined) {
+        // A host can send "remote:" messages without end, which git copies to its stderr.
+        throw new LimitError('LIMIT_EXCEEDED', `git was stopped: what ${new URL(this.url).host} sent to ${what} made git print more than ${Math.round(failure.overOutput / MiB)} MiB`, context);
+      }
       if (failure.timedOut) throw new UnavailableError('GIT_TIMEOUT', `git could not ${what} from ${this.url} within ${this.limits.gitDeadlineMs} ms`, context);
       if (!options.waitWhileBusy || !BUSY.test(failure.stderr)) throw new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.url}: ${failure.detail}`, context);
       const pause = Math.min(BUSY_FIRST_PAUSE_MS * 2 ** (attempt - 1), BUSY_LONGEST_PAUSE_MS) * (1 + Math.random() / 2);
@@ -329,20 +341,91 @@ export class GitMirror {
     }
   }
 
-  private runGit(repository: string, args: string[], options: { maxBuffer?: number; input?: string }): Promise<{ stdout: Buffer } | { failure: { timedOut: boolean; stderr: string; detail: string } }> {
-    return new Promise((resolve) => {
+  private overCap(what: string, written: number, cap: number): LimitError {
+    const host = new URL(this.url).host;
+    return new LimitError(
+      'LIMIT_EXCEEDED',
+      `git was stopped: ${host} sent more than ${Math.round(cap / MiB)} MiB (${written} bytes written) to ${what}; the limit is gitFetchBytes, ${Math.round(this.limits.gitFetchBytes / MiB)} MiB a tag (--limit gitFetchBytes=)`,
+      { channel: 'git', url: this.url, expected: `at most ${cap} bytes`, actual: `${written} bytes` },
+    );
+  }
+
+  private overMemory(what: string, resident: number): LimitError {
+    const host = new URL(this.url).host;
+    return new LimitError(
+      'LIMIT_EXCEEDED',
+      `git was stopped: what ${host} sent to ${what} made git hold ${Math.round(resident / MiB)} MiB of memory; the limit is gitMemoryBytes, ${Math.round(this.limits.gitMemoryBytes / MiB)} MiB (--limit gitMemoryBytes=)`,
+      { channel: 'git', url: this.url, expected: `at most ${this.limits.gitMemoryBytes} bytes`, actual: `${resident} bytes` },
+    );
+  }
+
+  /**
+   * One git process. A fetch (one with `capBytes`) is watched as it writes; one that failed, was
+   * stopped at the cap or ran out of time leaves no temporary pack in the mirror behind it.
+   */
+  private async runGit(repository: string, args: string[], options: GitRunOptions): Promise<{ stdout: Buffer } | { failure: GitFailure }> {
+    let child: ChildProcess | undefined;
+    let memory: GitMemoryWatch | undefined;
+    let killed = false;
+    const stop = () => {
+      child?.kill('SIGTERM');
+      setTimeout(() => {
+        if (child && child.exitCode === null && child.signalCode === null) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
+      }, STOP_GRACE_MS).unref();
+    };
+    const watch = options.capBytes === undefined ? undefined : await MirrorWriteWatch.start(repository, options.capBytes, stop);
+    const result = await new Promise<{ stdout: Buffer } | { failure: GitFailure }>((resolve) => {
       const execOptions = { encoding: 'buffer' as const, maxBuffer: options.maxBuffer ?? 16 * 1024 * 1024, timeout: this.limits.gitDeadlineMs, env: this.invocation.env };
-      const child = execFile('git', [...gitIn(repository), ...args], execOptions, (error, stdout, stderrBytes) => {
-        this.running.delete(child);
+      child = execFile('git', [...gitIn(repository), ...args], execOptions, (error, stdout, stderrBytes) => {
+        this.running.delete(child!);
         if (!error) return resolve({ stdout });
-        const stderr = stderrBytes.toString('utf8');
-        resolve({ failure: { timedOut: error.killed === true, stderr, detail: gitComplaint(stderr) || error.message } });
+        resolve({ failure: describeFailure(error, stderrBytes.toString('utf8'), { watch, memory, maxBuffer: execOptions.maxBuffer }) });
       });
       this.running.add(child);
+      if (child.pid !== undefined) memory = new GitMemoryWatch(child.pid, this.limits.gitMemoryBytes, stop);
       child.stdin?.on('error', () => undefined);
       child.stdin?.end(options.input);
     });
+    memory?.stop();
+    if (watch) {
+      if ('failure' in result) await watch.removeLeftovers({ locks: killed || child?.signalCode === 'SIGKILL' });
+      else watch.stop();
+    }
+    return result;
   }
+}
+
+/** Why a git process failed: a deadline, one of the watches' bounds, Node's output bound, or git's own complaint. */
+function describeFailure(error: ExecFileException, stderr: string, bounds: { watch?: MirrorWriteWatch; memory?: GitMemoryWatch; maxBuffer: number }): GitFailure {
+  const { watch, memory } = bounds;
+  const overCap = watch?.exceeded ? { overCap: watch.written } : {};
+  const overMemory = memory?.exceeded ? { overMemory: memory.resident } : {};
+  // Node stops git once its output passes maxBuffer.
+  const overOutput = error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? { overOutput: bounds.maxBuffer } : {};
+  const stopped = watch?.exceeded === true || memory?.exceeded === true || 'overOutput' in overOutput;
+  return { timedOut: error.killed === true && !stopped, stderr, detail: gitComplaint(stderr) || error.message, ...overCap, ...overMemory, ...overOutput };
+}
+
+interface GitRunOptions {
+  maxBuffer?: number;
+  input?: string;
+  /** Bytes git may write into objects/pack before it is stopped (fetches only). */
+  capBytes?: number;
+}
+
+interface GitFailure {
+  timedOut: boolean;
+  stderr: string;
+  detail: string;
+  /** Set when git was stopped for writing more than its cap: the bytes it had written. */
+  overCap?: number;
+  /** Set when git was stopped for holding more memory than gitMemoryBytes: its resident bytes. */
+  overMemory?: number;
+  /** Set when Node stopped git for printing more than this many bytes on stdout or stderr. */
+  overOutput?: number;
 }
 
 /** Whether `dir` already holds a repository (made by an earlier run), by the HEAD file git itself looks for. */

@@ -1,4 +1,4 @@
-import { IntegrityError, quote } from '../errors.js';
+import { IntegrityError, LimitError, quote } from '../errors.js';
 import type { FetchedFile, WeakAlgorithm } from '../net/cache.js';
 import type { RequestPolicy } from '../net/http.js';
 import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
@@ -89,8 +89,8 @@ function parseFile(ctx: RunContext, entry: unknown, where: string, invalid: (wha
     throw invalid(`${where}.url is not a URL`);
   }
   const allowed = new Set([new URL(ctx.profile.pypi.filesOrigin).origin, new URL(ctx.origins.pypiFiles).origin]);
-  if (!allowed.has(parsed.origin)) throw invalid(`${where}.url points to ${parsed.origin}, not the file host (${[...allowed].join(' or ')})`);
-  if (decodeURIComponent(parsed.pathname.split('/').pop() ?? '') !== filename) throw invalid(`${where}.url does not end in the file name ${quote(filename)}`);
+  if (!allowed.has(parsed.origin)) throw invalid(`${where}.url points to ${quote(parsed.origin)}, not the file host (${[...allowed].join(' or ')})`);
+  if (lastSegment(parsed) !== filename) throw invalid(`${where}.url does not end in the file name ${quote(filename)}`);
   return {
     filename,
     packagetype,
@@ -119,9 +119,41 @@ export async function fetchPypiVersions(ctx: RunContext): Promise<{ versions: st
   return { versions: [...filesByVersion.keys()], url, filesByVersion };
 }
 
+/** The last segment of a URL's path, percent-decoded; undefined when its escapes are malformed. */
+function lastSegment(url: URL): string | undefined {
+  try {
+    return decodeURIComponent(url.pathname.split('/').pop() ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Downloads are read up to twice the declared size, and never less than this: a declared size of
+ * 0 or 1 would otherwise cap the download at 2 bytes.
+ */
+const DOWNLOAD_FLOOR_BYTES = 64 * 1024;
+
+/**
+ * Downloads a file PyPI lists, reading at most twice its declared size (at least 64 KiB) within
+ * artifactBytes. A body past that cap, when the cap is above the declared size, has shown more
+ * bytes than PyPI declares: that is the declaration mismatch (fail), not a limit reached; and an
+ * endless body is still cut off there.
+ */
 export async function downloadPypiArtifact(ctx: RunContext, version: string, file: PypiFile, weak: readonly WeakAlgorithm[]): Promise<FetchedFile> {
-  // Twice the declared size: a lying size must show up as a size mismatch, not as an aborted download.
-  return ctx.cache.fetch(ctx.http, file.url, pypiPolicy(ctx, Math.min(ctx.limits.artifactBytes, Math.max(file.size, 1) * 2), version), weak);
+  const cap = Math.min(ctx.limits.artifactBytes, Math.max(file.size * 2, DOWNLOAD_FLOOR_BYTES));
+  try {
+    return await ctx.cache.fetch(ctx.http, file.url, pypiPolicy(ctx, cap, version), weak);
+  } catch (error) {
+    if (!(error instanceof LimitError && error.reason === 'LIMIT_RESPONSE') || file.size >= cap) throw error;
+    throw new IntegrityError('PYPI_DECLARATION_MISMATCH', `PyPI declares ${file.size} bytes for ${file.filename}, but its file host has more than ${cap} bytes for it (${error.message})`, {
+      url: file.url,
+      channel: 'pypi',
+      release: version,
+      expected: `${file.size} bytes`,
+      actual: `more than ${cap} bytes`,
+    });
+  }
 }
 
 function asObject(value: unknown, what: string, invalid: (what: string) => Error): Record<string, unknown> {

@@ -1,16 +1,16 @@
 import type { ComparisonRule, Profile, Waiver } from '../profile/profile.js';
-import { globToRegExp } from './glob.js';
+import { compileGlob, type Glob } from './glob.js';
 
 /**
  * The expected-difference policy of one comparison for one release: named rules from the
  * profile (each with its reason) and per-release waivers pinned to exact digests.
  */
 export class Policy {
-  private readonly compiled: { rule: ComparisonRule; patterns: RegExp[] }[];
+  private readonly compiled: { rule: ComparisonRule; patterns: Glob[] }[];
   private readonly waivers: Waiver[];
 
   constructor(rules: readonly ComparisonRule[], waivers: readonly Waiver[], version: string) {
-    this.compiled = rules.map((rule) => ({ rule, patterns: rule.paths.map(globToRegExp) }));
+    this.compiled = rules.map((rule) => ({ rule, patterns: rule.paths.map(compileGlob) }));
     this.waivers = waivers.filter((w) => w.version === version);
   }
 

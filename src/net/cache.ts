@@ -4,6 +4,7 @@ import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, writeFile } f
 import { homedir } from 'node:os';
 import { setImmediate as turnOfEventLoop } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
+import { HALF_MADE_PACK, refLocks } from '../channels/git-write-cap.js';
 import { UnavailableError, UsageError } from '../errors.js';
 import { openRegularFile, readRegularFile } from '../local-files.js';
 import { MIB_SCRATCH } from '../scratch-buffers.js';
@@ -295,17 +296,43 @@ const HALF_MADE = [
 ];
 
 async function removeAbandoned(root: string): Promise<void> {
-  const now = Date.now();
   for (const { sub, name } of HALF_MADE) {
     const dir = join(root, sub);
     for (const entry of await readdir(dir).catch(() => [])) {
-      if (!name.test(entry)) continue;
-      const path = join(dir, entry);
-      const stat = await lstat(path).catch(() => undefined);
-      // Best effort: what cannot be removed now (another run's, a permission) is tried at the next run.
-      if (stat && now - stat.mtimeMs > ABANDONED_AFTER_MS) await rm(path, { recursive: true, force: true }).catch(() => undefined);
+      if (name.test(entry)) await removeIfAbandoned(join(dir, entry));
     }
   }
+  for (const entry of await readdir(join(root, 'git')).catch(() => [])) {
+    if (MIRROR.test(entry)) await removeAbandonedInMirror(join(root, 'git', entry));
+  }
+}
+
+const MIRROR = /^[0-9a-f]{64}\.git$/;
+
+/**
+ * Inside a mirror, what a git killed outright leaves: index-pack's temporary packs (an endless
+ * pack once left 2 GiB of them) and lock files, which would also make every later fetch GIT_BUSY.
+ * A git that crosscheck itself stopped has its leftovers removed at once (git.ts); these are a
+ * killed run's, under the same day-old rule.
+ */
+async function removeAbandonedInMirror(mirror: string): Promise<void> {
+  // Nothing is followed: a mirror that is not a plain directory is not looked into.
+  const stat = await lstat(mirror).catch(() => undefined);
+  if (!stat?.isDirectory()) return;
+  const pack = join(mirror, 'objects', 'pack');
+  for (const entry of await readdir(pack).catch(() => [])) {
+    if (HALF_MADE_PACK.test(entry)) await removeIfAbandoned(join(pack, entry));
+  }
+  for (const entry of await readdir(mirror).catch(() => [])) {
+    if (entry.endsWith('.lock')) await removeIfAbandoned(join(mirror, entry));
+  }
+  for (const lock of await refLocks(join(mirror, 'refs'))) await removeIfAbandoned(lock);
+}
+
+async function removeIfAbandoned(path: string): Promise<void> {
+  const stat = await lstat(path).catch(() => undefined);
+  // Best effort: what cannot be removed now (another run's, a permission) is tried at the next run.
+  if (stat && Date.now() - stat.mtimeMs > ABANDONED_AFTER_MS) await rm(path, { recursive: true, force: true }).catch(() => undefined);
 }
 
 async function writeAtomically(tmpDir: string, target: string, content: string): Promise<void> {

@@ -1,7 +1,9 @@
+import type { Socket } from 'node:net';
 import { finished, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import requestApi from 'undici/lib/api/api-request.js';
+import buildConnector from 'undici/lib/core/connect.js';
 import { LimitError, UnavailableError, type ErrorContext } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { isLoopback, type OriginMap } from './origins.js';
@@ -26,6 +28,9 @@ export interface OpenResponse {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** How often a request is sent again when its connection closed before any answer (see request()). */
+const STALE_CONNECTION_RETRIES = 2;
+const CLOSED_BEFORE_ANSWER: ReadonlySet<string> = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 /**
  * Bounded HTTP for untrusted servers (threat catalog H-01…H-07): one explicitly built undici
@@ -42,8 +47,13 @@ export class HttpClient {
     readonly origins: OriginMap,
     options: { ca?: string | Buffer; connectionsPerOrigin?: number } = {},
   ) {
+    const connector = buildConnector({ rejectUnauthorized: true, timeout: Math.min(30_000, limits.requestDeadlineMs), ...(options.ca ? { ca: options.ca } : {}) });
     this.agent = new Agent({
-      connect: { rejectUnauthorized: true, timeout: Math.min(30_000, limits.requestDeadlineMs), ...(options.ca ? { ca: options.ca } : {}) },
+      connect: (connectOptions, callback) =>
+        connector(connectOptions, (error, socket) => {
+          if (socket) containListenerErrors(socket);
+          callback(error, socket as never);
+        }),
       headersTimeout: limits.idleTimeoutMs,
       bodyTimeout: limits.idleTimeoutMs,
       connections: options.connectionsPerOrigin ?? 4,
@@ -86,7 +96,7 @@ export class HttpClient {
       const response = await this.open(link, policy, controller.signal);
       url = response.finalUrl;
       try {
-        await eachChunk(response.body, (chunk) => {
+        const admit = (chunk: Buffer) => {
           received += chunk.length;
           if (received > policy.maxBytes) {
             throw new LimitError('LIMIT_RESPONSE', `${url} sent more than ${policy.maxBytes} bytes`, this.context(policy, url));
@@ -95,8 +105,8 @@ export class HttpClient {
           if (elapsed > this.limits.slowGraceMs && (received * 1000) / elapsed < this.limits.minBytesPerSecond) {
             throw new UnavailableError('HTTP_TOO_SLOW', `${url} is sending under ${this.limits.minBytesPerSecond} bytes/s`, this.context(policy, url));
           }
-          return onChunk(chunk);
-        });
+        };
+        await eachChunk(response.body, admit, onChunk);
       } finally {
         discard(response.body);
       }
@@ -121,13 +131,7 @@ export class HttpClient {
     for (let hop = 0; ; hop++) {
       this.checkTarget(current, policy, hops);
       hops.push(current.href);
-      const response: Dispatcher.ResponseData = await requestApi.call(this.agent, {
-        origin: current.origin,
-        path: `${current.pathname}${current.search}`,
-        method: 'GET',
-        headers: { 'accept-encoding': 'identity', 'user-agent': 'crosscheck (release integrity verifier)' },
-        signal,
-      });
+      const response = await this.request(current, signal);
       const { statusCode, headers, body } = response;
       if (REDIRECT_STATUSES.has(statusCode)) {
         discard(body);
@@ -182,6 +186,29 @@ export class HttpClient {
     }
   }
 
+  /**
+   * One GET. A request whose connection closed before any of its answer arrived is sent again on
+   * a new connection, at most STALE_CONNECTION_RETRIES times: a server closes an idle kept-alive
+   * connection when it likes (its keep-alive timeout), and a request sent as it closes meets a
+   * reset or an end. That is not the server's answer; nothing was read, so nothing is spliced (no
+   * body is ever resumed or retried once its headers arrived).
+   */
+  private async request(url: URL, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await requestApi.call(this.agent, {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: 'GET',
+          headers: { 'accept-encoding': 'identity', 'user-agent': 'crosscheck (release integrity verifier)' },
+          signal,
+        });
+      } catch (error) {
+        if (signal.aborted || attempt >= STALE_CONNECTION_RETRIES || !CLOSED_BEFORE_ANSWER.has((error as { code?: string }).code ?? '')) throw error;
+      }
+    }
+  }
+
   private checkTarget(url: URL, policy: RequestPolicy, hops: string[]): void {
     const from = hops.length > 0 ? ` (redirected from ${hops[hops.length - 1]})` : '';
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
@@ -206,8 +233,9 @@ export class HttpClient {
   private translate(error: unknown, policy: RequestPolicy, url: string, signal: AbortSignal, received: number): Error {
     if (error instanceof UnavailableError) return error;
     const ctx = this.context(policy, url);
-    const code = (error as { code?: string }).code ?? '';
-    const message = (error as Error).message ?? String(error);
+    // Whatever was thrown, even null or a string: this must not throw itself.
+    const code = String((error as { code?: unknown } | null)?.code ?? '');
+    const message = String((error as { message?: unknown } | null)?.message ?? error);
     if (signal.aborted) {
       return new UnavailableError('HTTP_TIMEOUT', `${url} did not complete within ${this.limits.requestDeadlineMs} ms (${received} bytes received)`, ctx);
     }
@@ -224,27 +252,40 @@ export class HttpClient {
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
       return new UnavailableError('HTTP_CONNECT', `cannot reach ${url}: ${code}`, ctx);
     }
-    return new UnavailableError('HTTP_ERROR', `${url}: ${message}`, ctx, { cause: error });
+    // On one line: undici's assertion messages span several.
+    return new UnavailableError('HTTP_ERROR', `${url}: ${message.replace(/\s+/g, ' ').trim()}`, ctx, { cause: error });
   }
 }
 
 /**
  * Hands a body's chunks to `onChunk` in order and settles once the body has ended and the last
- * chunk's work is done, or with the first error (the body's, or one `onChunk` threw or returned).
- * While a chunk's work is pending the body is paused. This costs less than `for await`, which
- * builds a promise and an iterator result for every chunk of a 34 MB download.
+ * chunk's work is done, or with the first error (the body's, or one `admit` or `onChunk` threw or
+ * returned). `admit` sees each chunk as it arrives and may refuse it (the byte cap, the rate floor).
+ *
+ * The body is never paused. Pausing it stops undici's HTTP parser once the body's buffer is full,
+ * and undici 7 asserts (`assert(!this.paused)` in Parser.finish, from the socket's 'end') when a
+ * server that ends the connection after its response (HTTP/1.0, `Connection: close`) does so while
+ * the parser is stopped: an uncaught AssertionError that ended the whole run. undici 8.6 resumes
+ * the parser there instead, but undici 8 needs Node 22.19. Chunks that arrive while a chunk's work
+ * is pending wait here instead; what waits is bounded by `admit` (the request's byte cap), and in
+ * practice by how much faster the network is than the disk. A chunk handled synchronously costs
+ * no promise: cheaper than `for await`, which builds a promise and an iterator result for every
+ * chunk of a 34 MB download.
  */
-function eachChunk(body: Readable, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+function eachChunk(body: Readable, admit: (chunk: Buffer) => void, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
   return new Promise((resolve, reject) => {
+    const waiting: Buffer[] = [];
+    let busy = false;
+    let ended = false;
     let failed = false;
-    let work: Promise<void> = Promise.resolve();
     const fail = (error: unknown) => {
       if (failed) return;
       failed = true;
+      waiting.length = 0;
       body.off('data', onData);
       reject(error);
     };
-    const onData = (chunk: Buffer) => {
+    const handle = (chunk: Buffer) => {
       let pending: void | Promise<void>;
       try {
         pending = onChunk(chunk);
@@ -253,18 +294,50 @@ function eachChunk(body: Readable, onChunk: (chunk: Buffer) => void | Promise<vo
         return;
       }
       if (pending) {
-        body.pause();
-        work = pending.then(() => {
-          if (!failed) body.resume();
-        }, fail);
+        busy = true;
+        pending.then(next, fail);
       }
+    };
+    const next = () => {
+      busy = false;
+      while (!busy && !failed && waiting.length > 0) handle(waiting.shift()!);
+      if (!busy && !failed && ended) resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      try {
+        admit(chunk);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (busy) waiting.push(chunk);
+      else handle(chunk);
     };
     body.on('data', onData);
     finished(body, (error) => {
-      if (error) fail(error);
-      else void work.then(() => failed || resolve());
+      if (error) return fail(error);
+      ended = true;
+      if (!busy && waiting.length === 0 && !failed) resolve();
     });
   });
+}
+
+/**
+ * Makes an exception thrown by a listener of `socket` (undici's own: its parser's assertions run
+ * in the socket's 'end' and 'close' handlers) destroy that socket with the exception instead of
+ * escaping to the process, where it ended the whole run as an internal error. Destroyed so, the
+ * socket fails the request it carried (HTTP_ERROR), and the run's other requests go on.
+ */
+export function containListenerErrors(socket: Socket): void {
+  const emit = socket.emit;
+  socket.emit = function (this: Socket, event: string | symbol, ...args: unknown[]): boolean {
+    try {
+      return Reflect.apply(emit, this, [event, ...args]) as boolean;
+    } catch (error) {
+      this.destroy(error instanceof Error ? error : new Error(String(error)));
+      return true;
+    }
+  } as Socket['emit'];
 }
 
 /** Abandons a response body; its late errors (the socket closing under it) are expected, not crashes. */

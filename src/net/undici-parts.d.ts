@@ -11,3 +11,9 @@ declare module 'undici/lib/api/api-request.js' {
   const request: (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
   export default request;
 }
+
+declare module 'undici/lib/core/connect.js' {
+  import type { buildConnector as BuildConnector } from 'undici';
+  const buildConnector: typeof BuildConnector;
+  export default buildConnector;
+}

@@ -1,6 +1,7 @@
 import { downloadSiteArtifact, siteArtifactUrl } from '../channels/site.js';
 import { downloadPypiArtifact, fetchPypiRelease, type PypiFile, type PypiRelease } from '../channels/pypi.js';
 import type { FetchedFile, WeakAlgorithm } from '../net/cache.js';
+import { quote } from '../errors.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import type { DigestAlgorithm } from '../trust/checksum-file.js';
 import { type ArtifactKind, type Channel, type Check, checkFromError, fail, pass, skipped, unverified, warn } from '../verdict/check.js';
@@ -132,7 +133,7 @@ export async function pypiStep(ctx: RunContext, version: string, signed: SignedC
   }
   const yanked = release.files.filter((f) => f.yanked);
   if (yanked.length > 0) {
-    record.add(warn({ ...metadata, url: release.url, reason: 'PYPI_YANKED' }, `PyPI marks ${yanked.map((f) => f.filename).join(', ')} as yanked${yanked[0]!.yankedReason ? `: ${yanked[0]!.yankedReason}` : ''}`));
+    record.add(warn({ ...metadata, url: release.url, reason: 'PYPI_YANKED' }, `PyPI marks ${yanked.map((f) => f.filename).join(', ')} as yanked${yanked[0]!.yankedReason ? `: ${quote(yanked[0]!.yankedReason)}` : ''}`));
   } else {
     record.add(pass({ ...metadata, url: release.url }, `PyPI lists ${release.files.length} file(s) for ${version}${release.fromCache ? ' (cached JSON)' : ''}`));
   }
@@ -207,7 +208,7 @@ function filesCheck(release: PypiRelease, signed: SignedChecksums): Check {
   const earliest = Math.min(...times);
   const late = release.files.filter((f) => Date.parse(f.uploadTime) - earliest > LATE_UPLOAD_HOURS * 3600_000);
   if (late.length > 0) {
-    return warn({ ...fields, reason: 'PYPI_LATE_UPLOAD' }, `${late.map((f) => `${f.filename} (${f.uploadTime})`).join(', ')} was uploaded more than ${LATE_UPLOAD_HOURS} hours after the release's first file`);
+    return warn({ ...fields, reason: 'PYPI_LATE_UPLOAD' }, `${late.map((f) => `${f.filename} (${quote(f.uploadTime)})`).join(', ')} was uploaded more than ${LATE_UPLOAD_HOURS} hours after the release's first file`);
   }
   return pass(fields, `every file PyPI offers is listed in the signed checksum file (${release.files.map((f) => f.filename).join(', ')})`);
 }

@@ -1,3 +1,4 @@
+import { quote } from '../errors.js';
 import type { GitTreeEntry, RawTag } from '../channels/git.js';
 import { blobsNeeded } from '../compare/sdist-vs-git.js';
 import { sdistVsGitPolicy } from '../compare/policy.js';
@@ -67,7 +68,8 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
   try {
     const target = tag.type === 'commit' ? await mirror.readCommit(tag.object) : { type: tag.type };
     if (target.type !== 'commit' || !target.tree) {
-      record.add(fail({ ...at('git.tag.target'), reason: 'TAG_TARGET_TYPE', expected: 'commit', actual: target.type }, `tag ${name} points at a ${target.type} (${tag.object}), not a commit`));
+      const type = objectType(target.type);
+      record.add(fail({ ...at('git.tag.target'), reason: 'TAG_TARGET_TYPE', expected: 'commit', actual: type }, `tag ${name} points at a ${type} (${tag.object}), not a commit`));
       return undefined;
     }
     record.add(pass({ ...at('git.tag.target'), actual: tag.object }, `tag ${name} points at commit ${tag.object}`));
@@ -96,4 +98,9 @@ function commitCheck(ctx: RunContext, name: string, tag: TagObject, signed: Sign
     );
   }
   return pass({ ...fields, expected: section.commit, actual: tag.object }, `tag ${name} points at ${tag.object}, the commit the signed checksum file names`);
+}
+
+/** An object type as a message shows it: a tag object's own "type" header can be of any length. */
+function objectType(type: string): string {
+  return /^[a-z]{1,16}$/.test(type) ? type : quote(type);
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { quote } from '../errors.js';
 import { type TagObject, verifyTagSignature } from '../trust/git-tag.js';
 import { type Check, checkFromError, fail, pass, unverified, warn } from '../verdict/check.js';
 import { type SignatureVerdict, type SignerTrust, signatureCheck } from './signature.js';
@@ -59,5 +60,5 @@ export function tagNameRule(name: string, tag: TagObject): Check {
   const fields = { id: 'git.tag.name', channel: 'git' } as const;
   return tag.tag === name
     ? pass({ ...fields, expected: name, actual: tag.tag }, `the tag object names itself ${tag.tag}`)
-    : fail({ ...fields, reason: 'TAG_NAME_MISMATCH', expected: name, actual: tag.tag }, `refs/tags/${name} points to a tag object that names itself "${tag.tag}": a signed tag replayed under another name`);
+    : fail({ ...fields, reason: 'TAG_NAME_MISMATCH', expected: name, actual: quote(tag.tag) }, `refs/tags/${name} points to a tag object that names itself ${quote(tag.tag)}: a signed tag replayed under another name`);
 }

@@ -71,7 +71,7 @@ export function parseChecksumFile(signedText: string, requested: { project: stri
     const content = body.filter((entry) => entry.text !== '');
     if (heading.name === 'Release packages') {
       for (const { text, line } of content) {
-        if (!/^https:\/\/[\x21-\x7e]+$/.test(text)) throw grammar(`"${text}" is not an https URL`, line);
+        if (!/^https:\/\/[\x21-\x7e]+$/.test(text) || !parsesAsHttpsUrl(text)) throw grammar(`"${text}" is not an https URL`, line);
         result.packageUrls.push(text);
       }
     } else if (heading.name === 'Git tag') {
@@ -88,6 +88,19 @@ export function parseChecksumFile(signedText: string, requested: { project: stri
     if (missing.length > 0) throw grammar(`${filename} is missing from the ${missing.join(', ')} section(s)`);
   }
   return result;
+}
+
+/**
+ * Whether WHATWG URL parsing, which every later use of the URL goes through, accepts `text` as
+ * https. The grammar's character class lets through what it refuses (`https://[/x`, a port of
+ * 99999): `verify` then stopped the release as an internal error while `verify-file` passed.
+ */
+function parsesAsHttpsUrl(text: string): boolean {
+  try {
+    return new URL(text).protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 function parseDigestSection(

@@ -119,4 +119,10 @@ describe('checksum-file grammar (threat catalog P-12)', () => {
     const text = checksumText().replace('https://www.djangoproject.com/download/5.2.10/tarball/', 'http://www.djangoproject.com/download/5.2.10/tarball/');
     expect(reasonOf(() => parseChecksumFile(text, { project: 'Django', version: '5.2.10' }))).toBe('CHECKSUM_GRAMMAR');
   });
+
+  it.each(['https://[/x', 'https://www.djangoproject.com:99999/x', 'https://exa mple.com/'.replace(' ', '%')])('rejects a package URL that passes the line grammar but not URL parsing: %s', (url) => {
+    const text = checksumText().replace('https://www.djangoproject.com/download/5.2.10/tarball/', url);
+    expect(() => parseChecksumFile(text, { project: 'Django', version: '5.2.10' })).toThrow(/^line 7 of the signed text: .* is not an https URL$/);
+    expect(reasonOf(() => parseChecksumFile(text, { project: 'Django', version: '5.2.10' }))).toBe('CHECKSUM_GRAMMAR');
+  });
 });

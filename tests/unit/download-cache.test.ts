@@ -215,3 +215,36 @@ describe('what a run killed outright left in the cache', () => {
     for (const path of [...kept, outside]) expect(await present(path), path).toBe(true);
   });
 });
+
+describe('what a killed git left inside a mirror', () => {
+  it('is removed once a day old: temporary packs and locks; a recent one, and the mirror\'s packs, stay', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
+    await DownloadCache.open(root, { reuse: true });
+    const mirror = join(root, 'git', `${'b'.repeat(64)}.git`);
+    await mkdir(join(mirror, 'objects', 'pack'), { recursive: true });
+    await mkdir(join(mirror, 'refs', 'tags'), { recursive: true });
+    const dayAndMinuteAgo = new Date(Date.now() - 24 * 3600_000 - 60_000);
+    const place = async (path: string, old: boolean) => {
+      await writeFile(path, 'left by a killed git');
+      if (old) await utimes(path, dayAndMinuteAgo, dayAndMinuteAgo);
+      return path;
+    };
+    const pack = join(mirror, 'objects', 'pack');
+    const abandoned = [
+      await place(join(pack, 'tmp_pack_AbC123'), true),
+      await place(join(pack, 'tmp_idx_XyZ789'), true),
+      await place(join(mirror, 'shallow.lock'), true),
+      await place(join(mirror, 'refs', 'tags', '5.2.16.lock'), true),
+    ];
+    const kept = [
+      await place(join(pack, 'tmp_pack_Recent1'), false),
+      await place(join(mirror, 'config.lock'), false),
+      await place(join(pack, `pack-${'c'.repeat(40)}.pack`), true),
+      await place(join(mirror, 'refs', 'tags', '5.2.16'), true),
+    ];
+    await DownloadCache.open(root, { reuse: true });
+    const present = async (path: string) => (await lstat(path).catch(() => undefined)) !== undefined;
+    for (const path of abandoned) expect(await present(path), path).toBe(false);
+    for (const path of kept) expect(await present(path), path).toBe(true);
+  });
+});
