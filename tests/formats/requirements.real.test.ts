@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSetupCfg } from '../../src/compare/setup-cfg.js';
+import { declaredRequirements } from '../../src/rules/content/core-metadata.js';
+import { isKnown, readDeclared } from '../../src/rules/content/declared.js';
 import {
   compareRequirementSets,
   parseRequirement,
@@ -40,12 +41,6 @@ function facts(file: string): SdistFacts {
   return JSON.parse(stdout.toString('utf8')) as SdistFacts;
 }
 
-/** setuptools' list option: one per line when there are lines, else separated by `;`. */
-function cfgList(values: readonly string[]): string[] {
-  const lines = values.filter((v) => v !== '');
-  return (lines.length === 1 ? lines[0]!.split(';') : lines).map((v) => v.trim()).filter(Boolean);
-}
-
 function fromLists(install: readonly string[], extras: Readonly<Record<string, readonly string[]>>): Requirement[] {
   return [...install.map(parseRequirement), ...Object.entries(extras).flatMap(([extra, reqs]) => reqs.map((r) => requirementForExtra(parseRequirement(r), extra)))];
 }
@@ -53,12 +48,9 @@ function fromLists(install: readonly string[], extras: Readonly<Record<string, r
 /** What the tag declares, from whichever file declares it. */
 function declared(f: SdistFacts): Requirement[] {
   if (f.pyproject) return fromLists(f.pyproject.dependencies, f.pyproject.optional ?? {});
-  const options = f.setupCfg ? parseSetupCfg(f.setupCfg) : undefined;
-  const install = options?.get('options')?.get('install_requires');
-  if (install) {
-    const extras = options?.get('options.extras_require') ?? new Map<string, string[]>();
-    return fromLists(cfgList(install), Object.fromEntries([...extras].map(([k, v]) => [k, cfgList(v)])));
-  }
+  // setup.cfg read by crosscheck's own reader of declarations, as setuptools reads it.
+  const fromCfg = f.setupCfg ? readDeclared({ setupCfg: Buffer.from(f.setupCfg), readFile: () => undefined }) : undefined;
+  if (fromCfg && isKnown(fromCfg.dependencies)) return declaredRequirements(fromCfg);
   return fromLists(f.setupPy?.install_requires ?? [], f.setupPy?.extras_require ?? {});
 }
 
