@@ -1,5 +1,6 @@
 import type { Check } from '../verdict/check.js';
-import { type ReleaseReport, type ReportSource, reportedChannels } from './model.js';
+import { type ReleaseReport, remedyGroups, type ReportSource, reportedChannels } from './model.js';
+import { listVersions } from './text.js';
 import type { TextSink } from './sink.js';
 
 const VERDICT_LABEL: Record<string, string> = { pass: '✅ pass', fail: '❌ **FAIL**', incomplete: '⚠️ incomplete' };
@@ -54,6 +55,12 @@ export async function writeMarkdown(source: ReportSource, sink: TextSink): Promi
     out.push(`| ${md(release.version)} | ${cells.join(' | ')} | ${VERDICT_LABEL[release.verdict]} |`);
   }
   out.push('');
+  const groups = remedyGroups(summaries);
+  if (groups.length > 0) {
+    out.push('## What could not be verified, and what to do', '');
+    for (const { remedy, versions } of groups) out.push(`- ${md(remedy)}: ${md(listVersions(versions))}`);
+    out.push('');
+  }
   const troubled = (release: { verdict: string }) => release.verdict !== 'pass';
   if (!summaries.some(troubled)) {
     out.push('Every release passed every check.', '');
@@ -88,5 +95,6 @@ function evidence(check: Check): string[] {
   if (check.actual !== undefined) lines.push(`  - found: ${code(check.actual)}`);
   if (check.url) lines.push(`  - where: ${code(check.url)}`);
   if (check.file) lines.push(`  - file: ${code(check.file)}`);
+  if (check.remedy) lines.push(`  - to verify it: ${md(check.remedy)}`);
   return lines;
 }

@@ -77,6 +77,8 @@ export interface ReleaseSummary {
   /** Each channel's worst status: fail > unverified > warn > pass > skipped; '-' when it has no checks. */
   channels: Record<ReportChannel, string>;
   checks: { total: number; fail: number; unverified: number; skipped: number };
+  /** What the user does about each check left unverified (its remedy), once each: the reports group releases by it. */
+  remedies: string[];
 }
 
 /**
@@ -93,7 +95,22 @@ export interface ReportSource {
 export function summarize(release: ReleaseReport): ReleaseSummary {
   const count = (status: Check['status']) => release.checks.filter((c) => c.status === status).length;
   const channels = Object.fromEntries(REPORT_CHANNELS.map((channel) => [channel, channelStatus(release.checks, channel)])) as Record<ReportChannel, string>;
-  return { version: release.version, verdict: release.verdict, channels, checks: { total: release.checks.length, fail: count('fail'), unverified: count('unverified'), skipped: count('skipped') } };
+  const remedies = [...new Set(release.checks.filter((c) => c.status === 'unverified').map((c) => c.remedy ?? defaultRemedy(c)))];
+  return { version: release.version, verdict: release.verdict, channels, checks: { total: release.checks.length, fail: count('fail'), unverified: count('unverified'), skipped: count('skipped') }, remedies };
+}
+
+/** For an unverified check that names no remedy: run again once what stopped it (a network, a limit) is fixed. */
+function defaultRemedy(check: Check): string {
+  if (check.reason?.startsWith('LIMIT_') || check.reason === 'RUN_DEADLINE') return 'raise the limit the message names (--limit NAME=VALUE) and run again';
+  if (check.reason === 'NO_SIGNED_CHECKSUM' || check.reason === 'NO_GIT_TREE' || check.reason === 'NO_SDIST' || check.reason === 'NO_WHEEL') return 'see the check it depends on, fix that, and run again';
+  return 'run again once the channel answers (network, server or missing file); if it persists, look at the message';
+}
+
+/** Releases grouped by what the user does about what was left unverified in them, largest group first. */
+export function remedyGroups(summaries: readonly ReleaseSummary[]): { remedy: string; versions: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const summary of summaries) for (const remedy of summary.remedies) groups.set(remedy, [...(groups.get(remedy) ?? []), summary.version]);
+  return [...groups].map(([remedy, versions]) => ({ remedy, versions })).sort((a, b) => b.versions.length - a.versions.length || (a.remedy < b.remedy ? -1 : 1));
 }
 
 function channelStatus(checks: readonly Check[], channel: ReportChannel): string {

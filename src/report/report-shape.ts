@@ -45,7 +45,7 @@ export function checkRelease(value: unknown, where: string): ReleaseReport {
     oneOf(check.channel, `${at}: "channel"`, CHANNELS);
     text(check.message, `${at}: "message"`);
     if (check.reason !== undefined) text(check.reason, `${at}: "reason"`, REASON);
-    for (const field of ['artifact', 'expected', 'actual', 'url', 'file']) optionalText(check[field], `${at}: "${field}"`);
+    for (const field of ['artifact', 'expected', 'actual', 'url', 'file', 'remedy']) optionalText(check[field], `${at}: "${field}"`);
   });
   list(release.differences, `${where}: "differences"`).forEach((item, i) => {
     const at = `${where}, difference ${i + 1}`;
@@ -54,7 +54,8 @@ export function checkRelease(value: unknown, where: string): ReleaseReport {
     text(difference.kind, `${at}: "kind"`, ID);
     text(difference.path, `${at}: "path"`);
     if (typeof difference.allowed !== 'boolean') fail(`${at}: "allowed" must be true or false`);
-    for (const field of ['rule', 'waiver', 'detail']) optionalText(difference[field], `${at}: "${field}"`);
+    for (const field of ['rule', 'waiver', 'detail', 'derivedFrom']) optionalText(difference[field], `${at}: "${field}"`);
+    if (difference.unverified !== undefined && typeof difference.unverified !== 'boolean') fail(`${at}: "unverified" must be true or false`);
     for (const [side, digest] of Object.entries(object(difference.digests, `${at}: "digests"`))) text(digest, `${at}: the ${side} digest`);
   });
   for (const field of ['checksumSigners', 'tagSigners', 'artifacts']) list(release[field], `${where}: "${field}"`);

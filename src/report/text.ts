@@ -1,6 +1,6 @@
 import type { Check, CheckStatus } from '../verdict/check.js';
 import { escapeTerminal } from './escape.js';
-import { type ReleaseReport, type ReportSource, reportedChannels } from './model.js';
+import { type ReleaseReport, remedyGroups, type ReportSource, reportedChannels } from './model.js';
 import type { TextSink } from './sink.js';
 
 const MARK: Record<CheckStatus, string> = { pass: 'ok  ', fail: 'FAIL', unverified: '??  ', warn: 'warn', skipped: 'skip' };
@@ -31,6 +31,7 @@ function checkLines(check: Check, paint: Paint): string[] {
     if (check.actual !== undefined) lines.push(`         found:    ${e(check.actual)}`);
     if (check.url) lines.push(`         url:      ${e(check.url)}`);
     if (check.file) lines.push(`         file:     ${e(check.file)}`);
+    if (check.remedy) lines.push(`         to do:    ${e(check.remedy)}`);
   }
   return lines;
 }
@@ -64,8 +65,23 @@ function summaryTable({ head, summaries }: ReportSource): string[] {
     ...rows.map(line),
     '',
     `${summary.releases} release(s): ${summary.pass} pass, ${summary.fail} fail, ${summary.incomplete} incomplete — ${VERDICT[head.verdict]}`,
+    ...remedyLines(summaries),
     escapeTerminal(`pinned keys: ${head.keyring.keys.map((k) => `${k.name} ${k.fingerprint}`).join('; ')}`),
   ];
+}
+
+/** What to do about what could not be verified, each once, with the releases it concerns. */
+function remedyLines(summaries: ReportSource['summaries']): string[] {
+  const groups = remedyGroups(summaries);
+  if (groups.length === 0) return [];
+  const lines = ['', 'to verify what is left unverified:'];
+  for (const { remedy, versions } of groups) lines.push(escapeTerminal(`  - ${remedy}: ${listVersions(versions)}`));
+  return lines;
+}
+
+/** A list of versions, clipped after twelve: a group can hold a hundred releases. */
+export function listVersions(versions: readonly string[]): string {
+  return versions.length > 12 ? `${versions.slice(0, 12).join(', ')} … (${versions.length} releases)` : versions.join(', ');
 }
 
 type Paint = (color: 'green' | 'red' | 'yellow' | 'dim' | 'bold', text: string) => string;
