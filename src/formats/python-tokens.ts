@@ -36,12 +36,11 @@ export function normalizeNewlines(source: string): string {
   return source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
 }
 
-const OPERATORS = [
-  '**=', '//=', '>>=', '<<=', '...',
-  '!=', '<>', '==', '<=', '>=', '->', ':=', '**', '//', '<<', '>>',
-  '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=',
-  '+', '-', '*', '/', '%', '@', '&', '|', '^', '~', '<', '>',
-  '(', ')', '[', ']', '{', '}', ',', ':', ';', '.', '=', '`',
+/** Operators by length, longest tried first. */
+const OPERATORS: readonly ReadonlySet<string>[] = [
+  new Set(['**=', '//=', '>>=', '<<=', '...']),
+  new Set(['!=', '<>', '==', '<=', '>=', '->', ':=', '**', '//', '<<', '>>', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=']),
+  new Set(['+', '-', '*', '/', '%', '@', '&', '|', '^', '~', '<', '>', '(', ')', '[', ']', '{', '}', ',', ':', ';', '.', '=', '`']),
 ];
 const OPENING = new Set(['(', '[', '{']);
 const CLOSING = new Set([')', ']', '}']);
@@ -189,10 +188,11 @@ class Tokenizer {
   }
 
   private readOperator(): void {
-    for (const op of OPERATORS) {
-      if (!this.text.startsWith(op, this.pos)) continue;
+    for (let length = 3; length >= 1; length--) {
+      const op = this.text.slice(this.pos, this.pos + length);
+      if (!OPERATORS[3 - length]!.has(op)) continue;
       if (CLOSING.has(op) && this.depth > 0) this.depth--;
-      this.push('op', this.pos, this.pos + op.length);
+      this.push('op', this.pos, this.pos + length);
       if (OPENING.has(op)) this.depth++;
       return;
     }
