@@ -199,3 +199,36 @@ function fieldEnd(body: string, from: number): number {
   }
   return -1;
 }
+
+/**
+ * The expressions of one replacement field's text: the field's own expression (before a `!`
+ * conversion or a `:` format spec at depth 0) and those of the fields nested in its spec.
+ */
+export function fieldExpressions(field: string): string[] {
+  let depth = 0;
+  let i = 0;
+  while (i < field.length) {
+    const c = field[i]!;
+    if (c === "'" || c === '"') {
+      const triple = field.startsWith(c.repeat(3), i);
+      const close = field.indexOf(triple ? c.repeat(3) : c, i + (triple ? 3 : 1));
+      i = close === -1 ? field.length : close + (triple ? 3 : 1);
+      continue;
+    }
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && ((c === '!' && field[i + 1] !== '=') || c === ':')) break;
+    i++;
+  }
+  const out = [field.slice(0, i)];
+  const colon = field.indexOf(':', i);
+  if (colon === -1) return out;
+  const spec = field.slice(colon + 1);
+  for (let at = spec.indexOf('{'); at !== -1; at = spec.indexOf('{', at + 1)) {
+    const end = fieldEnd(spec, at + 1);
+    if (end === -1) break;
+    out.push(...fieldExpressions(spec.slice(at + 1, end)));
+    at = end;
+  }
+  return out;
+}

@@ -27,7 +27,7 @@
  */
 import { evaluate, MAX_NESTING, parseExpression, referencedNames, typeName, type EvalContext, type Expr, type Result } from './python-expr.js';
 import { isKeyword, namesIn, splitTopLevel, statementBindings, statements, type Binding, type Block, type Statement } from './python-statements.js';
-import { decodeStr, scanFString, stringParts } from './python-strings.js';
+import { decodeStr, fieldExpressions, scanFString, stringParts } from './python-strings.js';
 import { normalizeNewlines, tokenize, tokenizeExpression, type Token } from './python-tokens.js';
 import { isMutable, type Value } from './python-values.js';
 
@@ -76,7 +76,7 @@ export function describeUnknown(keyword: string, entry: Unknown): string {
 /** Names through which `a = b`, `b = c`, ... chains are followed. */
 export const MAX_NAME_DEPTH = 100;
 /** Characters and items all evaluations of one file may build together. */
-export const WORK_BUDGET = 50_000_000;
+export const WORK_BUDGET = 10_000_000;
 
 /** Words that can reach or rebind the module's names by other means than a visible binding. */
 const DYNAMIC_WORDS = new Set([
@@ -369,7 +369,8 @@ class SetupPyReader {
     if (!parsed.ok) return { ok: false, reason: `${binding.name} (line ${binding.statement.line}) is ${text}: ${parsed.reason}` };
     if (mode === 'final' && !this.raw.get(binding)!.ok) return this.raw.get(binding)!;
     const result = evaluate(parsed.expr, this.ctx((ref) => this.lookup(ref, binding.statement.index, mode)));
-    return result.ok ? result : { ok: false, reason: clip(`${binding.name} (line ${binding.statement.line}) is ${text}: ${result.reason}`, 500) };
+    // Clipped before it is joined: a chain of names must not build ever longer reasons.
+    return result.ok ? result : { ok: false, reason: `${binding.name} (line ${binding.statement.line}) is ${text}: ${clip(result.reason, 300)}` };
   }
 
   private evaluateArgument(arg: Argument, mode: 'raw' | 'final'): Result {
@@ -488,8 +489,8 @@ function collectFields(token: string, line: number, out: Token[][], level: numbe
   if (!parts.fstring) return true;
   const scan = scanFString(parts.body, parts.raw);
   if (scan.unterminatedField) return false;
-  for (const field of scan.fields) {
-    const tokens = tokenizeExpression(field.text, line);
+  for (const expression of scan.fields.flatMap((field) => fieldExpressions(field.text))) {
+    const tokens = tokenizeExpression(expression, line);
     out.push(tokens);
     if (level >= 4) continue;
     for (const inner of tokens) if (inner.kind === 'string' && !collectFields(inner.text, line, out, level + 1)) return false;
