@@ -354,7 +354,8 @@ export interface EvalContext {
 /** Evaluates a parsed expression; names go to `ctx.lookup`. */
 export function evaluate(expr: Expr, ctx: EvalContext): Result {
   const result = evaluateNode(expr, ctx);
-  if (!result.ok) return result;
+  // A name builds nothing (its value is shared); what uses it is charged for what it builds.
+  if (!result.ok || expr.kind === 'name') return result;
   ctx.budget.remaining -= result.weight;
   return ctx.budget.remaining < 0 ? fail('reading it would take more work than a static reading allows') : result;
 }
