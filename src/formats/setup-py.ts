@@ -516,3 +516,43 @@ function clip(text: string, length: number): string {
 }
 
 export { MAX_NESTING };
+
+const COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+const UTF8_NAMES = new Set(['utf-8', 'utf8']);
+const LATIN1_NAMES = new Set(['latin-1', 'latin1', 'iso-8859-1', 'iso8859-1', 'iso-latin-1', 'l1']);
+const ASCII_NAMES = new Set(['ascii', 'us-ascii', '646']);
+
+/**
+ * setup.py's bytes decoded as Python 3 decodes a source file (PEP 263): a UTF-8 BOM, else a
+ * coding cookie in the first two lines, else UTF-8. UTF-8, Latin-1 and ASCII are decoded; any
+ * other declared encoding, or bytes invalid in the encoding, is a reason instead of a text.
+ */
+export function decodeSetupPy(bytes: Uint8Array): { ok: true; text: string } | { ok: false; reason: string } {
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const body = bom ? bytes.subarray(3) : bytes;
+  const declared = codingCookie(body);
+  const name = declared?.toLowerCase().replace(/_/g, '-').replace(/^(utf-8|latin-1|iso-8859-1|iso-latin-1)-.*$/, '$1');
+  if (bom && name !== undefined && !UTF8_NAMES.has(name)) return { ok: false, reason: `setup.py starts with a UTF-8 BOM but declares the encoding ${declared}` };
+  if (name === undefined || UTF8_NAMES.has(name)) {
+    try {
+      return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body) };
+    } catch {
+      return { ok: false, reason: 'setup.py is not valid UTF-8 (and declares no other encoding)' };
+    }
+  }
+  if (LATIN1_NAMES.has(name)) return { ok: true, text: Buffer.from(body).toString('latin1') };
+  if (ASCII_NAMES.has(name)) {
+    const bad = body.findIndex((b) => b > 0x7f);
+    return bad === -1 ? { ok: true, text: Buffer.from(body).toString('latin1') } : { ok: false, reason: `setup.py declares ASCII but byte ${bad} is not` };
+  }
+  return { ok: false, reason: `setup.py declares the encoding ${declared}, which is not read here` };
+}
+
+/** The PEP 263 cookie of line 1, or of line 2 when line 1 is only a comment or blank. */
+function codingCookie(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1').split(/\r\n|\r|\n/, 2);
+  const first = COOKIE.exec(head[0] ?? '');
+  if (first) return first[1];
+  if (!/^[ \t\f]*(#.*)?$/.test(head[0] ?? '')) return undefined;
+  return COOKIE.exec(head[1] ?? '')?.[1];
+}

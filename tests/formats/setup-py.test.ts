@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { valueToJson } from '../../src/formats/python-values.js';
-import { declaredKeyword, describeUnknown, isUnknown, readSetupPy, type Known, type SetupPyDeclaration, type Unknown } from '../../src/formats/setup-py.js';
+import { declaredKeyword, decodeSetupPy, describeUnknown, isUnknown, readSetupPy, type Known, type SetupPyDeclaration, type Unknown } from '../../src/formats/setup-py.js';
 
 const HEAD = 'from setuptools import setup\n';
 
@@ -308,4 +308,21 @@ describe('readSetupPy: bounded work', () => {
     const copies = readSetupPy(shapes.copies!);
     expect(isUnknown(copies.keywords.get('k2999')!)).toBe(true);
   }, 60_000);
+});
+
+describe('decodeSetupPy', () => {
+  const bytes = (text: string, encoding: BufferEncoding = 'utf8'): Uint8Array => Buffer.from(text, encoding);
+
+  it('decodes as Python 3 does: BOM, a coding cookie on line 1 or 2, else UTF-8', () => {
+    expect(decodeSetupPy(bytes("x = 'é'\n"))).toEqual({ ok: true, text: "x = 'é'\n" });
+    expect(decodeSetupPy(Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes('x = 1\n')]))).toEqual({ ok: true, text: 'x = 1\n' });
+    expect(decodeSetupPy(bytes("#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nx = '\u00e9'\n", 'latin1'))).toEqual({ ok: true, text: "#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nx = 'é'\n" });
+    // A cookie on line 2 counts only after a comment or blank line 1.
+    expect(decodeSetupPy(bytes("import os\n# coding: latin-1\nx = 'é'\n", 'latin1'))).toMatchObject({ ok: false, reason: /not valid UTF-8/ });
+    expect(decodeSetupPy(bytes('# vim: set fileencoding=utf-8 :\nx = 1\n'))).toMatchObject({ ok: true });
+    expect(decodeSetupPy(bytes('# coding: ascii\nx = 1\n'))).toMatchObject({ ok: true });
+    expect(decodeSetupPy(bytes("# coding: ascii\nx = 'é'\n"))).toMatchObject({ ok: false, reason: /declares ASCII/ });
+    expect(decodeSetupPy(bytes('# coding: shift_jis\nx = 1\n'))).toEqual({ ok: false, reason: 'setup.py declares the encoding shift_jis, which is not read here' });
+    expect(decodeSetupPy(Uint8Array.from([0x78, 0x3d, 0xff]))).toMatchObject({ ok: false });
+  });
 });
