@@ -25,7 +25,7 @@
  *
  * Work is linear in the file's size; nesting, name chains and value sizes are bounded.
  */
-import { evaluate, MAX_NESTING, parseExpression, referencedNames, typeName, type EvalContext, type Expr, type Result } from './python-expr.js';
+import { evaluate, parseExpression, referencedNames, typeName, type EvalContext, type Expr, type Parsed, type Result } from './python-expr.js';
 import { isKeyword, namesIn, splitTopLevel, statementBindings, statements, type Binding, type Block, type Statement } from './python-statements.js';
 import { decodeStr, fieldExpressions, scanFString, stringParts } from './python-strings.js';
 import { normalizeNewlines, tokenize, tokenizeExpression, type Token } from './python-tokens.js';
@@ -107,7 +107,7 @@ interface Argument {
   nameToken: Token;
   from: number;
   to: number;
-  parsed: ReturnType<typeof parseExpression>;
+  parsed: Parsed;
 }
 
 class SetupPyReader {
@@ -119,10 +119,16 @@ class SetupPyReader {
   private taint: string | null = null;
   private call!: CallSite;
   private mainBlock: Block | null = null;
-  private readonly parsedValues = new Map<Binding, ReturnType<typeof parseExpression>>();
+  /** The bindings the call's arguments need, in file order, and their parsed values. */
+  private neededInOrder: Binding[] = [];
+  private readonly parsedValues = new Map<Binding, Parsed>();
+  /** Values as assigned, whatever happens to them later: these decide which arguments are pure. */
   private readonly raw = new Map<Binding, Result>();
+  /** Values as setup() receives them: a list or dict used elsewhere is unknown. */
   private readonly final = new Map<Binding, Result>();
-  private readonly clean = new Map<string, string | null>();
+  /** Per name, the line of a use that may change its value in place (null: none). */
+  private readonly changeLines = new Map<string, number | null>();
+  /** Name tokens inside arguments whose raw value is known: uses that change nothing. */
   private readonly pureTokens = new Set<Token>();
   private readonly ctx = (lookup: EvalContext['lookup']): EvalContext => ({ lookup, budget: this.budget });
   private readonly budget = { remaining: WORK_BUDGET };
@@ -149,11 +155,13 @@ class SetupPyReader {
     return this.readArguments();
   }
 
-  /** Text no Python tokenizes, or an f-string Python 3.12 would split differently: nothing is read. */
+  /**
+   * An f-string that Python 3.12 splits differently changes how the rest of the file reads:
+   * then nothing is read. (Other text no Python tokenizes costs only its statement, whose names
+   * count as bound there, or the keyword whose value holds it.)
+   */
   private invalidSource(): string | null {
     for (const statement of this.statements) {
-      const bad = statement.tokens.find((t) => t.kind === 'error');
-      if (bad) return `setup.py is not valid Python: line ${bad.line} has ${JSON.stringify(bad.text.slice(0, 30))}`;
       const fields: Token[][] = [];
       for (const token of statement.tokens) {
         if (token.kind === 'string' && !collectFields(token.text, token.line, fields, 0)) {
@@ -289,6 +297,10 @@ class SetupPyReader {
     for (const [from, to] of splitTopLevel(tokens, open + 1, tokens.length - 1, ',', tokens[open]!.depth + 1)) {
       if (from === to) continue;
       const first = tokens[from]!;
+      const isKeyword = first.kind === 'name' && tokens[from + 1]?.kind === 'op' && tokens[from + 1]!.text === '=';
+      const bad = tokens.slice(isKeyword ? from + 2 : from, to).find((t) => t.kind === 'error');
+      // Outside a keyword's value, text Python does not tokenize leaves the arguments unknowable.
+      if (bad && !isKeyword) return notFound(`setup() at line ${statement.line} has text Python does not tokenize between its arguments (line ${bad.line})`);
       if (first.kind === 'op' && first.text === '**') {
         const text = this.source(tokens, from, to);
         otherKeywords ??= { line: first.line, unknown: text, reason: `setup() also receives ${text}: any keyword not written out may be in it` };
@@ -317,8 +329,6 @@ class SetupPyReader {
     });
     return { call: { status: 'found', line: statement.line, form, inMainBlock: this.mainBlock !== null }, keywords, otherKeywords };
   }
-
-  private neededInOrder: Binding[] = [];
 
   /**
    * The bindings the arguments need, found by a worklist (no recursion however long the chain),
@@ -400,12 +410,11 @@ class SetupPyReader {
 
   /** The line of a use of `name` that could change its value in place, or null. */
   private changedAt(name: string, binding: Binding): number | null {
-    if (!this.clean.has(name)) {
+    if (!this.changeLines.has(name)) {
       const use = (this.occurrences.get(name) ?? []).find((token) => token !== binding.token && !this.pureTokens.has(token));
-      this.clean.set(name, use ? String(use.line) : null);
+      this.changeLines.set(name, use ? use.line : null);
     }
-    const line = this.clean.get(name);
-    return line === null || line === undefined ? null : Number(line);
+    return this.changeLines.get(name) ?? null;
   }
 
   private source(tokens: readonly Token[], from: number, to: number): string {
@@ -515,7 +524,6 @@ function clip(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length)}…` : text;
 }
 
-export { MAX_NESTING };
 
 const COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 const UTF8_NAMES = new Set(['utf-8', 'utf8']);

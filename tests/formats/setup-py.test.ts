@@ -212,7 +212,7 @@ describe('readSetupPy: the call', () => {
     expect(reason(`setup(name='x')\n`)).toBe('setup is not imported from setuptools or distutils.core');
     expect(reason(`${HEAD}def setup(**kw):\n    pass\nsetup(name='x')\n`)).toMatch(/setup is a function \(line 2\)/);
     expect(reason(`from setuptools import find_packages as setup\nsetup(name='x')\n`)).toMatch(/not only imported from setuptools/);
-    expect(reason(`${HEAD}x = $\nsetup(name='x')\n`)).toMatch(/not valid Python: line 2/);
+    expect(reason(`${HEAD}setup(name='x', $)\n`)).toMatch(/text Python does not tokenize between its arguments/);
     expect(reason(`${HEAD}x = f"{d["k"]}"\nsetup(name='x')\n`)).toMatch(/Python 3.12 reads the file differently/);
     const several = read(`${HEAD}setup(name='a')\nsetup(name='b')\n`).call;
     expect(several).toEqual({ status: 'several', reason: 'setup() is called 2 times (lines 2, 3)', lines: [2, 3] });
@@ -224,6 +224,13 @@ describe('readSetupPy: the call', () => {
     expect(d.otherKeywords).toMatchObject({ line: 3, unknown: '**extra', reason: 'setup() also receives **extra: any keyword not written out may be in it' });
     expect(declaredKeyword(d, 'zip_safe')).toBe(d.otherKeywords);
     expect(declaredKeyword(read(`${HEAD}setup(name='x')\n`), 'zip_safe')).toBeUndefined();
+  });
+
+  it('skips a statement it cannot tokenize, counting its names as bound there', () => {
+    const d = read(`${HEAD}X = 'a'\nY = 'b'\nX = $ 1\nsetup(k=X, j=Y, v=1 $)\n`);
+    expect(unknown(d, 'k').reason).toMatch(/bound 2 times/);
+    expect(value(d, 'j')).toBe('b');
+    expect(unknown(d, 'v').reason).toMatch(/text Python does not tokenize/);
   });
 
   it('takes a keyword given twice as unknown (Python refuses the call)', () => {
