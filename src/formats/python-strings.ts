@@ -63,7 +63,6 @@ export function decodeStr(body: string, raw: boolean): Decoded<string> {
 
 /** Decodes a bytes literal body to bytes; Python 3 allows only ASCII characters in it. */
 export function decodeBytes(body: string, raw: boolean): Decoded<Uint8Array> {
-  // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(body)) return { ok: false, reason: 'a bytes literal holds a non-ASCII character' };
   let text = body;
   if (!raw) {
