@@ -138,8 +138,8 @@ class SetupPyReader {
   }
 
   read(): SetupPyDeclaration {
-    const invalid = this.invalidSource();
-    if (invalid) return notFound(invalid);
+    const ambiguity = this.fStringAmbiguity();
+    if (ambiguity) return notFound(ambiguity);
     const sites = this.callSites();
     if (sites.length === 0) return notFound('setup.py has no setup(...) call');
     if (sites.length > 1) {
@@ -160,7 +160,7 @@ class SetupPyReader {
    * then nothing is read. (Other text no Python tokenizes costs only its statement, whose names
    * count as bound there, or the keyword whose value holds it.)
    */
-  private invalidSource(): string | null {
+  private fStringAmbiguity(): string | null {
     for (const statement of this.statements) {
       const fields: Token[][] = [];
       for (const token of statement.tokens) {
