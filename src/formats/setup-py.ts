@@ -284,6 +284,37 @@ class SetupPyReader {
     return null;
   }
 
+  /**
+   * `packages=find_packages(...)` (or find_namespace_packages, imported from setuptools and bound
+   * nowhere else): the call is not run, but its arguments are read as any value is, into a dict
+   * naming the finder — `{"__finder__": "find_packages", "exclude": [...]}` — from which the
+   * packages are computed over the tag's files as setuptools' PackageFinder would.
+   */
+  private packageFinder(tokens: readonly Token[], from: number, to: number): Parsed | undefined {
+    let at = from;
+    if (tokens[at]?.kind === 'name' && tokens[at]!.text === 'setuptools' && tokens[at + 1]?.text === '.') at += 2;
+    const callee = tokens[at];
+    if (callee?.kind !== 'name' || (callee.text !== 'find_packages' && callee.text !== 'find_namespace_packages')) return undefined;
+    const open = tokens[at + 1];
+    if (open?.kind !== 'op' || open.text !== '(' || tokens[to - 1]?.text !== ')' || tokens[to - 1]!.depth !== open.depth) return undefined;
+    const imported = at === from ? this.bindingsBefore(callee.text) : this.bindingsBefore('setuptools');
+    const wellImported = imported.length > 0 && imported.every((b) => (at === from ? b.kind === 'import-from' && b.module === 'setuptools' && b.imported === callee.text && !b.aliased : b.kind === 'import' && b.module === 'setuptools' && !b.aliased));
+    if (!wellImported) return { ok: false, reason: `${callee.text} is not only imported from setuptools` };
+    const entries: [Expr, Expr][] = [[constant('__finder__'), constant(callee.text)]];
+    const positional = ['where', 'exclude', 'include'];
+    let index = 0;
+    for (const [argFrom, argTo] of splitTopLevel(tokens, at + 2, to - 1, ',', open.depth + 1)) {
+      if (argFrom === argTo) continue;
+      const isKeyword = tokens[argFrom]?.kind === 'name' && tokens[argFrom + 1]?.text === '=';
+      const name = isKeyword ? tokens[argFrom]!.text : positional[index++];
+      if (!name || !positional.includes(name)) return { ok: false, reason: `${callee.text}() receives an argument crosscheck does not read` };
+      const parsed = parseExpression(tokens, isKeyword ? argFrom + 2 : argFrom, argTo);
+      if (!parsed.ok) return parsed;
+      entries.push([constant(name), parsed.expr]);
+    }
+    return { ok: true, expr: { kind: 'dict', entries } };
+  }
+
   private bindingsBefore(name: string): Binding[] {
     return (this.bindings.get(name) ?? []).filter((b) => b.statement.index < this.call.statement.index);
   }
@@ -309,7 +340,8 @@ class SetupPyReader {
       const equals = tokens[from + 1];
       // Positional and *args arguments give setup() no keyword (any would make the call fail).
       if (first.kind !== 'name' || equals?.kind !== 'op' || equals.text !== '=') continue;
-      args.push({ name: first.text, nameToken: first, from: from + 2, to, parsed: parseExpression(tokens, from + 2, to) });
+      const finder = first.text === 'packages' ? this.packageFinder(tokens, from + 2, to) : undefined;
+      args.push({ name: first.text, nameToken: first, from: from + 2, to, parsed: finder ?? parseExpression(tokens, from + 2, to) });
     }
     // A keyword given twice is a SyntaxError: neither value is what setup() receives.
     const counts = new Map<string, number>();
@@ -563,4 +595,8 @@ function codingCookie(bytes: Uint8Array): string | undefined {
   if (first) return first[1];
   if (!/^[ \t\f]*(#.*)?$/.test(head[0] ?? '')) return undefined;
   return COOKIE.exec(head[1] ?? '')?.[1];
+}
+
+function constant(text: string): Expr {
+  return { kind: 'const', value: text, stringLiteral: true };
 }

@@ -2,6 +2,7 @@ import type { EntryPoint } from '../../formats/entry-points.js';
 import { isTable, type TomlTable, type TomlValue, parsePyproject, PyprojectError, tableAt } from '../../formats/pyproject.js';
 import { getInterpolated, options, parseSetupCfg, type SetupCfg, SetupCfgError } from '../../formats/setup-cfg.js';
 import { pythonSplitlines, pythonStrip } from '../../formats/python-text.js';
+import { decodeSetupPy, describeUnknown as describeSetupPyUnknown, isUnknown as isSetupPyUnknown, readSetupPy, type Value as SetupPyValue } from '../../formats/setup-py.js';
 
 /**
  * What a tag declares about the build, read statically from its files, never by running them:
@@ -416,18 +417,48 @@ function entryPointsFrom(value: Record<string, unknown>): EntryPoint[] | undefin
   return entries;
 }
 
-/** `find_packages(...)` as the setup.py reader returns a call it can read: a package search. */
+/** `find_packages(...)` as the setup.py reader returns a call it could read (`{__finder__, where, exclude, include}`): a package search. */
 function isFindPackagesCall(value: unknown): PackageSpec | undefined {
-  if (!isRecord(value) || value.call !== 'find_packages' && value.call !== 'find_namespace_packages') return undefined;
-  const kwargs = isRecord(value.kwargs) ? value.kwargs : {};
-  const strings = (v: unknown) => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined);
+  if (!isRecord(value) || (value.__finder__ !== 'find_packages' && value.__finder__ !== 'find_namespace_packages')) return undefined;
+  const strings = (v: unknown) => (typeof v === 'string' ? [v] : Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined);
+  if ((value.exclude !== undefined && !strings(value.exclude)) || (value.include !== undefined && !strings(value.include)) || (value.where !== undefined && typeof value.where !== 'string')) return undefined;
   return {
     kind: 'find',
-    ...(typeof kwargs.where === 'string' ? { where: kwargs.where } : {}),
-    include: strings(kwargs.include) ?? ['*'],
-    exclude: strings(kwargs.exclude) ?? [],
-    namespaces: value.call === 'find_namespace_packages',
+    ...(typeof value.where === 'string' ? { where: value.where } : {}),
+    include: strings(value.include) ?? ['*'],
+    exclude: strings(value.exclude) ?? [],
+    namespaces: value.__finder__ === 'find_namespace_packages',
   };
+}
+
+/**
+ * What setup.py's setup() call declares, read by src/formats/setup-py.ts without running it, as
+ * plain values: tuples as lists, dicts as records. A float or bytes value is kept as a marker no
+ * setuptools option takes, so the option reads as "not the type setuptools expects".
+ */
+export function setupPyKeywords(bytes: Buffer): SetupPyKeywords {
+  const decoded = decodeSetupPy(bytes);
+  if (!decoded.ok) return { keywords: new Map(), problem: `setup.py cannot be read: ${decoded.reason}` };
+  const declaration = readSetupPy(decoded.text);
+  if (declaration.call.status !== 'found') return { keywords: new Map(), problem: `setup.py: ${declaration.call.reason}` };
+  const keywords = new Map<string, SetupPyKeyword>();
+  for (const [name, entry] of declaration.keywords) {
+    keywords.set(name, isSetupPyUnknown(entry) ? { unknown: describeSetupPyUnknown(name, entry), line: entry.line } : { value: plain(entry.value), line: entry.line });
+  }
+  const other = declaration.otherKeywords;
+  return { keywords, ...(other ? { problem: describeSetupPyUnknown('**', other) } : {}) };
+}
+
+function plain(value: SetupPyValue): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (isValueList(value)) return value.map(plain);
+  if (value.type === 'tuple') return value.items.map(plain);
+  if (value.type === 'dict') return Object.fromEntries([...value.entries].map(([key, item]) => [key, plain(item)]));
+  return { unsupported: value.type };
+}
+
+function isValueList(value: object): value is readonly SetupPyValue[] {
+  return Array.isArray(value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
