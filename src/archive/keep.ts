@@ -1,19 +1,20 @@
-/**
- * Which members' bytes an sdist reader keeps, as data (a profile describes it): exact paths
- * under the top directory, and the egg-info entry points.
- */
-export interface KeepSpec {
-  topDirectory: string;
-  paths: string[];
-  entryPoints: boolean;
-}
+import type { KeepPredicate } from './member.js';
 
-export function keepPredicate(spec: KeepSpec): (path: string) => boolean {
-  const top = `${spec.topDirectory}/`;
-  const exact = new Set(spec.paths);
+/**
+ * Which members' bytes a read keeps for the content rules (src/rules/content/): in an sdist,
+ * PKG-INFO, every file of a top-level `*.egg-info` directory, and the files at the project's
+ * root (the build's declarations, README, license files); in a wheel, every file of a top-level
+ * `.dist-info` or `.egg-info` directory and the `.data/scripts/` files. Small files that start
+ * with `#!` are kept besides, for the scripts a wheel installs. Each kept file is capped by the
+ * metadataFileBytes limit.
+ */
+export function keepSdistContent(topDirectory: string): KeepPredicate {
+  const top = `${topDirectory}/`;
   return (path) => {
-    if (!path.startsWith(top)) return false;
+    if (!path.startsWith(top)) return /^[^/]+$/.test(path);
     const relative = path.slice(top.length);
-    return exact.has(relative) || (spec.entryPoints && /^[^/]+\.egg-info\/entry_points\.txt$/.test(relative));
+    return !relative.includes('/') || /^[^/]+\.egg-info\//.test(relative);
   };
 }
+
+export const keepWheelContent: KeepPredicate = (path) => /^[^/]+\.(dist|egg)-info\//.test(path) || /^[^/]+\.data\/scripts\//.test(path);

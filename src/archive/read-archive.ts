@@ -1,16 +1,15 @@
 import { createReadStream } from 'node:fs';
 import type { Limits } from '../limits.js';
 import { openRegularFile } from '../local-files.js';
-import { type KeepSpec, keepPredicate } from './keep.js';
+import { keepSdistContent, keepWheelContent } from './keep.js';
 import type { ArchiveListing, KeepPredicate } from './member.js';
 import { asSdistError, readSdist } from './sdist.js';
 import { readWheel } from './wheel.js';
 
 /** One cached archive to read, and what to keep of it, described as data. */
-export type ReadRequest = { kind: 'sdist'; path: string; limits: Limits; keep: KeepSpec } | { kind: 'wheel'; path: string; limits: Limits };
+/** One cached archive to read for the content rules: its kind, where it is, and (an sdist) its top directory. */
+export type ReadRequest = { kind: 'sdist'; path: string; limits: Limits; topDirectory: string } | { kind: 'wheel'; path: string; limits: Limits };
 
-/** A wheel's dist-info files are kept: RECORD, METADATA, WHEEL and entry points are compared. */
-export const keepWheelMetadata: KeepPredicate = (member) => /^[^/]+\.dist-info\/(RECORD|METADATA|WHEEL|entry_points\.txt)$/.test(member);
 
 /**
  * An sdist file, streamed in reads of 1 MiB, or of the whole file when smaller: a stream
@@ -32,6 +31,6 @@ export async function readSdistFile(path: string, limits: Limits, keep: KeepPred
 const READ_BYTES = 1024 * 1024;
 
 export function readArchiveFile(request: ReadRequest): Promise<ArchiveListing> {
-  if (request.kind === 'wheel') return readWheel(request.path, request.limits, keepWheelMetadata);
-  return readSdistFile(request.path, request.limits, keepPredicate(request.keep));
+  if (request.kind === 'wheel') return readWheel(request.path, request.limits, keepWheelContent);
+  return readSdistFile(request.path, request.limits, keepSdistContent(request.topDirectory));
 }

@@ -1,4 +1,3 @@
-import type { KeepSpec } from '../archive/keep.js';
 import type { ArchiveListing } from '../archive/member.js';
 import { readArchiveFile } from '../archive/read-archive.js';
 import { sdistTopDirectory } from '../profile/profile.js';
@@ -32,16 +31,11 @@ export class ArchiveReads {
     return read;
   }
 
-  /**
-   * Keeps the members the comparisons need: the sdist's PKG-INFO, config-data files and entry
-   * points; the wheel's dist-info files.
-   */
+  /** Keeps what the content rules read (archive/keep.ts). */
   private read(copy: ArchiveCopy): Promise<ArchiveListing> {
     const { ctx } = this;
     if (copy.kind === 'wheel') return readArchiveFile({ kind: 'wheel', path: copy.file.path, limits: ctx.limits });
-    const configPaths = ctx.profile.comparison.sdistVsGit.filter((r) => r.kind === 'config-data').flatMap((r) => r.paths);
-    const keep: KeepSpec = { topDirectory: sdistTopDirectory(ctx.profile, this.version, copy.filename), paths: ['PKG-INFO', ...configPaths], entryPoints: true };
-    return readArchiveFile({ kind: 'sdist', path: copy.file.path, limits: ctx.limits, keep });
+    return readArchiveFile({ kind: 'sdist', path: copy.file.path, limits: ctx.limits, topDirectory: sdistTopDirectory(ctx.profile, this.version, copy.filename) });
   }
 }
 

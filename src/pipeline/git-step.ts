@@ -1,7 +1,6 @@
 import { quote } from '../errors.js';
 import type { GitTreeEntry, RawTag } from '../channels/git.js';
-import { blobsNeeded } from '../compare/sdist-vs-git.js';
-import { sdistVsGitPolicy } from '../compare/policy.js';
+import { declaringPaths } from '../rules/content/tag-files.js';
 import { parseTagObject, type TagObject } from '../trust/git-tag.js';
 import { tagNameRule, tagSignatureRule } from '../rules/tag.js';
 import { checkFromError, fail, pass, skipped, unverified } from '../verdict/check.js';
@@ -16,15 +15,15 @@ export interface GitEvidence {
   tag: string;
   commit: string;
   entries: GitTreeEntry[];
-  /** The blobs the sdist-vs-git comparison needs (symlink targets, config files), by blob id. */
-  comparisonBlobs(): Promise<Map<string, Buffer>>;
+  /** The blobs the content rules read first (the build's declarations, README, license files, symlink targets), by blob id. */
+  declaringBlobs(): Promise<Map<string, Buffer>>;
   readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
 }
 
 const at = (id: string) => ({ id, channel: 'git' as const });
 
-/** `prefetchComparisonBlobs`: an sdist will be compared with the tree, so fetch its blobs now. */
-export async function gitStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord, options: { prefetchComparisonBlobs: boolean }): Promise<GitEvidence | undefined> {
+/** `prefetchDeclaringBlobs`: the contents will be compared with the tree, so fetch the blobs the rules read first now. */
+export async function gitStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord, options: { prefetchDeclaringBlobs: boolean }): Promise<GitEvidence | undefined> {
   const mirror = ctx.git;
   if (!mirror) return undefined;
   const name = tagName(ctx.profile, version);
@@ -75,10 +74,11 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
     record.add(pass({ ...at('git.tag.target'), actual: tag.object }, `tag ${name} points at commit ${tag.object}`));
     const entries = await mirror.listTree(target.tree);
     let blobs: Promise<Map<string, Buffer>> | undefined;
-    const comparisonBlobs = () => (blobs ??= startedEarly(mirror.readBlobs(blobsNeeded(entries, sdistVsGitPolicy(ctx.profile, version)))));
+    const declaring = new Set(declaringPaths(entries));
+    const declaringBlobs = () => (blobs ??= startedEarly(mirror.readBlobs(entries.filter((e) => declaring.has(e.path)).map((e) => e.oid))));
     // Fetched now, while the archives download, rather than after the sdist is read.
-    if (options.prefetchComparisonBlobs) void comparisonBlobs();
-    return { tag: name, commit: tag.object, entries, comparisonBlobs, readBlobs: (oids) => mirror.readBlobs(oids) };
+    if (options.prefetchDeclaringBlobs) void declaringBlobs();
+    return { tag: name, commit: tag.object, entries, declaringBlobs, readBlobs: (oids) => mirror.readBlobs(oids) };
   } catch (error) {
     record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));
     return undefined;

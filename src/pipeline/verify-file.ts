@@ -1,22 +1,20 @@
 import { basename } from 'node:path';
 import type { ArchiveListing } from '../archive/member.js';
-import { keepWheelMetadata, readSdistFile } from '../archive/read-archive.js';
+import { keepSdistContent, keepWheelContent } from '../archive/keep.js';
+import { readSdistFile } from '../archive/read-archive.js';
 import { readWheel } from '../archive/wheel.js';
-import { normalizeName, parseCoreMetadata } from '../compare/metadata.js';
-import { Policy, sdistVsGitPolicy } from '../compare/policy.js';
-import { compareSdistWithGit } from '../compare/sdist-vs-git.js';
-import { checkRecord } from '../compare/wheel-record.js';
-import { compareWheelWithSource, type SourceFile, wheelScriptNames } from '../compare/wheel-vs-sdist.js';
+import { parseCoreMetadata, values } from '../formats/core-metadata.js';
+import { canonicalizeName as normalizeName } from '../formats/requirements.js';
+import { judgeContent } from '../rules/content/judge.js';
 import { UsageError } from '../errors.js';
 import { resolveUserFile } from '../local-files.js';
 import { hashFile } from '../net/cache.js';
-import { tagName } from '../profile/profile.js';
+import { sdistTopDirectory, tagName } from '../profile/profile.js';
 import { versionProblem } from '../profile/versions.js';
 import type { ReleaseReport } from '../report/model.js';
 import { type ArtifactKind, type Check, checkFromError, fail, pass, unverified } from '../verdict/check.js';
 import { digestCheck } from './artifact-step.js';
 import { checksumStep, localChecksumSource, type SignedChecksums } from './checksum-step.js';
-import { summarizeComparison } from './content-step.js';
 import type { RunContext } from './context.js';
 import { type GitEvidence, gitStep } from './git-step.js';
 import { ReleaseRecord } from './release-record.js';
@@ -86,7 +84,7 @@ export async function verifyFile(ctx: RunContext, path: string, options: VerifyF
 
   if (options.deep) {
     void ctx.git?.prepare([tagName(ctx.profile, version)]);
-    const git = await gitStep(ctx, version, signed, record, { prefetchComparisonBlobs: listing !== undefined && kind === 'sdist' });
+    const git = await gitStep(ctx, version, signed, record, { prefetchDeclaringBlobs: listing !== undefined });
     if (listing) await deepCompare(ctx, identity, listing, git, record);
   }
   const report = record.toReport();
@@ -104,12 +102,12 @@ async function readArchive(ctx: RunContext, identity: FileIdentity, path: string
     : { id: 'local.file.identity', channel: 'local' as const, artifact: identity.kind, file: identity.filename };
   // Any top folder: a file renamed from another release must still show what it really is.
   const pkgInfo = (p: string) => /^[^/]+\/PKG-INFO$/.test(p);
-  const sdistKeep = (p: string) => pkgInfo(p) || /^[^/]+\/setup\.cfg$/.test(p);
+  const content = keepSdistContent(sdistTopDirectory(ctx.profile, identity.version, identity.filename));
   try {
     const listing =
       identity.kind === 'sdist'
-        ? await readSdistFile(path, ctx.limits, sdistKeep, whole ? {} : { stopAfter: pkgInfo })
-        : await readWheel(path, ctx.limits, keepWheelMetadata, whole ? {} : { only: (p) => /^[^/]+\.dist-info\/METADATA$/.test(p) });
+        ? await readSdistFile(path, ctx.limits, (p) => pkgInfo(p) || (whole && content(p)), whole ? {} : { stopAfter: pkgInfo })
+        : await readWheel(path, ctx.limits, keepWheelContent, whole ? {} : { only: (p) => /^[^/]+\.dist-info\/METADATA$/.test(p) });
     if (whole) record.add(pass(fields, `${identity.filename} reads cleanly: ${listing.members.length} members`));
     return listing;
   } catch (error) {
@@ -123,9 +121,15 @@ function identityCheck(identity: FileIdentity, listing: ArchiveListing): Check {
   const fields = { id: 'local.file.identity', channel: 'local' as const, artifact: identity.kind, file: identity.filename };
   const metadataPath = [...listing.kept.keys()].find((p) => (identity.kind === 'sdist' ? /^[^/]+\/PKG-INFO$/.test(p) : /\.dist-info\/METADATA$/.test(p)));
   if (!metadataPath) return fail({ ...fields, reason: 'FILE_IDENTITY_MISMATCH' }, `${identity.filename} holds no ${identity.kind === 'sdist' ? 'PKG-INFO' : 'METADATA'} to confirm what it is`);
-  const headers = parseCoreMetadata(listing.kept.get(metadataPath)!.toString('utf8'));
-  const name = headers.get('name')?.[0] ?? '';
-  const version = headers.get('version')?.[0] ?? '';
+  let name = '';
+  let version = '';
+  try {
+    const metadata = parseCoreMetadata(listing.kept.get(metadataPath)!);
+    name = values(metadata, 'Name')[0]?.trim() ?? '';
+    version = values(metadata, 'Version')[0]?.trim() ?? '';
+  } catch {
+    // Not UTF-8: it names nothing, and the comparison below says so.
+  }
   const top = metadataPath.split('/')[0]!;
   const expectedTop = identity.kind === 'sdist' ? identity.filename.replace(/\.tar\.gz$/, '') : `${identity.name}-${identity.version}.dist-info`;
   if (normalizeName(name) !== identity.normalizedName || version !== identity.version || top !== expectedTop) {
@@ -151,34 +155,31 @@ function localDigestCheck(identity: FileIdentity, signed: SignedChecksums | unde
   return digestCheck(fields, identity.filename, listed.digests, file);
 }
 
+/**
+ * The file's contents judged by the rules `verify` uses (rules/content/judge.ts): an sdist against
+ * the tag, a wheel against the tag, every generated file against what the tag declares.
+ */
 async function deepCompare(ctx: RunContext, identity: FileIdentity, listing: ArchiveListing, git: GitEvidence | undefined, record: ReleaseRecord): Promise<void> {
-  const id = identity.kind === 'sdist' ? 'content.sdist-vs-git' : 'content.wheel-vs-git';
-  const fields = { id, channel: 'content' as const, artifact: identity.kind, file: identity.filename };
-  if (!git) return record.add(unverified({ ...fields, reason: 'NO_GIT_TREE' }, 'the tag\'s tree is unavailable (see the git checks)'));
+  const fields = { id: identity.kind === 'sdist' ? 'content.sdist-vs-git' : 'content.wheel-vs-git', channel: 'content' as const, artifact: identity.kind, file: identity.filename };
+  if (!git) return record.add(unverified({ ...fields, reason: 'NO_GIT_TREE', remedy: 'fix what the git checks report, and run again' }, 'the tag\'s tree is unavailable (see the git checks)'));
   try {
-    if (identity.kind === 'sdist') {
-      const policy = sdistVsGitPolicy(ctx.profile, identity.version);
-      const blobs = await git.comparisonBlobs();
-      const top = identity.filename.replace(/\.tar\.gz$/, '');
-      const sdistContent = new Map([...listing.kept].filter(([p]) => p.startsWith(`${top}/`)).map(([p, bytes]) => [p.slice(top.length + 1), bytes]));
-      const { differences, identical } = compareSdistWithGit({ members: listing.members, topDirectory: top, sdistContent, tree: git.entries, blobs, policy });
-      record.add(summarizeComparison(record, fields, differences, `${identical} file(s) identical`, `${identity.filename} vs tag ${git.tag} (${git.commit})`));
-      return;
+    const artifact = { filename: identity.filename, members: listing.members, kept: listing.kept };
+    const input = {
+      release: identity.version,
+      project: ctx.profile.pypi.name,
+      waivers: ctx.profile.waivers,
+      tag: { name: git.tag, commit: git.commit, entries: git.entries, blobs: await git.declaringBlobs() },
+      tagWanted: true,
+      sdists: identity.kind === 'sdist' ? [{ channels: 'the local file', input: { ...artifact, topDirectory: sdistTopDirectory(ctx.profile, identity.version, identity.filename) } }] : [],
+      wheels: identity.kind === 'wheel' ? [{ channels: 'the local file', input: artifact }] : [],
+    };
+    let judged = judgeContent(input);
+    if (judged.missingBlobs.length > 0) {
+      const more = await git.readBlobs(git.entries.filter((e) => judged.missingBlobs.includes(e.path)).map((e) => e.oid));
+      judged = judgeContent({ ...input, tag: { ...input.tag, blobs: new Map([...input.tag.blobs, ...more]) } });
     }
-    const policy = new Policy(ctx.profile.comparison.wheelVsSdist, ctx.profile.waivers, identity.version);
-    const scripts = wheelScriptNames(listing.members);
-    const source = new Map<string, SourceFile>(git.entries.filter((e) => e.type === 'blob' && e.mode !== '120000').map((e) => [e.path, { blobId: e.oid }]));
-    const scriptEntries = git.entries.filter((e) => e.type === 'blob' && scripts.has(e.path.split('/').pop()!));
-    const scriptBlobs = await git.readBlobs(scriptEntries.map((e) => e.oid));
-    const sourceContent = new Map(scriptEntries.map((e) => [e.path, scriptBlobs.get(e.oid)!]));
-    const { differences, identical } = compareWheelWithSource({ wheel: listing.members, source, sourceLabel: 'git', sourceContent, policy, check: id });
-    record.add(summarizeComparison(record, fields, differences, `${identical} installed file(s) identical to the tag's`, `${identity.filename} vs tag ${git.tag} (${git.commit})`));
-    const distInfo = [...listing.kept.keys()].find((p) => p.endsWith('.dist-info/RECORD'))?.split('/')[0];
-    if (distInfo) {
-      const recordFields = { id: 'content.wheel-record', channel: 'content' as const, artifact: 'wheel', file: identity.filename };
-      const recordDifferences = checkRecord(distInfo, listing.kept.get(`${distInfo}/RECORD`)!.toString('utf8'), listing.members);
-      record.add(summarizeComparison(record, recordFields, recordDifferences, 'every member listed with matching SHA-256 and size', `${identity.filename} RECORD`));
-    }
+    record.differences.push(...judged.differences);
+    record.add(...judged.checks);
   } catch (error) {
     record.add(checkFromError(fields, error, 'the contents could not be compared with the tag'));
   }

@@ -25,7 +25,7 @@ export async function verifyRelease(ctx: RunContext, version: string, record = n
     const [siteCopies, pypiCopies, git] = await Promise.all([
       ctx.channels.has('site') ? siteArtifactsStep(ctx, version, signed, record, onDownloaded) : [],
       ctx.channels.has('pypi') ? pypiStep(ctx, version, signed, record, onDownloaded) : [],
-      ctx.channels.has('git') ? gitStep(ctx, version, signed, record, { prefetchComparisonBlobs: ctx.compareContents && ctx.artifacts.has('sdist') }) : undefined,
+      ctx.channels.has('git') ? gitStep(ctx, version, signed, record, { prefetchDeclaringBlobs: ctx.compareContents }) : undefined,
     ]);
     if (ctx.compareContents) await contentStep(ctx, version, { copies: [...siteCopies, ...pypiCopies], reads, git, signed }, record);
   } catch (error) {

@@ -15,14 +15,6 @@ export interface Versioned {
   when?: string[];
 }
 
-export interface ComparisonRule {
-  name: string;
-  kind: 'only-in-sdist' | 'only-in-git' | 'only-in-wheel' | 'config-data' | 'symlink-resolved' | 'script-shebang';
-  /** Glob-like paths relative to the archive root: `*` matches within a segment, `**` across. */
-  paths: string[];
-  reason: string;
-}
-
 export interface Waiver {
   version: string;
   path: string;
@@ -61,7 +53,6 @@ export interface Profile {
   /** `unsignedTags`: genuine tags that carry no signature, pinned by tag object id and commit. */
   git?: { url: string; tag: string; unsignedTags?: UnsignedTag[] };
   artifacts: Record<ArtifactKind, (Versioned & { filename: string | null; topDirectory?: string })[]>;
-  comparison: { package: string; sdistVsGit: ComparisonRule[]; wheelVsSdist: ComparisonRule[] };
   waivers: Waiver[];
   /**
    * Optional (threat catalog G-06): which pinned key may sign which releases. When present, a

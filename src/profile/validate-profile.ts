@@ -1,8 +1,7 @@
 import { quote, UsageError } from '../errors.js';
-import type { ComparisonRule, Profile, Versioned } from './profile.js';
+import type { Profile, Versioned } from './profile.js';
 import { specifierProblem } from './versions.js';
 
-const RULE_KINDS: readonly ComparisonRule['kind'][] = ['only-in-sdist', 'only-in-git', 'only-in-wheel', 'config-data', 'symlink-resolved', 'script-shebang'];
 // PEP 508's project name.
 const PROJECT_NAME = /^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$/i;
 
@@ -63,11 +62,8 @@ export function validateProfile(profile: Profile, path: string): void {
     }
   }
 
-  if (!isObject(profile.comparison) || !isText(profile.comparison.package)) throw problem('"comparison" needs package, and sdistVsGit and wheelVsSdist rule lists');
-  for (const rule of [...list(profile.comparison.sdistVsGit, '"comparison.sdistVsGit"'), ...list(profile.comparison.wheelVsSdist, '"comparison.wheelVsSdist"')]) {
-    if (!isObject(rule) || !isText(rule.name) || !isText(rule.reason) || !isTextList(rule.paths)) throw problem(`every comparison rule needs a name, a reason and paths (${quote(rule)})`);
-    if (!RULE_KINDS.includes(rule.kind as ComparisonRule['kind'])) throw problem(`comparison rule ${quote(rule.name)}: "kind" must be one of ${RULE_KINDS.join(', ')}`);
-  }
+  // Path-pattern rules once excused differences; every file is now explained by the tag or recomputed from it.
+  if ('comparison' in profile) throw problem('"comparison" is no longer read: crosscheck recomputes every generated file from what the tag declares, and a path pattern never excuses a difference (remove the field; a per-release waiver pinned to digests is the one exception)');
 
   if (profile.releaseManagers !== undefined) {
     for (const manager of list(profile.releaseManagers, '"releaseManagers"')) {

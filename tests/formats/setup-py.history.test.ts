@@ -19,6 +19,8 @@ interface Facts {
   keywords: Record<string, { value: ValueJson } | { unknown: true } | { absent: true }>;
 }
 
+const isFinder = (value: ValueJson) => typeof value === 'object' && value !== null && !Array.isArray(value) && JSON.stringify(value).includes('"__finder__"');
+
 const tags = readdirSync(DIR)
   .filter((name) => name.endsWith('.json'))
   .map((name) => name.slice(0, -'.json'.length));
@@ -36,7 +38,8 @@ describe("readSetupPy on equivalents of Django's setup.py at representative tags
       for (const [keyword, fact] of Object.entries(facts.keywords)) {
         const entry = declaredKeyword(declaration, keyword);
         if ('absent' in fact) expect(entry, keyword).toBeUndefined();
-        else if ('unknown' in fact) expect(entry && isUnknown(entry), keyword).toBe(true);
+        // packages=find_packages(...) is read as the search to run over the tag's files (rules/content/packages.ts), not as its result.
+        else if ('unknown' in fact) expect(entry && (isUnknown(entry) || (keyword === 'packages' && isFinder(valueToJson(entry.value)))), keyword).toBe(true);
         else expect(entry && !isUnknown(entry) ? valueToJson(entry.value) : entry, keyword).toEqual(fact.value);
       }
       const stated = new Set(Object.entries(facts.keywords).filter(([, f]) => !('absent' in f)).map(([k]) => k));

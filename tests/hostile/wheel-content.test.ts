@@ -1,26 +1,68 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeZip } from '../../fixtures/archive/zip-writer.js';
-import { buildWheel, coreMetadata, recordLine } from '../../fixtures/release/packaging.js';
-import { buildSourceTree, djangoMeta } from '../../fixtures/release/source-tree.js';
-import type { ArchiveListing, ArchiveMember } from '../../src/archive/member.js';
+import type { ArchiveListing } from '../../src/archive/member.js';
 import { readWheel } from '../../src/archive/wheel.js';
-import { compareMetadata } from '../../src/compare/metadata.js';
-import { Policy } from '../../src/compare/policy.js';
 import { checkRecord } from '../../src/compare/wheel-record.js';
-import { compareWheelWithSource, type SourceFile } from '../../src/compare/wheel-vs-sdist.js';
+import { judgeCoreMetadata } from '../../src/rules/content/core-metadata.js';
+import { readDeclared } from '../../src/rules/content/declared.js';
+import { judgeWheel, type WheelReference } from '../../src/rules/content/wheel.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { loadProfile, type Profile } from '../../src/profile/profile.js';
 
 const VERSION = '5.2.16';
 const DIST_INFO = `django-${VERSION}.dist-info`;
-const meta = djangoMeta(VERSION);
-const tree = buildSourceTree(meta, 'tiny', 7);
+const PYPROJECT = `[build-system]
+requires = ["setuptools>=77"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "Django"
+dynamic = ["version"]
+requires-python = ">= 3.10"
+dependencies = ["asgiref>=3.8.1", "sqlparse>=0.3.1"]
+description = "A web framework."
+readme = "README.rst"
+license = "BSD-3-Clause"
+license-files = ["LICENSE"]
+
+[project.scripts]
+django-admin = "django.core.management:execute_from_command_line"
+
+[tool.setuptools.packages.find]
+include = ["django*"]
+`;
+const README = 'Django\n======\n';
+const METADATA = `Metadata-Version: 2.4
+Name: Django
+Version: ${VERSION}
+Summary: A web framework.
+License-Expression: BSD-3-Clause
+Requires-Python: >=3.10
+Description-Content-Type: text/x-rst
+License-File: LICENSE
+Requires-Dist: asgiref>=3.8.1
+Requires-Dist: sqlparse>=0.3.1
+Dynamic: license-file
+
+${README}`;
+/** The members of a small wheel as setuptools 78 lays it out, RECORD apart. */
+const FILES: [string, string][] = [
+  ['django/__init__.py', 'VERSION = (5, 2, 16)\n'],
+  ['django/utils/html.py', 'def escape(text):\n    return text\n'],
+  ['django/core/management/__init__.py', 'def execute_from_command_line():\n    pass\n'],
+  [`${DIST_INFO}/METADATA`, METADATA],
+  [`${DIST_INFO}/WHEEL`, 'Wheel-Version: 1.0\nGenerator: setuptools (78.1.1)\nRoot-Is-Purelib: true\nTag: py3-none-any\n\n'],
+  [`${DIST_INFO}/entry_points.txt`, '[console_scripts]\ndjango-admin = django.core.management:execute_from_command_line\n'],
+  [`${DIST_INFO}/top_level.txt`, 'django\n'],
+  [`${DIST_INFO}/licenses/LICENSE`, 'Copyright (c) Django Software Foundation.\n'],
+];
 let genuine: Map<string, Buffer>;
-let profile: Profile;
 let dir: string;
+
+const recordLine = (path: string, content: Buffer) => `${/[",\n]/.test(path) ? `"${path.replace(/"/g, '""')}"` : path},sha256=${createHash('sha256').update(content).digest('base64url')},${content.length}`;
 
 /** Reads a wheel made of these members (in order) through crosscheck's real reader. */
 async function read(members: Map<string, Buffer>): Promise<ArchiveListing> {
@@ -38,10 +80,7 @@ const recordFailures = async (members: Map<string, Buffer>) => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'crosscheck-wheels-'));
-  profile = await loadProfile('django');
-  const built = buildWheel(meta, tree, { baseName: 'django', tag: 'py3-none-any', scripts: ['django/bin/django-admin.py'] });
-  await writeFile(join(dir, 'genuine.whl'), built.bytes);
-  genuine = (await readWheel(join(dir, 'genuine.whl'), { ...DEFAULT_LIMITS }, () => true)).kept;
+  genuine = withRecord(new Map(FILES.map(([name, text]) => [name, Buffer.from(text)])));
 });
 
 describe('RECORD (threat catalog R-01 … R-04)', () => {
@@ -94,50 +133,67 @@ describe('RECORD (threat catalog R-01 … R-04)', () => {
   });
 });
 
-describe('wheel against sdist (R-06)', () => {
-  const compare = (wheel: ArchiveMember[], source: Map<string, SourceFile>) =>
-    compareWheelWithSource({ wheel, source, sourceLabel: 'sdist', sourceContent: new Map(), policy: new Policy(profile.comparison.wheelVsSdist, [], VERSION), check: 'content.wheel-vs-sdist' }).differences;
-  const member = (sha256: string, blobId: string): ArchiveMember => ({ path: 'django/__init__.py', type: 'file', mode: 0o644, size: 10, sha256, blobId });
+/** The sdist the small wheel is built from: its files by relative path, as judgeWheel is given them. */
+function sdistOf(files: Map<string, Buffer>): WheelReference {
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const blob = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
+  return { label: 'sdist', files: new Map([...files].map(([p, b]) => [p, { sha256: sha(b), blobId: blob(b) }])), read: (p) => files.get(p) };
+}
+const SDIST_FILES = new Map<string, Buffer>([...FILES.filter(([n]) => n.startsWith('django/')).map(([n, t]) => [n, Buffer.from(t)] as [string, Buffer]), ['pyproject.toml', Buffer.from(PYPROJECT)], ['README.rst', Buffer.from(README)], ['LICENSE', Buffer.from('Copyright (c) Django Software Foundation.\n')]]);
+const declared = () => readDeclared({ pyproject: Buffer.from(PYPROJECT), readFile: (p) => SDIST_FILES.get(p) });
+const context = () => ({ release: VERSION, project: 'Django', declared: declared(), licenseFiles: ['LICENSE'], tagFileWithText: () => undefined, packages: ['django', 'django.core', 'django.core.management', 'django.utils'] });
+const judge = async (members: Map<string, Buffer>, sdist = SDIST_FILES) => {
+  const listing = await read(members);
+  return judgeWheel({ filename: `django-${VERSION}-py3-none-any.whl`, members: listing.members, kept: listing.kept }, sdistOf(sdist), context());
+};
+const failing = (findings: { differences: { allowed: boolean; unverified?: boolean; path: string }[] }) => findings.differences.filter((d) => !d.allowed && !d.unverified).map((d) => d.path).sort();
 
-  it('compares by SHA-256 where the sdist gives it: a file with the same git blob id and other bytes (a SHA-1 collision) differs', () => {
-    const differences = compare([member('a'.repeat(64), 'b'.repeat(40))], new Map([['django/__init__.py', { blobId: 'b'.repeat(40), sha256: 'c'.repeat(64) }]]));
-    expect(differences).toMatchObject([{ path: 'django/__init__.py', kind: 'content', allowed: false, digests: { wheel: 'a'.repeat(64), sdist: 'c'.repeat(64) }, detail: `wheel SHA-256 ${'a'.repeat(64)}, sdist SHA-256 ${'c'.repeat(64)}` }]);
-    expect(compare([member('c'.repeat(64), 'b'.repeat(40))], new Map([['django/__init__.py', { blobId: 'b'.repeat(40), sha256: 'c'.repeat(64) }]]))).toEqual([]);
+describe('wheel against sdist (R-06)', () => {
+  it('accepts the genuine wheel: every file identical or recomputed', async () => {
+    const judged = await judge(genuine);
+    expect([failing(judged.files), failing(judged.record), failing(judged.metadata)]).toEqual([[], [], []]);
+    expect(judged.files.identical).toBe(3);
   });
 
-  it('compares by git blob id against a tag, which gives no other digest', () => {
-    expect(compare([member('a'.repeat(64), 'b'.repeat(40))], new Map([['django/__init__.py', { blobId: 'b'.repeat(40) }]]))).toEqual([]);
-    expect(compare([member('a'.repeat(64), 'b'.repeat(40))], new Map([['django/__init__.py', { blobId: 'd'.repeat(40) }]]))).toMatchObject([{ kind: 'content', allowed: false }]);
+  it('compares by SHA-256 where the sdist gives it: other bytes under one git blob id (a SHA-1 collision) differ', async () => {
+    const listing = await read(genuine);
+    const reference = sdistOf(SDIST_FILES);
+    const forged = new Map(reference.files);
+    forged.set('django/utils/html.py', { ...forged.get('django/utils/html.py')!, sha256: 'c'.repeat(64) });
+    const judged = judgeWheel({ filename: `django-${VERSION}-py3-none-any.whl`, members: listing.members, kept: listing.kept }, { ...reference, files: forged }, context());
+    expect(judged.files.differences).toMatchObject([{ path: 'django/utils/html.py', kind: 'content', allowed: false, digests: { sdist: 'c'.repeat(64) } }]);
+  });
+
+  it('compares by git blob id against a tag, which gives no other digest', async () => {
+    const listing = await read(genuine);
+    const reference = sdistOf(SDIST_FILES);
+    const byBlob = new Map([...reference.files].map(([p, f]) => [p, { blobId: f.blobId }]));
+    const judged = judgeWheel({ filename: `django-${VERSION}-py3-none-any.whl`, members: listing.members, kept: listing.kept }, { label: 'git', files: byBlob, read: reference.read }, context());
+    expect(failing(judged.files)).toEqual([]);
+    byBlob.set('django/utils/html.py', { blobId: 'd'.repeat(40) });
+    expect(failing(judgeWheel({ filename: `django-${VERSION}-py3-none-any.whl`, members: listing.members, kept: listing.kept }, { label: 'git', files: byBlob, read: reference.read }, context()).files)).toEqual(['django/utils/html.py']);
+  });
+
+  it('rejects a .pth file and a .data/purelib file, and a file of the sdist left out', async () => {
+    const poisoned = new Map(genuine).set('zzz-evil.pth', Buffer.from('import os\n')).set(`django-${VERSION}.data/purelib/evil.py`, Buffer.from('x\n'));
+    poisoned.delete('django/utils/html.py');
+    expect(failing((await judge(withRecord(poisoned))).files)).toEqual([`django-${VERSION}.data/purelib/evil.py`, 'django/utils/html.py', 'zzz-evil.pth']);
   });
 });
 
 describe('dist-info and metadata (R-05)', () => {
-  const pkgInfo = Buffer.from(coreMetadata(meta, tree.find((f) => f.path === 'README.rst')!.content.toString()));
-  const compare = (changes: Record<string, Buffer>) =>
-    compareMetadata({ distInfo: DIST_INFO, project: 'Django', version: VERSION, metadata: changes.metadata ?? genuine.get(`${DIST_INFO}/METADATA`)!, pkgInfo, wheelFile: genuine.get(`${DIST_INFO}/WHEEL`)!, wheelEntryPoints: changes.entryPoints ?? genuine.get(`${DIST_INFO}/entry_points.txt`)!, sdistEntryPoints: genuine.get(`${DIST_INFO}/entry_points.txt`)! });
+  const metadataMismatches = (metadata: string) => judgeCoreMetadata(Buffer.from(metadata), { ...context(), wheel: true }).mismatches;
 
-  it('accepts METADATA that agrees with PKG-INFO', () => expect(compare({})).toEqual([]));
+  it('accepts METADATA that says what the tag declares', () => expect(metadataMismatches(METADATA)).toEqual([]));
 
-  it('rejects one extra Requires-Dist, a changed Requires-Python, another version', () => {
-    const metadata = genuine.get(`${DIST_INFO}/METADATA`)!.toString();
-    // The detail names what differs, not the whole list.
-    expect(compare({ metadata: Buffer.from(metadata.replace('Requires-Dist: sqlparse', 'Requires-Dist: evil-package\nRequires-Dist: sqlparse')) }).map((d) => d.detail)).toEqual(['requires-dist: only in METADATA ["evil-package"], only in PKG-INFO []']);
-    expect(compare({ metadata: Buffer.from(metadata.replace('Requires-Python: >=3.8', 'Requires-Python: >=2.7')) }).map((d) => d.detail)).toEqual(['requires-python: only in METADATA [">=2.7"], only in PKG-INFO [">=3.8"]']);
-    const sqlparse = /^Requires-Dist: sqlparse.*\n/m.exec(metadata)![0];
-    expect(compare({ metadata: Buffer.from(metadata.replace(sqlparse, sqlparse + sqlparse)) }).map((d) => d.detail)).toEqual(['requires-dist: the same values, listed 5 times in METADATA and 4 in PKG-INFO']);
-    expect(compare({ metadata: Buffer.from(metadata.replace(`Version: ${VERSION}`, 'Version: 9.9.9')) }).map((d) => d.detail)).toContain('Version is "9.9.9", not 5.2.16');
+  it('rejects one extra Requires-Dist, a changed Requires-Python, another version, each named', () => {
+    expect(metadataMismatches(METADATA.replace('Requires-Dist: sqlparse', 'Requires-Dist: evil-package\nRequires-Dist: sqlparse'))).toEqual([expect.stringMatching(/^Requires-Dist: \["evil-package"\] — not declared by the tag \(pyproject\.toml \[project\] dependencies\)/)]);
+    expect(metadataMismatches(METADATA.replace('Requires-Python: >=3.10', 'Requires-Python: >=2.7'))).toEqual([expect.stringMatching(/^Requires-Python: \[">=2\.7"\]; the tag declares ">= 3\.10"/)]);
+    expect(metadataMismatches(METADATA.replace(`Version: ${VERSION}`, 'Version: 9.9.9'))).toEqual([expect.stringMatching(/^Version: "9\.9\.9"; the tag declares "5\.2\.16"/)]);
   });
 
-  it('rejects an entry point added only to the wheel', () => {
-    const entryPoints = Buffer.concat([genuine.get(`${DIST_INFO}/entry_points.txt`)!, Buffer.from('evil = os:system\n')]);
-    expect(compare({ entryPoints }).map((d) => d.path)).toEqual([`${DIST_INFO}/entry_points.txt`]);
-  });
-
-  it('rejects a .pth file and a .data/purelib file the sdist does not have', async () => {
-    const listing = await read(withRecord(new Map(genuine).set('zzz-evil.pth', Buffer.from('import os\n')).set(`django-${VERSION}.data/purelib/evil.py`, Buffer.from('x\n'))));
-    const source = new Map<string, SourceFile>(listing.members.filter((m) => m.path.startsWith('django/')).map((m) => [m.path, { blobId: m.blobId }]));
-    const sourceContent = new Map([['django/bin/django-admin.py', tree.find((f) => f.path === 'django/bin/django-admin.py')!.content]]);
-    const { differences } = compareWheelWithSource({ wheel: listing.members, source, sourceLabel: 'sdist', sourceContent, policy: new Policy(profile.comparison.wheelVsSdist, [], VERSION), check: 'content.wheel-vs-sdist' });
-    expect(differences.filter((d) => !d.allowed).map((d) => d.path).sort()).toEqual([`django-${VERSION}.data/purelib/evil.py`, 'zzz-evil.pth']);
+  it('rejects an entry point added only to the wheel', async () => {
+    const poisoned = new Map(genuine).set(`${DIST_INFO}/entry_points.txt`, Buffer.from('[console_scripts]\ndjango-admin = django.core.management:execute_from_command_line\nevil = os:system\n'));
+    expect(failing((await judge(withRecord(poisoned))).metadata)).toEqual([`${DIST_INFO}/entry_points.txt`]);
   });
 });

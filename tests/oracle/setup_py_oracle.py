@@ -288,6 +288,9 @@ class Reader:
                 continue
             values.append(kw)
         for kw in values:
+            if kw.arg == "packages":
+                kw.value = self.package_finder(kw.value)
+        for kw in values:
             try:
                 self.check_nesting(kw, 2)
                 self.evaluate(kw.value, call_pos, "raw")
@@ -301,6 +304,35 @@ class Reader:
             except Unknown as why:
                 out[kw.arg] = {"unknown": str(why)}
         return {"call": "found", "keywords": out, "other": other}
+
+    def package_finder(self, node):
+        """`packages=find_packages(...)` from setuptools: its arguments as a dict naming the finder (setup-py.ts's packageFinder)."""
+        if not isinstance(node, ast.Call):
+            return node
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in ("find_packages", "find_namespace_packages"):
+            name, dotted = func.id, False
+        elif isinstance(func, ast.Attribute) and func.attr in ("find_packages", "find_namespace_packages") and isinstance(func.value, ast.Name) and func.value.id == "setuptools":
+            name, dotted = func.attr, True
+        else:
+            return node
+        bindings = self.bindings.get("setuptools" if dotted else name, [])
+        before = [b for b in bindings if self.position(b["stmt"]) < self.position(self.call_stmt)] if bindings and "stmt" in bindings[0] else bindings
+        ok = bool(before) and all((b["kind"] == "import" and b["module"] == "setuptools" and not b["aliased"]) if dotted else (b["kind"] == "import-from" and b["module"] == "setuptools" and b["imported"] == name and not b["aliased"]) for b in before)
+        if not ok:
+            return ast.Name(id="__not_only_imported_from_setuptools__", ctx=ast.Load())
+        positional = ["where", "exclude", "include"]
+        keys = [ast.Constant(value="__finder__")]
+        values = [ast.Constant(value=name)]
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None or k.arg not in positional for k in node.keywords) or len(node.args) > 3:
+            return ast.Name(id="__finder_argument_not_read__", ctx=ast.Load())
+        for i, arg in enumerate(node.args):
+            keys.append(ast.Constant(value=positional[i]))
+            values.append(arg)
+        for k in node.keywords:
+            keys.append(ast.Constant(value=k.arg))
+            values.append(k.value)
+        return ast.copy_location(ast.Dict(keys=keys, values=values), node)
 
     def check_nesting(self, node, skip):
         if nesting_of(self.source, node, skip) > MAX_NESTING:

@@ -38,6 +38,7 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
       project: 'Django',
       waivers: [],
       tag: { name: VERSION, commit: 'c98eca322af87adf046ab621e7c8a23d340f7afe', ...tag },
+      tagWanted: true,
       sdists: [{ channels: 'site', input: { filename: REAL_RELEASES[VERSION].file, topDirectory: TOP, members: s.members, kept: s.kept } }],
       wheels: w ? [{ channels: 'pypi', input: { filename: wheelName, members: w.members, kept: w.kept } }] : [],
     }).checks;

@@ -54,7 +54,7 @@ describe('the release spool', () => {
       const originals = [release('1.0', 'pass'), release('2.0', 'fail', 'git'), release('3.0', 'incomplete')];
       // Finished out of order, as concurrent releases finish.
       const [third, first, second] = await Promise.all([spool.add(originals[2]!), spool.add(originals[0]!), spool.add(originals[1]!)]);
-      expect(second).toEqual({ version: '2.0', verdict: 'fail', channels: { site: '-', pypi: '-', git: 'fail', content: 'skipped', local: '-' }, checks: { total: 2, fail: 1, unverified: 0, skipped: 1 } });
+      expect(second).toEqual({ version: '2.0', verdict: 'fail', channels: { site: '-', pypi: '-', git: 'fail', content: 'skipped', local: '-' }, checks: { total: 2, fail: 1, unverified: 0, skipped: 1 }, remedies: [] });
       const source = spool.source(head, [first!, second!, third!]);
       const all: ReleaseReport[] = [];
       for await (const r of source.releases()) all.push(r);

@@ -21,6 +21,8 @@ export interface ContentInput {
   waivers: readonly Waiver[];
   /** The signed tag's tree and the blobs fetched for it (declaring files, symlink targets). */
   tag?: { name: string; commit: string; entries: readonly TreeEntry[]; blobs: ReadonlyMap<string, Buffer> };
+  /** False when the git channel was left out on purpose: the sdists are then not compared with a tag at all (the caller says so). */
+  tagWanted: boolean;
   /** Each distinct sdist read, the one whose digest the release manager signed first. */
   sdists: readonly { channels: string; input: SdistInput }[];
   wheels: readonly { channels: string; input: WheelInput }[];
@@ -39,7 +41,7 @@ export function judgeContent(input: ContentInput): ContentOutput {
   const tag = input.tag ? new TagFiles(input.tag.entries, input.tag.blobs, reference ? keptByBlobId(reference.input.members, reference.input.kept) : new Map()) : undefined;
   const basis = tag ? basisFromTag(tag, input) : reference ? basisFromSdist(reference.input, input) : undefined;
   if (basis) output.missingBlobs.push(...basis.missing);
-  for (const { channels, input: sdist } of input.sdists) {
+  for (const { channels, input: sdist } of input.tagWanted ? input.sdists : []) {
     const fields = { artifact: 'sdist', file: sdist.filename };
     if (!tag || !basis) {
       output.checks.push(unverifiedCheck('content.sdist-vs-git', fields, 'NO_GIT_TREE', `${sdist.filename} (${channels}) cannot be compared with the tag: the tag's tree is unavailable (see the git checks)`, 'fix what the git checks report, and run again'));

