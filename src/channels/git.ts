@@ -71,7 +71,8 @@ export class GitMirror {
   private readonly running = new Set<ChildProcess>();
   private closed = false;
 
-  constructor(readonly url: string, readonly dir: string, private readonly limits: Limits) {
+  /** `offline`: re-verify what the mirror holds; nothing is fetched and the remote is never asked. */
+  constructor(readonly url: string, readonly dir: string, private readonly limits: Limits, private readonly offline = false) {
     this.invocation = {
       args: gitIn(dir),
       env: {
@@ -127,6 +128,11 @@ export class GitMirror {
    * refused because another run sharing the cache was writing the mirror through every try.
    */
   private async doPrepare(tags: readonly string[]): Promise<void> {
+    if (this.offline) {
+      if (!(await isRepository(this.dir))) throw this.notStored(`no mirror of ${this.url} in the cache (${this.dir})`);
+      for (const tag of tags) this.fetched.set(tag, undefined);
+      return;
+    }
     await this.initMirror();
     if (tags.length === 0) return;
     try {
@@ -210,6 +216,7 @@ export class GitMirror {
     );
     if (peeled?.type === 'commit' && peeled.content.length > 0) this.peeledCommits.set(peeled.oid, peeled);
     const advertised = this.fetched.get(name);
+    if (!object && this.offline) throw this.notStored(`tag ${name} is not in the mirror of ${this.url}`);
     if (!object || (advertised !== undefined && object.oid !== advertised)) {
       const expected = advertised ?? `refs/tags/${name}, fetched`;
       const actual = object?.oid ?? 'nothing';
@@ -279,6 +286,7 @@ export class GitMirror {
    * one release's missing blob cannot leave another release unverified.
    */
   private async fetchBlobs(wanted: string[]): Promise<void> {
+    if (this.offline) throw this.notStored(`${wanted.length} blob(s) the comparison reads are not in the mirror of ${this.url}`);
     if (!this.nextBlobFetch) {
       const oids = new Set<string>();
       const done = this.blobFetchRunning.then(() => {
@@ -301,6 +309,25 @@ export class GitMirror {
   private async fetchBlobsNow(oids: string[]): Promise<void> {
     // One request for every blob, the way git's own promisor fetch asks.
     await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'], `fetch ${oids.length} blob(s)`, { maxBuffer: 1024 * 1024, input: `${oids.join('\n')}\n`, waitWhileBusy: true, capBytes: this.limits.gitFetchBytes });
+  }
+
+  /**
+   * The tags the remote has, as `git ls-remote --tags` lists them (peeled entries left out); offline,
+   * those the mirror holds. The run's release list takes the union of every channel's.
+   */
+  async listTags(): Promise<string[]> {
+    if (this.offline) {
+      if (!(await isRepository(this.dir))) return [];
+      const refs = await this.git(['for-each-ref', '--format=%(refname)', 'refs/tags/'], 'list the mirror\'s tags');
+      return refs.toString('utf8').split('\n').filter(Boolean).map((ref) => ref.slice('refs/tags/'.length));
+    }
+    await this.initMirror();
+    const listing = await this.git(['ls-remote', '--tags', 'origin'], 'list the remote tags');
+    return [...new Set(listing.toString('utf8').split('\n').flatMap((line) => /^[0-9a-f]{40,64}\trefs\/tags\/([^\n^]+)$/.exec(line)?.[1] ?? []))];
+  }
+
+  private notStored(what: string): UnavailableError {
+    return new UnavailableError('OFFLINE_NOT_STORED', `offline: ${what}; run once with the network first`, { channel: 'git', url: this.url, file: this.dir });
   }
 
   private checkOid(oid: string): void {

@@ -19,7 +19,8 @@ export function addSourceOptions(command: Command): Command {
     .addOption(env('--keys <dir>', 'directory of pinned ASCII-armored public keys (default: keys/<project>/)', 'CROSSCHECK_KEYS'))
     .addOption(env('--profile <file>', 'a project profile JSON file (default: profiles/<project>.json)', 'CROSSCHECK_PROFILE'))
     .addOption(env('--cache <dir>', 'download cache directory (default: $XDG_CACHE_HOME/crosscheck)', 'CROSSCHECK_CACHE'))
-    .option('--refresh', 'download again even what the cache holds')
+    .option('--offline', 're-verify what the cache holds, without the network (an air-gapped re-check)')
+    .option('--refresh', 'analyse the archives again instead of reusing analyses of the same bytes')
     .option('--ca-file <file>', 'an extra PEM CA certificate to trust (for a mirror with a private CA)')
     .option('--limit <name=value>', 'override a limit (repeatable; see the README)', collect, [])
     .addOption(new Option('--format <format>', 'report format').choices(FORMATS).default('text'))
@@ -42,6 +43,7 @@ export interface CommonOptions {
   profile?: string;
   cache?: string;
   refresh?: boolean;
+  offline?: boolean;
   caFile?: string;
   limit: string[];
   format: Format;
@@ -78,7 +80,8 @@ export function commonSettings(options: CommonOptions) {
       ...(options.gitUrl ? { git: options.gitUrl } : {}),
     },
     cacheDir: options.cache ?? defaultCacheDir(),
-    reuseCache: !options.refresh,
+    offline: Boolean(options.offline),
+    reuseAnalyses: !options.refresh,
     ...(ca ? { ca } : {}),
     ...(now ? { now } : {}),
   };

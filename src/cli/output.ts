@@ -90,3 +90,8 @@ class StreamSink implements TextSink {
     });
   }
 }
+
+/** The command line as a shell reads it back: each argument quoted where it needs to be. */
+export function commandLine(argv: readonly string[]): string {
+  return ['crosscheck', ...argv].map((arg) => (/^[A-Za-z0-9_.,:/=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`)).join(' ');
+}

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { runVerify, type VerifyOptions } from '../pipeline/run.js';
 import { exitCodeFor } from '../verdict/release-verdict.js';
 import { ARTIFACTS, addSourceOptions, CHANNELS, type CommonOptions, commonSettings, parseList } from './options.js';
-import { checkOutputPath, emit } from './output.js';
+import { checkOutputPath, commandLine, emit } from './output.js';
 import { createProgress } from './progress.js';
 import { UsageError } from '../errors.js';
 
@@ -59,6 +59,7 @@ export function registerVerify(program: Command, setExitCode: (code: number) => 
         concurrency,
         compareContents: options.content,
         progress,
+        command: commandLine(process.argv.slice(2)),
         onSelected: (selected) => progress.start(selected.length),
         ...settings,
       };

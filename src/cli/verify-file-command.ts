@@ -7,7 +7,7 @@ import { identifyByName, verifyFile } from '../pipeline/verify-file.js';
 import { sourceOf } from '../report/model.js';
 import { exitCodeFor } from '../verdict/release-verdict.js';
 import { addSourceOptions, type CommonOptions, commonSettings } from './options.js';
-import { emit } from './output.js';
+import { commandLine, emit } from './output.js';
 
 interface VerifyFileCommandOptions extends CommonOptions {
   checksums?: string;
@@ -50,7 +50,7 @@ export function registerVerifyFile(program: Command, setExitCode: (code: number)
     try {
       const releases = [];
       for (const path of paths) releases.push({ ...(await verifyFile(ctx, path, { ...(options.checksums ? { checksumsFile: options.checksums } : {}), deep: Boolean(options.deep) })), file: path });
-      const head = reportHead(ctx, releases);
+      const head = reportHead(ctx, releases, [], commandLine(process.argv.slice(2)));
       await emit(sourceOf({ ...head, releases }), options.format, options.output);
       setExitCode(exitCodeFor(head.verdict));
     } finally {

@@ -27,8 +27,6 @@ export interface FetchedFile extends Digests {
   path: string;
   fromCache: boolean;
   fetchedAt: string;
-  /** Set when a cached copy no longer matched its recorded digest and was fetched again. */
-  cacheRepaired?: boolean;
 }
 
 interface IndexEntry {
@@ -47,18 +45,21 @@ export function defaultCacheDir(): string {
 }
 
 /**
- * The content-addressed download cache. Files are stored under their SHA-256, never under a
- * name taken from remote data; a URL index records what each URL served and when. A cached file
- * is re-hashed on every reuse, and one that no longer matches is fetched again and replaced.
- * Nothing is written outside this directory; no symlink inside it is followed.
+ * The content-addressed download store. Every run downloads every document and artifact from its
+ * channel again and hashes what it receives: a cached copy never answers for a channel, and HTTP
+ * validators are not asked (a hostile server can answer 304 for bytes it has changed). What is
+ * kept serves two ends: the bytes of an archive, read from disk by digest (never extracted), and
+ * `--offline` runs, which re-verify what the store holds without the network (a URL index records
+ * what each URL served, and when). Files are stored under their SHA-256, never under a name taken
+ * from remote data; nothing is written outside this directory; no symlink inside it is followed.
  */
 export class DownloadCache {
-  private constructor(readonly root: string, private readonly reuse: boolean) {}
+  private constructor(readonly root: string, readonly offline: boolean) {}
 
-  static async open(root: string, options: { reuse: boolean }): Promise<DownloadCache> {
-    const cache = new DownloadCache(root, options.reuse);
+  static async open(root: string, options: { offline: boolean }): Promise<DownloadCache> {
+    const cache = new DownloadCache(root, options.offline);
     await ensurePrivateDir(root);
-    for (const sub of ['blobs', 'index', 'tmp', 'git']) await ensurePrivateDir(join(root, sub));
+    for (const sub of ['blobs', 'index', 'tmp', 'git', 'analyses']) await ensurePrivateDir(join(root, sub));
     await removeAbandoned(root);
     return cache;
   }
@@ -88,15 +89,15 @@ export class DownloadCache {
   }
 
   /**
-   * Downloads `url` (or reuses the verified cached copy), hashing every byte as it arrives:
-   * SHA-256 always, and the `weak` algorithms asked for.
+   * Downloads `url`, hashing every byte as it arrives: SHA-256 always, and the `weak` algorithms
+   * asked for. Offline, what the store holds for it instead, hashed again.
    */
   fetch(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[] = []): Promise<FetchedFile> {
     return this.obtain(http, url, policy, weak, false);
   }
 
   /**
-   * A document to parse (a checksum file, a JSON answer), fetched or reused as `fetch` does, with
+   * A document to parse (a checksum file, a JSON answer), obtained as `fetch` obtains a file, with
    * the very bytes that were hashed: what is parsed is what the digests describe, and the file is
    * not read a second time.
    */
@@ -106,32 +107,30 @@ export class DownloadCache {
   }
 
   private async obtain(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[], keepBytes: boolean): Promise<FetchedFile & { bytes?: Buffer }> {
-    // Indexed by where the link is requested, not by the link: a run pointed at a mirror must not
-    // reuse what the real host served for it, nor the other way round. (Entries were once indexed
-    // by the link alone; those lack requestUrl and are not reused.)
+    // Indexed by where the link is requested, not by the link: an offline run pointed at a mirror
+    // must not re-verify what the real host served, nor the other way round.
     const requestUrl = http.origins.rebase(url).href;
     const indexFile = join(this.root, 'index', `${sha256Hex(requestUrl)}.json`);
-    let repaired = false;
-    if (this.reuse) {
-      const entry = readIndex(indexFile, url, requestUrl);
-      if (entry) {
-        const path = this.blobPath(entry.sha256);
-        const cached: { digests: Digests; bytes?: Buffer } | undefined = await (keepBytes ? readDocument(path, policy.maxBytes) : hashFile(path, weak).then((digests) => ({ digests }))).catch(() => undefined);
-        if (cached && cached.digests.sha256 === entry.sha256 && cached.digests.size === entry.size) {
-          return { ...entry, ...cached.digests, path, fromCache: true, ...(cached.bytes ? { bytes: cached.bytes } : {}) };
-        }
-        // The altered file is left in place until the download's rename replaces it: the blob is
-        // shared by every URL that served these bytes, and another channel may be reading it or
-        // have just repaired it. Removing it here once emptied a path that a concurrent read had
-        // been handed. An altered file left behind by a failed download is harmless: every reuse
-        // hashes it again.
-        repaired = true;
-      }
-    }
+    if (this.offline) return this.fromStore(url, requestUrl, indexFile, policy, weak, keepBytes);
     const fetched = await this.download(http, url, policy, weak, keepBytes);
     const entry: IndexEntry = { url, requestUrl, finalUrl: fetched.finalUrl, fetchedAt: new Date().toISOString(), sha256: fetched.digests.sha256, size: fetched.digests.size };
     await writeAtomically(this.tmpDir, indexFile, JSON.stringify(entry)).catch(this.cannotKeep(url));
-    return { ...entry, ...fetched.digests, path: fetched.path, fromCache: false, ...(fetched.bytes ? { bytes: fetched.bytes } : {}), ...(repaired ? { cacheRepaired: true } : {}) };
+    return { ...entry, ...fetched.digests, path: fetched.path, fromCache: false, ...(fetched.bytes ? { bytes: fetched.bytes } : {}) };
+  }
+
+  /** `--offline`: what an earlier run fetched from this URL, hashed again; a copy altered since is not used. */
+  private async fromStore(url: string, requestUrl: string, indexFile: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[], keepBytes: boolean): Promise<FetchedFile & { bytes?: Buffer }> {
+    const context = { url, channel: policy.channel, ...(policy.release ? { release: policy.release } : {}), file: this.root };
+    const entry = readIndex(indexFile, url, requestUrl);
+    if (!entry) throw new UnavailableError('OFFLINE_NOT_STORED', `${url} is not in the cache ${this.root}: no earlier run fetched it from ${requestUrl}`, context);
+    const path = this.blobPath(entry.sha256);
+    const stored = await (keepBytes ? readDocument(path, policy.maxBytes) : hashFile(path, weak).then((digests) => ({ digests, bytes: undefined }))).catch((error: Error) => {
+      throw new UnavailableError('OFFLINE_NOT_STORED', `${url}: the stored copy ${path} cannot be read (${error.message})`, context);
+    });
+    if (stored.digests.sha256 !== entry.sha256 || stored.digests.size !== entry.size) {
+      throw new UnavailableError('CACHE_ALTERED', `${url}: the stored copy ${path} no longer hashes to what was fetched (${entry.sha256}); it was altered on disk`, { ...context, expected: entry.sha256, actual: stored.digests.sha256 });
+    }
+    return { ...entry, ...stored.digests, path, fromCache: true, ...(stored.bytes ? { bytes: stored.bytes } : {}) };
   }
 
   private async download(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[], keepBytes: boolean): Promise<{ finalUrl: string; digests: Digests; path: string; bytes?: Buffer }> {

@@ -31,11 +31,23 @@ export class ArchiveReads {
     return read;
   }
 
-  /** Keeps what the content rules read (archive/keep.ts). */
-  private read(copy: ArchiveCopy): Promise<ArchiveListing> {
+  /**
+   * Keeps what the content rules read (archive/keep.ts). The same bytes read by an earlier run are
+   * not read again: their analysis is kept by digest (a run has just downloaded and hashed them).
+   */
+  private async read(copy: ArchiveCopy): Promise<ArchiveListing> {
     const { ctx } = this;
-    if (copy.kind === 'wheel') return readArchiveFile({ kind: 'wheel', path: copy.file.path, limits: ctx.limits });
-    return readArchiveFile({ kind: 'sdist', path: copy.file.path, limits: ctx.limits, topDirectory: sdistTopDirectory(ctx.profile, this.version, copy.filename) });
+    const topDirectory = copy.kind === 'sdist' ? sdistTopDirectory(ctx.profile, this.version, copy.filename) : '';
+    // An analysis made under other limits is not this run's: a read the limits would stop must stop.
+    const { members, decompressedBytes, memberBytes, pathBytes, pathDepth, compressionRatio, metadataFileBytes } = ctx.limits;
+    const key = { kind: copy.kind, sha256: copy.file.sha256, scope: JSON.stringify([topDirectory, members, decompressedBytes, memberBytes, pathBytes, pathDepth, compressionRatio, metadataFileBytes]) };
+    const known = ctx.analyses.load(key);
+    if (known) return known;
+    const listing = await (copy.kind === 'wheel'
+      ? readArchiveFile({ kind: 'wheel', path: copy.file.path, limits: ctx.limits })
+      : readArchiveFile({ kind: 'sdist', path: copy.file.path, limits: ctx.limits, topDirectory }));
+    await ctx.analyses.store(key, listing);
+    return listing;
   }
 }
 

@@ -76,11 +76,11 @@ export function digestCheck(
       `${filename} from ${file.finalUrl} has ${name} ${actual}, but the signed checksum file says ${expected}`,
     );
   }
-  const source = `${file.finalUrl}${file.fromCache ? ` (cached copy fetched ${file.fetchedAt}, re-hashed now)` : ''}`;
+  const source = `${file.finalUrl}${file.fromCache ? ` (offline: the copy fetched ${file.fetchedAt}, hashed again now)` : ` (fetched ${file.fetchedAt})`}`;
   if (algorithm !== 'sha256') {
     return warn({ ...fields, reason: 'CHECKSUM_WEAK_ONLY', expected }, `${filename} matches the signed ${name}, the strongest digest signed for it; ${source}`);
   }
-  return pass({ ...fields, expected, actual }, `${filename} (${file.size} bytes) matches the signed SHA-256 ${actual}; ${source}${file.cacheRepaired ? '; the cached copy had been altered and was fetched again' : ''}`);
+  return pass({ ...fields, expected, actual }, `${filename} (${file.size} bytes) matches the signed SHA-256 ${actual}; ${source}`);
 }
 
 /** Told of each copy as soon as it is downloaded, before the other downloads of the release end. */
@@ -135,7 +135,7 @@ export async function pypiStep(ctx: RunContext, version: string, signed: SignedC
   if (yanked.length > 0) {
     record.add(warn({ ...metadata, url: release.url, reason: 'PYPI_YANKED' }, `PyPI marks ${yanked.map((f) => f.filename).join(', ')} as yanked${yanked[0]!.yankedReason ? `: ${quote(yanked[0]!.yankedReason)}` : ''}`));
   } else {
-    record.add(pass({ ...metadata, url: release.url }, `PyPI lists ${release.files.length} file(s) for ${version}${release.fromCache ? ' (cached JSON)' : ''}`));
+    record.add(pass({ ...metadata, url: release.url }, `PyPI lists ${release.files.length} file(s) for ${version}${release.fromCache ? ' (offline: the JSON an earlier run fetched)' : ''}`));
   }
   if (signed) record.add(filesCheck(release, signed));
 

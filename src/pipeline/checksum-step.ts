@@ -37,7 +37,7 @@ function siteSource(ctx: RunContext, version: string): ChecksumSource {
   return async () => {
     const fetched = await fetchChecksumFile(ctx, version);
     const served = fetched.finalUrl !== fetched.url ? ` (served from ${fetched.finalUrl})` : '';
-    const cached = fetched.fromCache ? ` from the cache (fetched ${fetched.fetchedAt})` : '';
+    const cached = fetched.fromCache ? ` (offline: the copy an earlier run fetched ${fetched.fetchedAt})` : ` at ${fetched.fetchedAt}`;
     return { bytes: fetched.bytes, url: fetched.url, description: `fetched ${fetched.url}${served}${cached}` };
   };
 }

@@ -2,6 +2,8 @@ import type { GitMirror } from '../channels/git.js';
 import type { ArchiveReadQueue } from './archive-reads.js';
 import type { Limits } from '../limits.js';
 import type { DownloadCache } from '../net/cache.js';
+import type { AnalysisCache } from '../net/analysis-cache.js';
+import type { ReleaseList } from './release-list.js';
 import type { HttpClient } from '../net/http.js';
 import type { Profile } from '../profile/profile.js';
 import type { Keyring } from '../trust/keyring.js';
@@ -30,9 +32,15 @@ export interface RunContext {
   /** Where the profile's origins are reached (after --site-url and friends). */
   origins: { site: string; media: string; pypi: string; pypiFiles: string };
   now: Date;
+  /** When the run began (the report's time span). */
+  startedAt: Date;
   compareContents: boolean;
   /** Every archive read of the run goes through it, one at a time. */
   archiveReads: ArchiveReadQueue;
+  /** Analyses of archives by the digest of their bytes, kept across runs. */
+  analyses: AnalysisCache;
+  /** The channels' lists of releases, when the run chose its releases from them. */
+  listing?: ReleaseList;
   progress?: ProgressSink;
 }
 

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { GitMirror } from '../channels/git.js';
-import { fetchPypiVersions } from '../channels/pypi.js';
+import { listReleases } from './release-list.js';
 import type { Limits } from '../limits.js';
 import { DownloadCache } from '../net/cache.js';
+import { AnalysisCache } from '../net/analysis-cache.js';
 import { HttpClient } from '../net/http.js';
 import { OriginMap, parseBase } from '../net/origins.js';
 import { packageRoot } from '../package-root.js';
@@ -15,7 +16,7 @@ import { ReleaseSpool } from '../report/spool.js';
 import { loadKeyring } from '../trust/keyring.js';
 import { type ArtifactKind, unverified } from '../verdict/check.js';
 import { type ReleaseVerdict, runOutcome } from '../verdict/release-verdict.js';
-import { UsageError } from '../errors.js';
+import { UnavailableError, UsageError } from '../errors.js';
 import { ArchiveReadQueue } from './archive-reads.js';
 import type { ProgressSink, RunContext, SourceChannel } from './context.js';
 import { RunDeadline } from './deadline.js';
@@ -31,13 +32,18 @@ export interface VerifyOptions {
   channels: SourceChannel[];
   artifacts: ArtifactKind[];
   cacheDir: string;
-  reuseCache: boolean;
+  /** Re-verify what the cache holds, without the network. */
+  offline: boolean;
+  /** Use content analyses kept from earlier runs of the same bytes (--refresh: no). */
+  reuseAnalyses: boolean;
   concurrency: number;
   limits: Limits;
   compareContents: boolean;
   ca?: Buffer;
   now?: Date;
   progress?: ProgressSink;
+  /** How the run was invoked, for the report: the command that reproduces it. */
+  command?: string;
   /** Called once the releases are known, before any is verified. */
   onSelected?: (versions: string[]) => void;
 }
@@ -69,14 +75,14 @@ export function resolveOrigins(profile: Profile, bases: VerifyOptions['bases']):
   };
 }
 
-export type ContextOptions = Pick<VerifyOptions, 'project' | 'profilePath' | 'bases' | 'keysDir' | 'channels' | 'artifacts' | 'cacheDir' | 'reuseCache' | 'concurrency' | 'limits' | 'compareContents' | 'ca' | 'now' | 'progress'>;
+export type ContextOptions = Pick<VerifyOptions, 'project' | 'profilePath' | 'bases' | 'keysDir' | 'channels' | 'artifacts' | 'cacheDir' | 'offline' | 'reuseAnalyses' | 'concurrency' | 'limits' | 'compareContents' | 'ca' | 'now' | 'progress'>;
 
 /** Loads the profile and the pinned keys and opens the network services one run shares. */
 export async function createRunContext(options: ContextOptions): Promise<{ ctx: RunContext; close: () => Promise<void> }> {
   const profile = await (options.profilePath ? loadProfileFile(options.profilePath) : loadProfile(options.project));
   const keyring = await loadKeyring(options.keysDir ?? keysDirectory(profile));
   const { map, origins, git } = resolveOrigins(profile, options.bases);
-  const cache = await DownloadCache.open(options.cacheDir, { reuse: options.reuseCache });
+  const cache = await DownloadCache.open(options.cacheDir, { offline: options.offline });
   const http = new HttpClient(options.limits, map, { ...(options.ca ? { ca: options.ca } : {}), connectionsPerOrigin: Math.max(2, Math.min(6, options.concurrency)) });
   const channels = new Set(options.channels);
   if (channels.has('git') && !git) throw new UsageError(`the ${profile.displayName} profile names no git repository; pass --git-url or leave git out of --channels`);
@@ -85,14 +91,16 @@ export async function createRunContext(options: ContextOptions): Promise<{ ctx: 
     keyring,
     http,
     cache,
-    ...(channels.has('git') && git ? { git: new GitMirror(git, cache.gitDir(git), options.limits) } : {}),
+    ...(channels.has('git') && git ? { git: new GitMirror(git, cache.gitDir(git), options.limits, options.offline) } : {}),
     limits: options.limits,
     channels,
     artifacts: new Set(options.artifacts),
     origins,
     now: options.now ?? new Date(),
+    startedAt: new Date(),
     compareContents: options.compareContents,
     archiveReads: new ArchiveReadQueue(),
+    analyses: new AnalysisCache(join(cache.root, 'analyses'), cache.tmpDir, options.reuseAnalyses),
     ...(options.progress ? { progress: options.progress } : {}),
   };
   const close = async () => {
@@ -104,7 +112,7 @@ export async function createRunContext(options: ContextOptions): Promise<{ ctx: 
 }
 
 /** The report's head for a run's releases: what was checked, against which keys and sources, and the verdicts. */
-export function reportHead(ctx: RunContext, releases: readonly { verdict: ReleaseVerdict }[]): RunReportHead {
+export function reportHead(ctx: RunContext, releases: readonly { verdict: ReleaseVerdict }[], listingProblems: readonly string[] = [], command = 'crosscheck'): RunReportHead {
   return {
     schema: REPORT_SCHEMA,
     project: ctx.profile.project,
@@ -117,7 +125,9 @@ export function reportHead(ctx: RunContext, releases: readonly { verdict: Releas
       ...(ctx.channels.has('pypi') ? { pypi: ctx.origins.pypi } : {}),
       ...(ctx.git ? { git: ctx.git.url } : {}),
     },
-    ...runOutcome(releases),
+    ...(listingProblems.length > 0 ? { listingProblems: [...listingProblems] } : {}),
+    run: { startedAt: ctx.startedAt.toISOString(), finishedAt: new Date().toISOString(), command, offline: ctx.cache.offline },
+    ...runOutcome(releases, listingProblems),
   };
 }
 
@@ -132,13 +142,18 @@ export async function runVerify<T>(options: VerifyOptions, useReport: (report: R
   try {
     let report: ReportSource;
     try {
-      const versions = needsReleaseList(options.selection) ? selectReleases((await fetchPypiVersions(ctx)).versions, options.selection) : selectReleases([], options.selection);
-      if (versions.length === 0) throw new UsageError('no releases selected', 'name versions, or use --all, --series, --since or --latest');
+      const listing = needsReleaseList(options.selection) ? await listReleases(ctx) : undefined;
+      if (listing) ctx.listing = listing;
+      const versions = selectReleases(listing?.versions ?? [], options.selection);
+      if (versions.length === 0) {
+        if (listing && listing.byChannel.size === 0) throw new UnavailableError('NO_RELEASE_LIST', `no channel could list the releases: ${listing.problems.join('; ')}`);
+        throw new UsageError('no releases selected', 'name versions, or use --all, --series, --since or --latest');
+      }
       options.onSelected?.(versions);
       void ctx.git?.prepare(versions.map((v) => tagName(ctx.profile, v)));
       spool = await ReleaseSpool.create(ctx.cache.tmpDir);
       const summaries = await verifyAll(ctx, versions, options, spool);
-      report = spool.source(reportHead(ctx, summaries), summaries);
+      report = spool.source(reportHead(ctx, summaries, listing?.problems ?? [], options.command), summaries);
     } finally {
       await close();
     }

@@ -1,5 +1,6 @@
 import type { ReleaseReport } from '../report/model.js';
-import { checkFromError } from '../verdict/check.js';
+import { type Check, checkFromError, pass, warn } from '../verdict/check.js';
+import type { ReleaseList } from './release-list.js';
 import { ArchiveReads } from './archive-reads.js';
 import { type DownloadedCopy, pypiStep, siteArtifactsStep } from './artifact-step.js';
 import { checksumStep } from './checksum-step.js';
@@ -18,6 +19,7 @@ export async function verifyRelease(ctx: RunContext, version: string, record = n
   try {
     // The signed checksum file is the reference every channel is held to, so it comes first;
     // the git fetch for the whole run is already under way (GitMirror.prepare).
+    if (ctx.listing) record.add(...listedChecks(ctx.listing, version));
     const signed = ctx.profile.site ? await checksumStep(ctx, version, record) : undefined;
     // Each archive is read as soon as its first copy is in, while the other downloads go on.
     const reads = new ArchiveReads(ctx, version);
@@ -34,4 +36,17 @@ export async function verifyRelease(ctx: RunContext, version: string, record = n
   const report = record.toReport();
   ctx.progress?.releaseDone(version, report.verdict);
   return report;
+}
+
+/**
+ * Where the run chose releases from the channels' lists: a release PyPI's project listing leaves
+ * out, though another channel lists it, is said (a PyPI hiding a tampered release would do that;
+ * so does a release deleted from PyPI). The release is verified all the same.
+ */
+function listedChecks(listing: ReleaseList, version: string): Check[] {
+  const pypi = listing.byChannel.get('pypi');
+  if (!pypi) return [];
+  const others = [...listing.byChannel].filter(([channel, versions]) => channel !== 'pypi' && versions.has(version)).map(([channel]) => channel);
+  const fields = { id: 'pypi.release.listed', channel: 'pypi' as const };
+  return [pypi.has(version) ? pass(fields, `PyPI's list of releases includes ${version}`) : warn({ ...fields, reason: 'PYPI_NOT_LISTED' }, `PyPI's list of releases does not include ${version}, which ${others.join(' and ') || 'another channel'} lists; it is verified all the same`)];
 }

@@ -1,5 +1,5 @@
 import type { Check } from '../verdict/check.js';
-import type { ReleaseReport, ReportSource, RunReportHead } from './model.js';
+import { fetchLines, type ReleaseReport, type ReportSource, type RunReportHead } from './model.js';
 import type { TextSink } from './sink.js';
 
 /** XML 1.0 text: escapes markup and drops characters XML cannot carry at all. */
@@ -49,6 +49,8 @@ function testSuite(head: RunReportHead, release: ReleaseReport, index: number): 
     `  <testsuite name="${xml(`${head.displayName} ${release.version}`)}" id="${index}" package="${xml(head.project)}" hostname="crosscheck" timestamp="${head.generatedAt.slice(0, 19)}" tests="${release.checks.length}" failures="${count('fail')}" errors="${count('unverified')}" skipped="${count('skipped')}" time="0">`,
     '    <properties>',
     `      <property name="verdict" value="${release.verdict}"/>`,
+    ...(head.run ? [`      <property name="offline" value="${head.run.offline}"/>`, `      <property name="command" value="${xml(head.run.command)}"/>`] : []),
+    ...fetchLines(release).map((line, i) => `      <property name="fetched.${i + 1}" value="${xml(line)}"/>`),
     '    </properties>',
     ...cases,
     `    <system-out>${xml(release.checks.filter((c) => c.status === 'warn').map((c) => `warning ${c.id}: ${c.message}`).join('\n'))}</system-out>`,

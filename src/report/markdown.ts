@@ -1,5 +1,5 @@
 import type { Check } from '../verdict/check.js';
-import { type ReleaseReport, remedyGroups, type ReportSource, reportedChannels } from './model.js';
+import { fetchLines, OFFLINE_NOTICE, type ReleaseReport, remedyGroups, type ReportSource, reportedChannels } from './model.js';
 import { listVersions } from './text.js';
 import type { TextSink } from './sink.js';
 
@@ -36,9 +36,10 @@ export async function writeMarkdown(source: ReportSource, sink: TextSink): Promi
   const { head, summaries } = source;
   const out: string[] = [];
   const { summary } = head;
+  if (head.run?.offline) out.push(`**${md(OFFLINE_NOTICE)}**`, '');
   out.push(`# ${md(head.displayName)} release integrity report`, '');
   out.push(
-    `Generated ${head.generatedAt} by crosscheck ${head.tool.version}. ` +
+    (head.run ? `Run from ${head.run.startedAt} to ${head.run.finishedAt} by crosscheck ${head.tool.version}; to run it again: ${code(head.run.command)}. ` : `Generated ${head.generatedAt} by crosscheck ${head.tool.version}. `) +
       `${summary.releases} release(s) checked: **${summary.pass} passed**, **${summary.fail} failed**, **${summary.incomplete} could not be fully verified**.`,
     '',
   );
@@ -62,13 +63,16 @@ export async function writeMarkdown(source: ReportSource, sink: TextSink): Promi
     out.push('');
   }
   const troubled = (release: { verdict: string }) => release.verdict !== 'pass';
-  if (!summaries.some(troubled)) {
-    out.push('Every release passed every check.', '');
-    return sink.write(`${out.join('\n')}\n`);
-  }
-  out.push('## Findings', '');
+  for (const problem of head.listingProblems ?? []) out.push(`The list of releases may be incomplete: ${md(problem)}`, '');
+  if (!summaries.some(troubled)) out.push('Every release passed every check.', '');
+  else out.push('## Findings', '');
   await sink.write(`${out.join('\n')}\n`);
-  for await (const release of source.releases(troubled)) await sink.write(`${findings(release).join('\n')}\n`);
+  if (summaries.some(troubled)) for await (const release of source.releases(troubled)) await sink.write(`${findings(release).join('\n')}\n`);
+  await sink.write('## Where each file was fetched\n\n| release | file, channel, where, when, SHA-256 |\n|---|---|\n');
+  for await (const release of source.releases()) {
+    for (const line of fetchLines(release)) await sink.write(`| ${md(release.version)} | ${code(line, { inTable: true })} |\n`);
+  }
+  await sink.write('\n');
 }
 
 function findings(release: ReleaseReport): string[] {

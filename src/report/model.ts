@@ -61,6 +61,27 @@ export interface RunReportHead {
   sources: { site?: string; media?: string; pypi?: string; git?: string };
   verdict: RunVerdict;
   summary: RunCounts;
+  /** Channels whose list of releases could not be had (the union may lack releases): the run is at best incomplete. */
+  listingProblems?: string[];
+  /** When the run started and ended, how it was invoked, and whether it re-verified the cache without the network. */
+  run?: { startedAt: string; finishedAt: string; command: string; offline: boolean };
+}
+
+/** The line every report of an --offline run starts with. */
+export const OFFLINE_NOTICE = 'OFFLINE RUN: what the cache holds was verified again without the network; the channels were not asked what they serve now.';
+
+/** Where and when each channel's copy of an artifact was fetched, one line each. */
+export function fetchLines(release: ReleaseReport): string[] {
+  const lines: string[] = [];
+  for (const artifact of release.artifacts) {
+    for (const channel of ['site', 'pypi'] as const) {
+      const copy = artifact[channel];
+      if (!copy) continue;
+      const where = copy.finalUrl ?? copy.url;
+      lines.push(`${artifact.filename} from ${channel}: ${where}${copy.fetchedAt ? `, ${copy.fromCache ? 'fetched by an earlier run' : 'fetched'} ${copy.fetchedAt}` : ', not fetched'}${copy.sha256 ? `, SHA-256 ${copy.sha256}` : ''}`);
+    }
+  }
+  return lines;
 }
 
 /** The columns of the summary tables, in order; a column appears when some check belongs to it. */

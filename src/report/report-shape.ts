@@ -27,6 +27,14 @@ export function checkReportHead(value: unknown): RunReportHead {
   });
   for (const [name, url] of Object.entries(object(head.sources, '"sources"'))) text(url, `source "${name}"`);
   oneOf(head.verdict, '"verdict"', VERDICTS);
+  if (head.listingProblems !== undefined) list(head.listingProblems, '"listingProblems"').forEach((problem, i) => text(problem, `listing problem ${i + 1}`));
+  if (head.run !== undefined) {
+    const run = object(head.run, '"run"');
+    text(run.startedAt, '"run.startedAt"', TIMESTAMP);
+    text(run.finishedAt, '"run.finishedAt"', TIMESTAMP);
+    text(run.command, '"run.command"');
+    if (typeof run.offline !== 'boolean') fail('"run.offline" must be true or false');
+  }
   const summary = object(head.summary, '"summary"');
   for (const field of ['releases', 'pass', 'fail', 'incomplete']) count(summary[field], `"summary.${field}"`);
   return value as RunReportHead;

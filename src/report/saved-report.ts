@@ -291,7 +291,7 @@ function checkReleaseVerdict(release: ReleaseReport): void {
 }
 
 function checkRunVerdict(head: RunReportHead, releases: readonly ReleaseSummary[]): void {
-  const expected = runOutcome(releases);
+  const expected = runOutcome(releases, head.listingProblems ?? []);
   if (head.verdict !== expected.verdict) throw new ReportShapeError(`the report says "${head.verdict}", but its releases make it "${expected.verdict}"`);
   for (const [field, count] of Object.entries(expected.summary)) {
     const stated = head.summary[field as keyof RunCounts];

@@ -1,6 +1,6 @@
 import type { Check, CheckStatus } from '../verdict/check.js';
 import { escapeTerminal } from './escape.js';
-import { type ReleaseReport, remedyGroups, type ReportSource, reportedChannels } from './model.js';
+import { fetchLines, OFFLINE_NOTICE, type ReleaseReport, remedyGroups, type ReportSource, reportedChannels } from './model.js';
 import type { TextSink } from './sink.js';
 
 const MARK: Record<CheckStatus, string> = { pass: 'ok  ', fail: 'FAIL', unverified: '??  ', warn: 'warn', skipped: 'skip' };
@@ -9,10 +9,13 @@ const VERDICT: Record<string, string> = { pass: 'PASS', fail: 'FAIL (tampering o
 /** The human report: one line per check, evidence under every failure, a verdict per release, a summary table. */
 export async function writeText(source: ReportSource, out: TextSink, options: { color?: boolean } = {}): Promise<void> {
   const paint = colorizer(options.color ?? false);
+  if (source.head.run?.offline) await out.write(`${paint('yellow', OFFLINE_NOTICE)}\n\n`);
   for await (const release of source.releases()) {
     const lines = [paint('bold', escapeTerminal(`${source.head.displayName} ${release.version}`))];
     for (const check of release.checks) lines.push(...checkLines(check, paint));
     lines.push(...differenceLines(release));
+    const fetched = fetchLines(release);
+    if (fetched.length > 0) lines.push('  fetched:', ...fetched.map((line) => `    ${escapeTerminal(line)}`));
     if (release.summary) lines.push('', `  ${paint('bold', escapeTerminal(release.summary))}`);
     lines.push(`  verdict: ${paint(release.verdict === 'pass' ? 'green' : release.verdict === 'fail' ? 'red' : 'yellow', VERDICT[release.verdict]!)}`);
     lines.push('');
@@ -67,6 +70,8 @@ function summaryTable({ head, summaries }: ReportSource): string[] {
     `${summary.releases} release(s): ${summary.pass} pass, ${summary.fail} fail, ${summary.incomplete} incomplete — ${VERDICT[head.verdict]}`,
     ...remedyLines(summaries),
     escapeTerminal(`pinned keys: ${head.keyring.keys.map((k) => `${k.name} ${k.fingerprint}`).join('; ')}`),
+    ...(head.run ? [escapeTerminal(`run: ${head.run.startedAt} to ${head.run.finishedAt}, crosscheck ${head.tool.version}; to run it again: ${head.run.command}`)] : []),
+    ...(head.listingProblems ?? []).map((problem) => escapeTerminal(`the list of releases may be incomplete: ${problem}`)),
   ];
 }
 

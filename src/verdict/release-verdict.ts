@@ -33,10 +33,12 @@ export interface RunCounts {
 }
 
 /** A run's verdict and counts, from its releases' verdicts: for a report's head, and to check a saved one's. */
-export function runOutcome(releases: readonly { verdict: ReleaseVerdict }[]): { verdict: RunVerdict; summary: RunCounts } {
+export function runOutcome(releases: readonly { verdict: ReleaseVerdict }[], listingProblems: readonly string[] = []): { verdict: RunVerdict; summary: RunCounts } {
   const summary: RunCounts = { releases: releases.length, pass: 0, fail: 0, incomplete: 0 };
   for (const release of releases) summary[release.verdict]++;
-  return { verdict: runVerdict(releases.map((r) => r.verdict)), summary };
+  const verdict = runVerdict(releases.map((r) => r.verdict));
+  // A channel whose list of releases could not be had may hide a release: the run is at best incomplete.
+  return { verdict: verdict === 'pass' && listingProblems.length > 0 ? 'incomplete' : verdict, summary };
 }
 
 /** Exit codes: 0 every release passed; 1 something failed; 3 nothing failed but something was unverified. 2 is usage. */
