@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/world.js';
 
@@ -18,5 +19,25 @@ describe('the bundled command (dist/crosscheck.mjs)', () => {
     const notices = readFileSync(`${CLI}.LEGAL.txt`, 'utf8');
     expect(notices).toMatch(/OpenPGP\.js v\d+\.\d+\.\d+/);
     expect(notices).toContain('formdata-polyfill. MIT License.');
+  });
+
+  it('ships the licence text of every package it bundles (read from esbuild\'s own account of the inputs)', () => {
+    const meta = JSON.parse(readFileSync(`${dirname(CLI)}/crosscheck.meta.json`, 'utf8')) as { inputs: Record<string, unknown> };
+    const bundled = new Set(Object.keys(meta.inputs).flatMap((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? []));
+    expect(bundled).toContain('openpgp');
+    expect(bundled).toContain('undici');
+    const notices = readFileSync(`${dirname(CLI)}/THIRD-PARTY-NOTICES.txt`, 'utf8');
+    for (const name of bundled) {
+      const manifest = JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string };
+      expect(notices, name).toContain(`\n${name} ${manifest.version} `);
+      expect(notices, name).toMatch(new RegExp(`--- ${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/(LICEN[CS]E|COPYING)`, 'i'));
+    }
+  });
+
+  it('matches its package.json licence with a LICENSE file', () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { license: string; files: string[] };
+    expect(manifest.license).toBe('BSD-3-Clause');
+    expect(readFileSync('LICENSE', 'utf8')).toMatch(/Redistribution and use in source and binary forms/);
+    expect(manifest.files).toEqual(expect.arrayContaining(['LICENSE', 'dist/THIRD-PARTY-NOTICES.txt']));
   });
 });
