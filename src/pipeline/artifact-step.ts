@@ -4,7 +4,7 @@ import type { FetchedFile, WeakAlgorithm } from '../net/cache.js';
 import { quote } from '../errors.js';
 import { expectedArtifacts } from '../profile/profile.js';
 import type { DigestAlgorithm } from '../trust/checksum-file.js';
-import { type ArtifactKind, type Channel, type Check, checkFromError, fail, pass, skipped, unverified, warn } from '../verdict/check.js';
+import { AFTER_CHECKSUMS_REMEDY, type ArtifactKind, type Channel, type Check, checkFromError, fail, pass, skipped, unverified, warn } from '../verdict/check.js';
 import type { SignedChecksums } from './checksum-step.js';
 import type { RunContext } from './context.js';
 import type { ReleaseRecord } from './release-record.js';
@@ -65,7 +65,7 @@ export function digestCheck(
   file: FetchedFile,
 ): Check {
   const strongest = strongestSigned(signed);
-  if (!strongest) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256 }, `${filename} hashes to ${file.sha256}, but there is no verified checksum file to compare it with`);
+  if (!strongest) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256, remedy: AFTER_CHECKSUMS_REMEDY }, `${filename} hashes to ${file.sha256}, but there is no verified checksum file to compare it with`);
   const { algorithm, digest: expected } = strongest;
   const name = ALGORITHM_NAMES[algorithm];
   const actual = file[algorithm];

@@ -3,7 +3,7 @@ import type { GitTreeEntry, RawTag } from '../channels/git.js';
 import { declaringPaths } from '../rules/content/tag-files.js';
 import { parseTagObject, type TagObject } from '../trust/git-tag.js';
 import { tagNameRule, tagSignatureRule } from '../rules/tag.js';
-import { checkFromError, fail, pass, skipped, unverified } from '../verdict/check.js';
+import { AFTER_CHECKSUMS_REMEDY, checkFromError, fail, pass, skipped, unverified } from '../verdict/check.js';
 import type { SignedChecksums } from './checksum-step.js';
 import { startedEarly } from './started-early.js';
 import { type RunContext, signerTrust } from './context.js';
@@ -89,7 +89,7 @@ function commitCheck(ctx: RunContext, name: string, tag: TagObject, signed: Sign
   const fields = at('git.tag.commit');
   if (!ctx.profile.site) return skipped(fields, `${ctx.profile.displayName} publishes no signed checksum files to name the tag's commit`);
   const section = signed?.file.gitTag;
-  if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM' }, 'no verified checksum file to compare the tag\'s commit with');
+  if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', remedy: AFTER_CHECKSUMS_REMEDY }, 'no verified checksum file to compare the tag\'s commit with');
   if (!section) return skipped(fields, 'the signed checksum file has no "Git tag" section (added in 2026, from 5.2.15)');
   if (section.tag !== name || section.commit !== tag.object) {
     return fail(

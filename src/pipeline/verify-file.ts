@@ -12,7 +12,7 @@ import { hashFile } from '../net/cache.js';
 import { sdistTopDirectory, tagName } from '../profile/profile.js';
 import { versionProblem } from '../profile/versions.js';
 import type { ReleaseReport } from '../report/model.js';
-import { type ArtifactKind, type Check, checkFromError, fail, pass, unverified } from '../verdict/check.js';
+import { AFTER_CHECKSUMS_REMEDY, type ArtifactKind, type Check, checkFromError, fail, pass, unverified } from '../verdict/check.js';
 import { digestCheck } from './artifact-step.js';
 import { checksumStep, localChecksumSource, type SignedChecksums } from './checksum-step.js';
 import type { RunContext } from './context.js';
@@ -143,7 +143,7 @@ function identityCheck(identity: FileIdentity, listing: ArchiveListing): Check {
 
 function localDigestCheck(identity: FileIdentity, signed: SignedChecksums | undefined, file: Parameters<typeof digestCheck>[3]): Check {
   const fields = { id: `local.${identity.kind}.digest`, channel: 'local' as const, artifact: identity.kind, url: file.url };
-  if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256 }, `${identity.filename} hashes to ${file.sha256}; there is no verified checksum file to compare it with`);
+  if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256, remedy: AFTER_CHECKSUMS_REMEDY }, `${identity.filename} hashes to ${file.sha256}; there is no verified checksum file to compare it with`);
   const listed = signed.artifacts.find((a) => a.filename === identity.filename);
   if (!listed) {
     const lookalike = signed.artifacts.find((a) => a.filename.toLowerCase() === identity.filename.toLowerCase());

@@ -1,5 +1,5 @@
 import type { Difference } from '../compare/difference.js';
-import type { Check } from '../verdict/check.js';
+import { type Check, DEPENDENT_REASONS } from '../verdict/check.js';
 import type { ReleaseVerdict, RunCounts, RunVerdict } from '../verdict/release-verdict.js';
 
 export type { Difference, DifferenceKind } from '../compare/difference.js';
@@ -116,7 +116,10 @@ export interface ReportSource {
 export function summarize(release: ReleaseReport): ReleaseSummary {
   const count = (status: Check['status']) => release.checks.filter((c) => c.status === status).length;
   const channels = Object.fromEntries(REPORT_CHANNELS.map((channel) => [channel, channelStatus(release.checks, channel)])) as Record<ReportChannel, string>;
-  const remedies = [...new Set(release.checks.filter((c) => c.status === 'unverified').map((c) => c.remedy ?? defaultRemedy(c)))];
+  const unverifiedChecks = release.checks.filter((c) => c.status === 'unverified');
+  // A check unverified only because another one is adds nothing to do, when that one says it.
+  const explained = release.checks.some((c) => c.status === 'fail' || (c.status === 'unverified' && !DEPENDENT_REASONS.has(c.reason ?? '')));
+  const remedies = [...new Set(unverifiedChecks.filter((c) => !(explained && DEPENDENT_REASONS.has(c.reason ?? ''))).map((c) => c.remedy ?? defaultRemedy(c)))];
   return { version: release.version, verdict: release.verdict, channels, checks: { total: release.checks.length, fail: count('fail'), unverified: count('unverified'), skipped: count('skipped') }, remedies };
 }
 

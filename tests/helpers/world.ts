@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GpgHome } from '../../fixtures/release/gpg.js';
+import { GpgHome, type TestKeyName } from '../../fixtures/release/gpg.js';
 import { buildWorld, type ReleaseSpec, WORLD_PROFILE, type WorldManifest } from '../../fixtures/world/build.js';
 import { type Fault, type RunningWorld, startWorld, type WorldOptions } from '../../fixtures/world/servers.js';
 import { packageRoot } from '../../src/package-root.js';
@@ -20,9 +20,12 @@ export interface TestWorld {
 }
 
 /** Builds a world of releases in a temporary directory and starts its servers on 127.0.0.1. */
-export async function createTestWorld(specs: ReleaseSpec[], options: WorldOptions & { mutate?: (root: string, manifest: WorldManifest, gpg: GpgHome) => Promise<void> } = {}): Promise<TestWorld> {
+export async function createTestWorld(
+  specs: ReleaseSpec[],
+  options: WorldOptions & { mutate?: (root: string, manifest: WorldManifest, gpg: GpgHome) => Promise<void>; keys?: TestKeyName[] } = {},
+): Promise<TestWorld> {
   const root = await mkdtemp(join(tmpdir(), 'crosscheck-world-'));
-  const gpg = await GpgHome.create();
+  const gpg = await GpgHome.create(options.keys);
   const manifest = await buildWorld(root, specs, gpg);
   if (options.mutate) await options.mutate(root, manifest, gpg);
   const world = await startWorld(root, options);
