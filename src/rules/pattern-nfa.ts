@@ -1,8 +1,11 @@
 /**
  * A small pattern engine for the two glob dialects setuptools uses: a pattern is a sequence of
- * atoms over code points, run as a Thompson NFA. Matching is O(|text| × |pattern|) with no
- * backtracking, so `**` repeated in one pattern against a long path stays linear in the path
- * (Python's `re` backtracks on the same regexes; the answers are the same, the time is not).
+ * atoms over code points, compiled to a Thompson NFA and run as a DFA built lazily from it (each
+ * set of live NFA states becomes a DFA state the first time it is reached; a transition is
+ * computed once per state and character). Matching is O(|text|) once warm, O(|text| × |pattern|)
+ * at worst, with no backtracking: `**` repeated in one pattern against a long path stays linear
+ * in the path (Python's `re` backtracks on the same regexes; the answers are the same, the time
+ * is not).
  */
 
 /** A test on one code point. */
@@ -48,7 +51,7 @@ export function compileAtoms(atoms: readonly Atom[]): Matcher {
   const suffix = fixedRun(atoms, atoms.length - 1, -1);
   return {
     // Cheap rejections first: most paths fail on a fixed first or last character.
-    matches: (text) => prefixMatches(text, prefix) && suffixMatches(text, suffix) && runNfa(nfa, text),
+    matches: (text) => prefixMatches(text, prefix) && suffixMatches(text, suffix) && runDfa(nfa, text),
   };
 }
 
@@ -93,16 +96,27 @@ function suffixMatches(text: string, tests: readonly CharTest[]): boolean {
   return true;
 }
 
+/** A set of live NFA states, with the transitions computed from it so far (null: no state left). */
+interface DfaState {
+  states: Int32Array;
+  accepting: boolean;
+  next: Map<number, DfaState | null>;
+}
+
+/** Beyond this many DFA states a pattern's new sets are not remembered (memory stays bounded). */
+const MAX_DFA_STATES = 4096;
+
 interface Nfa {
   edges: Edge[][];
   /** For each state, the states reachable by empty moves (itself included). */
   closure: number[][];
   accept: number;
-  /** Scratch space reused by every run (a run never re-enters): the generation marks a state live. */
+  dfa: Map<string, DfaState>;
+  start: DfaState;
+  /** Scratch space for computing one transition: the generation marks a state as collected. */
   stamp: Float64Array;
   generation: number;
-  current: number[];
-  next: number[];
+  scratch: Int32Array;
 }
 
 /** States 0..n are the positions between atoms (n accepts); `segments` atoms add one inner state. */
@@ -126,7 +140,10 @@ function buildNfa(atoms: readonly Atom[]): Nfa {
     }
   });
   const closure = edges.map((_, s) => closureOf(s, empty));
-  return { edges, closure, accept: n, stamp: new Float64Array(edges.length).fill(-1), generation: 0, current: [], next: [] };
+  const size = edges.length;
+  const nfa: Nfa = { edges, closure, accept: n, dfa: new Map(), start: undefined as unknown as DfaState, stamp: new Float64Array(size).fill(-1), generation: 0, scratch: new Int32Array(size) };
+  nfa.start = intern(nfa, Int32Array.from(closure[0]!).sort());
+  return nfa;
 }
 
 function closureOf(start: number, empty: readonly number[][]): number[] {
@@ -143,33 +160,43 @@ function closureOf(start: number, empty: readonly number[][]): number[] {
   return [...seen];
 }
 
-/** One pass over the text's code points, keeping the set of live states; no backtracking. */
-function runNfa(nfa: Nfa, text: string): boolean {
-  const { stamp } = nfa;
-  let current = nfa.current;
-  let next = nfa.next;
-  let generation = ++nfa.generation;
-  current.length = 0;
-  addClosure(nfa, current, 0, generation);
-  for (let at = 0; at < text.length; ) {
+/** One pass over the text's code points through the lazily built DFA; no backtracking. */
+function runDfa(nfa: Nfa, text: string): boolean {
+  let state: DfaState | null = nfa.start;
+  for (let at = 0; at < text.length && state; ) {
     const cp = text.codePointAt(at)!;
     at += cp > 0xffff ? 2 : 1;
-    generation = ++nfa.generation;
-    next.length = 0;
-    for (const state of current) {
-      for (const edge of nfa.edges[state]!) if (edge.test(cp)) addClosure(nfa, next, edge.to, generation);
-    }
-    if (next.length === 0) return false;
-    [current, next] = [next, current];
+    const known: DfaState | null | undefined = state.next.get(cp);
+    state = known !== undefined ? known : transition(nfa, state, cp);
   }
-  return stamp[nfa.accept] === generation;
+  return state?.accepting ?? false;
 }
 
-function addClosure(nfa: Nfa, into: number[], state: number, generation: number): void {
-  for (const s of nfa.closure[state]!) {
-    if (nfa.stamp[s] !== generation) {
-      nfa.stamp[s] = generation;
-      into.push(s);
+/** The DFA state after one code point: every NFA edge that accepts it, with empty-move closures. */
+function transition(nfa: Nfa, from: DfaState, cp: number): DfaState | null {
+  const generation = ++nfa.generation;
+  let count = 0;
+  for (const state of from.states) {
+    for (const edge of nfa.edges[state]!) {
+      if (!edge.test(cp)) continue;
+      for (const s of nfa.closure[edge.to]!) {
+        if (nfa.stamp[s] === generation) continue;
+        nfa.stamp[s] = generation;
+        nfa.scratch[count++] = s;
+      }
     }
   }
+  const to = count === 0 ? null : intern(nfa, nfa.scratch.slice(0, count).sort());
+  if (nfa.dfa.size < MAX_DFA_STATES) from.next.set(cp, to);
+  return to;
+}
+
+/** The DFA state for a sorted set of NFA states, shared when the set was seen before. */
+function intern(nfa: Nfa, states: Int32Array): DfaState {
+  const key = states.join(',');
+  const known = nfa.dfa.get(key);
+  if (known) return known;
+  const created: DfaState = { states, accepting: states.includes(nfa.accept), next: new Map() };
+  if (nfa.dfa.size < MAX_DFA_STATES) nfa.dfa.set(key, created);
+  return created;
 }
