@@ -22,13 +22,21 @@ export function setuptoolsGlob(tree: VirtualTree, pathname: string, recursive: b
   return found;
 }
 
-function iglob(context: GlobContext, pathname: string, recursive: boolean): Set<string> {
+/**
+ * _iglob. `dirsOnly` is set when the results only serve as directories to look into: setuptools
+ * also yields files there, which match nothing below them — except through a recursive `**`,
+ * whose glob2 yields '' for a file too, giving "file/" (not listed, as it does not exist, but it
+ * counts as found and silences the warning). So files are left out only when the next level is
+ * not a recursive `**`; the standard library's glob leaves them out always (its `dironly`).
+ */
+function iglob(context: GlobContext, pathname: string, recursive: boolean, dirsOnly = false): Set<string> {
   const { tree } = context;
   const [dirname, basename] = pySplit(pathname);
   if (!hasMagic(pathname)) return literalGlob(tree, pathname, dirname, basename);
-  let inDir: (dir: string, pattern: string) => Iterable<string> = recursive && basename === '**' ? (d) => glob2(tree, d) : (d, p) => glob1(context, d, p);
+  let inDir: (dir: string, pattern: string) => Iterable<string> = recursive && basename === '**' ? (d) => glob2(context, d, dirsOnly) : (d, p) => glob1(context, d, p, dirsOnly);
   if (dirname === '') return new Set(inDir('', basename));
-  const dirs = dirname !== pathname && hasMagic(dirname) ? iglob(context, dirname, recursive) : new Set([dirname]);
+  const filesMatter = !context.hideDotFiles && recursive && basename === '**';
+  const dirs = dirname !== pathname && hasMagic(dirname) ? iglob(context, dirname, recursive, !filesMatter) : new Set([dirname]);
   if (!hasMagic(basename)) inDir = (d, b) => glob0(tree, d, b);
   const out = new Set<string>();
   for (const dir of dirs) for (const name of inDir(dir, basename)) out.add(pyJoin(dir, name));
@@ -40,8 +48,10 @@ function iglob(context: GlobContext, pathname: string, recursive: boolean): Set<
  * modules, license files): the same walk, but `*`, `?` and `[..]` do not match a leading '.'
  * unless the pattern's component itself starts with '.'.
  */
-export function stdlibGlob(tree: VirtualTree, pathname: string): Set<string> {
-  return iglob({ tree, hideDotFiles: true }, pathname, false);
+export function stdlibGlob(tree: VirtualTree, pathname: string, recursive = false): Set<string> {
+  const found = iglob({ tree, hideDotFiles: true }, pathname, recursive);
+  if (recursive && pathname === '**') found.delete('');
+  return found;
 }
 
 /** A pattern without magic names itself if it exists (a trailing slash: if it is a directory). */
@@ -51,8 +61,8 @@ function literalGlob(tree: VirtualTree, pathname: string, dirname: string, basen
 }
 
 /** glob1: the names in a directory that match the pattern. */
-function glob1(context: GlobContext, dirname: string, pattern: string): string[] {
-  const listed = context.tree.listdir(dirname === '' ? '.' : dirname);
+function glob1(context: GlobContext, dirname: string, pattern: string, dirsOnly: boolean): string[] {
+  const listed = context.tree.listdir(dirname === '' ? '.' : dirname, dirsOnly);
   if (!listed) return [];
   const names = context.hideDotFiles && !pattern.startsWith('.') ? listed.filter((name) => !name.startsWith('.')) : listed;
   const matcher = context.tree.nameMatcher(pattern);
@@ -65,20 +75,21 @@ function glob0(tree: VirtualTree, dirname: string, basename: string): string[] {
   return tree.exists(pyJoin(dirname, basename)) ? [basename] : [];
 }
 
-/** glob2: '' then every path below a directory, relative to it. */
-function glob2(tree: VirtualTree, dirname: string): string[] {
+/** glob2: '' then every path below a directory, relative to it (the standard library's skips dot-names). */
+function glob2(context: GlobContext, dirname: string, dirsOnly: boolean): string[] {
   const out = [''];
-  const start = tree.resolve(dirname === '' ? '.' : dirname);
-  if (start?.kind === 'dir') collectBelow(start, '', out);
+  const start = context.tree.resolve(dirname === '' ? '.' : dirname);
+  if (start?.kind === 'dir') collectBelow(start, '', out, context.hideDotFiles, dirsOnly);
   return out;
 }
 
-function collectBelow(node: TreeNode, prefix: string, out: string[]): void {
+function collectBelow(node: TreeNode, prefix: string, out: string[], hideDotFiles: boolean, dirsOnly: boolean): void {
   if (node.kind !== 'dir') return;
   for (const [name, child] of node.children) {
+    if ((hideDotFiles && name.startsWith('.')) || (dirsOnly && child.kind !== 'dir')) continue;
     const relative = prefix === '' ? name : pyJoin(prefix, name);
     out.push(relative);
-    collectBelow(child, relative, out);
+    collectBelow(child, relative, out, hideDotFiles, dirsOnly);
   }
 }
 

@@ -141,10 +141,13 @@ export class VirtualTree {
     return this.resolve(spelled)?.kind === 'dir';
   }
 
-  /** os.listdir: the names in a directory, or undefined when it is not one. */
-  listdir(spelled: string): string[] | undefined {
+  /** os.listdir: the names in a directory (or only its subdirectories), or undefined when it is not one. */
+  listdir(spelled: string, dirsOnly = false): string[] | undefined {
     const node = this.resolve(spelled);
-    return node?.kind === 'dir' ? [...node.children.keys()] : undefined;
+    if (node?.kind !== 'dir') return undefined;
+    const names: string[] = [];
+    for (const [name, child] of node.children) if (!dirsOnly || child.kind === 'dir') names.push(name);
+    return names;
   }
 }
 
