@@ -9,6 +9,7 @@
  * Anything a default depends on that the caller does not know, or that crosscheck does not
  * model, is returned in `unknown` instead of guessed.
  */
+import { posix } from 'node:path';
 import type { DefaultInclusion, PruneRules } from './manifest.js';
 import { compileFnmatch } from './python-patterns.js';
 import { stdlibGlob } from './setuptools-glob.js';
@@ -29,6 +30,14 @@ export interface DeclaredProject {
   pyModules?: readonly string[];
   /** setup(scripts=…). Absent: not known. */
   scripts?: readonly string[];
+  /** setup(package_data=…), patterns per package ('' for all). Absent: not known. */
+  packageData?: Readonly<Record<string, readonly string[]>>;
+  /** setup(exclude_package_data=…). Absent: none. */
+  excludePackageData?: Readonly<Record<string, readonly string[]>>;
+  /** setup(include_package_data=…): before setuptools 58.5 it turns the package_data default off. */
+  includePackageData?: boolean;
+  /** setup(data_files=…): paths, or [directory, paths] pairs whose paths are the files. Absent: none. */
+  dataFiles?: ReadonlyArray<string | readonly [string, readonly string[]]>;
   /** [metadata] license_files (patterns from 56.0). null: not declared. Absent: not known. */
   licenseFiles?: readonly string[] | null;
   /** [metadata] license_file (one path; a pattern from 56.0). null: not declared. Absent: not known. */
@@ -38,8 +47,7 @@ export interface DeclaredProject {
   /** build.build_base when configured; "build" otherwise. */
   buildBase?: string;
   /**
-   * Declared inputs that add files crosscheck does not model — package_data, data_files,
-   * ext_modules, libraries, custom build sub-commands, a file-finder plugin such as
+   * Declared inputs that add files crosscheck does not model — ext_modules, libraries, custom build sub-commands, a file-finder plugin such as
    * setuptools-scm installed in the build environment. Each one makes the result unknown.
    */
   unmodelled?: readonly string[];
@@ -95,6 +103,8 @@ export function setuptoolsDefaults(input: { files: TagFiles; declared: DeclaredP
   addStandards(d, v);
   addOptional(d, v);
   addPythonSources(d, declared, unknown);
+  addPackageData(d, declared, v, unknown);
+  addDataFiles(d, declared);
   addScripts(d, declared, unknown);
   if (!atLeast(v, [57, 0, 0])) addLicenseFiles(d, declared, v, 'before-template', unknown);
   addManifestMakerDefaults(d, declared, v, unknown);
@@ -177,6 +187,45 @@ function addPythonSources(d: Defaults, declared: DeclaredProject, unknown: strin
       if (d.tree.resolve(path) === d.tree.resolve('setup.py')) continue;
       d.add(path, `a module of package ${pkg} (packages; all versions)`);
     }
+  }
+}
+
+/**
+ * build_py's package data (sdist._add_defaults_python, for projects with packages or modules):
+ * each package's package_data patterns under its directory, with the standard library's glob
+ * (recursive ** from 62.3), minus exclude_package_data (fnmatch on the whole path, so * spans
+ * directories). Before 58.5 include_package_data=True turned this default off.
+ */
+function addPackageData(d: Defaults, declared: DeclaredProject, v: Version, unknown: string[]): void {
+  const data = declared.packageData;
+  if (data === undefined) {
+    unknown.push('package_data is not known: the files it names are sdist defaults');
+    return;
+  }
+  const pure = (declared.packages?.length ?? 0) + (declared.pyModules?.length ?? 0) > 0;
+  if (!pure || (!atLeast(v, [58, 5, 0]) && declared.includePackageData)) return;
+  const recursive = atLeast(v, [62, 3, 0]);
+  const era = recursive ? 'recursive ** from setuptools 62.3' : 'before 62.3 ** is not recursive';
+  for (const pkg of declared.packages ?? []) {
+    const dir = packageDirOf(pkg, declared.packageDir);
+    const specFor = (spec: DeclaredProject['packageData']): string[] => [...(spec?.[''] ?? []), ...(spec?.[pkg] ?? [])].map((p) => pyJoin(dir, p));
+    const excluded = specFor(declared.excludePackageData).map(compileFnmatch);
+    for (const pattern of specFor(data)) {
+      for (const path of [...stdlibGlob(d.tree, pattern, recursive)].filter((p) => d.isFile(p)).sort()) {
+        if (excluded.some((m) => m.matches(path))) continue;
+        // build_py keeps the path relative to the package directory, then joins it back.
+        const clean = (d.tree.resolve(path) as { path: string }).path;
+        d.add(dir === '' ? clean : pyJoin(dir, posix.relative(posix.normalize(dir), clean)), `package data of ${pkg} matching ${pattern} (package_data; ${era})`);
+      }
+    }
+  }
+}
+
+/** sdist._add_defaults_data_files: each named file that exists (a pair's first item is where it installs). */
+function addDataFiles(d: Defaults, declared: DeclaredProject): void {
+  for (const item of declared.dataFiles ?? []) {
+    const paths = typeof item === 'string' ? [item] : item[1];
+    for (const path of paths) if (d.isFile(path)) d.add(path, 'a data file (data_files; all versions)');
   }
 }
 
