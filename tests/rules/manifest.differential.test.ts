@@ -176,8 +176,9 @@ function ours(result: ManifestResult): string[] {
 }
 
 const python = findSetuptoolsPython();
-const stats = { cases: 0, nonEmpty: 0, failures: 0, pythonMs: 0, oursMs: 0, slowest: { ms: 0, id: -1 }, pythonTimeouts: [] as number[] };
+const stats = { cases: 0, nonEmpty: 0, failures: 0, pythonMs: 0, oursMs: 0, slowest: { ms: 0, id: -1, context: '' }, pythonTimeouts: [] as number[] };
 afterAll(() => {
+  if (process.env.CROSSCHECK_MANIFEST_SHOW_SLOWEST) console.log(stats.slowest.context);
   if (stats.cases > 0) console.log(`manifest differential: ${stats.cases} cases agree with setuptools ${python?.version} (${stats.nonEmpty} listing files, ${stats.failures} where setuptools stops); setuptools ${Math.round(stats.pythonMs)} ms, crosscheck ${Math.round(stats.oursMs)} ms, slowest case ${stats.slowest.id} ${stats.slowest.ms.toFixed(1)} ms; setuptools over ${PYTHON_SECONDS} s on cases [${stats.pythonTimeouts.join(', ')}]`);
 });
 /** Thousands of small files: a memory file system when there is one (ten times faster here). */
@@ -220,7 +221,7 @@ describe.skipIf(!python)(`MANIFEST.in against the real setuptools (${python ? `$
       const result = applyManifest({ files: c.files, template: c.template, defaults: [] });
       const took = performance.now() - t1;
       stats.oursMs += took;
-      if (took > stats.slowest.ms) stats.slowest = { ms: took, id: c.id };
+      if (took > stats.slowest.ms) stats.slowest = { ms: took, id: c.id, context: `files: ${JSON.stringify(c.files)}\ntemplate: ${JSON.stringify(c.template)}` };
       if ('timeout' in answer) {
         stats.pythonTimeouts.push(c.id);
         timeouts++;
