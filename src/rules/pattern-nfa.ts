@@ -141,9 +141,9 @@ function buildNfa(atoms: readonly Atom[]): Nfa {
   });
   const closure = edges.map((_, s) => closureOf(s, empty));
   const size = edges.length;
-  const nfa: Nfa = { edges, closure, accept: n, dfa: new Map(), start: undefined as unknown as DfaState, stamp: new Float64Array(size).fill(-1), generation: 0, scratch: new Int32Array(size) };
-  nfa.start = intern(nfa, Int32Array.from(closure[0]!).sort());
-  return nfa;
+  const dfa = new Map<string, DfaState>();
+  const start = intern(dfa, n, Int32Array.from(closure[0]!).sort());
+  return { edges, closure, accept: n, dfa, start, stamp: new Float64Array(size).fill(-1), generation: 0, scratch: new Int32Array(size) };
 }
 
 function closureOf(start: number, empty: readonly number[][]): number[] {
@@ -186,17 +186,17 @@ function transition(nfa: Nfa, from: DfaState, cp: number): DfaState | null {
       }
     }
   }
-  const to = count === 0 ? null : intern(nfa, nfa.scratch.slice(0, count).sort());
+  const to = count === 0 ? null : intern(nfa.dfa, nfa.accept, nfa.scratch.slice(0, count).sort());
   if (nfa.dfa.size < MAX_DFA_STATES) from.next.set(cp, to);
   return to;
 }
 
 /** The DFA state for a sorted set of NFA states, shared when the set was seen before. */
-function intern(nfa: Nfa, states: Int32Array): DfaState {
+function intern(dfa: Map<string, DfaState>, accept: number, states: Int32Array): DfaState {
   const key = states.join(',');
-  const known = nfa.dfa.get(key);
+  const known = dfa.get(key);
   if (known) return known;
-  const created: DfaState = { states, accepting: states.includes(nfa.accept), next: new Map() };
-  if (nfa.dfa.size < MAX_DFA_STATES) nfa.dfa.set(key, created);
+  const created: DfaState = { states, accepting: states.includes(accept), next: new Map() };
+  if (dfa.size < MAX_DFA_STATES) dfa.set(key, created);
   return created;
 }

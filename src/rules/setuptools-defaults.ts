@@ -211,10 +211,11 @@ function addPackageData(d: Defaults, declared: DeclaredProject, v: Version, unkn
     const specFor = (spec: DeclaredProject['packageData']): string[] => [...(spec?.[''] ?? []), ...(spec?.[pkg] ?? [])].map((p) => pyJoin(dir, p));
     const excluded = specFor(declared.excludePackageData).map(compileFnmatch);
     for (const pattern of specFor(data)) {
-      for (const path of [...stdlibGlob(d.tree, pattern, recursive)].filter((p) => d.isFile(p)).sort()) {
-        if (excluded.some((m) => m.matches(path))) continue;
+      for (const path of [...stdlibGlob(d.tree, pattern, recursive)].sort()) {
+        const node = d.tree.resolve(path);
+        if (node?.kind !== 'file' || excluded.some((m) => m.matches(path))) continue;
         // build_py keeps the path relative to the package directory, then joins it back.
-        const clean = (d.tree.resolve(path) as { path: string }).path;
+        const clean = node.path;
         d.add(dir === '' ? clean : pyJoin(dir, posix.relative(posix.normalize(dir), clean)), `package data of ${pkg} matching ${pattern} (package_data; ${era})`);
       }
     }
