@@ -140,8 +140,8 @@ function addOptional(d: Defaults, v: Version): void {
 }
 
 /** The standard library's glob of a pattern, files only, sorted (the order does not matter to the result). */
-function sortedFiles(d: Defaults, pattern: string): string[] {
-  return [...stdlibGlob(d.tree, pattern)].filter((p) => d.isFile(p)).sort();
+function sortedFiles(d: Defaults, pattern: string, recursive = false): string[] {
+  return [...stdlibGlob(d.tree, pattern, recursive)].filter((p) => d.isFile(p)).sort();
 }
 
 /** glob.escape: a literal directory name inside a pattern. */
@@ -242,7 +242,7 @@ function addScripts(d: Defaults, declared: DeclaredProject, unknown: string[]): 
  * License files: `license_file` from 40.8 (one path), `license_files` from 42.0 (paths), both as
  * glob patterns with the default patterns LICEN[CS]E*, COPYING*, NOTICE*, AUTHORS* when neither is
  * declared from 56.0; added before MANIFEST.in (which could exclude them) until 56.x, after it from
- * 57.0.
+ * 57.0; `**` recursive from 77.0.
  */
 function addLicenseFiles(d: Defaults, declared: DeclaredProject, v: Version, stage: DefaultInclusion['stage'], unknown: string[]): void {
   if (!atLeast(v, [40, 8, 0])) return;
@@ -259,13 +259,15 @@ function addLicenseFiles(d: Defaults, declared: DeclaredProject, v: Version, sta
   }
   const useDefaults = declared.licenseFiles === null && declared.licenseFile === null;
   const patterns = useDefaults ? ['LICEN[CS]E*', 'COPYING*', 'NOTICE*', 'AUTHORS*'] : declaredFiles;
-  if (atLeast(v, [77, 0, 0]) && !useDefaults && patterns.some((p) => p.includes('**'))) {
-    unknown.push('license_files uses ** : setuptools 77 matches it recursively, which crosscheck does not model');
+  // From 77.0 (PEP 639) ** is recursive, and '..' or a leading '/' stops setuptools.
+  const recursive = atLeast(v, [77, 0, 0]);
+  if (recursive && patterns.some((p) => p.includes('..') || p.startsWith('/'))) {
+    unknown.push('a license_files pattern holds .. or starts with /: setuptools 77 refuses it and stops');
   }
   const source = useDefaults ? 'the default license patterns (from setuptools 56.0)' : 'declared license_files';
   const seen = new Set<string>();
   for (const pattern of patterns) {
-    for (const path of sortedFiles(d, pattern)) {
+    for (const path of sortedFiles(d, pattern, recursive)) {
       if (path.endsWith('~') || seen.has(path)) continue;
       seen.add(path);
       d.add(path, `matches ${pattern} of ${source}; ${when}`, stage);
