@@ -154,6 +154,13 @@ describe('setuptoolsDefaults', () => {
     expect(paths('55.0.0')).not.toContain('LICENSE');
   });
 
+  it('matches license_files ** recursively from setuptools 77', () => {
+    const files = ['licenses/a/MIT.txt', 'licenses/B.txt'];
+    const withPattern = (setuptools: string) => setuptoolsDefaults({ files, declared: { ...declared, licenseFiles: ['licenses/**/*.txt'], setuptools } }).defaults.map((d) => d.path);
+    expect(withPattern('76.0.0')).toEqual(['licenses/a/MIT.txt']);
+    expect(withPattern('77.0.0')).toEqual(['licenses/B.txt', 'licenses/a/MIT.txt']);
+  });
+
   it('adds tests/test*.py from 67.2 and prunes the sdist way from 74', () => {
     const files = ['tests/test_a.py', 'test/test_b.py'];
     expect(paths('67.1.0', files)).toEqual(['test/test_b.py']);
