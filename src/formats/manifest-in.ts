@@ -15,6 +15,10 @@
  *   and skips it. It is kept here with the warning text.
  * Line numbers are the physical lines of MANIFEST.in. (setuptools' own warnings count lines
  * differently: its TextFile does not count comment-only lines.)
+ *
+ * From setuptools 72.2 (its copy of distutils) convert_path puts every argument through
+ * pathlib.PurePath, so `./a` is `a`, `a//b` is `a/b` and `dir/` is `dir`; the caller says
+ * whether to (`normalizeWords`).
  */
 
 export type PatternAction = 'include' | 'exclude' | 'global-include' | 'global-exclude';
@@ -134,9 +138,26 @@ const PATTERN_ACTIONS = new Set(['include', 'exclude', 'global-include', 'global
 const RECURSIVE_ACTIONS = new Set(['recursive-include', 'recursive-exclude']);
 const DIR_ACTIONS = new Set(['graft', 'prune']);
 
+export interface ParseOptions {
+  /** setuptools ≥ 72.2: each argument through pathlib.PurePath (see the module comment). */
+  normalizeWords?: boolean;
+}
+
+/**
+ * pathlib.PurePosixPath(p) as a string: empty and '.' components dropped, '..' kept, a root of
+ * exactly two slashes kept (POSIX leaves it to the system), '.' for nothing.
+ */
+export function purePosixPath(path: string): string {
+  const root = !path.startsWith('/') ? '' : path.startsWith('//') && !path.startsWith('///') ? '//' : '/';
+  const joined = root + path.split('/').filter((part) => part !== '' && part !== '.').join('/');
+  return joined === '' ? '.' : joined;
+}
+
 /** FileList._parse_template_line, with its DistutilsTemplateError messages. */
-export function parseTemplateLine(text: string): { command: TemplateCommand } | { error: string } {
-  const words = pySplitWords(text);
+export function parseTemplateLine(text: string, options: ParseOptions = {}): { command: TemplateCommand } | { error: string } {
+  const split = pySplitWords(text);
+  // convert_path applies to the arguments, not to the action.
+  const words = options.normalizeWords ? split.map((word, i) => (i === 0 ? word : purePosixPath(word))) : split;
   const action = words[0] ?? '';
   if (PATTERN_ACTIONS.has(action)) {
     if (words.length < 2) return { error: `'${action}' expects <pattern1> <pattern2> ...` };
@@ -153,8 +174,8 @@ export function parseTemplateLine(text: string): { command: TemplateCommand } | 
   return { error: `unknown action '${action}'` };
 }
 
-export function parseManifestTemplate(text: string): ManifestTemplate {
+export function parseManifestTemplate(text: string, options: ParseOptions = {}): ManifestTemplate {
   const warnings: string[] = [];
-  const lines = logicalLines(text, warnings).map((logical): TemplateLine => ({ ...logical, ...parseTemplateLine(logical.text) }));
+  const lines = logicalLines(text, warnings).map((logical): TemplateLine => ({ ...logical, ...parseTemplateLine(logical.text, options) }));
   return { lines, warnings };
 }

@@ -28,6 +28,14 @@ export function prepareTagFiles(files: readonly string[]): VirtualTree {
   return new VirtualTree(files);
 }
 
+/** What differs between setuptools versions in reading MANIFEST.in (setuptoolsDefaults gives it). */
+export interface TemplateDialect {
+  /** From 72.2: every argument through pathlib.PurePath (`./a` is `a`, `dir/` is `dir`). */
+  normalizeWords: boolean;
+  /** From 83.0: exclude-style lines and global-include match in Unicode normal form C. */
+  normalizeUnicode: boolean;
+}
+
 /** One default inclusion: a path as setuptools spells it, and why it is a default. */
 export interface DefaultInclusion {
   path: string;
@@ -53,13 +61,13 @@ export interface PruneRules {
 export interface ApplyManifestInput {
   /** The tag's file paths: POSIX, relative, files only (a symlink counts as a file); or prepareTagFiles of them. */
   files: TagFiles;
-  /** MANIFEST.in's text (or its parse); absent when the tag has none. */
+  /** MANIFEST.in's text (or its parse, with the same dialect); absent when the tag has none. */
   template?: string | ManifestTemplate;
   defaults: readonly DefaultInclusion[];
   /** prune_file_list; omit only to model the defaults and MANIFEST.in alone (as the tests do). */
   prune?: PruneRules;
-  /** setuptools ≥ 83: exclude-style matching in Unicode normal form C. */
-  normalizeUnicode?: boolean;
+  /** How this setuptools version reads the template where versions differ; absent: 34.0.1 to 72.1. */
+  dialect?: TemplateDialect;
   /** What the caller could not compute; copied to the result. */
   unknown?: readonly string[];
 }
@@ -102,12 +110,13 @@ export const NOT_INCLUDED = 'not included by any default or MANIFEST.in line';
 
 export function applyManifest(input: ApplyManifestInput): ManifestResult {
   const tree = treeOf(input.files);
-  const state = new FileListState(tree, input.normalizeUnicode ?? false);
+  const dialect = input.dialect ?? { normalizeWords: false, normalizeUnicode: false };
+  const state = new FileListState(tree, dialect.normalizeUnicode);
   const warnings: ManifestWarning[] = [];
   const unknown = [...(input.unknown ?? [])];
   addDefaults(state, input.defaults, 'before-template', warnings);
   if (input.template !== undefined) {
-    const template = typeof input.template === 'string' ? parseManifestTemplate(input.template) : input.template;
+    const template = typeof input.template === 'string' ? parseManifestTemplate(input.template, { normalizeWords: dialect.normalizeWords }) : input.template;
     warnings.push(...template.warnings.map((message) => ({ message: `MANIFEST.in ${message}` })));
     for (const line of template.lines) {
       const fails = applyLine(state, line, warnings, unknown);

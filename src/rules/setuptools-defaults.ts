@@ -3,14 +3,15 @@
  * references in new versions, after) MANIFEST.in — computed from what the tag declares, for the
  * setuptools version that builds the sdist. Each default says which versions it holds for; the
  * boundaries come from setuptools' code at those tags (read in its git history) and its
- * changelog. The template semantics themselves are the same from 34.0.1 to 82.x (83.0 adds Unicode
- * normalisation to the exclude-style matching); this module models 34.0.1 up to 83.x.
+ * changelog. The template is read the same way from 34.0.1 to 82.x but for two changes, given
+ * as the dialect: from 72.2 each argument goes through pathlib.PurePath, from 83.0 exclude-style
+ * matching is in Unicode NFC. This module models 34.0.1 up to 83.x.
  *
  * Anything a default depends on that the caller does not know, or that crosscheck does not
  * model, is returned in `unknown` instead of guessed.
  */
 import { posix } from 'node:path';
-import type { DefaultInclusion, PruneRules } from './manifest.js';
+import type { DefaultInclusion, PruneRules, TemplateDialect } from './manifest.js';
 import { compileFnmatch } from './python-patterns.js';
 import { stdlibGlob } from './setuptools-glob.js';
 import { pyJoin, type TagFiles, treeOf, type VirtualTree } from './virtual-tree.js';
@@ -56,8 +57,8 @@ export interface DeclaredProject {
 export interface SetuptoolsDefaults {
   defaults: DefaultInclusion[];
   prune: PruneRules;
-  /** Matching of exclude-style lines is insensitive to Unicode normalisation from 83.0. */
-  normalizeUnicode: boolean;
+  /** How this version reads MANIFEST.in where versions differ (72.2: PurePath words; 83.0: NFC). */
+  dialect: TemplateDialect;
   unknown: string[];
 }
 
@@ -75,6 +76,16 @@ export function parseVersion(text: string): Version | undefined {
 function atLeast(v: Version, floor: Version): boolean {
   for (let i = 0; i < 3; i++) if (v[i] !== floor[i]) return v[i]! > floor[i]!;
   return true;
+}
+
+function dialectOf(v: Version): TemplateDialect {
+  return { normalizeWords: atLeast(v, [72, 2, 0]), normalizeUnicode: atLeast(v, [83, 0, 0]) };
+}
+
+/** How a setuptools version reads MANIFEST.in where versions differ; undefined outside 34.0.1–83.x. */
+export function templateDialect(setuptools: string): TemplateDialect | undefined {
+  const v = parseVersion(setuptools);
+  return v && atLeast(v, OLDEST) && !atLeast(v, BEYOND) ? dialectOf(v) : undefined;
 }
 
 /** Builds the list, remembering the versions each kind of default holds for in its `why`. */
@@ -114,7 +125,7 @@ export function setuptoolsDefaults(input: { files: TagFiles; declared: DeclaredP
   return {
     defaults: d.list,
     prune: { style: atLeast(v, [74, 0, 0]) ? 'sdist' : 'manifest-maker', buildBase: declared.buildBase ?? 'build', baseDir: declared.releaseTree },
-    normalizeUnicode: atLeast(v, [83, 0, 0]),
+    dialect: dialectOf(v),
     unknown,
   };
 }

@@ -39,11 +39,27 @@ class Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def capture_old_distutils_log(capture):
+    # Before setuptools 65.6 distutils logged through its own Log class, not logging.
+    import distutils.log as distutils_log
+
+    old = getattr(distutils_log, "_global_log", None)
+    if old is None or isinstance(old, logging.Logger):
+        return
+
+    def log(level, msg, args):
+        if level >= distutils_log.WARN:
+            capture.messages.append(msg % args if args else msg)
+
+    old._log = log
+
+
 def main():
     capture = Capture()
     root = logging.getLogger()
     root.addHandler(capture)
     root.setLevel(logging.WARNING)
+    capture_old_distutils_log(capture)
     print(json.dumps({"setuptools": setuptools.__version__}), flush=True)
     dist = Distribution({"name": "oracle", "version": "1"})
     signal.signal(signal.SIGALRM, on_alarm)

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifestTemplate } from '../../src/formats/manifest-in.js';
 import { applyManifest, type DefaultInclusion, InvalidFileListError, NOT_INCLUDED, prepareTagFiles } from '../../src/rules/manifest.js';
-import { findPackages, setuptoolsDefaults } from '../../src/rules/setuptools-defaults.js';
+import { findPackages, setuptoolsDefaults, templateDialect } from '../../src/rules/setuptools-defaults.js';
 import { REAL } from '../helpers/paths.js';
 
 const commands = (text: string) => parseManifestTemplate(text).lines.map((l) => l.command ?? l.error);
@@ -85,6 +85,14 @@ describe('applyManifest', () => {
     expect(result.listed).toEqual(['./setup.py']);
     expect(result.included).toEqual(['setup.py']);
     expect(fate(result, 'tox.ini')).toBe('MANIFEST.in line 2: exclude tox.ini (after MANIFEST.in line 1: include tox.ini)');
+  });
+
+  it('reads each argument through PurePath from setuptools 72.2: ./x is x, tox.ini/ is tox.ini', () => {
+    const template = 'include ./setup.py tox.ini\nexclude setup.py tox.ini/';
+    const old = applyManifest({ files: FILES, template, defaults: [], dialect: templateDialect('72.1.0') });
+    expect([old.listed, old.included]).toEqual([['./setup.py', 'tox.ini'], ['setup.py', 'tox.ini']]);
+    const current = applyManifest({ files: FILES, template, defaults: [], dialect: templateDialect('72.2.0') });
+    expect([current.listed, current.included]).toEqual([[], []]);
   });
 
   it('warns, as setuptools does, for a line that matches nothing and a malformed line', () => {
