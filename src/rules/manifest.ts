@@ -11,6 +11,11 @@
  * A tag file missing from the sdist is acceptable only if this says it is not included. The
  * caller computes the defaults (see setuptools-defaults.ts); anything it could not know is
  * passed through as `unknown`, which means the result is not a proof.
+ *
+ * Assumed, as in a checkout of the tag on Linux: a case-sensitive file system, UTF-8 names, and
+ * every symlink pointing at a file of the tag (it is then a file to setuptools). A symlink to a
+ * directory (setuptools walks into it) or to nothing (setuptools skips it) is not modelled: a
+ * caller that finds one must add it to `unknown`.
  */
 import { type ManifestTemplate, parseManifestTemplate, type TemplateCommand, type TemplateLine } from '../formats/manifest-in.js';
 import { applyPattern, FileListState, type ManifestRule } from './file-list.js';

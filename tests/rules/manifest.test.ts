@@ -176,6 +176,13 @@ describe('setuptoolsDefaults', () => {
     expect(setuptoolsDefaults({ files, declared: { ...declared, setuptools: '74.0.0' } }).prune.style).toBe('sdist');
   });
 
+  it('grafts the egg-info directory, and cannot know what a stale SOURCES.txt there names', () => {
+    const files = [...FILES, 'Proj.egg-info/PKG-INFO', 'Proj.egg-info/SOURCES.txt'];
+    const result = setuptoolsDefaults({ files, declared: { ...declared, setuptools: '66.1.1' } });
+    expect(result.defaults.filter((d) => d.path.startsWith('Proj.egg-info/')).map((d) => d.path)).toEqual(['Proj.egg-info/PKG-INFO', 'Proj.egg-info/SOURCES.txt']);
+    expect(result.unknown).toEqual(['the tag holds Proj.egg-info/SOURCES.txt: egg_info reads it back, so the files it names are defaults too']);
+  });
+
   it('reports what it does not know instead of guessing', () => {
     const result = setuptoolsDefaults({ files: FILES, declared: { setuptools: '66.1.1', name: 'Proj', releaseTree: 'Proj-1.0' } });
     expect(result.unknown).toEqual([
