@@ -54,6 +54,27 @@ async function sdistTexts(path: string, top: string): Promise<{ manifestIn: stri
   return { manifestIn: text('MANIFEST.in'), sources: text('Django.egg-info/SOURCES.txt').split('\n').filter(Boolean) };
 }
 
+interface RealTagsRun {
+  setuptools: string;
+  counts: { tags: number; agree: number; differ: number; unknown: number; skipped: number };
+  gitOnly: Array<{ tags: string[]; files: Record<string, string> }>;
+}
+
+describe('the runs over every Django tag (fixtures/manifest/real-tags.ts, recorded)', () => {
+  const runs = ['66.1.1', '80.9.0'].map((v) => JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures-data', 'manifest', `real-tags-setuptools-${v}.json`), 'utf8')) as RealTagsRun);
+
+  it('found no tag where crosscheck and setuptools disagree', () => {
+    expect(runs.map((r) => [r.setuptools, r.counts])).toEqual([
+      ['66.1.1', { tags: 444, agree: 432, differ: 0, unknown: 0, skipped: 12 }],
+      ['80.9.0', { tags: 444, agree: 441, differ: 0, unknown: 0, skipped: 3 }],
+    ]);
+  });
+
+  it.each(['2.2.28', '3.2.25'] as const)('gave %s the git-only files the published sdist shows', (version) => {
+    for (const run of runs) expect(run.gitOnly.find((g) => g.tags.includes(version))?.files).toEqual(FACTS[version].gitOnly);
+  });
+});
+
 describe.each(['2.2.28', '3.2.25'] as const)('Django %s: crosscheck\'s sdist list is SOURCES.txt', (version) => {
   const sdist = realSdist(version);
   const facts = FACTS[version];
