@@ -75,7 +75,7 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
 }
 
 async function tagInput(git: GitEvidence) {
-  return { name: git.tag, commit: git.commit, entries: git.entries, blobs: await git.declaringBlobs() };
+  return { name: git.tag, commit: git.commit, taggedAt: git.taggedAt, entries: git.entries, blobs: await git.declaringBlobs() };
 }
 
 async function readCopy(ctx: RunContext, version: string, copy: DistinctCopy, reads: ArchiveReads): Promise<Check> {

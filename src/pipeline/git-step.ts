@@ -14,6 +14,8 @@ import { tagName } from '../profile/profile.js';
 export interface GitEvidence {
   tag: string;
   commit: string;
+  /** The tagger's date (Unix seconds), which the tag's signature covers. */
+  taggedAt: number;
   entries: GitTreeEntry[];
   /** The blobs the content rules read first (the build's declarations, README, license files, symlink targets), by blob id. */
   declaringBlobs(): Promise<Map<string, Buffer>>;
@@ -78,7 +80,7 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
     const declaringBlobs = () => (blobs ??= startedEarly(mirror.readBlobs(entries.filter((e) => declaring.has(e.path)).map((e) => e.oid))));
     // Fetched now, while the archives download, rather than after the sdist is read.
     if (options.prefetchDeclaringBlobs) void declaringBlobs();
-    return { tag: name, commit: tag.object, entries, declaringBlobs, readBlobs: (oids) => mirror.readBlobs(oids) };
+    return { tag: name, commit: tag.object, taggedAt: tag.taggedAt, entries, declaringBlobs, readBlobs: (oids) => mirror.readBlobs(oids) };
   } catch (error) {
     record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));
     return undefined;

@@ -168,7 +168,7 @@ async function deepCompare(ctx: RunContext, identity: FileIdentity, listing: Arc
       release: identity.version,
       project: ctx.profile.pypi.name,
       waivers: ctx.profile.waivers,
-      tag: { name: git.tag, commit: git.commit, entries: git.entries, blobs: await git.declaringBlobs() },
+      tag: { name: git.tag, commit: git.commit, taggedAt: git.taggedAt, entries: git.entries, blobs: await git.declaringBlobs() },
       tagWanted: true,
       sdists: identity.kind === 'sdist' ? [{ channels: 'the local file', input: { ...artifact, topDirectory: sdistTopDirectory(ctx.profile, identity.version, identity.filename) } }] : [],
       wheels: identity.kind === 'wheel' ? [{ channels: 'the local file', input: artifact }] : [],

@@ -5,7 +5,7 @@
  * boundaries come from setuptools' code at those tags (read in its git history) and its
  * changelog. The template is read the same way from 34.0.1 to 82.x but for two changes, given
  * as the dialect: from 72.2 each argument goes through pathlib.PurePath, from 83.0 exclude-style
- * matching is in Unicode NFC. This module models 34.0.1 up to 83.x.
+ * matching is in Unicode NFC. This module models 34.0.1 up to 84.x.
  *
  * Anything a default depends on that the caller does not know, or that crosscheck does not
  * model, is returned in `unknown` instead of guessed.
@@ -64,9 +64,37 @@ export interface SetuptoolsDefaults {
 
 type Version = readonly [number, number, number];
 
-/** The oldest and first-unmodelled versions: before 34.0.1 graft's glob differed; 84 is unread. */
+/**
+ * The oldest and first-unmodelled versions: before 34.0.1 graft's glob differed; 84.0 (2026-08-08)
+ * was read and changes nothing the sdist lists (typing and compiler changes); 85 is unread.
+ */
 const OLDEST: Version = [34, 0, 1];
-const BEYOND: Version = [84, 0, 0];
+const BEYOND: Version = [85, 0, 0];
+
+/**
+ * Every setuptools version from which what this module computes changes, with the day it was
+ * tagged in setuptools' repository (facts, read from its tags): a version between two of them
+ * behaves as the earlier one. `BEYOND` is the first version not read.
+ */
+export const SETUPTOOLS_CHANGES: readonly { version: string; released: string }[] = [
+  { version: '34.0.1', released: '2017-01-23' },
+  { version: '36.4.0', released: '2017-09-03' },
+  { version: '40.6.0', released: '2018-11-12' },
+  { version: '40.8.0', released: '2019-02-05' },
+  { version: '42.0.0', released: '2019-11-23' },
+  { version: '43.0.0', released: '2019-12-31' },
+  { version: '56.0.0', released: '2021-04-08' },
+  { version: '57.0.0', released: '2021-05-22' },
+  { version: '58.5.0', released: '2021-11-03' },
+  { version: '62.3.0', released: '2022-05-16' },
+  { version: '66.1.0', released: '2023-01-20' },
+  { version: '67.2.0', released: '2023-02-06' },
+  { version: '72.2.0', released: '2024-08-02' },
+  { version: '74.0.0', released: '2024-08-27' },
+  { version: '77.0.0', released: '2025-03-19' },
+  { version: '83.0.0', released: '2026-07-04' },
+];
+export const FIRST_UNREAD_SETUPTOOLS = BEYOND.join('.');
 
 export function parseVersion(text: string): Version | undefined {
   const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text);
@@ -82,7 +110,7 @@ function dialectOf(v: Version): TemplateDialect {
   return { normalizeWords: atLeast(v, [72, 2, 0]), normalizeUnicode: atLeast(v, [83, 0, 0]) };
 }
 
-/** How a setuptools version reads MANIFEST.in where versions differ; undefined outside 34.0.1–83.x. */
+/** How a setuptools version reads MANIFEST.in where versions differ; undefined outside 34.0.1–84.x. */
 export function templateDialect(setuptools: string): TemplateDialect | undefined {
   const v = parseVersion(setuptools);
   return v && atLeast(v, OLDEST) && !atLeast(v, BEYOND) ? dialectOf(v) : undefined;
@@ -107,7 +135,7 @@ export function setuptoolsDefaults(input: { files: TagFiles; declared: DeclaredP
   const unknown: string[] = [];
   const parsed = parseVersion(declared.setuptools);
   if (!parsed || !atLeast(parsed, OLDEST) || atLeast(parsed, BEYOND)) {
-    unknown.push(`setuptools ${declared.setuptools} is outside the versions crosscheck models (34.0.1 to 83.x); the defaults of 66.1.1 are used`);
+    unknown.push(`setuptools ${declared.setuptools} is outside the versions crosscheck models (34.0.1 to 84.x); the defaults of 66.1.1 are used`);
   }
   const v: Version = parsed && atLeast(parsed, OLDEST) && !atLeast(parsed, BEYOND) ? parsed : [66, 1, 1];
   const d = new Defaults(treeOf(input.files));

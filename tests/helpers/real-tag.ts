@@ -8,12 +8,17 @@ import type { TreeEntry } from '../../src/rules/content/tag-files.js';
 import { REAL, ROOT } from './paths.js';
 
 /** The four real Django sdists get-django-sdists.sh fetches, with the tree listing each is compared with. */
+/**
+ * `tagged` is the tag's date: from tags/INDEX.tsv for 2.2.28 and 3.2.25; for 4.2.28 the release
+ * day its signed checksum file states; for 5.2.17, whose tag is not among the facts, the day its
+ * sdist's members were written (the build follows the tag).
+ */
 export const REAL_RELEASES = {
-  '2.2.28': { file: 'Django-2.2.28.tar.gz', top: 'Django-2.2.28', tree: '2.2.28', exact: true },
-  '3.2.25': { file: 'Django-3.2.25.tar.gz', top: 'Django-3.2.25', tree: '3.2.25', exact: true },
+  '2.2.28': { file: 'Django-2.2.28.tar.gz', top: 'Django-2.2.28', tree: '2.2.28', exact: true, tagged: '2022-04-11' },
+  '3.2.25': { file: 'Django-3.2.25.tar.gz', top: 'Django-3.2.25', tree: '3.2.25', exact: true, tagged: '2024-03-04' },
   // The tree listings at hand are of 4.2.27 and 5.2.10: their layout (git-only files, symlinks) with the sdist's own files.
-  '4.2.28': { file: 'django-4.2.28.tar.gz', top: 'django-4.2.28', tree: '4.2.27', exact: false },
-  '5.2.17': { file: 'django-5.2.17.tar.gz', top: 'django-5.2.17', tree: '5.2.10', exact: false },
+  '4.2.28': { file: 'django-4.2.28.tar.gz', top: 'django-4.2.28', tree: '4.2.27', exact: false, tagged: '2026-02-03' },
+  '5.2.17': { file: 'django-5.2.17.tar.gz', top: 'django-5.2.17', tree: '5.2.10', exact: false, tagged: '2026-08-04' },
 } as const;
 export type RealVersion = keyof typeof REAL_RELEASES;
 
@@ -51,7 +56,7 @@ export function readRealSdist(path: string, keepAll = (p: string) => !/\.(png|jp
  * egg_info's rewrite. For 4.2.28 and 5.2.17 the tree is the sdist's own files in the listed
  * layout: the symlinks and git-only files of the listing, every other file as the sdist has it.
  */
-export function realTag(version: RealVersion, listing: ArchiveListing): { entries: TreeEntry[]; blobs: Map<string, Buffer> } {
+export function realTag(version: RealVersion, listing: ArchiveListing): { entries: TreeEntry[]; blobs: Map<string, Buffer>; taggedAt: number } {
   const release = REAL_RELEASES[version];
   const prefix = `${release.top}/`;
   const sdistFiles = new Map(listing.members.filter((m) => m.type === 'file' && m.path.startsWith(prefix)).map((m) => [m.path.slice(prefix.length), m]));
@@ -84,7 +89,7 @@ export function realTag(version: RealVersion, listing: ArchiveListing): { entrie
     if (blobId(rebuilt) !== setupCfg.oid) throw new Error(`git's setup.cfg of ${version} could not be rebuilt from the sdist's`);
     blobs.set(setupCfg.oid, rebuilt);
   }
-  return { entries, blobs };
+  return { entries, blobs, taggedAt: Date.parse(`${release.tagged}T12:00:00Z`) / 1000 };
 }
 
 /** Undoes egg_info's rewrite of setup.cfg for the two exact tags (checked by blob id by the caller). */

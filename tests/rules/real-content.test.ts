@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArchiveListing } from '../../src/archive/member.js';
 import { judgeContent } from '../../src/rules/content/judge.js';
 import type { Check } from '../../src/verdict/check.js';
-import { editFile } from '../helpers/poison.js';
+import { editFile, withoutFile } from '../helpers/poison.js';
 import { REAL_RELEASES, readRealSdist, realSdistPath, realTag, type RealVersion } from '../helpers/real-tag.js';
 import { realWheel, type Toolchain, toolchainAvailable } from '../helpers/real-wheel.js';
 
@@ -64,6 +64,19 @@ describe.each(Object.keys(REAL_RELEASES) as RealVersion[])('the real Django %s',
     expect(derived.get('Django.egg-info/requires.txt')?.derivedFrom).toMatch(/install_requires|dependencies/);
     expect(derived.get('PKG-INFO')?.rule).toBe('core-metadata');
     expect(derived.get('Django.egg-info/SOURCES.txt')?.rule).toBe('egg-info');
+    // The tag files the sdist leaves out, each by what MANIFEST.in and setuptools' defaults say of it.
+    const leftOut = differences.filter((d) => d.rule === 'manifest');
+    expect(leftOut.map((d) => d.path)).toContain('.gitignore');
+    for (const difference of leftOut) expect(difference.derivedFrom ?? difference.detail, difference.path).toMatch(/setuptools \d/);
+  }, 180_000);
+
+  it.skipIf(!present)('fails the same sdist without a file every setuptools that can have built it includes', async () => {
+    const top = REAL_RELEASES[version].top;
+    const { checks, differences } = await judgeRelease(version, (sdist) => withoutFile(sdist, `${top}/django/utils/html.py`));
+    const failed = checks.filter((c) => c.status === 'fail');
+    expect(failed.map((c) => c.id)).toContain('content.sdist-vs-git');
+    const missing = differences.find((d) => d.path === 'django/utils/html.py')!;
+    expect(missing).toMatchObject({ allowed: false, kind: 'only-in-git' });
   }, 180_000);
 
   it.skipIf(!present)('fails the same sdist with an extra section in its setup.cfg (the tag\'s rewritten, or the one only the sdist has)', async () => {

@@ -39,6 +39,8 @@ export interface Declared {
   /** The tag files that declared something, in the order they were read. */
   files: string[];
   backend: Field<string>;
+  /** [build-system] requires: what the build frontend installs to build (the setuptools versions that can have built the release). */
+  buildRequires?: Field<string[]>;
   name?: Field<string>;
   /** A literal version, to hold to the release's; attr:/file:/dynamic versions are the release's by construction. */
   version?: Field<string>;
@@ -104,8 +106,9 @@ export function readDeclared(files: DeclaringFiles): Declared {
   }
   if (files.pyproject) {
     declared.files.push('pyproject.toml');
-    const { backend, project } = fromPyproject(files.pyproject, files.readFile, declared.unmodelled);
+    const { backend, buildRequires, project } = fromPyproject(files.pyproject, files.readFile, declared.unmodelled);
     if (backend) declared.backend = backend;
+    if (buildRequires) declared.buildRequires = buildRequires;
     layers.push(project);
   }
   for (const layer of layers) mergeLayer(declared, layer);
@@ -474,7 +477,7 @@ function isStringRecord(value: unknown): value is Record<string, string> {
 const PROJECT_KEYS = new Set(['name', 'version', 'description', 'readme', 'requires-python', 'license', 'license-files', 'authors', 'maintainers', 'keywords', 'classifiers', 'urls', 'scripts', 'gui-scripts', 'entry-points', 'dependencies', 'optional-dependencies', 'dynamic']);
 const README_TYPES: Record<string, string> = { '.md': 'text/markdown', '.rst': 'text/x-rst', '.txt': 'text/plain' };
 
-function fromPyproject(bytes: Buffer, readFile: DeclaringFiles['readFile'], unmodelled: string[]): { backend?: Field<string>; project: Partial<Declared> } {
+function fromPyproject(bytes: Buffer, readFile: DeclaringFiles['readFile'], unmodelled: string[]): { backend?: Field<string>; buildRequires?: Field<string[]>; project: Partial<Declared> } {
   let root: TomlTable;
   try {
     root = parsePyproject(bytes);
@@ -489,8 +492,12 @@ function fromPyproject(bytes: Buffer, readFile: DeclaringFiles['readFile'], unmo
       ? { value: backendValue, from: 'pyproject.toml [build-system] build-backend' }
       : { value: 'setuptools.build_meta:__legacy__', from: 'pyproject.toml [build-system] without build-backend (setuptools, legacy)' }
     : undefined;
+  const requires = buildSystem?.requires;
+  const buildRequires: Field<string[]> | undefined =
+    requires === undefined ? undefined : Array.isArray(requires) && requires.every((r) => typeof r === 'string') ? { value: requires as string[], from: 'pyproject.toml [build-system] requires' } : { unknown: 'not a list of strings', from: 'pyproject.toml [build-system] requires' };
+  const system = { ...(backend ? { backend } : {}), ...(buildRequires ? { buildRequires } : {}) };
   const project = tableAt(root, 'project');
-  if (!project) return { ...(backend ? { backend } : {}), project: {} };
+  if (!project) return { ...system, project: {} };
   const out: Partial<Declared> = {};
   const at = (key: string) => `pyproject.toml [project] ${key}`;
   const take = <T>(key: string, convert: (value: TomlValue) => T | undefined): Field<T> | undefined => {
@@ -530,7 +537,7 @@ function fromPyproject(bytes: Buffer, readFile: DeclaringFiles['readFile'], unmo
   if (tool) fromToolSetuptools(tool, out, unmodelled);
   else out.packages = { unknown: 'no [tool.setuptools] packages: setuptools discovers them automatically, which crosscheck does not model', from: 'pyproject.toml' };
   out.includePackageData ??= { value: true, from: 'pyproject.toml (setuptools\' default with [project]: include-package-data = true)' };
-  return { ...(backend ? { backend } : {}), project: out };
+  return { ...system, project: out };
 }
 
 const DYNAMIC_FIELDS: Record<string, keyof Declared> = { dependencies: 'dependencies', 'optional-dependencies': 'extras', readme: 'readme', description: 'summary', classifiers: 'classifiers', 'entry-points': 'entryPoints', scripts: 'entryPoints', urls: 'projectUrls', license: 'license', authors: 'authors', keywords: 'keywords', 'requires-python': 'requiresPython' };

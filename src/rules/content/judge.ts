@@ -20,7 +20,7 @@ export interface ContentInput {
   project: string;
   waivers: readonly Waiver[];
   /** The signed tag's tree and the blobs fetched for it (declaring files, symlink targets). */
-  tag?: { name: string; commit: string; entries: readonly TreeEntry[]; blobs: ReadonlyMap<string, Buffer> };
+  tag?: { name: string; commit: string; taggedAt: number; entries: readonly TreeEntry[]; blobs: ReadonlyMap<string, Buffer> };
   /** False when the git channel was left out on purpose: the sdists are then not compared with a tag at all (the caller says so). */
   tagWanted: boolean;
   /** Each distinct sdist read, the one whose digest the release manager signed first. */
@@ -86,22 +86,28 @@ function basisFromTag(tag: TagFiles, input: ContentInput): Basis {
     return bytes;
   };
   const setupPy = read('setup.py');
+  // The files the declarations name (file: directives, pyproject readme and license) are sdist defaults too.
+  const referencedFiles = new Set<string>();
   const declared = readDeclared({
     ...optional('pyproject', read('pyproject.toml')),
     ...optional('setupCfg', read('setup.cfg')),
     ...(setupPy ? { setupPy: setupPyKeywords(setupPy) } : {}),
-    readFile: read,
+    readFile: (path) => {
+      referencedFiles.add(path);
+      return read(path);
+    },
   });
   if (isKnown(declared.scripts)) for (const script of declared.scripts.value) read(script);
   const packages = isKnown(declared.packages) ? findPackages(tag.paths, declared.packages.value) : { unknown: declared.packages ? `${declared.packages.from}: ${declared.packages.unknown}` : 'no packages declared' };
   const licenseFiles = licenseFilesOf(tag.paths, declared);
   for (const file of licenseFiles ?? []) read(file);
   const rootTexts = (text: string) => tag.paths.filter((p) => !p.includes('/')).find((p) => tag.read(p)?.toString('utf8').replace(/\r\n?/g, '\n').replace(/\n+$/, '') === text);
-  const eggInfo = `${(isKnown(declared.name) ? declared.name.value : input.project).replace(/-/g, '_')}.egg-info`;
+  const name = isKnown(declared.name) ? declared.name.value : input.project;
+  const eggInfo = `${name.replace(/-/g, '_')}.egg-info`;
   return {
     declared,
     context: { release: input.release, project: input.project, declared, licenseFiles, tagFileWithText: rootTexts },
-    manifest: sdistFileFates(tag, declared, { release: input.release, read }),
+    manifest: sdistFileFates(tag, declared, { release: input.release, name, taggedAt: input.tag!.taggedAt, packages, referencedFiles: [...referencedFiles].filter((p) => tag.entries.has(p)).sort(), read }),
     packages,
     eggInfo,
     missing: [...missing],

@@ -1,3 +1,7 @@
+import { versionSatisfies } from '../../profile/versions.js';
+import { canonicalizeName, parseRequirement, RequirementError } from '../../formats/requirements.js';
+import { applyManifest, type FileFate, NOT_INCLUDED, prepareTagFiles } from '../manifest.js';
+import { type DeclaredProject, FIRST_UNREAD_SETUPTOOLS, SETUPTOOLS_CHANGES, setuptoolsDefaults } from '../setuptools-defaults.js';
 import { type Declared, isKnown } from './declared.js';
 import { fnmatchToRegExp } from './packages.js';
 import type { ManifestFates } from './sdist.js';
@@ -29,10 +33,196 @@ export function licenseFilesOf(paths: readonly string[], declared: Declared): st
   return result;
 }
 
-/** Which tag files setuptools puts in the sdist (MANIFEST.in and the defaults of its era). */
-export function sdistFileFates(tag: TagFiles, declared: Declared, context: { release: string; read(path: string): Buffer | undefined }): ManifestFates {
-  void tag;
-  void declared;
-  void context;
-  return { unknown: 'MANIFEST.in is not applied yet' };
+/** A build made after the tag, with a setuptools released up to this long after it, is still that release's. */
+const BUILD_AFTER_TAG_MS = 30 * 24 * 3600 * 1000;
+/** Until when a release manager could still have built with a setuptools older than the model (34.0.1, January 2017). */
+const OLDER_SETUPTOOLS_UNTIL = Date.UTC(2018, 0, 23);
+
+const SETUPTOOLS_BACKENDS = new Set(['setuptools.build_meta', 'setuptools.build_meta:__legacy__']);
+
+export interface FatesContext {
+  release: string;
+  /** The distribution name the build uses (names the egg-info directory and the release tree). */
+  name: string;
+  /** The tagger's date (Unix seconds), covered by the tag's signature. */
+  taggedAt?: number;
+  packages: string[] | { unknown: string };
+  /** Tag files the declarations name (`file:` directives, pyproject readme and license). */
+  referencedFiles: readonly string[];
+  read(path: string): Buffer | undefined;
+}
+
+/** One setuptools version that could have built the sdist, or the versions older than the model. */
+type Candidate = { version: string; label: string } | { older: true; label: string };
+
+/**
+ * Which tag files setuptools puts in the sdist: MANIFEST.in and the defaults, evaluated for every
+ * setuptools version that could have built the release — those the tag's [build-system] requires
+ * allows, released by the time the release was tagged (plus a month), one per behaviour the model
+ * tells apart. A file is left out when every such version leaves it out, included when every one
+ * includes it, and unknown otherwise (the message names the versions on each side).
+ */
+export function sdistFileFates(tag: TagFiles, declared: Declared, context: FatesContext): ManifestFates {
+  if (!isKnown(declared.backend)) return { unknown: `the build backend cannot be read (${declared.backend.from}: ${declared.backend.unknown})` };
+  if (!SETUPTOOLS_BACKENDS.has(declared.backend.value)) return { unknown: `built by ${declared.backend.value} (${declared.backend.from}), whose choice of files crosscheck does not model` };
+  const template = tag.entries.has('MANIFEST.in') ? context.read('MANIFEST.in') : undefined;
+  if (tag.entries.has('MANIFEST.in') && !template) return { unknown: 'MANIFEST.in could not be read from git' };
+  const problems = unmodelledLinks(tag);
+  if (problems.length > 0) return { unknown: problems.join('; ') };
+  const candidates = plausibleSetuptools(declared, context.taggedAt);
+  if ('unknown' in candidates) return candidates;
+  const requirementNote = declared.buildRequires ? `, as far as ${declared.buildRequires.from} allows` : '';
+
+  const files = prepareTagFiles(tag.paths);
+  const project = declaredProject(declared, context);
+  // Versions that differ only where this tag has nothing to tell them apart give one evaluation.
+  const evaluations = new Map<string, Map<string, FileFate> | { unknown: string }>();
+  const perCandidate = candidates.map((candidate) => {
+    const version = 'older' in candidate ? SETUPTOOLS_CHANGES[0]!.version : candidate.version;
+    const defaults = setuptoolsDefaults({ files, declared: { ...project, setuptools: version } });
+    const key = JSON.stringify([defaults.defaults.map((d) => [d.path, d.stage]), defaults.prune.style, defaults.dialect, defaults.unknown]);
+    let fates = evaluations.get(key);
+    if (!fates) {
+      const result = applyManifest({ files, ...(template ? { template: template.toString('utf8') } : {}), ...defaults });
+      fates =
+        result.unknown.length > 0
+          ? { unknown: result.unknown.join('; ') }
+          : result.fails
+            ? { unknown: `setuptools ${version} stops with an error on this tag (${result.fails})` }
+            : new Map(result.fates.map((fate) => [fate.path, fate]));
+      evaluations.set(key, fates);
+    }
+    return { candidate, fates };
+  });
+  return {
+    fate(path) {
+      const included: { label: string; why: string }[] = [];
+      const excluded: { label: string; why: string }[] = [];
+      for (const { candidate, fates } of perCandidate) {
+        if (!(fates instanceof Map)) return { included: 'unknown', why: `${candidate.label}: ${fates.unknown}` };
+        const fate = fates.get(path);
+        if (!fate) return { included: 'unknown', why: `${path} is not in the file list the model was given` };
+        // Before 34.0.1, only "nothing names it" is certain: no version of distutils includes a file no line or default names.
+        if ('older' in candidate && !(fate.included === false && fate.why === NOT_INCLUDED)) return { included: 'unknown', why: `the release may have been built with ${candidate.label}, which crosscheck does not model` };
+        (fate.included ? included : excluded).push({ label: candidate.label, why: fate.why });
+      }
+      const span = `setuptools ${spanOf(candidates.map((c) => c.label))}${requirementNote}`;
+      if (included.length === 0) return { included: false, why: `${excluded[excluded.length - 1]!.why} (${span})` };
+      if (excluded.length === 0) return { included: true, why: `every setuptools that can have built it includes it (${span}): ${included[included.length - 1]!.why}` };
+      return { included: 'unknown', why: `setuptools ${spanOf(included.map((e) => e.label))} include it and ${spanOf(excluded.map((e) => e.label))} leave it out; which one built the release is not known` };
+    },
+  };
+}
+
+/** The setuptools versions, one per modelled behaviour, that can have built a release of this tag. */
+function plausibleSetuptools(declared: Declared, taggedAt: number | undefined): Candidate[] | { unknown: string } {
+  const requires = setuptoolsRequirement(declared);
+  if (requires !== undefined && 'unknown' in requires) return requires;
+  const builtBy = taggedAt === undefined ? Number.POSITIVE_INFINITY : taggedAt * 1000 + BUILD_AFTER_TAG_MS;
+  const candidates: Candidate[] = [];
+  SETUPTOOLS_CHANGES.forEach((change, i) => {
+    if (Date.parse(change.released) > builtBy) return;
+    const next = SETUPTOOLS_CHANGES[i + 1]?.version ?? FIRST_UNREAD_SETUPTOOLS;
+    if (requires !== undefined && !boundMeets(change.version, next, requires)) return;
+    candidates.push({ version: change.version, label: `${change.version}–${previousOf(next)}` });
+  });
+  // No [build-system] to set a floor: before 2018 a release manager may have used a setuptools older than the model.
+  if (requires === undefined && builtBy < OLDER_SETUPTOOLS_UNTIL + BUILD_AFTER_TAG_MS) candidates.unshift({ older: true, label: `setuptools before ${SETUPTOOLS_CHANGES[0]!.version}` });
+  if (candidates.length === 0) return { unknown: `no setuptools version crosscheck models (${SETUPTOOLS_CHANGES[0]!.version} to ${previousOf(FIRST_UNREAD_SETUPTOOLS)}) can have built it${requires ? ` (${[...requires.all, ...requires.any].join('; ')})` : ''}` };
+  return candidates;
+}
+
+/**
+ * What the tag's [build-system] requires says of setuptools: every unmarked requirement holds, and
+ * of those under an environment marker, one does (assumed: their markers cover the environments a
+ * build runs in, as Django's `python_version >= '3.9'` and `< '3.9'` do). Undefined: no bound.
+ */
+function setuptoolsRequirement(declared: Declared): SetuptoolsBound | undefined | { unknown: string } {
+  if (!declared.buildRequires) return undefined;
+  if (!isKnown(declared.buildRequires)) return { unknown: `${declared.buildRequires.from}: ${declared.buildRequires.unknown}` };
+  const bound: SetuptoolsBound = { all: [], any: [] };
+  for (const text of declared.buildRequires.value) {
+    let requirement;
+    try {
+      requirement = parseRequirement(text);
+    } catch (error) {
+      return { unknown: `${declared.buildRequires.from}: "${text}" is not a requirement (${error instanceof RequirementError ? error.message : String(error)})` };
+    }
+    if (canonicalizeName(requirement.name) !== 'setuptools') continue;
+    const specifier = requirement.specifiers.map((s) => `${s.operator}${s.version}`).join(',');
+    (requirement.marker ? bound.any : bound.all).push(specifier);
+  }
+  return bound.all.length + bound.any.length > 0 ? bound : undefined;
+}
+
+interface SetuptoolsBound {
+  /** Specifiers that all hold ('' for a requirement without one). */
+  all: string[];
+  /** Specifiers under markers, one of which holds. */
+  any: string[];
+}
+
+function boundMeets(from: string, to: string, bound: SetuptoolsBound): boolean {
+  const meets = (specifier: string) => specifier === '' || intervalMeets(from, to, specifier);
+  return bound.all.every(meets) && (bound.any.length === 0 || bound.any.some(meets));
+}
+
+/**
+ * Whether some version in [from, to) satisfies `specifier`: the interval's floor, and each version
+ * the specifier names (and one just above it, for `>`) that falls inside, are tried — a
+ * specifier's answer changes only at the versions it names.
+ */
+function intervalMeets(from: string, to: string, specifier: string): boolean {
+  const named = [...specifier.matchAll(/[\d]+(?:\.[\d]+)*/g)].map((m) => m[0]);
+  const samples = [from, ...named.flatMap((v) => [v, `${v}.post1`])].filter((v) => versionSatisfies(v, `>=${from},<${to}`));
+  return samples.some((v) => versionSatisfies(v, specifier));
+}
+
+function previousOf(version: string): string {
+  const [major = '0', minor = '0'] = version.split('.');
+  return minor === '0' ? `${Number(major) - 1}.x` : `${major}.${Number(minor) - 1}.x`;
+}
+
+/** "40.8.0–41.x, 42.0.0–42.x" → "40.8.0–42.x" when the labels are consecutive. */
+function spanOf(labels: readonly string[]): string {
+  if (labels.length === 0) return 'none';
+  const first = labels[0]!;
+  const last = labels[labels.length - 1]!;
+  if (labels.length === 1) return first;
+  return `${first.split('–')[0]}–${last.split('–')[1] ?? last}`;
+}
+
+/** Symlinks the model cannot follow: to a directory, or to nothing. */
+function unmodelledLinks(tag: TagFiles): string[] {
+  const problems: string[] = [];
+  for (const [path, entry] of tag.entries) {
+    if (entry.mode !== '120000') continue;
+    const resolved = tag.resolve(path);
+    if (!('entry' in resolved)) problems.push(`the symlink ${path} does not lead to a file of the tag (${resolved.problem})`);
+  }
+  return problems;
+}
+
+/** What the model needs of the declarations; a field left out is one the model then calls unknown. */
+function declaredProject(declared: Declared, context: FatesContext): Omit<DeclaredProject, 'setuptools'> {
+  const listOf = (field: Declared['scripts']) => (field === undefined ? [] : isKnown(field) ? field.value : undefined);
+  const license = declared.licenseFiles;
+  const singular = license !== undefined && / license_file$/.test(license.from);
+  const project: Omit<DeclaredProject, 'setuptools'> = {
+    name: context.name,
+    releaseTree: `${context.name}-${context.release}`,
+    packageData: {},
+    dataFiles: [],
+    referencedFiles: context.referencedFiles,
+    unmodelled: declared.unmodelled,
+    licenseFiles: license === undefined || singular ? null : isKnown(license) ? license.value : undefined,
+    licenseFile: license === undefined || !singular ? null : isKnown(license) ? license.value[0]! : undefined,
+  };
+  if (!('unknown' in context.packages)) project.packages = context.packages;
+  const pyModules = listOf(declared.pyModules);
+  if (pyModules) project.pyModules = pyModules;
+  const scripts = listOf(declared.scripts);
+  if (scripts) project.scripts = scripts;
+  if (declared.includePackageData && isKnown(declared.includePackageData)) project.includePackageData = declared.includePackageData.value;
+  return project;
 }

@@ -27,7 +27,8 @@ export function findPackages(files: readonly string[], spec: PackageSpec): strin
     if (parts[parts.length - 1] === '__init__.py') hasInit.add(parts.slice(0, -1).join('/'));
   }
   const include = (spec.include ?? ['*']).map(fnmatchToRegExp);
-  const exclude = (spec.exclude ?? []).map(fnmatchToRegExp);
+  // setuptools.discovery's DEFAULT_EXCLUDE, for both finders.
+  const exclude = ['ez_setup', '*__pycache__', ...(spec.exclude ?? [])].map(fnmatchToRegExp);
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const child of [...(directories.get(dir) ?? [])].sort()) {

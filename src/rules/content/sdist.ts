@@ -29,7 +29,8 @@ export interface SdistInput {
 }
 
 /** Which tag files setuptools puts in the sdist, and why; or why that cannot be worked out. */
-export type ManifestFates = { fate(path: string): { included: boolean; why: string } } | { unknown: string };
+/** Which tag files the build puts in the sdist: `included` is 'unknown' where the setuptools versions that can have built it disagree. */
+export type ManifestFates = { fate(path: string): { included: boolean | 'unknown'; why: string } } | { unknown: string };
 
 export interface SdistContext extends Omit<MetadataContext, 'wheel'> {
   tag: TagFiles;
@@ -170,7 +171,8 @@ function judgeMissingTagFiles(files: ReadonlyMap<string, ArchiveMember>, ctx: Sd
       continue;
     }
     const fate = ctx.manifest.fate(path);
-    if (fate.included) findings.unexplained(path, 'only-in-git', `missing from the sdist, though ${fate.why} includes it`, digests);
+    if (fate.included === 'unknown') findings.unknown(path, `a tag file missing from the sdist: ${fate.why}`, digests);
+    else if (fate.included) findings.unexplained(path, 'only-in-git', `missing from the sdist, though ${fate.why}`, digests);
     else findings.derived(path, 'manifest', `left out: ${fate.why}`, digests, 'only-in-git');
   }
 }
