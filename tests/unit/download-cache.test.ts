@@ -44,19 +44,20 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-async function warmCacheWithAlteredBlob(): Promise<DownloadCache> {
-  const cache = await DownloadCache.open(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), { reuse: true });
+async function warmCacheWithAlteredBlob(): Promise<{ root: string; cache: DownloadCache }> {
+  const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
+  const cache = await DownloadCache.open(root, { offline: false });
   for (const path of ['/fast', '/slow']) expect((await cache.fetch(http, `${base}${path}`, policy)).sha256).toBe(SHA256);
   const blob = cache.blobPath(SHA256);
   const bytes = await readFile(blob);
   bytes[100] = bytes[100]! ^ 0xff;
   await writeFile(blob, bytes);
-  return cache;
+  return { root, cache };
 }
 
 describe('a cached copy altered on disk', () => {
-  it('is fetched again, and its path holds a file at every moment of the repair', async () => {
-    const cache = await warmCacheWithAlteredBlob();
+  it('is downloaded again by the next run, and its path holds a file at every moment of the rewrite', async () => {
+    const { cache } = await warmCacheWithAlteredBlob();
     const blob = cache.blobPath(SHA256);
     let looks = 0;
     let missing = 0;
@@ -65,8 +66,8 @@ describe('a cached copy altered on disk', () => {
       if (!existsSync(blob)) missing++;
     }, 5);
     try {
-      const repaired = await cache.fetch(http, `${base}/slow`, policy);
-      expect(repaired).toMatchObject({ sha256: SHA256, fromCache: false, cacheRepaired: true });
+      const again = await cache.fetch(http, `${base}/slow`, policy);
+      expect(again).toMatchObject({ sha256: SHA256, fromCache: false });
     } finally {
       clearInterval(watch);
     }
@@ -76,58 +77,72 @@ describe('a cached copy altered on disk', () => {
     expect(createHash('sha256').update(await readFile(blob)).digest('hex')).toBe(SHA256);
   });
 
+  it('is refused offline as CACHE_ALTERED, naming what it should hash to', async () => {
+    const { root } = await warmCacheWithAlteredBlob();
+    const offline = await DownloadCache.open(root, { offline: true });
+    await expect(offline.fetch(http, `${base}/fast`, policy)).rejects.toMatchObject({ reason: 'CACHE_ALTERED', context: expect.objectContaining({ expected: SHA256 }) });
+  });
+
   it('is replaced when it has become a FIFO, which is never opened to wait for a writer', async () => {
-    const cache = await warmCacheWithAlteredBlob();
+    const { root, cache } = await warmCacheWithAlteredBlob();
     const blob = cache.blobPath(SHA256);
     await rm(blob);
     execFileSync('mkfifo', [blob]);
     await expect(hashFile(blob)).rejects.toThrow(`${blob} is a FIFO, not a regular file`);
-    expect(await cache.fetch(http, `${base}/fast`, policy)).toMatchObject({ sha256: SHA256, cacheRepaired: true });
+    const offline = await DownloadCache.open(root, { offline: true });
+    await expect(offline.fetch(http, `${base}/fast`, policy)).rejects.toMatchObject({ reason: 'OFFLINE_NOT_STORED' });
+    expect(await cache.fetch(http, `${base}/fast`, policy)).toMatchObject({ sha256: SHA256, fromCache: false });
     expect((await lstat(blob)).isFile()).toBe(true);
   });
 
-  it('is repaired by two channels at once, and both are handed a path that holds the signed bytes', async () => {
-    const cache = await warmCacheWithAlteredBlob();
+  it('is downloaded by two channels at once, and both are handed a path that holds the signed bytes', async () => {
+    const { cache } = await warmCacheWithAlteredBlob();
     const results = await Promise.all(['/slow', '/fast'].map((path) => cache.fetch(http, `${base}${path}`, policy)));
     for (const result of results) {
-      expect(result).toMatchObject({ sha256: SHA256, cacheRepaired: true });
+      expect(result).toMatchObject({ sha256: SHA256, fromCache: false });
       expect(createHash('sha256').update(await readFile(result.path)).digest('hex')).toBe(SHA256);
     }
   });
 });
 
 describe('a document (a checksum file, a JSON answer)', () => {
-  it('comes with the very bytes that were hashed: downloaded, reused, and repaired after an alteration', async () => {
-    const cache = await DownloadCache.open(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), { reuse: true });
+  it('comes with the very bytes that were hashed: downloaded every run, re-read offline, refused offline once altered', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
+    const cache = await DownloadCache.open(root, { offline: false });
     const url = `${base}/fast`;
-    const downloaded = await cache.fetchDocument(http, url, policy);
-    expect(downloaded).toMatchObject({ sha256: SHA256, fromCache: false });
-    expect(downloaded.bytes.equals(BODY)).toBe(true);
-    const reused = await cache.fetchDocument(http, url, policy);
-    expect(reused).toMatchObject({ sha256: SHA256, fromCache: true });
-    expect(reused.bytes.equals(BODY)).toBe(true);
+    for (let run = 0; run < 2; run++) {
+      const downloaded = await cache.fetchDocument(http, url, policy);
+      expect(downloaded).toMatchObject({ sha256: SHA256, fromCache: false });
+      expect(downloaded.bytes.equals(BODY)).toBe(true);
+    }
+    const offline = await DownloadCache.open(root, { offline: true });
+    const stored = await offline.fetchDocument(http, url, policy);
+    expect(stored).toMatchObject({ sha256: SHA256, fromCache: true });
+    expect(stored.bytes.equals(BODY)).toBe(true);
     const altered = Buffer.from(BODY);
     altered[7] = altered[7]! ^ 0xff;
     await writeFile(cache.blobPath(SHA256), altered);
-    const repaired = await cache.fetchDocument(http, url, policy);
-    expect(repaired).toMatchObject({ sha256: SHA256, fromCache: false, cacheRepaired: true });
-    expect(repaired.bytes.equals(BODY)).toBe(true);
+    await expect(offline.fetchDocument(http, url, policy)).rejects.toMatchObject({ reason: 'CACHE_ALTERED' });
+    const again = await cache.fetchDocument(http, url, policy);
+    expect(again).toMatchObject({ sha256: SHA256, fromCache: false });
+    expect(again.bytes.equals(BODY)).toBe(true);
   });
 
-  it('is fetched again when the cached copy has grown past what the policy allows', async () => {
-    const cache = await DownloadCache.open(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), { reuse: true });
+  it('is not read offline once the stored copy has grown past what the policy allows', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
+    const cache = await DownloadCache.open(root, { offline: false });
     const url = `${base}/fast`;
     await cache.fetchDocument(http, url, policy);
     await writeFile(cache.blobPath(SHA256), Buffer.concat([BODY, Buffer.from('more')]));
-    const again = await cache.fetchDocument(http, url, policy);
-    expect(again).toMatchObject({ fromCache: false, cacheRepaired: true });
-    expect(again.bytes.equals(BODY)).toBe(true);
+    const offline = await DownloadCache.open(root, { offline: true });
+    await expect(offline.fetchDocument(http, url, policy)).rejects.toMatchObject({ reason: expect.stringMatching(/^(OFFLINE_NOT_STORED|CACHE_ALTERED)$/) });
   });
 });
 
 describe('a link fetched from two bases', () => {
-  it('is cached once per base: a mirror\'s copy never stands in for the real host\'s, nor the other way round', async () => {
-    const cache = await DownloadCache.open(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), { reuse: true });
+  it('is stored once per base: offline, a mirror\'s copy never stands in for the real host\'s, nor the other way round', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
+    const cache = await DownloadCache.open(root, { offline: false });
     const link = 'https://files.example.test/slow';
     const through = (prefix: string) => {
       const origins = new OriginMap();
@@ -140,9 +155,10 @@ describe('a link fetched from two bases', () => {
       expect(await cache.fetch(real, link, policy)).toMatchObject({ sha256: SHA256, fromCache: false });
       const fromMirror = await cache.fetch(mirror, link, policy);
       expect(fromMirror).toMatchObject({ sha256: createHash('sha256').update(MIRROR_BODY).digest('hex'), fromCache: false, finalUrl: `${base}/mirror/slow` });
-      // Each base's copy is reused for that base only.
-      expect(await cache.fetch(real, link, policy)).toMatchObject({ sha256: SHA256, fromCache: true });
-      expect(await cache.fetch(mirror, link, policy)).toMatchObject({ sha256: fromMirror.sha256, fromCache: true });
+      // Offline, each base's copy answers for that base only.
+      const offline = await DownloadCache.open(root, { offline: true });
+      expect(await offline.fetch(real, link, policy)).toMatchObject({ sha256: SHA256, fromCache: true });
+      expect(await offline.fetch(mirror, link, policy)).toMatchObject({ sha256: fromMirror.sha256, fromCache: true });
     } finally {
       await Promise.all([real.close(), mirror.close()]);
     }
@@ -152,7 +168,7 @@ describe('a link fetched from two bases', () => {
 describe('a cache that cannot be written', () => {
   it('ends the download as CACHE_WRITE, naming the cache, rather than as an internal or a network error', async () => {
     const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
-    const cache = await DownloadCache.open(root, { reuse: true });
+    const cache = await DownloadCache.open(root, { offline: false });
     // Where the partial download would go is no longer a directory (as root, permissions would not stop the write).
     await rm(join(root, 'tmp'), { recursive: true });
     await writeFile(join(root, 'tmp'), '');
@@ -164,20 +180,20 @@ describe('a cache directory that cannot be made', () => {
   // Node's own recursive mkdir never returns here (as root): /proc answers ENOENT for /proc/x, so it
   // makes /proc (which exists) and tries /proc/x again, for ever. Another user may get EACCES.
   it.skipIf(!existsSync('/proc/self'))('is refused with its reason, in bounded time, even where mkdir -p would loop', async () => {
-    await expect(DownloadCache.open('/proc/crosscheck-no-such/cache', { reuse: true })).rejects.toThrow(/^cannot make the cache directory \/proc\/crosscheck-no-such: E[A-Z]+$/);
+    await expect(DownloadCache.open('/proc/crosscheck-no-such/cache', { offline: false })).rejects.toThrow(/^cannot make the cache directory \/proc\/crosscheck-no-such: E[A-Z]+$/);
   }, 10_000);
 
   it('is refused when a file stands in the way of one of its parents', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), 'file');
     await writeFile(file, '');
-    await expect(DownloadCache.open(join(file, 'cache'), { reuse: true })).rejects.toThrow(`cannot make the cache directory ${join(file, 'cache')}: ENOTDIR`);
+    await expect(DownloadCache.open(join(file, 'cache'), { offline: false })).rejects.toThrow(`cannot make the cache directory ${join(file, 'cache')}: ENOTDIR`);
   });
 });
 
 describe('what a run killed outright left in the cache', () => {
   it('is removed once a day old, and nothing else is: not a recent one, which a run sharing the cache may be writing', async () => {
     const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
-    await DownloadCache.open(root, { reuse: true });
+    await DownloadCache.open(root, { offline: false });
     const dayAndMinuteAgo = new Date(Date.now() - 24 * 3600_000 - 60_000);
     const place = async (path: string, old: boolean, directory = false) => {
       if (directory) {
@@ -209,7 +225,7 @@ describe('what a run killed outright left in the cache', () => {
     await symlink(outside, link);
     await lutimes(link, dayAndMinuteAgo, dayAndMinuteAgo);
 
-    await DownloadCache.open(root, { reuse: true });
+    await DownloadCache.open(root, { offline: false });
     const present = async (path: string) => (await lstat(path).catch(() => undefined)) !== undefined;
     for (const path of [...abandoned, link]) expect(await present(path), path).toBe(false);
     for (const path of [...kept, outside]) expect(await present(path), path).toBe(true);
@@ -219,7 +235,7 @@ describe('what a run killed outright left in the cache', () => {
 describe('what a killed git left inside a mirror', () => {
   it('is removed once a day old: temporary packs and locks; a recent one, and the mirror\'s packs, stay', async () => {
     const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
-    await DownloadCache.open(root, { reuse: true });
+    await DownloadCache.open(root, { offline: false });
     const mirror = join(root, 'git', `${'b'.repeat(64)}.git`);
     await mkdir(join(mirror, 'objects', 'pack'), { recursive: true });
     await mkdir(join(mirror, 'refs', 'tags'), { recursive: true });
@@ -242,7 +258,7 @@ describe('what a killed git left inside a mirror', () => {
       await place(join(pack, `pack-${'c'.repeat(40)}.pack`), true),
       await place(join(mirror, 'refs', 'tags', '5.2.16'), true),
     ];
-    await DownloadCache.open(root, { reuse: true });
+    await DownloadCache.open(root, { offline: false });
     const present = async (path: string) => (await lstat(path).catch(() => undefined)) !== undefined;
     for (const path of abandoned) expect(await present(path), path).toBe(false);
     for (const path of kept) expect(await present(path), path).toBe(true);
