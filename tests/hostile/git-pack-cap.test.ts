@@ -18,7 +18,11 @@ async function files(dir: string): Promise<{ path: string; size: number }[]> {
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) found.push(...(await files(path)));
-    else found.push({ path, size: (await lstat(path)).size });
+    else {
+      // git renames and removes its temporary packs while it runs: a file gone since readdir is skipped.
+      const stat = await lstat(path).catch(() => undefined);
+      if (stat) found.push({ path, size: stat.size });
+    }
   }
   return found;
 }
