@@ -3,9 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeZip } from '../../fixtures/archive/zip-writer.js';
-import { buildWheel, coreMetadata, recordLine } from '../../fixtures/release/packaging.js';
-import { buildSourceTree, djangoMeta } from '../../fixtures/release/source-tree.js';
+import { Readable } from 'node:stream';
+import { djangoRelease } from '../../fixtures/release/django-history.js';
+import { recordLine } from '../../fixtures/release/packaging.js';
+import { buildWithSetuptools } from '../../fixtures/release/setuptools-build.js';
+import { buildSourceTree } from '../../fixtures/release/source-tree.js';
 import type { ArchiveListing, ArchiveMember } from '../../src/archive/member.js';
+import { readSdist } from '../../src/archive/sdist.js';
 import { readWheel } from '../../src/archive/wheel.js';
 import { compareMetadata } from '../../src/compare/metadata.js';
 import { Policy } from '../../src/compare/policy.js';
@@ -16,9 +20,11 @@ import { loadProfile, type Profile } from '../../src/profile/profile.js';
 
 const VERSION = '5.2.16';
 const DIST_INFO = `django-${VERSION}.dist-info`;
-const meta = djangoMeta(VERSION);
-const tree = buildSourceTree(meta, 'tiny', 7);
+const release = djangoRelease(VERSION);
+const tree = buildSourceTree(release, 'tiny', 7);
 let genuine: Map<string, Buffer>;
+/** The sdist's PKG-INFO, as the same real setuptools build wrote it. */
+let pkgInfo: Buffer;
 let profile: Profile;
 let dir: string;
 
@@ -39,9 +45,10 @@ const recordFailures = async (members: Map<string, Buffer>) => {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'crosscheck-wheels-'));
   profile = await loadProfile('django');
-  const built = buildWheel(meta, tree, { baseName: 'django', tag: 'py3-none-any', scripts: ['django/bin/django-admin.py'] });
-  await writeFile(join(dir, 'genuine.whl'), built.bytes);
+  const built = await buildWithSetuptools(tree, { toolchain: release.toolchain, sourceDateEpoch: 1_780_000_000, wheel: true });
+  await writeFile(join(dir, 'genuine.whl'), built.wheel!.bytes);
   genuine = (await readWheel(join(dir, 'genuine.whl'), { ...DEFAULT_LIMITS }, () => true)).kept;
+  pkgInfo = (await readSdist(Readable.from([built.sdist.bytes]), { ...DEFAULT_LIMITS }, (path) => path === `django-${VERSION}/PKG-INFO`)).kept.get(`django-${VERSION}/PKG-INFO`)!;
 });
 
 describe('RECORD (threat catalog R-01 … R-04)', () => {
@@ -112,7 +119,6 @@ describe('wheel against sdist (R-06)', () => {
 });
 
 describe('dist-info and metadata (R-05)', () => {
-  const pkgInfo = Buffer.from(coreMetadata(meta, tree.find((f) => f.path === 'README.rst')!.content.toString()));
   const compare = (changes: Record<string, Buffer>) =>
     compareMetadata({ distInfo: DIST_INFO, project: 'Django', version: VERSION, metadata: changes.metadata ?? genuine.get(`${DIST_INFO}/METADATA`)!, pkgInfo, wheelFile: genuine.get(`${DIST_INFO}/WHEEL`)!, wheelEntryPoints: changes.entryPoints ?? genuine.get(`${DIST_INFO}/entry_points.txt`)!, sdistEntryPoints: genuine.get(`${DIST_INFO}/entry_points.txt`)! });
 
@@ -122,9 +128,10 @@ describe('dist-info and metadata (R-05)', () => {
     const metadata = genuine.get(`${DIST_INFO}/METADATA`)!.toString();
     // The detail names what differs, not the whole list.
     expect(compare({ metadata: Buffer.from(metadata.replace('Requires-Dist: sqlparse', 'Requires-Dist: evil-package\nRequires-Dist: sqlparse')) }).map((d) => d.detail)).toEqual(['requires-dist: only in METADATA ["evil-package"], only in PKG-INFO []']);
-    expect(compare({ metadata: Buffer.from(metadata.replace('Requires-Python: >=3.8', 'Requires-Python: >=2.7')) }).map((d) => d.detail)).toEqual(['requires-python: only in METADATA [">=2.7"], only in PKG-INFO [">=3.8"]']);
+    expect(compare({ metadata: Buffer.from(metadata.replace('Requires-Python: >=3.10', 'Requires-Python: >=2.7')) }).map((d) => d.detail)).toEqual(['requires-python: only in METADATA [">=2.7"], only in PKG-INFO [">=3.10"]']);
     const sqlparse = /^Requires-Dist: sqlparse.*\n/m.exec(metadata)![0];
-    expect(compare({ metadata: Buffer.from(metadata.replace(sqlparse, sqlparse + sqlparse)) }).map((d) => d.detail)).toEqual(['requires-dist: the same values, listed 5 times in METADATA and 4 in PKG-INFO']);
+    const requirements = metadata.match(/^Requires-Dist: /gm)!.length;
+    expect(compare({ metadata: Buffer.from(metadata.replace(sqlparse, sqlparse + sqlparse)) }).map((d) => d.detail)).toEqual([`requires-dist: the same values, listed ${requirements + 1} times in METADATA and ${requirements} in PKG-INFO`]);
     expect(compare({ metadata: Buffer.from(metadata.replace(`Version: ${VERSION}`, 'Version: 9.9.9')) }).map((d) => d.detail)).toContain('Version is "9.9.9", not 5.2.16');
   });
 
@@ -136,8 +143,7 @@ describe('dist-info and metadata (R-05)', () => {
   it('rejects a .pth file and a .data/purelib file the sdist does not have', async () => {
     const listing = await read(withRecord(new Map(genuine).set('zzz-evil.pth', Buffer.from('import os\n')).set(`django-${VERSION}.data/purelib/evil.py`, Buffer.from('x\n'))));
     const source = new Map<string, SourceFile>(listing.members.filter((m) => m.path.startsWith('django/')).map((m) => [m.path, { blobId: m.blobId }]));
-    const sourceContent = new Map([['django/bin/django-admin.py', tree.find((f) => f.path === 'django/bin/django-admin.py')!.content]]);
-    const { differences } = compareWheelWithSource({ wheel: listing.members, source, sourceLabel: 'sdist', sourceContent, policy: new Policy(profile.comparison.wheelVsSdist, [], VERSION), check: 'content.wheel-vs-sdist' });
+    const { differences } = compareWheelWithSource({ wheel: listing.members, source, sourceLabel: 'sdist', sourceContent: new Map(), policy: new Policy(profile.comparison.wheelVsSdist, [], VERSION), check: 'content.wheel-vs-sdist' });
     expect(differences.filter((d) => !d.allowed).map((d) => d.path).sort()).toEqual([`django-${VERSION}.data/purelib/evil.py`, 'zzz-evil.pth']);
   });
 });
