@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { releaseSpec } from '../../fixtures/world/build.js';
+import { djangoRelease } from '../../fixtures/release/django-history.js';
+import { buildUncached } from '../../fixtures/release/setuptools-build.js';
+import { releaseSpec, sourceTreeFor } from '../../fixtures/world/build.js';
+import { pythonListings } from '../helpers/oracle.js';
 import { createTestWorld, type TestWorld } from '../helpers/world.js';
 import { PINNED_TEST_KEYS } from '../helpers/paths.js';
 
@@ -102,46 +105,79 @@ describe('git', () => {
   });
 });
 
-describe('the generated artifacts, as CPython reads them', () => {
+describe('the artifacts the real setuptools built, as CPython reads them', () => {
   const python = (script: string, file: string) => run('python3', ['-c', script, file]).then((r) => JSON.parse(r.stdout) as string[]);
+  const read = (file: string, member: string) => run('python3', ['-c', 'import sys,tarfile,zipfile; a=sys.argv[1]; f=(zipfile.ZipFile(a).read(sys.argv[2]) if a.endswith(".whl") else tarfile.open(a).extractfile(sys.argv[2]).read()); print(f.decode(), end="")', file, member]).then((r) => r.stdout);
   const listTar = 'import sys,tarfile,json; t=tarfile.open(sys.argv[1]); print(json.dumps([m.name+("/" if m.isdir() else "") for m in t.getmembers()]))';
   const listZip = 'import sys,zipfile,json; print(json.dumps(zipfile.ZipFile(sys.argv[1]).namelist()))';
+  const sdist5 = () => join(t.root, 'media/releases/5.2/django-5.2.16.tar.gz');
 
   it('has an sdist with one top folder, setuptools metadata, no excluded files, symlinks as files', async () => {
-    const names = await python(listTar, join(t.root, 'media/releases/5.2/django-5.2.16.tar.gz'));
+    const names = await python(listTar, sdist5());
     expect(names.every((n) => n.startsWith('django-5.2.16/') || n === 'django-5.2.16/')).toBe(true);
     expect(names).toContain('django-5.2.16/PKG-INFO');
     expect(names).toContain('django-5.2.16/Django.egg-info/SOURCES.txt');
     expect(names).toContain('django-5.2.16/tests/staticfiles_tests/apps/test/static/test/\u2297.txt');
-    expect(names.some((n) => /\/(\.github|\.gitignore|tox\.ini)/.test(n))).toBe(false);
-    const setupCfg = (await run('python3', ['-c', 'import sys,tarfile; print(tarfile.open(sys.argv[1]).extractfile("django-5.2.16/setup.cfg").read().decode(), end="")', join(t.root, 'media/releases/5.2/django-5.2.16.tar.gz')])).stdout;
-    expect(setupCfg).toContain('[egg_info]\ntag_build = \ntag_date = 0\n');
-    expect(setupCfg).not.toContain('#');
-    const types = (await run('python3', ['-c', 'import sys,tarfile; print(set(m.type for m in tarfile.open(sys.argv[1])))', join(t.root, 'media/releases/5.2/django-5.2.16.tar.gz')])).stdout;
+    expect(names).toContain('django-5.2.16/docs/_theme/djangodocs-epub/static/docicons-note.png');
+    // Dot-files and tox.ini stay in git; 5.2.9+ prunes scripts/.
+    expect(names.some((n) => /\/(\.github|\.gitignore|tox\.ini|scripts\/)/.test(n))).toBe(false);
+    // The tag has no setup.cfg (pyproject.toml declares everything); egg_info writes one holding only its own section.
+    expect(await read(sdist5(), 'django-5.2.16/setup.cfg')).toBe('[egg_info]\ntag_build = \ntag_date = 0\n\n');
+    const types = (await run('python3', ['-c', 'import sys,tarfile; print(set(m.type for m in tarfile.open(sys.argv[1])))', sdist5()])).stdout;
     expect(types).not.toContain("b'2'");
   });
 
-  it('has a wheel with dist-info, RECORD and a #!python script', async () => {
+  it('rewrites a tagged setup.cfg as egg_info does: comments dropped, [egg_info] added', async () => {
+    const cfg = await read(join(t.root, 'www/m/releases/4.2/Django-4.2.6.tar.gz'), 'Django-4.2.6/setup.cfg');
+    expect(cfg).toContain('[options]\npython_requires = >=3.8\npackages = find:\n');
+    expect(cfg).toContain('install_requires = \n\tasgiref >= 3.6.0, < 4\n');
+    expect(cfg).not.toContain('#');
+    expect(cfg.endsWith('[egg_info]\ntag_build = \ntag_date = 0\n\n')).toBe(true);
+  });
+
+  it('has a PEP 639 wheel with dist-info, licenses/ and RECORD, and no script after 4.0', async () => {
     const wheel = join(t.root, 'media/releases/5.2/django-5.2.16-py3-none-any.whl');
     const names = await python(listZip, wheel);
-    expect(names).toContain('django-5.2.16.dist-info/METADATA');
-    expect(names).toContain('django-5.2.16.dist-info/WHEEL');
+    expect(names).toEqual(expect.arrayContaining(['django-5.2.16.dist-info/METADATA', 'django-5.2.16.dist-info/WHEEL', 'django-5.2.16.dist-info/licenses/LICENSE', 'django-5.2.16.dist-info/licenses/LICENSE.python']));
     expect(names[names.length - 1]).toBe('django-5.2.16.dist-info/RECORD');
-    const script = (await run('python3', ['-c', 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read("django-5.2.16.data/scripts/django-admin.py").decode().splitlines()[0])', wheel])).stdout.trim();
-    expect(script).toBe('#!python');
-    const record = (await run('python3', ['-c', 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).read("django-5.2.16.dist-info/RECORD").decode(), end="")', wheel])).stdout;
+    expect(names.some((n) => n.includes('.data/'))).toBe(false);
+    const metadata = await read(wheel, 'django-5.2.16.dist-info/METADATA');
+    expect(metadata).toMatch(/^Metadata-Version: 2\.4\nName: Django\nVersion: 5\.2\.16\n/);
+    expect(metadata).toContain('License-Expression: BSD-3-Clause\n');
+    expect(await read(wheel, 'django-5.2.16.dist-info/WHEEL')).toContain('Generator: setuptools (78.');
+    const record = await read(wheel, 'django-5.2.16.dist-info/RECORD');
     expect(record).toMatch(/^django\/__init__\.py,sha256=[A-Za-z0-9_-]{43},\d+$/m);
     expect(record).toMatch(/^django-5\.2\.16\.dist-info\/RECORD,,$/m);
   });
 
-  it('is reproducible: the same release builds to the same bytes', async () => {
+  it('has a universal 1.x wheel whose script bdist_wheel rewrote to #!python', async () => {
+    const wheel = join(t.root, 'www/m/releases/1.11/Django-1.11.28-py2.py3-none-any.whl');
+    expect(await read(wheel, 'Django-1.11.28.dist-info/WHEEL')).toContain('Tag: py2-none-any\nTag: py3-none-any\n');
+    expect((await read(wheel, 'Django-1.11.28.data/scripts/django-admin.py')).split('\n')[0]).toBe('#!python');
+    expect(await read(wheel, 'Django-1.11.28.dist-info/METADATA')).toMatch(/^Metadata-Version: 2\.1\n/);
+  });
+
+  it('gives a release the same bytes in every world: they share the build cache', async () => {
     const again = await createTestWorld([releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })]);
     try {
-      const a = await readFile(join(t.root, 'media/releases/5.2/django-5.2.16.tar.gz'));
-      const b = await readFile(join(again.root, 'media/releases/5.2/django-5.2.16.tar.gz'));
-      expect(a.equals(b)).toBe(true);
+      for (const file of ['media/releases/5.2/django-5.2.16.tar.gz', 'media/releases/5.2/django-5.2.16-py3-none-any.whl']) {
+        expect((await readFile(join(t.root, file))).equals(await readFile(join(again.root, file)))).toBe(true);
+      }
     } finally {
       await again.dispose();
     }
   });
+
+  it('rebuilds the same wheel bytes and the same sdist members (SOURCE_DATE_EPOCH does not pin the sdist\'s timestamps)', async () => {
+    const spec = releaseSpec('3.2.25');
+    const options = { toolchain: djangoRelease('3.2.25').toolchain, sourceDateEpoch: Math.floor(spec.releasedAt.getTime() / 1000), wheel: true };
+    const [a, b] = await Promise.all([buildUncached(sourceTreeFor(spec), options), buildUncached(sourceTreeFor(spec), options)]);
+    expect(a.wheel!.bytes.equals(b.wheel!.bytes)).toBe(true);
+    const dir = await mkdtemp(join(tmpdir(), 'crosscheck-rebuild-'));
+    await writeFile(join(dir, 'a.tar.gz'), a.sdist.bytes);
+    await writeFile(join(dir, 'b.tar.gz'), b.sdist.bytes);
+    const [listingA, listingB] = await pythonListings([join(dir, 'a.tar.gz'), join(dir, 'b.tar.gz')]);
+    expect(listingA).toEqual(listingB);
+    expect(listingA!.ok).toBe(true);
+  }, 120_000);
 });
