@@ -79,7 +79,7 @@ function summaryTable({ head, summaries }: ReportSource): string[] {
 function remedyLines(summaries: ReportSource['summaries']): string[] {
   const groups = remedyGroups(summaries);
   if (groups.length === 0) return [];
-  const lines = ['', 'to verify what is left unverified:'];
+  const lines = ['', 'What could not be verified, and what to do:'];
   for (const { remedy, versions } of groups) lines.push(escapeTerminal(`  - ${remedy}: ${listVersions(versions)}`));
   return lines;
 }

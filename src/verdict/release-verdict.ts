@@ -6,11 +6,13 @@ export type ReleaseVerdict = 'pass' | 'fail' | 'incomplete';
  * A release passes only when nothing failed, nothing was left unverified, and at least one
  * check anchored the release to a pinned key (a verified checksum-file or tag signature).
  * Without an anchor, agreement between channels proves nothing, so the verdict is incomplete.
+ * A signature accepted with a warning anchors too: a SHA-1 signature made before 2020 by a pinned
+ * key, or an unsigned tag that is the very object the profile pins.
  */
 export function releaseVerdict(checks: readonly Check[]): ReleaseVerdict {
   if (checks.some((c) => c.status === 'fail')) return 'fail';
   if (checks.some((c) => c.status === 'unverified')) return 'incomplete';
-  const anchored = checks.some((c) => c.status === 'pass' && SIGNATURE_CHECK_IDS.has(c.id));
+  const anchored = checks.some((c) => (c.status === 'pass' || c.status === 'warn') && SIGNATURE_CHECK_IDS.has(c.id));
   return anchored ? 'pass' : 'incomplete';
 }
 

@@ -28,7 +28,7 @@ const CLASSES: Record<string, { spec: ReleaseSpec; verdict: string; tag: Partial
   // James Bennett's part: a 1.x release manager whose key the profile names but nobody holds.
   'key id named, key not held': {
     spec: releaseSpec('1.4.22', { signer: 'james', tagSigner: 'james', wheel: false, releasedAt: day('2015-08-18') }),
-    verdict: 'unverified',
+    verdict: 'incomplete',
     tag: { status: 'unverified', reason: 'PGP_KEY_NOT_HELD' },
     checksums: { status: 'unverified', reason: 'PGP_KEY_NOT_HELD' },
   },
@@ -41,7 +41,7 @@ const CLASSES: Record<string, { spec: ReleaseSpec; verdict: string; tag: Partial
   },
   'SHA-1 after 2020': {
     spec: releaseSpec('2.2.10', { releasedAt: day('2020-02-03'), signing: { digestAlgo: 'SHA1' } }),
-    verdict: 'unverified',
+    verdict: 'incomplete',
     tag: { status: 'unverified', reason: 'PGP_WEAK_HASH' },
     checksums: { status: 'unverified', reason: 'PGP_WEAK_HASH' },
   },
@@ -55,7 +55,7 @@ const CLASSES: Record<string, { spec: ReleaseSpec; verdict: string; tag: Partial
   // Carlton Gibson's part: signed after the pinned copy expired; the owner had extended the key.
   'pinned copy expired before the signature': {
     spec: releaseSpec('3.2.15', { signer: 'erin', tagSigner: 'erin', releasedAt: day('2022-07-01'), signing: { digestAlgo: 'SHA256' } }),
-    verdict: 'unverified',
+    verdict: 'incomplete',
     tag: { status: 'unverified', reason: 'PGP_KEY_COPY_STALE' },
     checksums: { status: 'unverified', reason: 'PGP_KEY_COPY_STALE' },
   },
