@@ -1,5 +1,5 @@
 import type { Check } from '../verdict/check.js';
-import { fetchLines, type ReleaseReport, type ReportSource, type RunReportHead } from './model.js';
+import { fetchLines, OFFLINE_NOTICE, type ReleaseReport, type ReportSource, type RunReportHead } from './model.js';
 import type { TextSink } from './sink.js';
 
 /** XML 1.0 text: escapes markup and drops characters XML cannot carry at all. */
@@ -20,7 +20,9 @@ function xml(text: string): string {
 export async function writeJunit(source: ReportSource, out: TextSink): Promise<void> {
   const { head, summaries } = source;
   const total = (count: (checks: (typeof summaries)[number]['checks']) => number) => summaries.reduce((sum, s) => sum + count(s.checks), 0);
-  await out.write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="crosscheck ${xml(head.displayName)}" tests="${total((c) => c.total)}" failures="${total((c) => c.fail)}" errors="${total((c) => c.unverified)}" time="0">\n`);
+  // A comment before the root element: the first thing a person opening the file reads.
+  const notice = head.run?.offline ? `<!-- ${OFFLINE_NOTICE} -->\n` : '';
+  await out.write(`<?xml version="1.0" encoding="UTF-8"?>\n${notice}<testsuites name="crosscheck ${xml(head.displayName)}" tests="${total((c) => c.total)}" failures="${total((c) => c.fail)}" errors="${total((c) => c.unverified)}" time="0">\n`);
   let index = 0;
   for await (const release of source.releases()) await out.write(`${testSuite(head, release, index++)}\n`);
   await out.write('</testsuites>\n');
