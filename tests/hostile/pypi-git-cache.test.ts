@@ -96,7 +96,7 @@ describe('PyPI JSON as a hostile document (threat catalog J-01 … J-04)', () =>
     const before = await readdir(work);
     await runCli(['verify', 'django', '5.2.5', ...t.world.args(), '--keys', worldArgs(t)[worldArgs(t).indexOf('--keys') + 1]!, '--cache', cache, '--quiet']);
     expect((await readdir(work)).filter((n) => !before.includes(n))).toEqual(['cache']);
-    expect((await readdir(cache)).sort()).toEqual(['blobs', 'git', 'index', 'tmp']);
+    expect((await readdir(cache)).sort()).toEqual(['analyses', 'blobs', 'git', 'index', 'tmp']);
     for (const name of await readdir(join(cache, 'blobs'))) expect(name).toMatch(/^[0-9a-f]{64}$/);
     expect(await readdir(join(cache, 'tmp'))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { versionSatisfies } from '../../profile/versions.js';
 import { canonicalizeName, parseRequirement, RequirementError } from '../../formats/requirements.js';
-import { applyManifest, type FileFate, NOT_INCLUDED, prepareTagFiles } from '../manifest.js';
+import { applyManifest, type FileFate, NOT_INCLUDED, parseManifestTemplate, prepareTagFiles } from '../manifest.js';
 import { type DeclaredProject, FIRST_UNREAD_SETUPTOOLS, SETUPTOOLS_CHANGES, setuptoolsDefaults } from '../setuptools-defaults.js';
 import { type Declared, isKnown } from './declared.js';
 import { fnmatchToRegExp } from './packages.js';
@@ -74,6 +74,7 @@ export function sdistFileFates(tag: TagFiles, declared: Declared, context: Fates
   const requirementNote = declared.buildRequires ? `, as far as ${declared.buildRequires.from} allows` : '';
 
   const files = prepareTagFiles(tag.paths);
+  const including = template ? includingLinesOf(template.toString('utf8')) : [];
   const project = declaredProject(declared, context);
   // Versions that differ only where this tag has nothing to tell them apart give one evaluation.
   const evaluations = new Map<string, Map<string, FileFate> | { unknown: string }>();
@@ -102,8 +103,7 @@ export function sdistFileFates(tag: TagFiles, declared: Declared, context: Fates
         if (!(fates instanceof Map)) return { included: 'unknown', why: `${candidate.label}: ${fates.unknown}` };
         const fate = fates.get(path);
         if (!fate) return { included: 'unknown', why: `${path} is not in the file list the model was given` };
-        // Before 34.0.1, only "nothing names it" is certain: no version of distutils includes a file no line or default names.
-        if ('older' in candidate && !(fate.included === false && fate.why === NOT_INCLUDED)) return { included: 'unknown', why: `the release may have been built with ${candidate.label}, which crosscheck does not model` };
+        if ('older' in candidate && !leftOutByAnyVersion(fate, including)) return { included: 'unknown', why: `the release may have been built with ${candidate.label}, which crosscheck does not model` };
         (fate.included ? included : excluded).push({ label: candidate.label, why: fate.why });
       }
       const span = `setuptools ${spanOf(candidates.map((c) => c.label))}${requirementNote}`;
@@ -112,6 +112,42 @@ export function sdistFileFates(tag: TagFiles, declared: Declared, context: Fates
       return { included: 'unknown', why: `setuptools ${spanOf(included.map((e) => e.label))} include it and ${spanOf(excluded.map((e) => e.label))} leave it out; which one built the release is not known` };
     },
   };
+}
+
+/**
+ * What is certain of a setuptools older than the model, from how 34.0.1 leaves a file out: that
+ * nothing names it (no version of distutils adds a file no default or line names), or that a
+ * MANIFEST.in exclusion, or prune_file_list, removed it with no including line after (distutils
+ * has removed files this way since Python 2; only what older versions add differs).
+ */
+function leftOutByAnyVersion(fate: FileFate, including: readonly IncludingLine[]): boolean {
+  if (fate.included) return false;
+  if (fate.why === NOT_INCLUDED || fate.by?.source === 'prune') return true;
+  const line = fate.by?.source === 'template' ? fate.by.line : undefined;
+  return line !== undefined && !including.some((later) => later.line > line && later.mayAdd(fate.path));
+}
+
+interface IncludingLine {
+  line: number;
+  /** Whether the line may add `path` in some setuptools version: a superset (`*` is taken to cross directories). */
+  mayAdd(path: string): boolean;
+}
+
+/** MANIFEST.in's lines that add files (include, global-include, recursive-include, graft). */
+function includingLinesOf(template: string): IncludingLine[] {
+  const glob = /[*?[]/;
+  const anyOf = (patterns: readonly string[], text: string) => patterns.some((p) => fnmatchToRegExp(p.replace(/^\.\//, '')).test(text));
+  const under = (dir: string, path: string) => glob.test(dir) || path.startsWith(`${dir.replace(/^\.\//, '').replace(/\/+$/, '')}/`);
+  const lines: IncludingLine[] = [];
+  for (const { lastLine: line, command } of parseManifestTemplate(template).lines) {
+    if (!command) continue;
+    const base = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+    if (command.action === 'graft') lines.push({ line, mayAdd: (path) => under(command.dirPattern, path) });
+    else if (command.action === 'recursive-include') lines.push({ line, mayAdd: (path) => under(command.dir, path) && (anyOf(command.patterns, base(path)) || anyOf(command.patterns, path)) });
+    else if (command.action === 'include') lines.push({ line, mayAdd: (path) => anyOf(command.patterns, path) });
+    else if (command.action === 'global-include') lines.push({ line, mayAdd: (path) => anyOf(command.patterns, base(path)) || anyOf(command.patterns, path) });
+  }
+  return lines;
 }
 
 /** The setuptools versions, one per modelled behaviour, that can have built a release of this tag. */
