@@ -123,14 +123,12 @@ describe('linear time on hostile input', () => {
     ['a long escaped value', `a; os_name == '${'\\101'.repeat(big / 4)}'`],
     ['a long unterminated value', `a; os_name == '${'x'.repeat(big)}`],
     ['a long URL', `a @ https://example.com/${'p'.repeat(big)}`],
-  ])('%s', (_name, text) => {
-    const started = performance.now();
+  ])('%s is read or refused with a RequirementError (a backtracking parser would not end within the test timeout)', (_name, text) => {
     try {
-      canonical(text);
+      expect(typeof canonical(text)).toBe('string');
     } catch (error) {
       if (!(error instanceof RequirementError)) throw error;
     }
-    expect(performance.now() - started).toBeLessThan(3000);
   });
 });
 

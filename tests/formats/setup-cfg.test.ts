@@ -11,11 +11,8 @@ function failure(input: Buffer | string, read: (input: Buffer | string) => unkno
   throw new Error('expected a SetupCfgError');
 }
 
-function elapsed(work: () => unknown): number {
-  const start = performance.now();
-  work();
-  return performance.now() - start;
-}
+// No timing thresholds (the machines are noisy): a quadratic step on these 1 MB inputs would run
+// for hours, so the suite's per-test timeout is what catches one; npm run bench prints the times.
 
 describe('parseSetupCfg', () => {
   it('keeps sections in order, [DEFAULT] apart, and raw values as configparser joins them', () => {
@@ -62,10 +59,8 @@ describe('options, getRaw and getInterpolated', () => {
     // Nine levels (the tenth would be InterpolationDepthError) of 64 references: Python would build 2 × 64^9 characters.
     const levels = Array.from({ length: 9 }, (_, i) => `v${i} = ${`%(v${i + 1})s`.repeat(64)}`).join('\n');
     const bomb = parseSetupCfg(`[s]\n${levels}\nv9 = x%%\n`);
-    let error: SetupCfgError | undefined;
-    const ms = elapsed(() => (error = failure('v0', (o) => getInterpolated(bomb, 's', String(o)))));
-    expect(error?.pythonClass).toBe('LimitExceeded');
-    expect(ms).toBeLessThan(1000);
+    const error = failure('v0', (o) => getInterpolated(bomb, 's', String(o)));
+    expect(error.pythonClass).toBe('LimitExceeded');
   });
 });
 
@@ -104,26 +99,21 @@ describe('bounded work on hostile input', () => {
     ['1 MB of multi-byte text', () => Buffer.from(`[s]\nx = ${'é𝄞'.repeat(MB / 6)}\n`)],
   ];
   for (const [name, make] of inputs) {
-    it(`${name} parses (or fails) in well under a second`, () => {
+    it(`${name} parses (or fails with a SetupCfgError), read back and written`, () => {
       const bytes = make();
-      const ms = elapsed(() => {
-        try {
-          const cfg = parseSetupCfg(bytes);
-          for (const [section] of cfg.sections) for (const option of options(cfg, section)) getRaw(cfg, section, option);
-          writeLikeRawConfigParser(cfg);
-        } catch (error) {
-          if (!(error instanceof SetupCfgError)) throw error;
-        }
-      });
-      expect(ms).toBeLessThan(500);
+      try {
+        const cfg = parseSetupCfg(bytes);
+        for (const [section] of cfg.sections) for (const option of options(cfg, section)) expect(typeof getRaw(cfg, section, option)).toBe('string');
+        expect(writeLikeRawConfigParser(cfg).length).toBeGreaterThan(0);
+      } catch (error) {
+        if (!(error instanceof SetupCfgError)) throw error;
+      }
     });
   }
 
-  it('interpolating 1 MB of references to one value is linear too', () => {
+  it('interpolates 1 MB of references to one value', () => {
     const references = Math.floor(MB / 5);
     const cfg = parseSetupCfg(`[s]\nv = %%\nx = ${'%(v)s'.repeat(references)}\n`);
-    let value = '';
-    expect(elapsed(() => (value = getInterpolated(cfg, 's', 'x')))).toBeLessThan(500);
-    expect(value.length).toBe(references);
+    expect(getInterpolated(cfg, 's', 'x').length).toBe(references);
   });
 });

@@ -44,7 +44,6 @@ describe('a git host that answers with a pack that never ends (one object claimi
     // What the mirror holds at its largest, looked at while git runs.
     let largest = 0;
     const looking = setInterval(() => void bytesUnder(join(dir, 'objects')).then((bytes) => (largest = Math.max(largest, bytes))), 20);
-    const started = Date.now();
     try {
       await mirror.prepare(['5.2.16']);
       const error = await mirror.readTag('5.2.16').catch((caught: unknown) => caught);
@@ -56,7 +55,6 @@ describe('a git host that answers with a pack that never ends (one object claimi
       clearInterval(looking);
       mirror.close();
     }
-    expect(Date.now() - started).toBeLessThan(20_000);
     expect(await halfMade(dir)).toEqual([]);
     // Looked at every 50 ms, git is stopped within what it writes in a few looks past the cap.
     expect(largest).toBeLessThan(CAP + 32 * MiB);
@@ -92,7 +90,6 @@ describe.skipIf(!existsSync('/proc/self/status'))('a git host that advertises re
     const host = await startEndlessGitHost('refs');
     const dir = join(await mkdtemp(join(tmpdir(), 'crosscheck-mirror-')), 'mirror.git');
     const mirror = new GitMirror(host.url, dir, { ...DEFAULT_LIMITS, gitMemoryBytes: 200 * MiB });
-    const started = Date.now();
     try {
       await mirror.prepare(['5.2.16']);
       const error = await mirror.readTag('5.2.16').catch((caught: unknown) => caught);
@@ -103,7 +100,6 @@ describe.skipIf(!existsSync('/proc/self/status'))('a git host that advertises re
       mirror.close();
       await host.stop();
     }
-    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
 

@@ -56,13 +56,12 @@ describe("translate_pattern (whole paths, as exclude, prune and global-include m
     expect(path('a[!x]b', 'a/b')).toBe(true);
   });
 
-  it('stays linear with many ** against a long path (Python backtracks on the same regex)', () => {
+  // Python backtracks on the same regexes for longer than the universe's age; an automaton ends
+  // within the test timeout, which is all this asserts about time (npm run bench has the figures).
+  it('answers many ** against a long path, as an automaton (Python backtracks on the same regex)', () => {
     const deep = `${'a/'.repeat(20_000)}y`;
-    const manyStars = compileSetuptoolsPattern(`${'**/'.repeat(40)}x`);
-    const started = performance.now();
-    expect(manyStars.matches(deep)).toBe(false);
+    expect(compileSetuptoolsPattern(`${'**/'.repeat(40)}x`).matches(deep)).toBe(false);
     expect(compileSetuptoolsPattern(`${'**/'.repeat(40)}y`).matches(deep)).toBe(true);
     expect(compileFnmatch(`${'*a'.repeat(40)}b`).matches('a'.repeat(100_000))).toBe(false);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

