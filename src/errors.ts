@@ -54,6 +54,30 @@ export function describeError(error: unknown): string {
   return String(error);
 }
 
+/** What an operating-system error code means, in words, for messages that must not show the code alone. */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved now (a temporary DNS failure)',
+  ECONNREFUSED: 'the connection was refused (nothing listens there)',
+  EHOSTUNREACH: 'the host is unreachable from this network',
+  ENETUNREACH: 'the network is unreachable',
+  ETIMEDOUT: 'the connection timed out',
+  ECONNRESET: 'the connection was reset',
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+};
+
+/** "the host name does not resolve (ENOTFOUND)": a system error code with what it means. */
+export function systemErrorText(code: string): string {
+  const words = SYSTEM_ERRORS[code];
+  return words ? `${words} (${code})` : code;
+}
+
 const MAX_QUOTED = 200;
 
 /**

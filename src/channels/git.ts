@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IntegrityError, LimitError, UnavailableError } from '../errors.js';
+import { IntegrityError, LimitError, systemErrorText, UnavailableError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { type GitInvocation, type GitObject, GitObjectReader, gitComplaint, runEnded } from './git-object-reader.js';
 import { type GitTreeEntry, walkTree } from './git-tree.js';
@@ -71,8 +71,17 @@ export class GitMirror {
   private readonly running = new Set<ChildProcess>();
   private closed = false;
 
-  /** `offline`: re-verify what the mirror holds; nothing is fetched and the remote is never asked. */
-  constructor(readonly url: string, readonly dir: string, private readonly limits: Limits, private readonly offline = false) {
+  /**
+   * `offline`: re-verify what the mirror holds; nothing is fetched and the remote is never asked.
+   * `network`: the proxy variables git should see (as the HTTP client does) and a CA bundle file.
+   */
+  constructor(
+    readonly url: string,
+    readonly dir: string,
+    private readonly limits: Limits,
+    private readonly offline = false,
+    network: { proxyEnv?: Readonly<Record<string, string>>; caBundleFile?: string } = {},
+  ) {
     this.invocation = {
       args: gitIn(dir),
       env: {
@@ -85,6 +94,8 @@ export class GitMirror {
         GIT_PROTOCOL_FROM_USER: '0',
         GIT_ALLOW_PROTOCOL: 'https:http',
         LC_ALL: 'C',
+        ...network.proxyEnv,
+        ...(network.caBundleFile ? { GIT_SSL_CAINFO: network.caBundleFile } : {}),
       },
       url,
       deadlineMs: limits.gitDeadlineMs,
@@ -190,7 +201,7 @@ export class GitMirror {
       await build(fresh);
       await rename(fresh, dir).catch(async (error: NodeJS.ErrnoException) => {
         if (await isRepository(dir)) return;
-        throw new UnavailableError('GIT_ERROR', `${what} could not be created at ${dir}: ${error.code ?? error.message} (a directory that is not a repository is in its place; remove it)`, { channel: 'git', url: this.url, file: dir });
+        throw new UnavailableError('GIT_ERROR', `${what} could not be created at ${dir}: ${error.code ? systemErrorText(error.code) : error.message} (a directory that is not a repository is in its place; remove it)`, { channel: 'git', url: this.url, file: dir });
       });
     } finally {
       await rm(fresh, { recursive: true, force: true });

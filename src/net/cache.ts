@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { setImmediate as turnOfEventLoop } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
 import { HALF_MADE_PACK, refLocks } from '../channels/git-write-cap.js';
-import { UnavailableError, UsageError } from '../errors.js';
+import { systemErrorText, UnavailableError, UsageError } from '../errors.js';
 import { openRegularFile, readRegularFile } from '../local-files.js';
 import { MIB_SCRATCH } from '../scratch-buffers.js';
 import type { HttpClient, RequestPolicy } from './http.js';
@@ -77,6 +77,16 @@ export class DownloadCache {
   /** The cache's scratch directory: partial downloads, and the report spool. */
   get tmpDir(): string {
     return join(this.root, 'tmp');
+  }
+
+  /**
+   * A CA bundle file for git (which takes one file, replacing its roots): the usual roots and the
+   * extra CA, kept under its digest in the cache's scratch directory.
+   */
+  async caBundle(bundle: string): Promise<string> {
+    const path = join(this.tmpDir, `ca-${sha256Hex(bundle)}.pem`);
+    if (!(await lstat(path).then((s) => s.isFile() && s.size === Buffer.byteLength(bundle), () => false))) await writeAtomically(this.tmpDir, path, bundle).catch(this.cannotKeep('the CA bundle for git'));
+    return path;
   }
 
   blobPath(sha256: string): string {
@@ -368,7 +378,7 @@ async function makeDirectories(dir: string): Promise<void> {
   for (const path of missing) {
     await mkdir(path, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
       // EEXIST: a run sharing the cache made it in the meantime.
-      if (error.code !== 'EEXIST') throw new UsageError(`cannot make the cache directory ${path}: ${error.code ?? error.message}`, 'choose another --cache directory');
+      if (error.code !== 'EEXIST') throw new UsageError(`cannot make the cache directory ${path}: ${error.code ? systemErrorText(error.code) : error.message}`, 'choose another --cache directory');
     });
   }
 }

@@ -1,10 +1,8 @@
 import type { Socket } from 'node:net';
 import { finished, type Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
-import Agent from 'undici/lib/dispatcher/agent.js';
-import requestApi from 'undici/lib/api/api-request.js';
-import buildConnector from 'undici/lib/core/connect.js';
-import { LimitError, UnavailableError, type ErrorContext } from '../errors.js';
+import { rootCertificates } from 'node:tls';
+import { Agent, buildConnector, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import { LimitError, systemErrorText, UnavailableError, type ErrorContext } from '../errors.js';
 import type { Limits } from '../limits.js';
 import { isLoopback, type OriginMap } from './origins.js';
 
@@ -40,15 +38,21 @@ const CLOSED_BEFORE_ANSWER: ReadonlySet<string> = new Set(['UND_ERR_SOCKET', 'EC
  * counted by the consumer; truncation reported as truncation.
  */
 export class HttpClient {
-  private readonly agent: InstanceType<typeof Agent>;
+  private readonly agent: Dispatcher;
 
+  /**
+   * `ca`: a CA to trust besides the usual roots (a mirror's private CA, a proxy that inspects TLS).
+   * `proxy`: the environment's HTTPS_PROXY, HTTP_PROXY and NO_PROXY (either case), as curl and git
+   * read them; by default the process's own.
+   */
   constructor(
     private readonly limits: Limits,
     readonly origins: OriginMap,
-    options: { ca?: string | Buffer; connectionsPerOrigin?: number } = {},
+    options: { ca?: string | Buffer; connectionsPerOrigin?: number; proxyEnv?: NodeJS.ProcessEnv } = {},
   ) {
-    const connector = buildConnector({ rejectUnauthorized: true, timeout: Math.min(30_000, limits.requestDeadlineMs), ...(options.ca ? { ca: options.ca } : {}) });
-    this.agent = new Agent({
+    const tls = { rejectUnauthorized: true, timeout: Math.min(30_000, limits.requestDeadlineMs), ...(options.ca ? { ca: [...rootCertificates, options.ca.toString()] } : {}) };
+    const connector = buildConnector(tls);
+    const agentOptions: Agent.Options = {
       connect: (connectOptions, callback) =>
         connector(connectOptions, (error, socket) => {
           if (socket) containListenerErrors(socket);
@@ -58,7 +62,10 @@ export class HttpClient {
       bodyTimeout: limits.idleTimeoutMs,
       connections: options.connectionsPerOrigin ?? 4,
       maxHeaderSize: 16 * 1024,
-    });
+    };
+    const proxy = proxySettings(options.proxyEnv ?? process.env);
+    // Through a proxy, undici makes the tunnel and the TLS inside it itself, with the same checks.
+    this.agent = proxy ? new EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls: tls, proxyTls: tls }) : new Agent(agentOptions);
   }
 
   /**
@@ -196,7 +203,7 @@ export class HttpClient {
   private async request(url: URL, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await requestApi.call(this.agent, {
+        return await this.agent.request({
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
           method: 'GET',
@@ -250,7 +257,7 @@ export class HttpClient {
       return new UnavailableError('TLS', `${url}: TLS certificate check failed (${code || message})`, ctx);
     }
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
-      return new UnavailableError('HTTP_CONNECT', `cannot reach ${url}: ${code}`, ctx);
+      return new UnavailableError('HTTP_CONNECT', `cannot reach ${url}: ${systemErrorText(code)}`, ctx);
     }
     // On one line: undici's assertion messages span several.
     return new UnavailableError('HTTP_ERROR', `${url}: ${message.replace(/\s+/g, ' ').trim()}`, ctx, { cause: error });
@@ -344,4 +351,24 @@ export function containListenerErrors(socket: Socket): void {
 function discard(body: Readable): void {
   body.on('error', () => undefined);
   body.destroy();
+}
+
+/**
+ * The proxies the environment names, read as curl reads them (the lower-case name first;
+ * HTTP_PROXY in upper case too, which only CGI-era servers had reason to distrust), or undefined
+ * when it names none.
+ */
+/** The proxy variables of an environment, to hand on to git as they are. */
+export function proxyEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const names = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].flatMap((name) => [name, name.toUpperCase()]);
+  return Object.fromEntries(names.filter((name) => env[name]).map((name) => [name, env[name]!]));
+}
+
+export function proxySettings(env: NodeJS.ProcessEnv): { httpProxy?: string; httpsProxy?: string; noProxy?: string } | undefined {
+  const read = (name: string) => env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
+  const httpProxy = read('http_proxy');
+  const httpsProxy = read('https_proxy') ?? read('all_proxy') ?? httpProxy;
+  if (!httpProxy && !httpsProxy) return undefined;
+  const noProxy = read('no_proxy');
+  return { ...(httpProxy ? { httpProxy } : {}), ...(httpsProxy ? { httpsProxy } : {}), ...(noProxy ? { noProxy } : {}) };
 }

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import pLimit from 'p-limit';
 import { GitMirror } from '../channels/git.js';
 import { listReleases } from './release-list.js';
 import type { Limits } from '../limits.js';
 import { DownloadCache } from '../net/cache.js';
 import { AnalysisCache } from '../net/analysis-cache.js';
-import { HttpClient } from '../net/http.js';
+import { HttpClient, proxyEnvironment } from '../net/http.js';
 import { OriginMap, parseBase } from '../net/origins.js';
 import { packageRoot } from '../package-root.js';
 import { keysDirectory, loadProfile, loadProfileFile, type Profile, tagName } from '../profile/profile.js';
@@ -91,7 +92,9 @@ export async function createRunContext(options: ContextOptions): Promise<{ ctx: 
     keyring,
     http,
     cache,
-    ...(channels.has('git') && git ? { git: new GitMirror(git, cache.gitDir(git), options.limits, options.offline) } : {}),
+    ...(channels.has('git') && git
+      ? { git: new GitMirror(git, cache.gitDir(git), options.limits, options.offline, { proxyEnv: proxyEnvironment(process.env), ...(options.ca ? { caBundleFile: await cache.caBundle(`${rootCertificates.join('\n')}\n${options.ca.toString()}`) } : {}) }) }
+      : {}),
     limits: options.limits,
     channels,
     artifacts: new Set(options.artifacts),
