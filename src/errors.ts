@@ -72,6 +72,12 @@ const SYSTEM_ERRORS: Record<string, string> = {
   ENOSPC: 'no space left on the device',
 };
 
+/** An error's message, with a system error's code said in words ("no such file or directory (ENOENT)") rather than Node's raw text. */
+export function describeFileError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SYSTEM_ERRORS[code] ? systemErrorText(code) : describeError(error);
+}
+
 /** "the host name does not resolve (ENOTFOUND)": a system error code with what it means. */
 export function systemErrorText(code: string): string {
   const words = SYSTEM_ERRORS[code];

@@ -4,18 +4,19 @@ import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { UsageError } from '../errors.js';
+import { colorWanted } from './color.js';
 import { writeJson } from '../report/json.js';
 import type { ReportSource } from '../report/model.js';
 import type { TextSink } from '../report/sink.js';
-import { writeText } from '../report/text.js';
+import { writeBriefText, writeText } from '../report/text.js';
 
 export const FORMATS = ['text', 'json', 'markdown', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export async function writeReport(source: ReportSource, format: Format, out: TextSink, color: boolean): Promise<void> {
+export async function writeReport(source: ReportSource, format: Format, out: TextSink, color: boolean, brief = false): Promise<void> {
   switch (format) {
     case 'text':
-      return writeText(source, out, { color });
+      return brief ? writeBriefText(source, out, { color }) : writeText(source, out, { color });
     case 'json':
       return writeJson(source, out);
     case 'markdown':
@@ -47,11 +48,12 @@ export async function checkOutputPath(output: string): Promise<void> {
  * short by an error ends the command with exit code 2, so a partial file never passes as whole;
  * on stdout that is most often a reader that stopped reading (EPIPE: `| head`, a pipeline that failed).
  */
-export async function emit(source: ReportSource, format: Format, output: string | undefined): Promise<void> {
+/** `brief`: verify-file's text answer, a sentence and a verdict per file. */
+export async function emit(source: ReportSource, format: Format, output: string | undefined, options: { brief?: boolean } = {}): Promise<void> {
   const stream = output ? createWriteStream(output) : process.stdout;
   const sink = new StreamSink(stream);
   try {
-    await writeReport(source, format, sink, !output && process.stdout.isTTY === true);
+    await writeReport(source, format, sink, colorWanted(process.env, !output && process.stdout.isTTY === true), options.brief);
     if (output) {
       stream.end();
       await finished(stream);

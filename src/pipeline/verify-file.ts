@@ -6,7 +6,7 @@ import { readWheel } from '../archive/wheel.js';
 import { parseCoreMetadata, values } from '../formats/core-metadata.js';
 import { canonicalizeName as normalizeName } from '../formats/requirements.js';
 import { judgeContent } from '../rules/content/judge.js';
-import { UsageError } from '../errors.js';
+import { describeFileError, UsageError } from '../errors.js';
 import { resolveUserFile } from '../local-files.js';
 import { hashFile } from '../net/cache.js';
 import { sdistTopDirectory, tagName } from '../profile/profile.js';
@@ -60,7 +60,7 @@ export async function verifyFile(ctx: RunContext, path: string, options: VerifyF
   if (problem) throw new UsageError(`the version in the file name "${filename}" ${problem}`);
   const record = new ReleaseRecord(version);
   const cannotRead = (error: Error): never => {
-    throw new UsageError(`cannot read ${path}: ${error.message}`);
+    throw new UsageError(`cannot read ${path}: ${describeFileError(error)}`);
   };
   // Read at its real path: a symbolic link given here is the user's own; inside the cache none is followed.
   let realPath: string;
@@ -205,6 +205,10 @@ function sentence(ctx: RunContext, identity: FileIdentity, checks: Check[], sign
     const deep = checks.some((c) => c.id.startsWith('content.') && c.id.endsWith('-vs-git') && c.status === 'pass') ? ', and its contents match the signed git tag' : '';
     const incomplete = checks.some((c) => c.status === 'unverified') ? ' (some checks could not be made; see below)' : '';
     return `${filename} is the file the ${ctx.profile.displayName} release manager signed: its SHA-256 ${sha256} matches the checksum file signed by ${signer}${deep}${incomplete}.`;
+  }
+  const fetch = byId('site.checksums.fetch');
+  if (fetch?.status === 'unverified' && fetch.reason === 'HTTP_NOT_FOUND') {
+    return `${filename} names ${ctx.profile.displayName} ${identity.version}, which the project site does not publish: it has no checksum file for it (${fetch.url ?? 'its checksum URL'} answered 404). No release manager signed this file, unless the release is so new that its checksums are not out yet.`;
   }
   const why = checks.find((c) => c.status === 'unverified');
   return `${filename} could not be verified${why ? `: ${why.message}` : ''}.`;

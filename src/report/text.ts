@@ -24,6 +24,25 @@ export async function writeText(source: ReportSource, out: TextSink, options: { 
   await out.write(`${summaryTable(source).join('\n')}\n`);
 }
 
+/**
+ * verify-file's answer: for each file, the one sentence and the verdict; what to do about what
+ * could not be verified; where the evidence is. `--verbose` or `--format json` give every check.
+ */
+export async function writeBriefText(source: ReportSource, out: TextSink, options: { color?: boolean } = {}): Promise<void> {
+  const paint = colorizer(options.color ?? false);
+  if (source.head.run?.offline) await out.write(`${paint('yellow', OFFLINE_NOTICE)}\n\n`);
+  let complete = true;
+  for await (const release of source.releases()) {
+    const color = release.verdict === 'pass' ? 'green' : release.verdict === 'fail' ? 'red' : 'yellow';
+    const lines = [escapeTerminal(release.summary ?? `${source.head.displayName} ${release.version}`), `verdict: ${paint(color, VERDICT[release.verdict]!)}`];
+    const remedies = [...new Set(release.checks.filter((c) => c.status === 'unverified' && c.remedy).map((c) => c.remedy!))];
+    for (const remedy of remedies.slice(0, 3)) lines.push(escapeTerminal(`to do: ${remedy}`));
+    complete &&= release.verdict === 'pass';
+    await out.write(`${lines.join('\n')}\n`);
+  }
+  if (!complete) await out.write(`(every check and its evidence: add --verbose, or --format json)\n`);
+}
+
 function checkLines(check: Check, paint: Paint): string[] {
   const color = check.status === 'pass' ? 'green' : check.status === 'fail' ? 'red' : check.status === 'unverified' ? 'yellow' : 'dim';
   const e = escapeTerminal;

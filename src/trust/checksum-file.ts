@@ -26,6 +26,12 @@ const KNOWN_SECTIONS = new Set(['Release packages', 'Git tag', ...Object.keys(SE
 const FILENAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const DECLARATION = / of (\S+) ([0-9][0-9A-Za-z.+!-]*), released ([A-Z][a-z]+ [0-9]{1,2}, [0-9]{4})\./g;
 
+/** The release the signed prose names ("… of Django 4.2.28, released …"), when it names exactly one. */
+export function declaredRelease(signedText: string): { project: string; version: string } | undefined {
+  const declarations = [...signedText.replace(/\s+/g, ' ').matchAll(DECLARATION)];
+  return declarations.length === 1 ? { project: declarations[0]![1]!, version: declarations[0]![2]! } : undefined;
+}
+
 const grammar = (message: string, line?: number) =>
   new IntegrityError('CHECKSUM_GRAMMAR', line === undefined ? message : `line ${line + 1} of the signed text: ${message}`);
 

@@ -3,6 +3,8 @@ import { copyFile, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { tarMember } from '../../fixtures/archive/tar-writer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseSpec } from '../../fixtures/world/build.js';
 import { REAL, realSdist } from '../helpers/paths.js';
@@ -19,12 +21,29 @@ interface Report {
 const json = (stdout: string) => JSON.parse(stdout) as Report;
 
 describe.skipIf(!REAL_4_2_28)('verify-file on the real 4.2.28 sdist, offline', () => {
-  it('says it is genuine and signed by Jacob Walls', async () => {
+  it('answers in one sentence and a verdict: genuine, signed by Jacob Walls; --verbose adds every check', async () => {
     const cache = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
     const result = await runCli(['verify-file', REAL_4_2_28!, '--checksums', REAL_CHECKSUMS, '--cache', cache]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('django-4.2.28.tar.gz is the file the Django release manager signed');
-    expect(result.stdout).toContain('signed by Jacob Walls (53D46942E006A2A3EEDC8BC8131403F4D16D8DC7)');
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      'django-4.2.28.tar.gz is the file the Django release manager signed: its SHA-256 a4b9cd881991add394cafa8bb3b11ad1742d1e1470ba99c3ef53dc540316ccfe matches the checksum file signed by Jacob Walls (53D46942E006A2A3EEDC8BC8131403F4D16D8DC7) on 2026-02-03.',
+      'verdict: PASS',
+    ]);
+    const verbose = await runCli(['verify-file', REAL_4_2_28!, '--checksums', REAL_CHECKSUMS, '--cache', cache, '--verbose']);
+    expect(verbose.stdout).toMatch(/ok {3}site\.checksums\.signature/);
+    expect(verbose.stdout).toMatch(/ok {3}local\.sdist\.digest/);
+  });
+
+  it('refuses a checksum file of another release as a usage error naming both (exit 2), and a missing one in words', async () => {
+    const other = await runCli(['verify-file', REAL_4_2_28!, '--checksums', join(REAL, 'checksums', 'Django-4.2.6.checksum.txt')]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('is for Django 4.2.6; django-4.2.28.tar.gz is Django 4.2.28');
+    const missing = await runCli(['verify-file', REAL_4_2_28!, '--checksums', '/nonexistent/Django-4.2.28.checksum.txt']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read --checksums /nonexistent/Django-4.2.28.checksum.txt: no such file or directory (ENOENT)');
+    const noFile = await runCli(['verify-file', '/nonexistent/django-4.2.28.tar.gz', '--checksums', REAL_CHECKSUMS]);
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toContain('cannot read /nonexistent/django-4.2.28.tar.gz: no such file or directory (ENOENT)');
   });
 
   it('says a copy with one byte changed is not, and why', async () => {
@@ -40,7 +59,8 @@ describe.skipIf(!REAL_4_2_28)('verify-file on the real 4.2.28 sdist, offline', (
     const dir = await mkdtemp(join(tmpdir(), 'crosscheck-renamed-'));
     const renamed = join(dir, 'django-4.2.27.tar.gz');
     await copyFile(REAL_4_2_28!, renamed);
-    const result = await runCli(['verify-file', renamed, '--checksums', REAL_CHECKSUMS, '--format', 'json', '--cache', dir]);
+    // No checksum file to be had (nothing listens on port 9): the file's own claim is still checked.
+    const result = await runCli(['verify-file', renamed, '--site-url', 'http://127.0.0.1:9', '--format', 'json', '--cache', dir]);
     expect(result.code).toBe(1);
     const release = json(result.stdout).releases[0]!;
     expect(release.checks.find((c) => c.id === 'local.file.identity')).toMatchObject({ status: 'fail', reason: 'FILE_IDENTITY_MISMATCH' });
@@ -74,6 +94,18 @@ describe('verify-file against the world', () => {
       expect(checks.find((c) => c.id.endsWith('-vs-git'))?.status, JSON.stringify(checks)).toBe('pass');
       expect(result.code).toBe(0);
     }
+  });
+
+  it('says plainly when the project site publishes no such release', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crosscheck-unpublished-'));
+    const fake = join(dir, 'django-5.2.99.tar.gz');
+    // Well formed, and what its name says: only the release is one nobody published.
+    const pkgInfo = Buffer.from('Metadata-Version: 2.4\nName: Django\nVersion: 5.2.99\n\n');
+    const tar = Buffer.concat([tarMember({ name: 'django-5.2.99/PKG-INFO', size: pkgInfo.length, typeflag: '0', magic: 'posix' }, pkgInfo), Buffer.alloc(1024)]);
+    await writeFile(fake, gzipSync(tar));
+    const result = await runCli(['verify-file', fake, ...worldArgs(t)]);
+    expect(result.stdout).toContain('django-5.2.99.tar.gz names Django 5.2.99, which the project site does not publish');
+    expect(result.code).not.toBe(0);
   });
 
   it('rejects a file name that differs from the signed one only by case', async () => {
