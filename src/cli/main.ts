@@ -12,7 +12,9 @@ import { registerVerify } from './verify-command.js';
 /**
  * The command line. Exit codes: 0 every release passed; 1 something failed (tampering or
  * mismatch); 2 usage or configuration error; 3 nothing failed but something could not be
- * verified. An unexpected error exits 2 with its message, never 0.
+ * verified. One rule in every mode: what a channel, the network or a limit kept from being
+ * checked is 3, evidence against a release is 1, what the user asked wrongly is 2. An unexpected
+ * error exits 2 with its message, never 0.
  */
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.usage;
@@ -38,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const message = error instanceof CrosscheckError ? `${error.reason}: ${error.message}` : error instanceof Error ? error.message : String(error);
     process.stderr.write(`crosscheck: ${escapeTerminal(message)}\n`);
+    if (error instanceof CrosscheckError) return error.outcome === 'fail' ? EXIT.fail : EXIT.incomplete;
     return EXIT.usage;
   }
 }

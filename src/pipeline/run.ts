@@ -148,10 +148,9 @@ export async function runVerify<T>(options: VerifyOptions, useReport: (report: R
       const listing = needsReleaseList(options.selection) ? await listReleases(ctx) : undefined;
       if (listing) ctx.listing = listing;
       const versions = selectReleases(listing?.versions ?? [], options.selection);
-      if (versions.length === 0) {
-        if (listing && listing.byChannel.size === 0) throw new UnavailableError('NO_RELEASE_LIST', `no channel could list the releases: ${listing.problems.join('; ')}`);
-        throw new UsageError('no releases selected', 'name versions, or use --all, --series, --since or --latest');
-      }
+      // No channel could list the releases: a report saying so, and an incomplete run (exit 3), as for any channel out of reach.
+      const unlisted = listing !== undefined && listing.byChannel.size === 0;
+      if (versions.length === 0 && !unlisted) throw new UsageError('no releases selected', 'name versions, or use --all, --series, --since or --latest');
       options.onSelected?.(versions);
       void ctx.git?.prepare(versions.map((v) => tagName(ctx.profile, v)));
       spool = await ReleaseSpool.create(ctx.cache.tmpDir);
