@@ -79,7 +79,7 @@ async function tagInput(git: GitEvidence) {
 }
 
 async function readCopy(ctx: RunContext, version: string, copy: DistinctCopy, reads: ArchiveReads): Promise<Check> {
-  const fields = { ...at(`content.${copy.kind}.archive`, copy.kind), file: copy.filename };
+  const fields = { ...at(`content.${copy.kind}.archive`, copy.kind), file: copy.filename, copies: copy.channels.join(' and ') };
   const channels = copy.channels.join(' and ');
   ctx.progress?.step(version, 'content', copy.filename);
   try {

@@ -16,26 +16,43 @@ function xml(text: string): string {
  * JUnit XML as CI dashboards read it (the Jenkins/Ant schema): one testsuite per release, one
  * testcase per check; fail → <failure>, unverified → <error>, skipped → <skipped>; warnings pass
  * and are listed in the suite's <system-out> (the Ant schema allows no output inside a testcase).
+ * Counts (tests, failures, errors, skipped) on every level, and every test name unique in its
+ * suite: tools match tests across runs by name, and two copies' checks under one name would show
+ * as one flaky test.
  */
 export async function writeJunit(source: ReportSource, out: TextSink): Promise<void> {
   const { head, summaries } = source;
   const total = (count: (checks: (typeof summaries)[number]['checks']) => number) => summaries.reduce((sum, s) => sum + count(s.checks), 0);
   // A comment before the root element: the first thing a person opening the file reads.
   const notice = head.run?.offline ? `<!-- ${OFFLINE_NOTICE} -->\n` : '';
-  await out.write(`<?xml version="1.0" encoding="UTF-8"?>\n${notice}<testsuites name="crosscheck ${xml(head.displayName)}" tests="${total((c) => c.total)}" failures="${total((c) => c.fail)}" errors="${total((c) => c.unverified)}" time="0">\n`);
+  await out.write(
+    `<?xml version="1.0" encoding="UTF-8"?>\n${notice}<testsuites name="crosscheck ${xml(head.displayName)}" tests="${total((c) => c.total)}" failures="${total((c) => c.fail)}" errors="${total((c) => c.unverified)}" skipped="${total((c) => c.skipped)}" time="0">\n`,
+  );
   let index = 0;
   for await (const release of source.releases()) await out.write(`${testSuite(head, release, index++)}\n`);
   await out.write('</testsuites>\n');
 }
 
+/** A check's test name: its id, with the file and whose copies of it when it is about one; unique in its suite. */
+function testNames(checks: readonly Check[]): string[] {
+  const seen = new Map<string, number>();
+  return checks.map((check) => {
+    const about = [check.file, check.copies ? `${check.copies} copy` : undefined, !check.file && check.artifact && !check.id.includes(check.artifact) ? check.artifact : undefined].filter(Boolean);
+    const name = about.length > 0 ? `${check.id} (${about.join(', ')})` : check.id;
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name} #${n}`;
+  });
+}
+
 function testSuite(head: RunReportHead, release: ReleaseReport, index: number): string {
   const count = (status: Check['status']) => release.checks.filter((c) => c.status === status).length;
-  const cases = release.checks.map((check) => {
-    const name = `${check.id}${check.artifact && !check.id.includes(check.artifact) ? ` (${check.artifact})` : ''}`;
-    const detail = [check.message, check.reason && `reason: ${check.reason}`, check.expected !== undefined && `expected: ${check.expected}`, check.actual !== undefined && `found: ${check.actual}`, check.url && `url: ${check.url}`, check.file && `file: ${check.file}`]
+  const names = testNames(release.checks);
+  const cases = release.checks.map((check, i) => {
+    const detail = [check.message, check.reason && `reason: ${check.reason}`, check.expected !== undefined && `expected: ${check.expected}`, check.actual !== undefined && `found: ${check.actual}`, check.url && `url: ${check.url}`, check.file && `file: ${check.file}`, check.remedy && `to do: ${check.remedy}`]
       .filter(Boolean)
       .join('\n');
-    const open = `    <testcase classname="${xml(`${head.project}.${release.version}.${check.channel}`)}" name="${xml(name)}" time="0">`;
+    const open = `    <testcase classname="${xml(`${head.project}.${release.version}.${check.channel}`)}" name="${xml(names[i]!)}" time="0">`;
     switch (check.status) {
       case 'fail':
         return `${open}\n      <failure message="${xml(check.message)}" type="${xml(check.reason ?? 'FAIL')}">${xml(detail)}</failure>\n    </testcase>`;

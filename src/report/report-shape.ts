@@ -53,7 +53,7 @@ export function checkRelease(value: unknown, where: string): ReleaseReport {
     oneOf(check.channel, `${at}: "channel"`, CHANNELS);
     text(check.message, `${at}: "message"`);
     if (check.reason !== undefined) text(check.reason, `${at}: "reason"`, REASON);
-    for (const field of ['artifact', 'expected', 'actual', 'url', 'file', 'remedy']) optionalText(check[field], `${at}: "${field}"`);
+    for (const field of ['artifact', 'expected', 'actual', 'url', 'file', 'remedy', 'copies']) optionalText(check[field], `${at}: "${field}"`);
   });
   list(release.differences, `${where}: "differences"`).forEach((item, i) => {
     const at = `${where}, difference ${i + 1}`;

@@ -22,6 +22,8 @@ export interface Check {
   file?: string;
   /** For a check left unverified: what the user does about it ("refresh the pinned copy of …"). */
   remedy?: string;
+  /** For a check of one downloaded file's contents: whose copies of it ("site and pypi"), when they differ by channel. */
+  copies?: string;
 }
 
 type CheckFields = Omit<Check, 'status' | 'message'>;

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { marked } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,19 +107,56 @@ describe('writing a report', () => {
 });
 
 describe('the JUnit report', () => {
-  it('validates against the JUnit schema CI systems read, one testsuite per release', async () => {
+  let file: string;
+  beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'crosscheck-junit-'));
-    const file = join(dir, 'report.xml');
+    file = join(dir, 'report.xml');
     const result = await runCli(['report', jsonReport, '--format', 'junit', '--output', file]);
     expect(result.code).toBe(1);
+  });
+
+  it('validates against the JUnit schema CI systems read: counts on every level, names unique in each suite', async () => {
     const { stderr } = await run('xmllint', ['--noout', '--schema', join(ROOT, 'tests', 'schemas', 'junit.xsd'), file]);
     expect(stderr).toContain('validates');
     const xml = await readFile(file, 'utf8');
     expect(xml.match(/<testsuite /g)).toHaveLength(2);
     expect(xml).toMatch(/<testcase classname="django\.4\.2\.28\.pypi" name="pypi\.wheel\.declared-digest[^"]*" time="0">\s*<failure/);
+    // The site's and PyPI's copies of the wheel differ: one test for each, told apart by whose copy it is.
+    expect(xml).toMatch(/name="content\.wheel-vs-sdist \(django-4\.2\.28-py3-none-any\.whl, site copy\)"/);
+    expect(xml).toMatch(/name="content\.wheel-vs-sdist \(django-4\.2\.28-py3-none-any\.whl, pypi copy\)"/);
     const report = JSON.parse(await readFile(jsonReport, 'utf8'));
     const checks = report.releases.reduce((n: number, r: { checks: unknown[] }) => n + r.checks.length, 0);
     expect(xml.match(/<testcase /g)).toHaveLength(checks);
+    // The schema itself refuses a repeated name (the check above would pass a schema that did not).
+    const repeated = xml.replace(/name="content\.wheel-vs-sdist \(django-4\.2\.28-py3-none-any\.whl, pypi copy\)"/, 'name="content.wheel-vs-sdist (django-4.2.28-py3-none-any.whl, site copy)"');
+    const bad = join(dirname(file), 'repeated.xml');
+    await writeFile(bad, repeated);
+    const refused = await run('xmllint', ['--noout', '--schema', join(ROOT, 'tests', 'schemas', 'junit.xsd'), bad]).catch((error: { stderr: string }) => error);
+    expect(refused.stderr).toMatch(/Duplicate key-sequence/);
+  });
+
+  it('is read by a real JUnit consumer (junitparser) with the JSON report\'s counts', async () => {
+    const script = [
+      'import json, sys',
+      'from junitparser import JUnitXml',
+      'xml = JUnitXml.fromfile(sys.argv[1])',
+      'suites = []',
+      'for suite in xml:',
+      '    names = [case.name for case in suite]',
+      '    suites.append({"name": suite.name, "tests": suite.tests, "failures": suite.failures, "errors": suite.errors, "skipped": suite.skipped, "cases": len(names), "unique": len(set(names))})',
+      'print(json.dumps({"tests": xml.tests, "failures": xml.failures, "errors": xml.errors, "skipped": xml.skipped, "suites": suites}))',
+    ].join('\n');
+    const { stdout } = await run('/usr/bin/python3', ['-c', script, file]);
+    const read = JSON.parse(stdout) as { tests: number; failures: number; errors: number; skipped: number; suites: { name: string; tests: number; failures: number; errors: number; skipped: number; cases: number; unique: number }[] };
+    const report = JSON.parse(await readFile(jsonReport, 'utf8')) as { releases: { version: string; checks: { status: string }[] }[] };
+    const count = (checks: { status: string }[], status: string) => checks.filter((c) => c.status === status).length;
+    const all = report.releases.flatMap((r) => r.checks);
+    expect({ tests: read.tests, failures: read.failures, errors: read.errors, skipped: read.skipped }).toEqual({ tests: all.length, failures: count(all, 'fail'), errors: count(all, 'unverified'), skipped: count(all, 'skipped') });
+    expect(read.suites.map((s) => s.name)).toEqual(report.releases.map((r) => `Django ${r.version}`));
+    for (const [i, suite] of read.suites.entries()) {
+      const checks = report.releases[i]!.checks;
+      expect(suite).toMatchObject({ tests: checks.length, failures: count(checks, 'fail'), errors: count(checks, 'unverified'), skipped: count(checks, 'skipped'), cases: checks.length, unique: checks.length });
+    }
   });
 });
 
@@ -132,7 +169,7 @@ describe('the JSON report', () => {
     for (const release of report.releases) {
       expect(['pass', 'fail', 'incomplete']).toContain(release.verdict);
       for (const check of release.checks) {
-        expect(Object.keys(check).every((k) => ['id', 'status', 'channel', 'artifact', 'message', 'expected', 'actual', 'reason', 'url', 'file'].includes(k))).toBe(true);
+        expect(Object.keys(check).every((k) => ['id', 'status', 'channel', 'artifact', 'message', 'expected', 'actual', 'reason', 'url', 'file', 'remedy', 'copies'].includes(k))).toBe(true);
         expect(['pass', 'fail', 'unverified', 'skipped', 'warn']).toContain(check.status);
         if (check.status === 'fail' || check.status === 'unverified') expect(check.reason).toMatch(/^[A-Z][A-Z0-9_]+$/);
       }

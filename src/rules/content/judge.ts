@@ -42,7 +42,7 @@ export function judgeContent(input: ContentInput): ContentOutput {
   const basis = tag ? basisFromTag(tag, input) : reference ? basisFromSdist(reference.input, input) : undefined;
   if (basis) output.missingBlobs.push(...basis.missing);
   for (const { channels, input: sdist } of input.tagWanted ? input.sdists : []) {
-    const fields = { artifact: 'sdist', file: sdist.filename };
+    const fields = { artifact: 'sdist', file: sdist.filename, copies: channels };
     if (!tag || !basis) {
       output.checks.push(unverifiedCheck('content.sdist-vs-git', fields, 'NO_GIT_TREE', `${sdist.filename} (${channels}) cannot be compared with the tag: the tag's tree is unavailable (see the git checks)`, 'fix what the git checks report, and run again'));
       continue;
@@ -52,7 +52,7 @@ export function judgeContent(input: ContentInput): ContentOutput {
     output.checks.push(findingsCheck(judged.metadata, fields, `${sdist.filename} (${channels}): PKG-INFO and ${basis.eggInfo}/ recomputed from ${describeSources(basis.declared)}`, output));
   }
   for (const { channels, input: wheel } of input.wheels) {
-    const fields = { artifact: 'wheel', file: wheel.filename };
+    const fields = { artifact: 'wheel', file: wheel.filename, copies: channels };
     const against = reference ? sdistReference(reference.input) : tag && basis ? tagReference(tag, basis) : undefined;
     if (!against || !basis) {
       output.checks.push(unverifiedCheck('content.wheel-vs-sdist', fields, 'NO_SDIST', `${wheel.filename} (${channels}): no readable sdist or tag to compare it with`, 'fix what the sdist and git checks report, and run again'));
