@@ -1,5 +1,7 @@
+import type { ReasonCode } from './model/reasons.js';
+
 /**
- * Typed errors. Every error carries a stable reason code (UPPER_SNAKE, listed in the README)
+ * Typed errors. Every error carries a stable reason code (src/model/reasons.ts, docs/reasons.md)
  * and what a person needs to act on it: which release, channel, URL or file, and what was
  * expected and found.
  */
@@ -18,7 +20,7 @@ export type ErrorOutcome = 'fail' | 'unverified';
 export abstract class CrosscheckError extends Error {
   abstract readonly outcome: ErrorOutcome;
   constructor(
-    readonly reason: string,
+    readonly reason: ReasonCode,
     message: string,
     readonly context: ErrorContext = {},
     options?: { cause?: unknown },

@@ -1,3 +1,4 @@
+import type { ReasonCode } from '../model/reasons.js';
 import { Writable } from 'node:stream';
 import { IntegrityError, LimitError, quote } from '../errors.js';
 import type { Limits } from '../limits.js';
@@ -42,7 +43,7 @@ type Mode =
 const AT_HEADER: Mode = Object.freeze({ kind: 'header' });
 const AT_END_OF_ARCHIVE: Mode = Object.freeze({ kind: 'end-of-archive' });
 
-const invalid = (reason: string, message: string) => new IntegrityError(reason, `sdist: ${message}`);
+const invalid = (reason: ReasonCode, message: string) => new IntegrityError(reason, `sdist: ${message}`);
 
 /**
  * Walks the decompressed tar stream block by block, handing each member's content to the sink on

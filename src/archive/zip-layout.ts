@@ -1,3 +1,4 @@
+import type { ReasonCode } from '../model/reasons.js';
 import { IntegrityError, LimitError, quote } from '../errors.js';
 import type { Limits } from '../limits.js';
 
@@ -26,7 +27,7 @@ const SIG_CENTRAL = 0x02014b50;
 const SIG_LOCAL = 0x04034b50;
 const SIG_DESCRIPTOR = 0x08074b50;
 /** Extra fields that give an entry a second name or ZIP64 sizes: the installer may read them differently (W-05, W-07). */
-const REFUSED_EXTRA: Record<number, [string, string]> = {
+const REFUSED_EXTRA: Record<number, [ReasonCode, string]> = {
   0x7075: ['ZIP_NAME_AMBIGUOUS', 'an Info-ZIP Unicode Path field (a second name; CPython 3.11 ignores it, yauzl and 3.12+ use it)'],
   0x6375: ['ZIP_NAME_AMBIGUOUS', 'an Info-ZIP Unicode Comment field'],
   0x0001: ['ZIP_FRAMING', 'a ZIP64 field (wheels never need ZIP64)'],
@@ -34,7 +35,7 @@ const REFUSED_EXTRA: Record<number, [string, string]> = {
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-const fail = (reason: string, message: string, file?: string) => new IntegrityError(reason, `wheel: ${message}`, file ? { file } : {});
+const fail = (reason: ReasonCode, message: string, file?: string) => new IntegrityError(reason, `wheel: ${message}`, file ? { file } : {});
 
 /**
  * crosscheck's own reading of a zip's structure, independent of yauzl (threat catalog W-01…W-09):

@@ -1,3 +1,4 @@
+import { type ReasonCode, REASONS } from '../model/reasons.js';
 import type { Check } from '../verdict/check.js';
 import { fetchLines, OFFLINE_NOTICE, type ReleaseReport, remedyGroups, type ReportSource, reportedChannels } from './model.js';
 import { listVersions } from './text.js';
@@ -28,23 +29,35 @@ function visibleControls(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** What a pass covers and what it cannot: said in every statement, so that a reader does not take more from it. */
+const NOT_COVERED = [
+  'A release manager\'s key used by someone else, or a release manager acting in bad faith: a release signed with a pinned key and built faithfully from a tag they signed passes.',
+  'What the tagged source itself does: a malicious commit that was reviewed, tagged and signed is the release.',
+  'The project\'s dependencies, and files the signed checksum file does not list.',
+  'What the channels serve after the run: each run checks what they served when it ran.',
+  'Releases and checks marked incomplete or unverified below.',
+];
+
 /**
- * A statement a security team can post: what was checked, against which keys, a table of
- * releases × channels, and every failure and unverified check with its evidence.
+ * A statement a security team can publish — what was verified, per release and channel, who
+ * signed, what each warning means, what a pass does not cover, when it ran and how to reproduce
+ * it, and every failure with its evidence — followed, apart from it, by what the operator should
+ * do about what could not be verified.
  */
 export async function writeMarkdown(source: ReportSource, sink: TextSink): Promise<void> {
   const { head, summaries } = source;
   const out: string[] = [];
   const { summary } = head;
   if (head.run?.offline) out.push(`**${md(OFFLINE_NOTICE)}**`, '');
-  out.push(`# ${md(head.displayName)} release integrity report`, '');
+  out.push(`# ${md(head.displayName)} release integrity statement`, '');
   out.push(
-    (head.run ? `Run from ${head.run.startedAt} to ${head.run.finishedAt} by crosscheck ${head.tool.version}; to run it again: ${code(head.run.command)}. ` : `Generated ${head.generatedAt} by crosscheck ${head.tool.version}. `) +
-      `${summary.releases} release(s) checked: **${summary.pass} passed**, **${summary.fail} failed**, **${summary.incomplete} could not be fully verified**.`,
+    `${summary.releases} release(s) checked: **${summary.pass} passed**, **${summary.fail} failed**, **${summary.incomplete} could not be fully verified**. ` +
+      (head.run ? `Run from ${head.run.startedAt} to ${head.run.finishedAt} by crosscheck ${head.tool.version}.` : `Generated ${head.generatedAt} by crosscheck ${head.tool.version}.`),
     '',
   );
+  if (head.run) out.push(`To reproduce it: ${code(head.run.command)}`, '');
   out.push('## What was checked', '');
-  out.push('For each release: the PGP-signed checksum file and the signed git tag against the pinned release-manager keys below (by full fingerprint); the SHA-256 of every artifact from every channel against the signed checksums; and the contents of the sdist against the git tag and of the wheel against the sdist, allowing only the documented differences of a normal build.', '');
+  out.push('For each release: the PGP-signed checksum file and the signed git tag against the pinned release-manager keys below (by full fingerprint); the SHA-256 of every artifact from every channel against the signed checksums; and every file of the sdist and the wheel against the git tag — identical to the tag\'s, or recomputed from what the tag declares (metadata, file lists, licences).', '');
   const sources = Object.entries(head.sources).map(([name, url]) => `- ${md(name)}: ${code(url ?? '')}`);
   if (sources.length) out.push('Sources:', '', ...sources, '');
   out.push('Pinned keys:', '', '| fingerprint | holder |', '|---|---|', ...head.keyring.keys.map((k) => `| ${code(k.fingerprint, { inTable: true })} | ${md(k.name.replace(/\s*<[^>]*>$/, ''))} |`), '');
@@ -56,23 +69,42 @@ export async function writeMarkdown(source: ReportSource, sink: TextSink): Promi
     out.push(`| ${md(release.version)} | ${cells.join(' | ')} | ${VERDICT_LABEL[release.verdict]} |`);
   }
   out.push('');
-  const groups = remedyGroups(summaries);
-  if (groups.length > 0) {
-    out.push('## What could not be verified, and what to do', '');
-    for (const { remedy, versions } of groups) out.push(`- ${md(remedy)}: ${md(listVersions(versions))}`);
-    out.push('');
-  }
-  const troubled = (release: { verdict: string }) => release.verdict !== 'pass';
   for (const problem of head.listingProblems ?? []) out.push(`The list of releases may be incomplete: ${md(problem)}`, '');
-  if (!summaries.some(troubled)) out.push('Every release passed every check.', '');
-  else out.push('## Findings', '');
   await sink.write(`${out.join('\n')}\n`);
+
+  // Who signed, and what each warning means: read release by release, kept small (one line per release, one per reason).
+  const signed: string[] = [];
+  const warnings = new Map<ReasonCode, Set<string>>();
+  for await (const release of source.releases()) {
+    const names = (signers: readonly { name: string; fingerprint: string }[]) => (signers.length ? signers.map((s) => `${md(s.name.replace(/\s*<[^>]*>$/, ''))} ${code(s.fingerprint, { inTable: true })}`).join('<br>') : '–');
+    signed.push(`| ${md(release.version)} | ${names(release.checksumSigners)} | ${names(release.tagSigners)} |`);
+    for (const check of release.checks) if (check.status === 'warn' && check.reason) warnings.set(check.reason, (warnings.get(check.reason) ?? new Set()).add(release.version));
+  }
+  const part: string[] = ['## Who signed', '', '| release | checksum file | git tag |', '|---|---|---|', ...signed, ''];
+  if (warnings.size > 0) {
+    part.push('## What the warnings mean', '', 'A warning is a check that passed with a caveat; none of them is evidence of tampering.', '');
+    for (const [reason, versions] of warnings) part.push(`- ${code(reason)} (${md(listVersions([...versions]))}): ${md(REASONS[reason].meaning)}.`);
+    part.push('');
+  }
+  part.push('## What a pass does not cover', '', ...NOT_COVERED.map((line) => `- ${md(line)}`), '');
+  const troubled = (release: { verdict: string }) => release.verdict !== 'pass';
+  if (!summaries.some(troubled)) part.push('Every release passed every check.', '');
+  else part.push('## Findings', '');
+  await sink.write(`${part.join('\n')}\n`);
   if (summaries.some(troubled)) for await (const release of source.releases(troubled)) await sink.write(`${findings(release).join('\n')}\n`);
   await sink.write('## Where each file was fetched\n\n| release | file, channel, where, when, SHA-256 |\n|---|---|\n');
   for await (const release of source.releases()) {
     for (const line of fetchLines(release)) await sink.write(`| ${md(release.version)} | ${code(line, { inTable: true })} |\n`);
   }
   await sink.write('\n');
+
+  // Apart from the statement: what the person who ran it does next.
+  const groups = remedyGroups(summaries);
+  if (groups.length > 0) {
+    const operator = ['---', '', '## For the operator (not part of the statement)', '', 'What could not be verified, and what to do:', ''];
+    for (const { remedy, versions } of groups) operator.push(`- ${md(remedy)}: ${md(listVersions(versions))}`);
+    await sink.write(`${operator.join('\n')}\n\n`);
+  }
 }
 
 function findings(release: ReleaseReport): string[] {
@@ -99,6 +131,5 @@ function evidence(check: Check): string[] {
   if (check.actual !== undefined) lines.push(`  - found: ${code(check.actual)}`);
   if (check.url) lines.push(`  - where: ${code(check.url)}`);
   if (check.file) lines.push(`  - file: ${code(check.file)}`);
-  if (check.remedy) lines.push(`  - to verify it: ${md(check.remedy)}`);
   return lines;
 }

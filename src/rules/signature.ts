@@ -1,3 +1,4 @@
+import type { ReasonCode } from '../model/reasons.js';
 import * as openpgp from 'openpgp';
 import { versionSatisfies } from '../profile/versions.js';
 import type { Channel, Check } from '../verdict/check.js';
@@ -25,7 +26,7 @@ export type SignatureStatus = 'pass' | 'warn' | 'unverified' | 'fail';
  */
 export interface SignatureVerdict {
   status: SignatureStatus;
-  reason?: string;
+  reason?: ReasonCode;
   message: string;
   remedy?: string;
   /** The pinned keys whose signatures verified (also for warn, and for unverified when the cryptography held). */
@@ -126,7 +127,7 @@ function withoutSigner({ signer: _signer, ...verdict }: PacketVerdict): Omit<Sig
 
 async function judgePacket(subject: SignedSubject, index: number, packet: openpgp.SignaturePacket, trust: SignerTrust): Promise<PacketVerdict> {
   const { what } = subject;
-  const fail = (reason: string, message: string, extra: Partial<PacketVerdict> = {}): PacketVerdict => ({ status: 'fail', reason, message, ...extra });
+  const fail = (reason: ReasonCode, message: string, extra: Partial<PacketVerdict> = {}): PacketVerdict => ({ status: 'fail', reason, message, ...extra });
   if (!packet?.issuerKeyID || typeof packet.issuerKeyID.toHex !== 'function') {
     // Found by fuzzing: a mangled signature packet can come back from openpgp.js without an issuer.
     return fail('PGP_PARSE', `${what}: signature ${index + 1} names no issuer key`);
@@ -260,7 +261,7 @@ async function judgeWithKey(subject: SignedSubject, packet: openpgp.SignaturePac
 }
 
 function judgeKeyValidity(what: string, who: string, facts: KeyFacts[], keyFacts: KeyFacts | undefined, created: Date, trust: SignerTrust, pinned: PinnedKey): Omit<PacketVerdict, 'signer'> | undefined {
-  const unverified = (reason: string, message: string, remedy: string) => ({ status: 'unverified' as const, reason, message, remedy });
+  const unverified = (reason: ReasonCode, message: string, remedy: string) => ({ status: 'unverified' as const, reason, message, remedy });
   if (keyFacts && !keyFacts.canSign) return unverified('PGP_KEY_USAGE', `${what}: the signature by ${who} was made with key ${keyFacts.fingerprint}, which its self-signature does not allow to sign`, 'ask the release manager which key signs releases');
   for (const key of facts) {
     if (key.weak) return unverified('PGP_WEAK_KEY', `${what} is signed by ${who} with a key crosscheck does not accept as evidence: ${key.weak}`, `ask the release manager for a signature by a stronger key and pin it in ${trust.keyring.dir}`);

@@ -1,4 +1,5 @@
 import { CrosscheckError, describeError } from '../errors.js';
+import type { ReasonCode } from '../model/reasons.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'unverified' | 'skipped' | 'warn';
 export type Channel = 'site' | 'pypi' | 'git' | 'content' | 'local';
@@ -17,7 +18,7 @@ export interface Check {
   message: string;
   expected?: string;
   actual?: string;
-  reason?: string;
+  reason?: ReasonCode;
   url?: string;
   file?: string;
   /** For a check left unverified: what the user does about it ("refresh the pinned copy of …"). */
@@ -40,7 +41,7 @@ export const unverified = (fields: CheckFields, message: string): Check => ({
  * Reasons of checks left unverified only because another check was: their remedy is the other
  * check's, so the reports group a release under that one, not under "see the other check".
  */
-export const DEPENDENT_REASONS: ReadonlySet<string> = new Set(['NO_SIGNED_CHECKSUM', 'NO_GIT_TREE', 'NO_SDIST', 'NO_WHEEL']);
+export const DEPENDENT_REASONS: ReadonlySet<string> = new Set<ReasonCode>(['NO_SIGNED_CHECKSUM', 'NO_GIT_TREE', 'NO_SDIST', 'NO_WHEEL']);
 
 /** What a check that waits on the checksum file's signature tells the user to do. */
 export const AFTER_CHECKSUMS_REMEDY = 'see the checksum file\'s checks (site.checksums.*): once it verifies, so does this';

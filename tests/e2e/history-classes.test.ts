@@ -138,6 +138,26 @@ describe('verify --all over one release of each class of the real history', () =
     expect(items.some((item) => /\b2\.0\.6\b|\b4\.2\.6\b/.test(item))).toBe(false);
   }, 240_000);
 
+  it('publishes a statement apart from what the operator should do: who signed, what each warning means, what a pass does not cover', async () => {
+    const markdown = await runCli(['verify', 'django', '--all', '--format', 'markdown', ...worldArgs(t)]);
+    const html = await marked.parse(markdown.stdout);
+    const [statement, operator] = html.split('<hr>');
+    expect(operator).toBeDefined();
+    const headings = [...statement!.matchAll(/<h2>([^<]*)<\/h2>/g)].map((m) => m[1]);
+    expect(headings).toEqual(['What was checked', 'Results', 'Who signed', 'What the warnings mean', 'What a pass does not cover', 'Findings', 'Where each file was fetched']);
+    expect(statement).toContain('To reproduce it: <code>crosscheck verify django --all');
+    expect(statement).toMatch(/<code>PGP_SHA1_HISTORICAL<\/code> \(1\.11\.27\): signed with SHA-1 before 2020/);
+    expect(statement).toMatch(/<code>TAG_UNSIGNED<\/code> \(2\.2\.19\)/);
+    expect(statement).toMatch(/A release manager(’|'|&#39;)s key used by someone else/);
+    // Who signed 2.0.6: Frank, by full fingerprint, for the checksum file and the tag.
+    expect(statement).toMatch(/<td>2\.0\.6<\/td>\s*<td>Frank Resigned <code>3A1416F58DCC4B920CD907B083A8DBFE14C90B9B<\/code><\/td>\s*<td>Frank Resigned <code>3A1416F58DCC4B920CD907B083A8DBFE14C90B9B<\/code><\/td>/);
+    // Advice to the operator stays out of what is published.
+    expect(statement).not.toMatch(/add James Past/);
+    expect(statement).not.toMatch(/refresh/i);
+    expect(operator).toMatch(/For the operator \(not part of the statement\)/);
+    expect(operator).toMatch(/add James Past(’|'|&#39;)s key/);
+  }, 240_000);
+
   it('fails a tag rewritten on the git host under the name of a genuine unsigned one (exit 1, that release only)', async () => {
     const repo = await GitRepo.open(gitRepoPath(t.root), t.gpg);
     const commit = t.manifest.releases.find((r) => r.spec.version === '2.2.19')!.commit;

@@ -1,3 +1,4 @@
+import type { ReasonCode } from '../../model/reasons.js';
 import type { Difference } from '../../compare/difference.js';
 import type { Waiver } from '../../profile/profile.js';
 import type { Check } from '../../verdict/check.js';
@@ -160,7 +161,7 @@ function describeSources(declared: Declared): string {
 
 type CheckFields = { artifact: string; file: string };
 
-function unverifiedCheck(id: string, fields: CheckFields, reason: string, message: string, remedy: string): Check {
+function unverifiedCheck(id: string, fields: CheckFields, reason: ReasonCode, message: string, remedy: string): Check {
   return { id, channel: 'content', ...fields, status: 'unverified', reason, message, remedy };
 }
 
