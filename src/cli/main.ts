@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
-import { CrosscheckError, UsageError } from '../errors.js';
-import { toolVersion } from '../pipeline/run.js';
+import { CrosscheckError, UsageError } from '../model/errors.js';
+import { toolVersion } from '../run/verify-run.js';
 import { escapeTerminal } from '../report/escape.js';
-import { EXIT } from '../verdict/release-verdict.js';
+import { EXIT } from '../model/verdict.js';
 import { registerReport } from './report-command.js';
 import { registerVerifyFile } from './verify-file-command.js';
 import { registerVerify } from './verify-command.js';

@@ -1,10 +1,10 @@
 import { type Command, Option } from 'commander';
-import { UsageError } from '../errors.js';
-import { DEFAULT_LIMITS, type Limits, parseLimitOverrides } from '../limits.js';
-import { readUserFile } from '../local-files.js';
-import { defaultCacheDir } from '../net/cache.js';
-import type { SourceChannel } from '../pipeline/context.js';
-import type { ArtifactKind } from '../verdict/check.js';
+import { UsageError } from '../model/errors.js';
+import { DEFAULT_LIMITS, type Limits, parseLimitOverrides } from '../model/limits.js';
+import { readUserFile } from '../io/local-files.js';
+import { defaultCacheDir } from '../io/cache.js';
+import type { SourceChannel } from '../run/context.js';
+import type { ArtifactKind } from '../model/check.js';
 import { FORMATS, type Format } from './output.js';
 
 /** Options every network-reaching command shares. */

@@ -3,7 +3,7 @@ import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../model/errors.js';
 import { colorWanted } from './color.js';
 import { writeJson } from '../report/json.js';
 import type { ReportSource } from '../report/model.js';

@@ -1,4 +1,4 @@
-import type { ProgressSink } from '../pipeline/context.js';
+import type { ProgressSink } from '../run/context.js';
 import { escapeTerminal } from '../report/escape.js';
 
 export interface Progress extends ProgressSink {

@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../model/errors.js';
 import { REPORT_SCHEMA } from '../report/model.js';
 import { SavedReport } from '../report/saved-report.js';
-import { exitCodeFor } from '../verdict/release-verdict.js';
+import { exitCodeFor } from '../model/verdict.js';
 import { emit, FORMATS, type Format } from './output.js';
 
 /** `crosscheck report FILE.json --format markdown`: renders a saved JSON report in another format. */

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { runVerify, type VerifyOptions } from '../pipeline/run.js';
-import { exitCodeFor } from '../verdict/release-verdict.js';
+import { runVerify, type VerifyOptions } from '../run/verify-run.js';
+import { exitCodeFor } from '../model/verdict.js';
 import { ARTIFACTS, addSourceOptions, CHANNELS, type CommonOptions, commonSettings, parseList } from './options.js';
 import { checkOutputPath, commandLine, emit } from './output.js';
 import { createProgress } from './progress.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../model/errors.js';
 
 interface VerifyCommandOptions extends CommonOptions {
   channels: string;

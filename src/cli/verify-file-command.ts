@@ -1,14 +1,14 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { describeFileError, UsageError } from '../errors.js';
+import { describeFileError, UsageError } from '../model/errors.js';
 import { findProfileFor } from '../profile/profile.js';
-import { createRunContext, reportHead } from '../pipeline/run.js';
-import { type FileIdentity, identifyByName, verifyFile } from '../pipeline/verify-file.js';
-import { readUserFile } from '../local-files.js';
-import { readClearsigned } from '../trust/clearsign.js';
-import { declaredRelease } from '../trust/checksum-file.js';
+import { createRunContext, reportHead } from '../run/verify-run.js';
+import { type FileIdentity, identifyByName, verifyFile } from '../run/verify-file.js';
+import { readUserFile } from '../io/local-files.js';
+import { readClearsigned } from '../rules/openpgp/clearsign.js';
+import { declaredRelease } from '../formats/checksum-file.js';
 import { sourceOf } from '../report/model.js';
-import { exitCodeFor } from '../verdict/release-verdict.js';
+import { exitCodeFor } from '../model/verdict.js';
 import { addSourceOptions, type CommonOptions, commonSettings } from './options.js';
 import { commandLine, emit } from './output.js';
 

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { UsageError } from '../errors.js';
-import { readUserFile } from '../local-files.js';
-import { packageRoot } from '../package-root.js';
-import type { ArtifactKind } from '../verdict/check.js';
+import { UsageError } from '../model/errors.js';
+import { readUserFile } from '../io/local-files.js';
+import { packageRoot } from '../io/package-root.js';
+import type { ArtifactKind } from '../model/check.js';
 import type { KeyNotHeld } from '../rules/signature.js';
 import type { UnsignedTag } from '../rules/tag.js';
 import { validateProfile } from './validate-profile.js';

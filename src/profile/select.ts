@@ -1,5 +1,5 @@
 import { compare, explain } from '@renovatebot/pep440';
-import { quote, UsageError } from '../errors.js';
+import { quote, UsageError } from '../model/errors.js';
 import { versionProblem } from './versions.js';
 
 export interface Selection {

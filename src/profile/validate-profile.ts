@@ -1,4 +1,4 @@
-import { quote, UsageError } from '../errors.js';
+import { quote, UsageError } from '../model/errors.js';
 import type { Profile, Versioned } from './profile.js';
 import { specifierProblem } from './versions.js';
 

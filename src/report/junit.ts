@@ -1,4 +1,4 @@
-import type { Check } from '../verdict/check.js';
+import type { Check } from '../model/check.js';
 import { fetchLines, OFFLINE_NOTICE, type ReleaseReport, type ReportSource, type RunReportHead } from './model.js';
 import type { TextSink } from './sink.js';
 

@@ -1,5 +1,5 @@
 import { type ReasonCode, REASONS } from '../model/reasons.js';
-import type { Check } from '../verdict/check.js';
+import type { Check } from '../model/check.js';
 import { fetchLines, OFFLINE_NOTICE, type ReleaseReport, remedyGroups, type ReportSource, reportedChannels } from './model.js';
 import { listVersions } from './text.js';
 import type { TextSink } from './sink.js';

@@ -1,8 +1,8 @@
-import type { Difference } from '../compare/difference.js';
-import { type Check, DEPENDENT_REASONS } from '../verdict/check.js';
-import type { ReleaseVerdict, RunCounts, RunVerdict } from '../verdict/release-verdict.js';
+import type { Difference } from '../model/difference.js';
+import { type Check, DEPENDENT_REASONS } from '../model/check.js';
+import type { ReleaseVerdict, RunCounts, RunVerdict } from '../model/verdict.js';
 
-export type { Difference, DifferenceKind } from '../compare/difference.js';
+export type { Difference, DifferenceKind } from '../model/difference.js';
 
 export const REPORT_SCHEMA = 'crosscheck/report@1';
 

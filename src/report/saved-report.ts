@@ -1,10 +1,10 @@
 import { type FileHandle, open } from 'node:fs/promises';
-import { parseStrictJson, StrictJsonError } from '../net/strict-json.js';
+import { parseStrictJson, StrictJsonError } from '../formats/strict-json.js';
 import { type ReleaseReport, type ReleaseSummary, type ReportSource, type RunReportHead, summarize } from './model.js';
-import { releaseVerdict, type RunCounts, runOutcome } from '../verdict/release-verdict.js';
+import { releaseVerdict, type RunCounts, runOutcome } from '../model/verdict.js';
 import { readRange } from './read-range.js';
 import { checkRelease, checkReportHead, ReportShapeError } from './report-shape.js';
-import { READ_FLAGS, resolveUserFile } from '../local-files.js';
+import { READ_FLAGS, resolveUserFile } from '../io/local-files.js';
 
 /** Where one JSON value lies in the file, in bytes. */
 interface ByteRange {

@@ -1,4 +1,4 @@
-import type { Check, CheckStatus } from '../verdict/check.js';
+import type { Check, CheckStatus } from '../model/check.js';
 import { escapeTerminal } from './escape.js';
 import { fetchLines, OFFLINE_NOTICE, type ReleaseReport, remedyGroups, type ReportSource, reportedChannels } from './model.js';
 import type { TextSink } from './sink.js';

@@ -1,8 +1,8 @@
 import type { ReasonCode } from '../model/reasons.js';
 import * as openpgp from 'openpgp';
 import { versionSatisfies } from '../profile/versions.js';
-import type { Channel, Check } from '../verdict/check.js';
-import { displayName, keysWithKeyId, type Keyring, type PinnedKey } from '../trust/keyring.js';
+import type { Channel, Check } from '../model/check.js';
+import { displayName, keysWithKeyId, type Keyring, type PinnedKey } from '../profile/keyring.js';
 import { CRYPTO_ONLY, type KeyFacts, primaryFacts, subkeyFacts } from './key-validity.js';
 
 const { enums } = openpgp;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { quote } from '../errors.js';
-import { type TagObject, verifyTagSignature } from '../trust/git-tag.js';
-import { type Check, checkFromError, fail, pass, unverified, warn } from '../verdict/check.js';
+import { quote } from '../model/errors.js';
+import { type TagObject, verifyTagSignature } from './openpgp/git-tag.js';
+import { type Check, checkFromError, fail, pass, unverified, warn } from '../model/check.js';
 import { type SignatureVerdict, type SignerTrust, signatureCheck } from './signature.js';
 
 /** A genuine annotated tag that carries no signature, pinned by what git names it by: its object id and its commit. */

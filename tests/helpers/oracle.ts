@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ArchiveMember } from '../../src/archive/member.js';
+import type { ArchiveMember } from '../../src/formats/archive/member.js';
 import { ROOT } from './paths.js';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/package-root.js';
+import { packageRoot } from '../../src/io/package-root.js';
 
 export const ROOT = packageRoot();
 export const REAL = join(ROOT, 'fixtures', 'real');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ArchiveListing, ArchiveMember } from '../../src/archive/member.js';
+import type { ArchiveListing, ArchiveMember } from '../../src/formats/archive/member.js';
 
 /**
  * Listings of archives as a poisoned build would make them: members added, replaced or removed,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ArchiveListing } from '../../src/archive/member.js';
-import { readSdist } from '../../src/archive/sdist.js';
-import { DEFAULT_LIMITS } from '../../src/limits.js';
+import type { ArchiveListing } from '../../src/formats/archive/member.js';
+import { readSdist } from '../../src/formats/archive/sdist.js';
+import { DEFAULT_LIMITS } from '../../src/model/limits.js';
 import type { TreeEntry } from '../../src/rules/content/tag-files.js';
 import { REAL, ROOT } from './paths.js';
 

@@ -5,9 +5,9 @@ import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ArchiveListing } from '../../src/archive/member.js';
-import { readWheel } from '../../src/archive/wheel.js';
-import { DEFAULT_LIMITS } from '../../src/limits.js';
+import type { ArchiveListing } from '../../src/formats/archive/member.js';
+import { readWheel } from '../../src/formats/archive/wheel.js';
+import { DEFAULT_LIMITS } from '../../src/model/limits.js';
 import { ROOT } from './paths.js';
 
 const run = promisify(execFile);

@@ -1,4 +1,4 @@
-import { CrosscheckError } from '../../src/errors.js';
+import { CrosscheckError } from '../../src/model/errors.js';
 
 /** The reason code a piece of work fails with, or 'PASSED'; an untyped error fails the test. */
 export async function reasonOf(work: (() => unknown) | Promise<unknown>): Promise<string> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { GpgHome, type TestKeyName } from '../../fixtures/release/gpg.js';
 import { buildWorld, type ReleaseSpec, WORLD_PROFILE, type WorldManifest } from '../../fixtures/world/build.js';
 import { type Fault, type RunningWorld, startWorld, type WorldOptions } from '../../fixtures/world/servers.js';
-import { packageRoot } from '../../src/package-root.js';
+import { packageRoot } from '../../src/io/package-root.js';
 
 export const CLI = join(packageRoot(), 'dist', 'crosscheck.mjs');
 export const TEST_KEYS = join(packageRoot(), 'fixtures', 'keys', 'pinned');

@@ -7,9 +7,9 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseSpec } from '../../fixtures/world/build.js';
-import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { containListenerErrors, HttpClient } from '../../src/net/http.js';
-import { OriginMap } from '../../src/net/origins.js';
+import { DEFAULT_LIMITS } from '../../src/model/limits.js';
+import { containListenerErrors, HttpClient } from '../../src/io/http.js';
+import { OriginMap } from '../../src/io/origins.js';
 import { createTestWorld, runCli, type TestWorld, worldArgs } from '../helpers/world.js';
 
 const BODY_BYTES = 3 * 1024 * 1024;

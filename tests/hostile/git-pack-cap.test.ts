@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseSpec } from '../../fixtures/world/build.js';
-import { GitMirror } from '../../src/channels/git.js';
-import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { GitMirror } from '../../src/sources/git.js';
+import { DEFAULT_LIMITS } from '../../src/model/limits.js';
 import { startEndlessGitHost } from '../helpers/endless-git.js';
 import { createTestWorld, runCli, type TestWorld, worldArgs } from '../helpers/world.js';
 

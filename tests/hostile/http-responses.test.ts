@@ -1,9 +1,9 @@
 import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnavailableError } from '../../src/errors.js';
-import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { HttpClient } from '../../src/net/http.js';
-import { OriginMap } from '../../src/net/origins.js';
+import { UnavailableError } from '../../src/model/errors.js';
+import { DEFAULT_LIMITS } from '../../src/model/limits.js';
+import { HttpClient } from '../../src/io/http.js';
+import { OriginMap } from '../../src/io/origins.js';
 
 /**
  * Malformed answers written byte for byte on the socket. Each must end as an unavailable check

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeZip } from '../../fixtures/archive/zip-writer.js';
-import type { ArchiveListing } from '../../src/archive/member.js';
-import { readWheel } from '../../src/archive/wheel.js';
-import { checkRecord } from '../../src/compare/wheel-record.js';
+import type { ArchiveListing } from '../../src/formats/archive/member.js';
+import { readWheel } from '../../src/formats/archive/wheel.js';
+import { checkRecord } from '../../src/rules/content/wheel-record.js';
 import { judgeCoreMetadata } from '../../src/rules/content/core-metadata.js';
 import { readDeclared } from '../../src/rules/content/declared.js';
 import { judgeWheel, type WheelReference } from '../../src/rules/content/wheel.js';
-import { DEFAULT_LIMITS } from '../../src/limits.js';
+import { DEFAULT_LIMITS } from '../../src/model/limits.js';
 
 const VERSION = '5.2.16';
 const DIST_INFO = `django-${VERSION}.dist-info`;

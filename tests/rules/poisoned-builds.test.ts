@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ArchiveListing } from '../../src/archive/member.js';
+import type { ArchiveListing } from '../../src/formats/archive/member.js';
 import { judgeContent } from '../../src/rules/content/judge.js';
-import type { Check } from '../../src/verdict/check.js';
+import type { Check } from '../../src/model/check.js';
 import { editFile, withFile, withFreshRecord, withoutFile } from '../helpers/poison.js';
 import { REAL_RELEASES, readRealSdist, realSdistPath, realTag } from '../helpers/real-tag.js';
 import { realWheel } from '../helpers/real-wheel.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ArchiveListing } from '../../src/archive/member.js';
+import type { ArchiveListing } from '../../src/formats/archive/member.js';
 import { judgeContent } from '../../src/rules/content/judge.js';
-import type { Check } from '../../src/verdict/check.js';
+import type { Check } from '../../src/model/check.js';
 import { editFile, withoutFile } from '../helpers/poison.js';
 import { REAL_RELEASES, readRealSdist, realSdistPath, realTag, type RealVersion } from '../helpers/real-tag.js';
 import { realWheel, type Toolchain, toolchainAvailable } from '../helpers/real-wheel.js';

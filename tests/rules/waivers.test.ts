@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ArchiveMember } from '../../src/archive/member.js';
+import type { ArchiveMember } from '../../src/formats/archive/member.js';
 import { readDeclared } from '../../src/rules/content/declared.js';
 import { judgeSdist } from '../../src/rules/content/sdist.js';
 import { TagFiles, type TreeEntry } from '../../src/rules/content/tag-files.js';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ArchiveReadQueue } from '../../src/pipeline/archive-reads.js';
+import { ArchiveReadQueue } from '../../src/run/archive-reads.js';
 
 describe('the run\'s archive reads', () => {
   it('run one at a time, in the order asked, and each gives its own result', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CrosscheckError } from '../../src/errors.js';
-import { parseChecksumFile, strongestAlgorithm } from '../../src/trust/checksum-file.js';
+import { CrosscheckError } from '../../src/model/errors.js';
+import { parseChecksumFile, strongestAlgorithm } from '../../src/formats/checksum-file.js';
 
 const md5 = 'a'.repeat(32);
 const sha1 = 'b'.repeat(40);

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GpgHome, openpgpClearsign, testKeyFingerprint, testKeyPath } from '../../fixtures/release/gpg.js';
-import { parseChecksumFile } from '../../src/trust/checksum-file.js';
-import { verifyClearsigned } from '../../src/trust/clearsign.js';
-import { type Keyring, loadKeyring } from '../../src/trust/keyring.js';
+import { parseChecksumFile } from '../../src/formats/checksum-file.js';
+import { verifyClearsigned } from '../../src/rules/openpgp/clearsign.js';
+import { type Keyring, loadKeyring } from '../../src/profile/keyring.js';
 import { reasonOf, verdictOf } from '../helpers/reason.js';
 import { DJANGO_KEYS, PINNED_TEST_KEYS, REAL } from '../helpers/paths.js';
 

@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashFile, type FetchedFile } from '../../src/net/cache.js';
-import { digestCheck, weakAlgorithmsFor } from '../../src/pipeline/artifact-step.js';
+import { hashFile, type FetchedFile } from '../../src/io/cache.js';
+import { digestCheck, weakAlgorithmsFor } from '../../src/run/artifact-step.js';
 
 const bytes = Buffer.from('the release manager signed these bytes\n');
 const digest = (algorithm: string, data: Buffer = bytes) => createHash(algorithm).update(data).digest('hex');

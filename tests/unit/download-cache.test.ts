@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { DownloadCache, hashFile } from '../../src/net/cache.js';
-import { HttpClient, type RequestPolicy } from '../../src/net/http.js';
-import { OriginMap } from '../../src/net/origins.js';
+import { DEFAULT_LIMITS } from '../../src/model/limits.js';
+import { DownloadCache, hashFile } from '../../src/io/cache.js';
+import { HttpClient, type RequestPolicy } from '../../src/io/http.js';
+import { OriginMap } from '../../src/io/origins.js';
 
 // Two URLs serving the same bytes, as the site and PyPI serve one sdist: both land on one
 // content-addressed blob. `/slow` sends half, pauses, then the rest, so that a repair in progress

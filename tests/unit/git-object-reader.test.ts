@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitObjectReader, type GitInvocation } from '../../src/channels/git-object-reader.js';
+import { GitObjectReader, type GitInvocation } from '../../src/sources/git-object-reader.js';
 
 describe('GitObjectReader: one git cat-file --batch for a run', () => {
   let dir: string;

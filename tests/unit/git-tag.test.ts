@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitRepo } from '../../fixtures/release/git-repo.js';
 import { GpgHome, testKeyFingerprint } from '../../fixtures/release/gpg.js';
-import { parseTagObject, verifyTagSignature } from '../../src/trust/git-tag.js';
-import { type Keyring, loadKeyring } from '../../src/trust/keyring.js';
+import { parseTagObject, verifyTagSignature } from '../../src/rules/openpgp/git-tag.js';
+import { type Keyring, loadKeyring } from '../../src/profile/keyring.js';
 import { reasonOf, verdictOf } from '../helpers/reason.js';
 import { DJANGO_KEYS, PINNED_TEST_KEYS, REAL } from '../helpers/paths.js';
 

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GitObjectReader } from '../../src/channels/git-object-reader.js';
-import { type GitTreeEntry, walkTree } from '../../src/channels/git-tree.js';
+import { GitObjectReader } from '../../src/sources/git-object-reader.js';
+import { type GitTreeEntry, walkTree } from '../../src/formats/git-tree.js';
 import { ROOT } from '../helpers/paths.js';
 
 /**

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { satisfies } from '@renovatebot/pep440';
 import { describe, expect, it } from 'vitest';
 import { testKeyPath } from '../../fixtures/release/gpg.js';
-import { UsageError } from '../../src/errors.js';
-import { loadKeyring } from '../../src/trust/keyring.js';
+import { UsageError } from '../../src/model/errors.js';
+import { loadKeyring } from '../../src/profile/keyring.js';
 import { DJANGO_KEYS, REAL, ROOT } from '../helpers/paths.js';
 
 describe('the pinned Django keyring', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, parseLimitOverrides } from '../../src/limits.js';
+import { DEFAULT_LIMITS, parseLimitOverrides } from '../../src/model/limits.js';
 
 describe('--limit name=value', () => {
   it('sets the limits it names and leaves the others', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { InflatedTooLargeError, RawInflater } from '../../src/archive/raw-inflater.js';
+import { InflatedTooLargeError, RawInflater } from '../../src/formats/archive/raw-inflater.js';
 
 const text = Buffer.from('def view(request):\n    return HttpResponse("ok")\n'.repeat(400));
 const incompressible = randomBytes(70_000);

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseStrictJson } from '../../src/net/strict-json.js';
+import { parseStrictJson } from '../../src/formats/strict-json.js';
 import { writeJson } from '../../src/report/json.js';
 import { type ReleaseReport, type RunReport, sourceOf } from '../../src/report/model.js';
 import { ReportShapeError } from '../../src/report/report-shape.js';

@@ -1,6 +1,6 @@
 import { CoreMetadataError, longDescription, parseCoreMetadata, type CoreMetadata } from '../../formats/core-metadata.js';
 import { canonicalizeName, canonicalRequirement, parseRequirement, RequirementError, requirementForExtra, type Requirement } from '../../formats/requirements.js';
-import { quote } from '../../errors.js';
+import { quote } from '../../model/errors.js';
 import { type Author, type Declared, type Field, isKnown } from './declared.js';
 
 /**

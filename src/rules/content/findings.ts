@@ -1,4 +1,4 @@
-import type { Difference, DifferenceKind } from '../../compare/difference.js';
+import type { Difference, DifferenceKind } from '../../model/difference.js';
 
 /**
  * Collects what a content rule finds about one comparison: each file that differs (allowed by a

@@ -1,7 +1,7 @@
 import type { ReasonCode } from '../../model/reasons.js';
-import type { Difference } from '../../compare/difference.js';
+import type { Difference } from '../../model/difference.js';
 import type { Waiver } from '../../profile/profile.js';
-import type { Check } from '../../verdict/check.js';
+import type { Check } from '../../model/check.js';
 import { type Declared, isKnown, readDeclared, setupPyKeywords } from './declared.js';
 import type { Findings } from './findings.js';
 import { licenseFilesOf, sdistFileFates } from './manifest-fates.js';

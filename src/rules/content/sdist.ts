@@ -1,8 +1,8 @@
-import type { ArchiveMember } from '../../archive/member.js';
+import type { ArchiveMember } from '../../formats/archive/member.js';
 import { parseSetupCfg, SetupCfgError } from '../../formats/setup-cfg.js';
 import { comparePython } from '../../formats/python-text.js';
 import { canonicalRequirement, parseRequiresTxt, requiresTxtRequirements, RequiresTxtError } from '../../formats/requirements.js';
-import { quote } from '../../errors.js';
+import { quote } from '../../model/errors.js';
 import type { Waiver } from '../../profile/profile.js';
 import { declaredRequirements, judgeCoreMetadata, type MetadataContext } from './core-metadata.js';
 import { type Declared, type Field, isKnown } from './declared.js';

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { ArchiveMember } from '../../archive/member.js';
+import type { ArchiveMember } from '../../formats/archive/member.js';
 
 /** One entry of the tag's tree, as `git ls-tree -r` lists it. */
 export interface TreeEntry {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { ArchiveMember } from '../../archive/member.js';
-import { checkRecord } from '../../compare/wheel-record.js';
+import type { ArchiveMember } from '../../formats/archive/member.js';
+import { checkRecord } from './wheel-record.js';
 import { parseCoreMetadata, values } from '../../formats/core-metadata.js';
 import { describeEntryPoint, type EntryPoint, EntryPointsError, parseEntryPoints } from '../../formats/entry-points.js';
-import { quote } from '../../errors.js';
+import { quote } from '../../model/errors.js';
 import { judgeCoreMetadata, type MetadataContext } from './core-metadata.js';
 import { type Declared, isKnown } from './declared.js';
 import { Findings } from './findings.js';

@@ -1,0 +1,108 @@
+import { quote } from '../model/errors.js';
+import type { GitTreeEntry, RawTag } from '../sources/git.js';
+import { declaringPaths } from '../rules/content/tag-files.js';
+import { parseTagObject, type TagObject } from '../rules/openpgp/git-tag.js';
+import { tagNameRule, tagSignatureRule } from '../rules/tag.js';
+import { AFTER_CHECKSUMS_REMEDY, checkFromError, fail, pass, skipped, unverified } from '../model/check.js';
+import type { SignedChecksums } from './checksum-step.js';
+import { startedEarly } from './started-early.js';
+import { type RunContext, signerTrust } from './context.js';
+import { type ReleaseRecord, summarizeSigners } from './release-record.js';
+import { tagName } from '../profile/profile.js';
+
+/** The tag's commit and tree, as git fetched them: the git side of the content comparison. */
+export interface GitEvidence {
+  tag: string;
+  commit: string;
+  /** The tagger's date (Unix seconds), which the tag's signature covers. */
+  taggedAt: number;
+  entries: GitTreeEntry[];
+  /** The blobs the content rules read first (the build's declarations, README, license files, symlink targets), by blob id. */
+  declaringBlobs(): Promise<Map<string, Buffer>>;
+  readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
+}
+
+const at = (id: string) => ({ id, channel: 'git' as const });
+
+/** `prefetchDeclaringBlobs`: the contents will be compared with the tree, so fetch the blobs the rules read first now. */
+export async function gitStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord, options: { prefetchDeclaringBlobs: boolean }): Promise<GitEvidence | undefined> {
+  const mirror = ctx.git;
+  if (!mirror) return undefined;
+  const name = tagName(ctx.profile, version);
+  const where = { url: mirror.url };
+  ctx.progress?.step(version, 'git', `tag ${name}`);
+  let raw: RawTag;
+  try {
+    raw = await mirror.readTag(name);
+  } catch (error) {
+    record.add(checkFromError({ ...at('git.tag.fetch'), ...where }, error, `tag ${name} could not be fetched`));
+    return undefined;
+  }
+  record.tag = { name, object: raw.oid };
+  if (!raw.raw) {
+    record.add(
+      fail(
+        { ...at('git.tag.fetch'), ...where, reason: raw.objectType === 'commit' ? 'TAG_NOT_ANNOTATED' : 'TAG_TARGET_TYPE', actual: raw.objectType },
+        raw.objectType === 'commit'
+          ? `refs/tags/${name} points straight at commit ${raw.oid} (a lightweight tag): nothing signs it`
+          : `refs/tags/${name} points at a ${raw.objectType} (${raw.oid}), not an annotated tag`,
+      ),
+    );
+    return undefined;
+  }
+  record.add(pass({ ...at('git.tag.fetch'), ...where, actual: raw.oid }, `fetched tag object ${raw.oid} for ${name} from ${mirror.url}`));
+
+  let tag: TagObject;
+  try {
+    tag = parseTagObject(raw.raw, ctx.limits.tagObjectBytes);
+  } catch (error) {
+    record.add(checkFromError({ ...at('git.tag.signature'), ...where }, error, `the tag object ${raw.oid} is malformed`));
+    return undefined;
+  }
+  record.tag.commit = tag.object;
+  const signature = await tagSignatureRule({ name, objectId: raw.oid, tag, trust: signerTrust(ctx, version), unsignedTags: ctx.profile.git?.unsignedTags ?? [], url: where.url });
+  record.add(signature.check);
+  if (signature.verdict && (signature.verdict.status === 'pass' || signature.verdict.status === 'warn')) record.tagSigners = summarizeSigners(signature.verdict.signers);
+  record.add(tagNameRule(name, tag));
+  record.add(commitCheck(ctx, name, tag, signed));
+
+  try {
+    const target = tag.type === 'commit' ? await mirror.readCommit(tag.object) : { type: tag.type };
+    if (target.type !== 'commit' || !target.tree) {
+      const type = objectType(target.type);
+      record.add(fail({ ...at('git.tag.target'), reason: 'TAG_TARGET_TYPE', expected: 'commit', actual: type }, `tag ${name} points at a ${type} (${tag.object}), not a commit`));
+      return undefined;
+    }
+    record.add(pass({ ...at('git.tag.target'), actual: tag.object }, `tag ${name} points at commit ${tag.object}`));
+    const entries = await mirror.listTree(target.tree);
+    let blobs: Promise<Map<string, Buffer>> | undefined;
+    const declaring = new Set(declaringPaths(entries));
+    const declaringBlobs = () => (blobs ??= startedEarly(mirror.readBlobs(entries.filter((e) => declaring.has(e.path)).map((e) => e.oid))));
+    // Fetched now, while the archives download, rather than after the sdist is read.
+    if (options.prefetchDeclaringBlobs) void declaringBlobs();
+    return { tag: name, commit: tag.object, taggedAt: tag.taggedAt, entries, declaringBlobs, readBlobs: (oids) => mirror.readBlobs(oids) };
+  } catch (error) {
+    record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));
+    return undefined;
+  }
+}
+
+function commitCheck(ctx: RunContext, name: string, tag: TagObject, signed: SignedChecksums | undefined) {
+  const fields = at('git.tag.commit');
+  if (!ctx.profile.site) return skipped(fields, `${ctx.profile.displayName} publishes no signed checksum files to name the tag's commit`);
+  const section = signed?.file.gitTag;
+  if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', remedy: AFTER_CHECKSUMS_REMEDY }, 'no verified checksum file to compare the tag\'s commit with');
+  if (!section) return skipped(fields, 'the signed checksum file has no "Git tag" section (added in 2026, from 5.2.15)');
+  if (section.tag !== name || section.commit !== tag.object) {
+    return fail(
+      { ...fields, reason: 'TAG_COMMIT_MISMATCH', expected: `${section.commit} (${section.tag})`, actual: `${tag.object} (${name})` },
+      `tag ${name} points at ${tag.object}; the signed checksum file says ${section.tag} is ${section.commit}`,
+    );
+  }
+  return pass({ ...fields, expected: section.commit, actual: tag.object }, `tag ${name} points at ${tag.object}, the commit the signed checksum file names`);
+}
+
+/** An object type as a message shows it: a tag object's own "type" header can be of any length. */
+function objectType(type: string): string {
+  return /^[a-z]{1,16}$/.test(type) ? type : quote(type);
+}
