@@ -4,7 +4,7 @@ import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, writeFile } f
 import { homedir } from 'node:os';
 import { setImmediate as turnOfEventLoop } from 'node:timers/promises';
 import { dirname, join, resolve } from 'node:path';
-import { HALF_MADE_PACK, refLocks } from '../sources/git-write-cap.js';
+import { HALF_MADE_PACK, refLocks } from './git-debris.js';
 import { systemErrorText, UnavailableError, UsageError } from '../model/errors.js';
 import { openRegularFile, readRegularFile } from './local-files.js';
 import { MIB_SCRATCH } from './scratch-buffers.js';

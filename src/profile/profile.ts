@@ -5,10 +5,31 @@ import { UsageError } from '../model/errors.js';
 import { readUserFile } from '../io/local-files.js';
 import { packageRoot } from '../io/package-root.js';
 import type { ArtifactKind } from '../model/check.js';
-import type { KeyNotHeld } from '../rules/signature.js';
-import type { UnsignedTag } from '../rules/tag.js';
 import { validateProfile } from './validate-profile.js';
 import { versionSatisfies } from './versions.js';
+
+/** A genuine annotated tag that carries no signature, pinned by what git names it by: its object id and its commit. */
+export interface UnsignedTag {
+  tag: string;
+  object: string;
+  commit: string;
+}
+
+/** A release manager whose key crosscheck does not hold: signatures by these key ids in their era are unverified, not failed. */
+export interface KeyNotHeld {
+  name: string;
+  /** 64-bit key ids, 16 upper-case hex digits, as the signatures name their issuer. */
+  keyIds: string[];
+  /** PEP 440 specifiers: the releases this person signed. */
+  when: string[];
+}
+
+/** A pinned key bound to the releases it may sign (threat catalog G-06). */
+export interface ReleaseManagerBinding {
+  fingerprint: string;
+  name?: string;
+  when: string[];
+}
 
 /** A rule that applies to the versions matching any of `when` (PEP 440 specifiers), or to all. */
 export interface Versioned {

@@ -1,30 +1,8 @@
 import * as openpgp from 'openpgp';
+import { CRYPTO_ONLY } from '../formats/openpgp-config.js';
 
 const { enums } = openpgp;
 
-/**
- * openpgp.js configuration for cryptography only. openpgp.js also applies its own algorithm and
- * time policy inside `verify` (SHA-1 refused, validity checked against the key's self-signatures
- * at the signature's date), and that policy calls genuine history bad: tags signed with SHA-1
- * before 2020, and Django 2.0.6, signed a month before the self-signatures its key carries today.
- * crosscheck keeps openpgp.js for the mathematics and decides validity itself (signature-policy.ts),
- * as GnuPG does. `knownNotations` and every other default stay: a frozen partial config once left
- * them out and a critical notation crashed verification.
- */
-export const CRYPTO_ONLY: openpgp.Config = Object.freeze({
-  ...openpgp.config,
-  rejectMessageHashAlgorithms: new Set<openpgp.enums.hash>(),
-  rejectHashAlgorithms: new Set<openpgp.enums.hash>(),
-  rejectPublicKeyAlgorithms: new Set<openpgp.enums.publicKey>(),
-  rejectCurves: new Set<openpgp.enums.curve>(),
-  minRSABits: 0,
-  allowMissingKeyFlags: true,
-  maxDecompressedMessageSize: 1024 * 1024,
-  ignoreUnsupportedPackets: false,
-  ignoreMalformedPackets: false,
-  enforceGrammar: true,
-  allowInsecureVerificationWithReformattedKeys: false,
-});
 
 /** A revocation of a key or subkey that its primary key really signed. */
 export interface Revocation {

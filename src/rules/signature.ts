@@ -1,9 +1,11 @@
+import type { KeyNotHeld, ReleaseManagerBinding } from '../profile/profile.js';
 import type { ReasonCode } from '../model/reasons.js';
 import * as openpgp from 'openpgp';
 import { versionSatisfies } from '../profile/versions.js';
 import type { Channel, Check } from '../model/check.js';
 import { displayName, keysWithKeyId, type Keyring, type PinnedKey } from '../profile/keyring.js';
-import { CRYPTO_ONLY, type KeyFacts, primaryFacts, subkeyFacts } from './key-validity.js';
+import { CRYPTO_ONLY } from '../formats/openpgp-config.js';
+import { type KeyFacts, primaryFacts, subkeyFacts } from './key-validity.js';
 
 const { enums } = openpgp;
 
@@ -44,21 +46,7 @@ export interface SignedSubject {
   literal: openpgp.LiteralDataPacket;
 }
 
-/** A release manager whose key crosscheck does not hold: signatures by these key ids in their era are unverified, not failed. */
-export interface KeyNotHeld {
-  name: string;
-  /** 64-bit key ids, 16 upper-case hex digits, as the signatures name their issuer. */
-  keyIds: string[];
-  /** PEP 440 specifiers: the releases this person signed. */
-  when: string[];
-}
 
-/** A pinned key bound to the releases it may sign (threat catalog G-06). */
-export interface ReleaseManagerBinding {
-  fingerprint: string;
-  name?: string;
-  when: string[];
-}
 
 /** Everything a signature is judged against: the pinned keys, the profile's signer policy, the release, the time. */
 export interface SignerTrust {

@@ -1,15 +1,10 @@
+import type { UnsignedTag } from '../profile/profile.js';
 import { createHash } from 'node:crypto';
 import { quote } from '../model/errors.js';
 import { type TagObject, verifyTagSignature } from './openpgp/git-tag.js';
 import { type Check, checkFromError, fail, pass, unverified, warn } from '../model/check.js';
 import { type SignatureVerdict, type SignerTrust, signatureCheck } from './signature.js';
 
-/** A genuine annotated tag that carries no signature, pinned by what git names it by: its object id and its commit. */
-export interface UnsignedTag {
-  tag: string;
-  object: string;
-  commit: string;
-}
 
 const SIGNATURE = { id: 'git.tag.signature', channel: 'git' } as const;
 

@@ -1,3 +1,4 @@
+import type { Origins } from '../sources/deps.js';
 import type { GitMirror } from '../sources/git.js';
 import type { ArchiveReadQueue } from './archive-reads.js';
 import type { Limits } from '../model/limits.js';
@@ -30,7 +31,7 @@ export interface RunContext {
   channels: ReadonlySet<SourceChannel>;
   artifacts: ReadonlySet<ArtifactKind>;
   /** Where the profile's origins are reached (after --site-url and friends). */
-  origins: { site: string; media: string; pypi: string; pypiFiles: string };
+  origins: Origins;
   now: Date;
   /** When the run began (the report's time span). */
   startedAt: Date;

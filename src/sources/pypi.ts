@@ -2,7 +2,7 @@ import { IntegrityError, LimitError, quote } from '../model/errors.js';
 import type { FetchedFile, WeakAlgorithm } from '../io/cache.js';
 import type { RequestPolicy } from '../io/http.js';
 import { parseStrictJson, StrictJsonError } from '../formats/strict-json.js';
-import type { RunContext } from '../run/context.js';
+import type { SourceDeps } from './deps.js';
 import { MAX_VERSION_LENGTH } from '../profile/versions.js';
 
 /** One file of a release as PyPI's JSON declares it. Declared values are claims, not evidence. */
@@ -30,7 +30,7 @@ const RELEASE_KEY = new RegExp(`^[0-9A-Za-z.+!-]{1,${MAX_VERSION_LENGTH}}$`);
 // At most 255 characters, what a file system holds in one name.
 const FILENAME = /^[A-Za-z0-9._+-]{1,255}$/;
 
-function pypiPolicy(ctx: RunContext, maxBytes: number, version?: string): RequestPolicy {
+function pypiPolicy(ctx: SourceDeps, maxBytes: number, version?: string): RequestPolicy {
   return {
     channel: 'pypi',
     maxBytes,
@@ -39,7 +39,7 @@ function pypiPolicy(ctx: RunContext, maxBytes: number, version?: string): Reques
   };
 }
 
-async function fetchJson(ctx: RunContext, url: string, version?: string): Promise<{ value: unknown; file: FetchedFile }> {
+async function fetchJson(ctx: SourceDeps, url: string, version?: string): Promise<{ value: unknown; file: FetchedFile }> {
   const { bytes, ...file } = await ctx.cache.fetchDocument(ctx.http, url, pypiPolicy(ctx, ctx.limits.jsonBytes, version));
   try {
     return { value: parseStrictJson(bytes.toString('utf8')), file };
@@ -50,7 +50,7 @@ async function fetchJson(ctx: RunContext, url: string, version?: string): Promis
 }
 
 /** GET /pypi/<name>/<version>/json, checked against the schema warehouse serves (J-03, J-04). */
-export async function fetchPypiRelease(ctx: RunContext, version: string): Promise<PypiRelease> {
+export async function fetchPypiRelease(ctx: SourceDeps, version: string): Promise<PypiRelease> {
   const { name, origin } = ctx.profile.pypi;
   const url = `${origin}/pypi/${name}/${version}/json`;
   const { value, file } = await fetchJson(ctx, url, version);
@@ -70,7 +70,7 @@ export async function fetchPypiRelease(ctx: RunContext, version: string): Promis
   return { version, url, fromCache: file.fromCache, files };
 }
 
-function parseFile(ctx: RunContext, entry: unknown, where: string, invalid: (what: string) => Error): PypiFile {
+function parseFile(ctx: SourceDeps, entry: unknown, where: string, invalid: (what: string) => Error): PypiFile {
   const file = asObject(entry, where, invalid);
   const { filename, packagetype, url, size, digests, upload_time_iso_8601: uploadTime, yanked, yanked_reason: yankedReason } = file;
   if (typeof filename !== 'string' || !FILENAME.test(filename)) throw invalid(`${where}.filename ${quote(filename)} is not a plain file name`);
@@ -105,7 +105,7 @@ function parseFile(ctx: RunContext, entry: unknown, where: string, invalid: (wha
 }
 
 /** All versions PyPI lists for the project (GET /pypi/<name>/json, "releases"). */
-export async function fetchPypiVersions(ctx: RunContext): Promise<{ versions: string[]; url: string; filesByVersion: Map<string, number> }> {
+export async function fetchPypiVersions(ctx: SourceDeps): Promise<{ versions: string[]; url: string; filesByVersion: Map<string, number> }> {
   const { name, origin } = ctx.profile.pypi;
   const url = `${origin}/pypi/${name}/json`;
   const { value } = await fetchJson(ctx, url);
@@ -140,7 +140,7 @@ const DOWNLOAD_FLOOR_BYTES = 64 * 1024;
  * bytes than PyPI declares: that is the declaration mismatch (fail), not a limit reached; and an
  * endless body is still cut off there.
  */
-export async function downloadPypiArtifact(ctx: RunContext, version: string, file: PypiFile, weak: readonly WeakAlgorithm[]): Promise<FetchedFile> {
+export async function downloadPypiArtifact(ctx: SourceDeps, version: string, file: PypiFile, weak: readonly WeakAlgorithm[]): Promise<FetchedFile> {
   const cap = Math.min(ctx.limits.artifactBytes, Math.max(file.size * 2, DOWNLOAD_FLOOR_BYTES));
   try {
     return await ctx.cache.fetch(ctx.http, file.url, pypiPolicy(ctx, cap, version), weak);

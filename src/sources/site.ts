@@ -1,7 +1,7 @@
 import { UnavailableError } from '../model/errors.js';
 import type { FetchedFile, WeakAlgorithm } from '../io/cache.js';
 import type { RequestPolicy } from '../io/http.js';
-import type { RunContext } from '../run/context.js';
+import type { SourceDeps } from './deps.js';
 import { fill, ruleFor } from '../profile/profile.js';
 import type { ArtifactKind } from '../model/check.js';
 
@@ -11,7 +11,7 @@ export interface FetchedDocument extends FetchedFile {
   tried: string[];
 }
 
-function sitePolicy(ctx: RunContext, version: string, maxBytes: number): RequestPolicy {
+function sitePolicy(ctx: SourceDeps, version: string, maxBytes: number): RequestPolicy {
   return { channel: 'site', release: version, maxBytes, allowedOrigins: new Set([new URL(ctx.origins.site).origin, new URL(ctx.origins.media).origin]) };
 }
 
@@ -19,7 +19,7 @@ function sitePolicy(ctx: RunContext, version: string, maxBytes: number): Request
  * Fetches the checksum file from the project site, trying the era's URLs in order; a 404 moves
  * on to the next, anything else stops (a server error is not evidence of absence).
  */
-export async function fetchChecksumFile(ctx: RunContext, version: string): Promise<FetchedDocument> {
+export async function fetchChecksumFile(ctx: SourceDeps, version: string): Promise<FetchedDocument> {
   const site = ctx.profile.site;
   if (!site) throw new UnavailableError('NO_CHECKSUM_FILES', `${ctx.profile.displayName} publishes no signed checksum files`);
   const rule = ruleFor(site.checksumFile, version);
@@ -49,7 +49,7 @@ export async function fetchChecksumFile(ctx: RunContext, version: string): Promi
  * file has one (a file URL ending in the name, or the /download/<v>/<kind>/ form), else the
  * profile's download URL for the era.
  */
-export function siteArtifactUrl(ctx: RunContext, version: string, kind: ArtifactKind, filename: string, signedUrls: readonly string[]): string | undefined {
+export function siteArtifactUrl(ctx: SourceDeps, version: string, kind: ArtifactKind, filename: string, signedUrls: readonly string[]): string | undefined {
   const site = ctx.profile.site;
   const downloadSegment = kind === 'sdist' ? '/tarball/' : '/wheel/';
   const signed =
@@ -60,6 +60,6 @@ export function siteArtifactUrl(ctx: RunContext, version: string, kind: Artifact
   return template ? fill(template, { version, site: site!.origin, media: site!.mediaOrigin ?? site!.origin }) : undefined;
 }
 
-export async function downloadSiteArtifact(ctx: RunContext, version: string, url: string, weak: readonly WeakAlgorithm[]): Promise<FetchedFile> {
+export async function downloadSiteArtifact(ctx: SourceDeps, version: string, url: string, weak: readonly WeakAlgorithm[]): Promise<FetchedFile> {
   return ctx.cache.fetch(ctx.http, url, sitePolicy(ctx, version, ctx.limits.artifactBytes), weak);
 }

@@ -1,8 +1,7 @@
 import * as openpgp from 'openpgp';
 import { IntegrityError, LimitError, quote } from '../../model/errors.js';
-import { CRYPTO_ONLY } from '../key-validity.js';
+import { ARMOR_HASHES, CRYPTO_ONLY } from '../../formats/openpgp-config.js';
 import { judgeSignatures, type SignatureVerdict, type SignedSubject, type SignerTrust } from '../signature.js';
-import { ARMOR_HASHES } from './openpgp-policy.js';
 
 /** A clearsigned document whose framing held: the signed text and what its signatures are judged on. */
 export interface Clearsigned {

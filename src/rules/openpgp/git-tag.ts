@@ -1,6 +1,6 @@
 import * as openpgp from 'openpgp';
 import { IntegrityError, LimitError, quote } from '../../model/errors.js';
-import { CRYPTO_ONLY } from '../key-validity.js';
+import { CRYPTO_ONLY } from '../../formats/openpgp-config.js';
 import { judgeSignatures, type SignatureVerdict, type SignedSubject, type SignerTrust } from '../signature.js';
 
 export interface TagObject {
