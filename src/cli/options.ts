@@ -3,7 +3,7 @@ import { UsageError } from '../model/errors.js';
 import { DEFAULT_LIMITS, type Limits, parseLimitOverrides } from '../model/limits.js';
 import { readUserFile } from '../io/local-files.js';
 import { defaultCacheDir } from '../io/cache.js';
-import type { SourceChannel } from '../run/context.js';
+import type { SourceChannel } from '../model/check.js';
 import type { ArtifactKind } from '../model/check.js';
 import { FORMATS, type Format } from './output.js';
 

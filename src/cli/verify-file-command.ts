@@ -1,12 +1,10 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { describeFileError, UsageError } from '../model/errors.js';
+import { UsageError } from '../model/errors.js';
 import { findProfileFor } from '../profile/profile.js';
 import { createRunContext, reportHead } from '../run/verify-run.js';
-import { type FileIdentity, identifyByName, verifyFile } from '../run/verify-file.js';
-import { readUserFile } from '../io/local-files.js';
-import { readClearsigned } from '../rules/openpgp/clearsign.js';
-import { declaredRelease } from '../formats/checksum-file.js';
+import { parseArtifactName } from '../model/names.js';
+import { checkChecksumsFile, verifyFile } from '../run/verify-file.js';
 import { sourceOf } from '../report/model.js';
 import { exitCodeFor } from '../model/verdict.js';
 import { addSourceOptions, type CommonOptions, commonSettings } from './options.js';
@@ -28,7 +26,7 @@ export function registerVerifyFile(program: Command, setExitCode: (code: number)
     .option('--verbose', 'every check and its evidence, not only the answer');
   addSourceOptions(command).action(async (paths: string[], options: VerifyFileCommandOptions) => {
     const identities = paths.map((path) => {
-      const identity = identifyByName(basename(path));
+      const identity = parseArtifactName(basename(path));
       if (!identity) throw new UsageError(`cannot tell the project and version from "${basename(path)}"`, 'expected <name>-<version>.tar.gz or <name>-<version>-<tags>.whl');
       return identity;
     });
@@ -64,29 +62,3 @@ export function registerVerifyFile(program: Command, setExitCode: (code: number)
     }
   });
 }
-
-/**
- * A --checksums file the user cannot have meant: one that cannot be read, or whose text names
- * another release than the files. Both are the user's mistake, not evidence about the files, so
- * they are usage errors naming both sides; whether the file is genuine is the run's to judge.
- */
-async function checkChecksumsFile(path: string, file: FileIdentity): Promise<void> {
-  let bytes: Buffer;
-  try {
-    bytes = readUserFile(path, MAX_CHECKSUMS_BYTES, (size) => new Error(`it is ${size} bytes; a checksum file is a few kilobytes`));
-  } catch (error) {
-    throw new UsageError(`cannot read --checksums ${path}: ${describeFileError(error)}`);
-  }
-  const named = await readClearsigned(bytes, { what: path, maxBytes: MAX_CHECKSUMS_BYTES }).then(
-    ({ signedText }) => declaredRelease(signedText),
-    () => undefined,
-  );
-  if (named && named.version !== file.version) {
-    throw new UsageError(
-      `the checksum file ${path} is for ${named.project} ${named.version}; ${file.filename} is ${named.project} ${file.version}`,
-      `give the checksum file of ${file.version} (${named.project}-${file.version}.checksum.txt), or leave out --checksums to fetch it`,
-    );
-  }
-}
-
-const MAX_CHECKSUMS_BYTES = 1024 * 1024;

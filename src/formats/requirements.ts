@@ -180,14 +180,3 @@ export function compareRequirementSets(declared: readonly Requirement[], found: 
   };
 }
 
-export {
-  RequiresTxtError,
-  parseRequiresTxt,
-  requiresDistFromRequiresTxt,
-  requiresTxtRequirements,
-  type RequiresTxt,
-  type RequiresTxtEntry,
-  type RequiresTxtSection,
-  type CoreMetadataField,
-  type RequiresTxtErrorReason,
-} from './requires-txt.js';

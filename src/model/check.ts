@@ -2,7 +2,12 @@ import { CrosscheckError, describeError } from './errors.js';
 import type { ReasonCode } from './reasons.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'unverified' | 'skipped' | 'warn';
+/** Where a check's evidence comes from: a source, the comparison of contents, or a file the user gave. */
 export type Channel = 'site' | 'pypi' | 'git' | 'content' | 'local';
+/** The channels crosscheck fetches from. */
+export type SourceChannel = Extract<Channel, 'site' | 'pypi' | 'git'>;
+/** The channels that serve artifacts to download. */
+export type DownloadChannel = Extract<SourceChannel, 'site' | 'pypi'>;
 export type ArtifactKind = 'sdist' | 'wheel';
 
 /**

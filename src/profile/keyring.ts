@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { UsageError } from '../model/errors.js';
-import { CRYPTO_ONLY } from '../formats/openpgp-config.js';
+import { CRYPTO_ONLY } from '../formats/openpgp.js';
 import { readUserFile } from '../io/local-files.js';
 
 /** A key with every signature it has gathered can reach a few hundred kilobytes; this is far past that. */

@@ -1,5 +1,5 @@
 import { quote, UsageError } from '../model/errors.js';
-import type { Profile, Versioned } from './profile.js';
+import type { Profile, Versioned } from './types.js';
 import { specifierProblem } from './versions.js';
 
 // PEP 508's project name.

@@ -1,7 +1,8 @@
 import { satisfies, valid, validRange } from '@renovatebot/pep440';
 
-/** The longest version crosscheck accepts, from the command line or from PyPI's list of releases. */
-export const MAX_VERSION_LENGTH = 64;
+import { MAX_VERSION_LENGTH } from '../model/names.js';
+
+export { MAX_VERSION_LENGTH };
 
 // The PEP 440 library reads each number as a JavaScript number: past 15 digits two versions
 // compare equal (1.9007199254740993 and 1.9007199254740992), and past 20 a specifier such as

@@ -1,5 +1,5 @@
 import * as openpgp from 'openpgp';
-import { CRYPTO_ONLY } from '../formats/openpgp-config.js';
+import { CRYPTO_ONLY } from '../formats/openpgp.js';
 
 const { enums } = openpgp;
 

@@ -4,7 +4,7 @@ import * as openpgp from 'openpgp';
 import { versionSatisfies } from '../profile/versions.js';
 import type { Channel, Check } from '../model/check.js';
 import { displayName, keysWithKeyId, type Keyring, type PinnedKey } from '../profile/keyring.js';
-import { CRYPTO_ONLY } from '../formats/openpgp-config.js';
+import { CRYPTO_ONLY, type SignedSubject } from '../formats/openpgp.js';
 import { type KeyFacts, primaryFacts, subkeyFacts } from './key-validity.js';
 
 const { enums } = openpgp;
@@ -36,17 +36,6 @@ export interface SignatureVerdict {
   expected?: string;
   actual?: string;
 }
-
-/** A message's signature packets and the data they sign, as openpgp.js hashes it. */
-export interface SignedSubject {
-  /** What is signed, for messages: "the checksum file", "tag 4.2.28". */
-  what: string;
-  packets: readonly openpgp.SignaturePacket[];
-  expectedType: openpgp.enums.signature;
-  literal: openpgp.LiteralDataPacket;
-}
-
-
 
 /** Everything a signature is judged against: the pinned keys, the profile's signer policy, the release, the time. */
 export interface SignerTrust {

@@ -1,7 +1,8 @@
 import type { UnsignedTag } from '../profile/profile.js';
 import { createHash } from 'node:crypto';
 import { quote } from '../model/errors.js';
-import { type TagObject, verifyTagSignature } from './openpgp/git-tag.js';
+import type { TagObject } from '../formats/git-tag.js';
+import { verifyTagSignature } from './signed-documents.js';
 import { type Check, checkFromError, fail, pass, unverified, warn } from '../model/check.js';
 import { type SignatureVerdict, type SignerTrust, signatureCheck } from './signature.js';
 

@@ -1,14 +1,25 @@
 import type { ArchiveListing } from '../formats/archive/member.js';
 import { readArchiveFile } from '../formats/archive/read-archive.js';
 import { sdistTopDirectory } from '../profile/profile.js';
-import type { DownloadedCopy } from './artifact-step.js';
-import type { RunContext } from './context.js';
+import type { DownloadedCopy } from '../rules/evidence.js';
+import type { FetchedFile } from '../io/cache.js';
+import type { AnalysisCache } from '../io/analysis-cache.js';
+import type { Limits } from '../model/limits.js';
+import type { Profile } from '../profile/profile.js';
 import pLimit from 'p-limit';
 import { UnavailableError } from '../model/errors.js';
 import { startedEarly } from './started-early.js';
 
 /** What a read needs of a downloaded copy: which kind of archive, its name, the cached file. */
-type ArchiveCopy = Pick<DownloadedCopy, 'kind' | 'filename' | 'file'>;
+type ArchiveCopy = Pick<DownloadedCopy<FetchedFile>, 'kind' | 'filename' | 'file'>;
+
+/** What reading a release's archives needs of the run. */
+interface ArchiveReadDeps {
+  readonly profile: Profile;
+  readonly limits: Limits;
+  readonly analyses: AnalysisCache;
+  readonly archiveReads: ArchiveReadQueue;
+}
 
 /**
  * The archive reads of one release, once per distinct artifact digest, each started as soon as
@@ -18,7 +29,7 @@ type ArchiveCopy = Pick<DownloadedCopy, 'kind' | 'filename' | 'file'>;
 export class ArchiveReads {
   private readonly reads = new Map<string, Promise<ArchiveListing>>();
 
-  constructor(private readonly ctx: RunContext, private readonly version: string) {}
+  constructor(private readonly ctx: ArchiveReadDeps, private readonly version: string) {}
 
   /** The listing of this copy's bytes, read now or by an earlier copy with the same digest. */
   listing(copy: ArchiveCopy): Promise<ArchiveListing> {

@@ -5,7 +5,7 @@ import { sdistTopDirectory } from '../profile/profile.js';
 import { type ArtifactKind, type Check, checkFromError, fail, pass, skipped } from '../model/check.js';
 import type { ArchiveReads } from './archive-reads.js';
 import type { DownloadedCopy } from './artifact-step.js';
-import type { SignedChecksums } from './checksum-step.js';
+import type { SignedChecksums } from '../rules/evidence.js';
 import type { RunContext } from './context.js';
 import type { GitEvidence } from './git-step.js';
 import type { ReleaseRecord } from './release-record.js';

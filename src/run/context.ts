@@ -4,14 +4,13 @@ import type { ArchiveReadQueue } from './archive-reads.js';
 import type { Limits } from '../model/limits.js';
 import type { DownloadCache } from '../io/cache.js';
 import type { AnalysisCache } from '../io/analysis-cache.js';
-import type { ReleaseList } from './release-list.js';
+import type { ReleaseList } from '../sources/release-list.js';
 import type { HttpClient } from '../io/http.js';
 import type { Profile } from '../profile/profile.js';
 import type { Keyring } from '../profile/keyring.js';
 import type { SignerTrust } from '../rules/signature.js';
-import type { ArtifactKind } from '../model/check.js';
+import type { ArtifactKind, SourceChannel } from '../model/check.js';
 
-export type SourceChannel = 'site' | 'pypi' | 'git';
 
 /** Reports progress as work happens; the CLI renders it (bar on a terminal, lines otherwise). */
 export interface ProgressSink {

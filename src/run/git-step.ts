@@ -1,26 +1,17 @@
 import { quote } from '../model/errors.js';
-import type { GitTreeEntry, RawTag } from '../sources/git.js';
+import type { RawTag } from '../sources/git.js';
 import { declaringPaths } from '../rules/content/tag-files.js';
-import { parseTagObject, type TagObject } from '../rules/openpgp/git-tag.js';
+import { parseTagObject, type TagObject } from '../formats/git-tag.js';
 import { tagNameRule, tagSignatureRule } from '../rules/tag.js';
-import { AFTER_CHECKSUMS_REMEDY, checkFromError, fail, pass, skipped, unverified } from '../model/check.js';
-import type { SignedChecksums } from './checksum-step.js';
+import { checkFromError, fail, pass } from '../model/check.js';
+import type { GitEvidence, SignedChecksums } from '../rules/evidence.js';
+import { tagCommitCheck } from '../rules/tag-commit.js';
+
+export type { GitEvidence };
 import { startedEarly } from './started-early.js';
 import { type RunContext, signerTrust } from './context.js';
 import { type ReleaseRecord, summarizeSigners } from './release-record.js';
 import { tagName } from '../profile/profile.js';
-
-/** The tag's commit and tree, as git fetched them: the git side of the content comparison. */
-export interface GitEvidence {
-  tag: string;
-  commit: string;
-  /** The tagger's date (Unix seconds), which the tag's signature covers. */
-  taggedAt: number;
-  entries: GitTreeEntry[];
-  /** The blobs the content rules read first (the build's declarations, README, license files, symlink targets), by blob id. */
-  declaringBlobs(): Promise<Map<string, Buffer>>;
-  readBlobs(oids: readonly string[]): Promise<Map<string, Buffer>>;
-}
 
 const at = (id: string) => ({ id, channel: 'git' as const });
 
@@ -64,7 +55,7 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
   record.add(signature.check);
   if (signature.verdict && (signature.verdict.status === 'pass' || signature.verdict.status === 'warn')) record.tagSigners = summarizeSigners(signature.verdict.signers);
   record.add(tagNameRule(name, tag));
-  record.add(commitCheck(ctx, name, tag, signed));
+  record.add(tagCommitCheck(ctx.profile, name, tag, signed));
 
   try {
     const target = tag.type === 'commit' ? await mirror.readCommit(tag.object) : { type: tag.type };
@@ -85,21 +76,6 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
     record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));
     return undefined;
   }
-}
-
-function commitCheck(ctx: RunContext, name: string, tag: TagObject, signed: SignedChecksums | undefined) {
-  const fields = at('git.tag.commit');
-  if (!ctx.profile.site) return skipped(fields, `${ctx.profile.displayName} publishes no signed checksum files to name the tag's commit`);
-  const section = signed?.file.gitTag;
-  if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', remedy: AFTER_CHECKSUMS_REMEDY }, 'no verified checksum file to compare the tag\'s commit with');
-  if (!section) return skipped(fields, 'the signed checksum file has no "Git tag" section (added in 2026, from 5.2.15)');
-  if (section.tag !== name || section.commit !== tag.object) {
-    return fail(
-      { ...fields, reason: 'TAG_COMMIT_MISMATCH', expected: `${section.commit} (${section.tag})`, actual: `${tag.object} (${name})` },
-      `tag ${name} points at ${tag.object}; the signed checksum file says ${section.tag} is ${section.commit}`,
-    );
-  }
-  return pass({ ...fields, expected: section.commit, actual: tag.object }, `tag ${name} points at ${tag.object}, the commit the signed checksum file names`);
 }
 
 /** An object type as a message shows it: a tag object's own "type" header can be of any length. */

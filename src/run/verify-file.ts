@@ -3,39 +3,23 @@ import type { ArchiveListing } from '../formats/archive/member.js';
 import { keepSdistContent, keepWheelContent } from '../formats/archive/keep.js';
 import { readSdistFile } from '../formats/archive/read-archive.js';
 import { readWheel } from '../formats/archive/wheel.js';
-import { parseCoreMetadata, values } from '../formats/core-metadata.js';
-import { canonicalizeName as normalizeName } from '../formats/requirements.js';
+import { type ArtifactName, normalizeProjectName, parseArtifactName } from '../model/names.js';
 import { judgeContent } from '../rules/content/judge.js';
 import { describeFileError, UsageError } from '../model/errors.js';
-import { resolveUserFile } from '../io/local-files.js';
+import { readUserFile, resolveUserFile } from '../io/local-files.js';
+import { readClearsigned } from '../formats/clearsigned.js';
+import { declaredRelease } from '../formats/checksum-file.js';
 import { hashFile } from '../io/cache.js';
 import { sdistTopDirectory, tagName } from '../profile/profile.js';
 import { versionProblem } from '../profile/versions.js';
 import type { ReleaseReport } from '../report/model.js';
-import { AFTER_CHECKSUMS_REMEDY, type ArtifactKind, type Check, checkFromError, fail, pass, unverified } from '../model/check.js';
-import { digestCheck } from './artifact-step.js';
-import { checksumStep, localChecksumSource, type SignedChecksums } from './checksum-step.js';
+import { type Check, checkFromError, pass, unverified } from '../model/check.js';
+import { fileIdentityCheck, localDigestCheck } from '../rules/artifacts.js';
+import type { SignedChecksums } from '../rules/evidence.js';
+import { checksumStep, localChecksumSource } from './checksum-step.js';
 import type { RunContext } from './context.js';
 import { type GitEvidence, gitStep } from './git-step.js';
 import { ReleaseRecord } from './release-record.js';
-
-export interface FileIdentity {
-  kind: ArtifactKind;
-  filename: string;
-  /** The distribution name as the file name spells it, and normalized. */
-  name: string;
-  normalizedName: string;
-  version: string;
-}
-
-/** sdist `<name>-<version>.tar.gz`; wheel `<name>-<version>(-<build>)?-<python>-<abi>-<platform>.whl`. */
-export function identifyByName(filename: string): FileIdentity | undefined {
-  const sdist = /^([A-Za-z0-9][A-Za-z0-9._]*)-([0-9][A-Za-z0-9.+!]*)\.tar\.gz$/.exec(filename);
-  if (sdist) return { kind: 'sdist', filename, name: sdist[1]!, normalizedName: normalizeName(sdist[1]!), version: sdist[2]! };
-  const wheel = /^([A-Za-z0-9][A-Za-z0-9._]*)-([0-9][A-Za-z0-9.+!]*)(?:-[0-9][^-]*)?-[^-]+-[^-]+-[^-]+\.whl$/.exec(filename);
-  if (wheel) return { kind: 'wheel', filename, name: wheel[1]!, normalizedName: normalizeName(wheel[1]!), version: wheel[2]! };
-  return undefined;
-}
 
 export interface VerifyFileOptions {
   checksumsFile?: string;
@@ -50,9 +34,9 @@ export interface VerifyFileOptions {
  */
 export async function verifyFile(ctx: RunContext, path: string, options: VerifyFileOptions): Promise<ReleaseReport & { summary: string }> {
   const filename = basename(path);
-  const identity = identifyByName(filename);
+  const identity = parseArtifactName(filename);
   if (!identity) throw new UsageError(`cannot tell the project and version from the file name "${filename}"`, 'expected <name>-<version>.tar.gz or <name>-<version>-<tags>.whl, as PyPI and the project site name them');
-  if (identity.normalizedName !== normalizeName(ctx.profile.pypi.name)) {
+  if (identity.normalizedName !== normalizeProjectName(ctx.profile.pypi.name)) {
     throw new UsageError(`"${filename}" is not a ${ctx.profile.displayName} file`, `use --profile for another project`);
   }
   const { version, kind } = identity;
@@ -75,10 +59,10 @@ export async function verifyFile(ctx: RunContext, path: string, options: VerifyF
   evidence.site = { url: path, sha256: digests.sha256, size: digests.size };
 
   const listing = await readArchive(ctx, identity, realPath, record, options.deep);
-  if (listing) record.add(identityCheck(identity, listing));
+  if (listing) record.add(fileIdentityCheck(identity, listing));
 
   const signed = await checksumStep(ctx, version, record, options.checksumsFile ? localChecksumSource(options.checksumsFile) : undefined);
-  const digest = localDigestCheck(identity, signed, { ...digests, path, url: path, finalUrl: path, fromCache: false, fetchedAt: new Date().toISOString() });
+  const digest = localDigestCheck(identity, signed, { ...digests, url: path, finalUrl: path, fromCache: false, fetchedAt: new Date().toISOString() });
   record.add(digest);
   if (signed?.artifacts.find((a) => a.filename === filename)?.digests.sha256) evidence.signedSha256 = signed.artifacts.find((a) => a.filename === filename)!.digests.sha256!;
 
@@ -96,7 +80,7 @@ export async function verifyFile(ctx: RunContext, path: string, options: VerifyF
  * its metadata, which is all the identity check needs — the digest is what says the file is the
  * signed one.
  */
-async function readArchive(ctx: RunContext, identity: FileIdentity, path: string, record: ReleaseRecord, whole: boolean): Promise<ArchiveListing | undefined> {
+async function readArchive(ctx: RunContext, identity: ArtifactName, path: string, record: ReleaseRecord, whole: boolean): Promise<ArchiveListing | undefined> {
   const fields = whole
     ? { id: `content.${identity.kind}.archive`, channel: 'content' as const, artifact: identity.kind, file: identity.filename }
     : { id: 'local.file.identity', channel: 'local' as const, artifact: identity.kind, file: identity.filename };
@@ -116,50 +100,11 @@ async function readArchive(ctx: RunContext, identity: FileIdentity, path: string
   }
 }
 
-/** The name and version in the file name must be the ones its own metadata states. */
-function identityCheck(identity: FileIdentity, listing: ArchiveListing): Check {
-  const fields = { id: 'local.file.identity', channel: 'local' as const, artifact: identity.kind, file: identity.filename };
-  const metadataPath = [...listing.kept.keys()].find((p) => (identity.kind === 'sdist' ? /^[^/]+\/PKG-INFO$/.test(p) : /\.dist-info\/METADATA$/.test(p)));
-  if (!metadataPath) return fail({ ...fields, reason: 'FILE_IDENTITY_MISMATCH' }, `${identity.filename} holds no ${identity.kind === 'sdist' ? 'PKG-INFO' : 'METADATA'} to confirm what it is`);
-  let name = '';
-  let version = '';
-  try {
-    const metadata = parseCoreMetadata(listing.kept.get(metadataPath)!);
-    name = values(metadata, 'Name')[0]?.trim() ?? '';
-    version = values(metadata, 'Version')[0]?.trim() ?? '';
-  } catch {
-    // Not UTF-8: it names nothing, and the comparison below says so.
-  }
-  const top = metadataPath.split('/')[0]!;
-  const expectedTop = identity.kind === 'sdist' ? identity.filename.replace(/\.tar\.gz$/, '') : `${identity.name}-${identity.version}.dist-info`;
-  if (normalizeName(name) !== identity.normalizedName || version !== identity.version || top !== expectedTop) {
-    return fail(
-      { ...fields, reason: 'FILE_IDENTITY_MISMATCH', expected: `${identity.name} ${identity.version} (from the file name)`, actual: `${name} ${version} in ${metadataPath}` },
-      `the file name says ${identity.name} ${identity.version}, but ${metadataPath} says ${name} ${version}`,
-    );
-  }
-  return pass({ ...fields, actual: `${name} ${version}` }, `the file name and ${metadataPath} agree: ${name} ${version}`);
-}
-
-function localDigestCheck(identity: FileIdentity, signed: SignedChecksums | undefined, file: Parameters<typeof digestCheck>[3]): Check {
-  const fields = { id: `local.${identity.kind}.digest`, channel: 'local' as const, artifact: identity.kind, url: file.url };
-  if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256, remedy: AFTER_CHECKSUMS_REMEDY }, `${identity.filename} hashes to ${file.sha256}; there is no verified checksum file to compare it with`);
-  const listed = signed.artifacts.find((a) => a.filename === identity.filename);
-  if (!listed) {
-    const lookalike = signed.artifacts.find((a) => a.filename.toLowerCase() === identity.filename.toLowerCase());
-    return fail(
-      { ...fields, reason: 'CHECKSUM_FILENAME', expected: signed.artifacts.map((a) => a.filename).join(', '), actual: identity.filename },
-      `the signed checksum file does not list ${identity.filename}${lookalike ? ` (it lists ${lookalike.filename}; names are compared exactly)` : ''}`,
-    );
-  }
-  return digestCheck(fields, identity.filename, listed.digests, file);
-}
-
 /**
  * The file's contents judged by the rules `verify` uses (rules/content/judge.ts): an sdist against
  * the tag, a wheel against the tag, every generated file against what the tag declares.
  */
-async function deepCompare(ctx: RunContext, identity: FileIdentity, listing: ArchiveListing, git: GitEvidence | undefined, record: ReleaseRecord): Promise<void> {
+async function deepCompare(ctx: RunContext, identity: ArtifactName, listing: ArchiveListing, git: GitEvidence | undefined, record: ReleaseRecord): Promise<void> {
   const fields = { id: identity.kind === 'sdist' ? 'content.sdist-vs-git' : 'content.wheel-vs-git', channel: 'content' as const, artifact: identity.kind, file: identity.filename };
   if (!git) return record.add(unverified({ ...fields, reason: 'NO_GIT_TREE', remedy: 'fix what the git checks report, and run again' }, 'the tag\'s tree is unavailable (see the git checks)'));
   try {
@@ -186,7 +131,7 @@ async function deepCompare(ctx: RunContext, identity: FileIdentity, listing: Arc
 }
 
 /** The one sentence a person reads first. */
-function sentence(ctx: RunContext, identity: FileIdentity, checks: Check[], signed: SignedChecksums | undefined, sha256: string): string {
+function sentence(ctx: RunContext, identity: ArtifactName, checks: Check[], signed: SignedChecksums | undefined, sha256: string): string {
   const { filename } = identity;
   const signer = signed?.signers.map((s) => `${s.name} (${s.fingerprint}) on ${s.created.toISOString().slice(0, 10)}`).join(' and ');
   const failed = checks.find((c) => c.status === 'fail');
@@ -213,3 +158,29 @@ function sentence(ctx: RunContext, identity: FileIdentity, checks: Check[], sign
   const why = checks.find((c) => c.status === 'unverified');
   return `${filename} could not be verified${why ? `: ${why.message}` : ''}.`;
 }
+
+/**
+ * A --checksums file the user cannot have meant: one that cannot be read, or whose text names
+ * another release than the files. Both are the user's mistake, not evidence about the files, so
+ * they are usage errors naming both sides; whether the file is genuine is the run's to judge.
+ */
+export async function checkChecksumsFile(path: string, file: ArtifactName): Promise<void> {
+  let bytes: Buffer;
+  try {
+    bytes = readUserFile(path, MAX_CHECKSUMS_BYTES, (size) => new Error(`it is ${size} bytes; a checksum file is a few kilobytes`));
+  } catch (error) {
+    throw new UsageError(`cannot read --checksums ${path}: ${describeFileError(error)}`);
+  }
+  const named = await readClearsigned(bytes, { what: path, maxBytes: MAX_CHECKSUMS_BYTES }).then(
+    ({ signedText }) => declaredRelease(signedText),
+    () => undefined,
+  );
+  if (named && named.version !== file.version) {
+    throw new UsageError(
+      `the checksum file ${path} is for ${named.project} ${named.version}; ${file.filename} is ${named.project} ${file.version}`,
+      `give the checksum file of ${file.version} (${named.project}-${file.version}.checksum.txt), or leave out --checksums to fetch it`,
+    );
+  }
+}
+
+const MAX_CHECKSUMS_BYTES = 1024 * 1024;

@@ -1,6 +1,6 @@
 import type { ReleaseReport } from '../report/model.js';
 import { type Check, checkFromError, pass, warn } from '../model/check.js';
-import type { ReleaseList } from './release-list.js';
+import type { ReleaseList } from '../sources/release-list.js';
 import { ArchiveReads } from './archive-reads.js';
 import { type DownloadedCopy, pypiStep, siteArtifactsStep } from './artifact-step.js';
 import { checksumStep } from './checksum-step.js';

@@ -11,19 +11,8 @@
  * The one known difference is listed: `\N{NAME}` escapes, which crosscheck refuses.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalRequirement,
-  compareRequirementSets,
-  packagingRequirementString,
-  parseRequiresTxt,
-  requiresDistFromRequiresTxt,
-  requiresTxtRequirements,
-  parseRequirement,
-  RequirementError,
-  type MarkerGroup,
-  type Requirement,
-  type RequiresTxt,
-} from '../../src/formats/requirements.js';
+import { canonicalRequirement, compareRequirementSets, packagingRequirementString, parseRequirement, RequirementError, type MarkerGroup, type Requirement } from '../../src/formats/requirements.js';
+import { parseRequiresTxt, requiresDistFromRequiresTxt, requiresTxtRequirements, type RequiresTxt } from '../../src/formats/requires-txt.js';
 import { RequiresTxtError } from '../../src/formats/requires-txt.js';
 import { askOracle, oracleAvailable, ORACLE_VERSIONS, type OracleAnswer } from '../helpers/requirements-oracle.js';
 import { differentVariant, generateRequirement, generateRequiresTxt, mutateText, renderRequirement, Rng } from './requirement-generator.js';

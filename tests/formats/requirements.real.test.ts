@@ -12,15 +12,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { declaredRequirements } from '../../src/rules/content/core-metadata.js';
 import { isKnown, readDeclared } from '../../src/rules/content/declared.js';
-import {
-  compareRequirementSets,
-  parseRequirement,
-  parseRequiresTxt,
-  requirementForExtra,
-  requiresDistFromRequiresTxt,
-  requiresTxtRequirements,
-  type Requirement,
-} from '../../src/formats/requirements.js';
+import { compareRequirementSets, parseRequirement, requirementForExtra, type Requirement } from '../../src/formats/requirements.js';
+import { parseRequiresTxt, requiresDistFromRequiresTxt, requiresTxtRequirements } from '../../src/formats/requires-txt.js';
 import { ROOT } from '../helpers/paths.js';
 import { askOracle, ORACLE_PYTHON, oracleAvailable } from '../helpers/requirements-oracle.js';
 

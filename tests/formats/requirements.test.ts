@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalRequirement,
-  compareRequirementSets,
-  packagingRequirementString,
-  parseRequirement,
-  parseRequiresTxt,
-  requirementForExtra,
-  requiresDistFromRequiresTxt,
-  requiresTxtRequirements,
-  RequirementError,
-} from '../../src/formats/requirements.js';
+import { canonicalRequirement, compareRequirementSets, packagingRequirementString, parseRequirement, requirementForExtra, RequirementError } from '../../src/formats/requirements.js';
+import { parseRequiresTxt, requiresDistFromRequiresTxt, requiresTxtRequirements } from '../../src/formats/requires-txt.js';
 import { RequiresTxtError } from '../../src/formats/requires-txt.js';
 import { MAX_MARKER_NESTING } from '../../src/formats/pep508-parser.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadProfile, type Profile } from '../../src/profile/profile.js';
 import { tagObjectId, tagSignatureRule } from '../../src/rules/tag.js';
-import { parseTagObject } from '../../src/rules/openpgp/git-tag.js';
+import { parseTagObject } from '../../src/formats/git-tag.js';
 import { type Keyring, loadKeyring } from '../../src/profile/keyring.js';
 import type { Check } from '../../src/model/check.js';
 import { DJANGO_KEYS, REAL } from '../helpers/paths.js';

@@ -4,7 +4,7 @@ import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GpgHome, openpgpClearsign, testKeyFingerprint, testKeyPath } from '../../fixtures/release/gpg.js';
 import { parseChecksumFile } from '../../src/formats/checksum-file.js';
-import { verifyClearsigned } from '../../src/rules/openpgp/clearsign.js';
+import { verifyClearsigned } from '../../src/rules/signed-documents.js';
 import { type Keyring, loadKeyring } from '../../src/profile/keyring.js';
 import { reasonOf, verdictOf } from '../helpers/reason.js';
 import { DJANGO_KEYS, PINNED_TEST_KEYS, REAL } from '../helpers/paths.js';

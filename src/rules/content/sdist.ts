@@ -1,7 +1,8 @@
 import type { ArchiveMember } from '../../formats/archive/member.js';
 import { parseSetupCfg, SetupCfgError } from '../../formats/setup-cfg.js';
 import { comparePython } from '../../formats/python-text.js';
-import { canonicalRequirement, parseRequiresTxt, requiresTxtRequirements, RequiresTxtError } from '../../formats/requirements.js';
+import { canonicalRequirement } from '../../formats/requirements.js';
+import { parseRequiresTxt, requiresTxtRequirements, RequiresTxtError } from '../../formats/requires-txt.js';
 import { quote } from '../../model/errors.js';
 import type { Waiver } from '../../profile/profile.js';
 import { declaredRequirements, judgeCoreMetadata, type MetadataContext } from './core-metadata.js';

@@ -1,7 +1,6 @@
 import * as openpgp from 'openpgp';
-import { IntegrityError, LimitError, quote } from '../../model/errors.js';
-import { ARMOR_HASHES, CRYPTO_ONLY } from '../../formats/openpgp-config.js';
-import { judgeSignatures, type SignatureVerdict, type SignedSubject, type SignerTrust } from '../signature.js';
+import { IntegrityError, LimitError, quote } from '../model/errors.js';
+import { ARMOR_HASHES, CRYPTO_ONLY, type SignedSubject } from './openpgp.js';
 
 /** A clearsigned document whose framing held: the signed text and what its signatures are judged on. */
 export interface Clearsigned {
@@ -42,12 +41,6 @@ export async function readClearsigned(bytes: Uint8Array, options: { what: string
   const literal = new openpgp.LiteralDataPacket();
   (literal as unknown as { setText(text: string): void }).setText(signedText);
   return { signedText, subject: { what, packets, expectedType: openpgp.enums.signature.text, literal } };
-}
-
-/** Reads a clearsigned document and judges its signatures against the pinned keys and the profile's signer policy. */
-export async function verifyClearsigned(bytes: Uint8Array, trust: SignerTrust, options: { what: string; maxBytes: number }): Promise<{ signedText: string; verdict: SignatureVerdict }> {
-  const { signedText, subject } = await readClearsigned(bytes, options);
-  return { signedText, verdict: await judgeSignatures(subject, trust) };
 }
 
 function decodeStrictText(bytes: Uint8Array, what: string): string {

@@ -1,7 +1,6 @@
 import * as openpgp from 'openpgp';
-import { IntegrityError, LimitError, quote } from '../../model/errors.js';
-import { CRYPTO_ONLY } from '../../formats/openpgp-config.js';
-import { judgeSignatures, type SignatureVerdict, type SignedSubject, type SignerTrust } from '../signature.js';
+import { IntegrityError, LimitError, quote } from '../model/errors.js';
+import { CRYPTO_ONLY, type SignedSubject } from './openpgp.js';
 
 export interface TagObject {
   object: string;
@@ -106,9 +105,4 @@ export async function tagSignatureSubject(tag: TagObject): Promise<SignedSubject
   const literal = new openpgp.LiteralDataPacket();
   (literal as unknown as { setBytes(bytes: Uint8Array, format: openpgp.enums.literal): void }).setBytes(tag.payload, openpgp.enums.literal.binary);
   return { what, packets: signature.packets as unknown as openpgp.SignaturePacket[], expectedType: openpgp.enums.signature.binary, literal };
-}
-
-/** Judges a parsed tag's OpenPGP signature against the pinned keys and the profile's signer policy. */
-export async function verifyTagSignature(tag: TagObject, trust: SignerTrust): Promise<SignatureVerdict> {
-  return judgeSignatures(await tagSignatureSubject(tag), trust);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashFile, type FetchedFile } from '../../src/io/cache.js';
-import { digestCheck, weakAlgorithmsFor } from '../../src/run/artifact-step.js';
+import { digestCheck, weakAlgorithmsFor } from '../../src/rules/artifacts.js';
 
 const bytes = Buffer.from('the release manager signed these bytes\n');
 const digest = (algorithm: string, data: Buffer = bytes) => createHash(algorithm).update(data).digest('hex');

@@ -1,7 +1,15 @@
-import { fetchPypiVersions } from '../sources/pypi.js';
+import { fetchPypiVersions } from './pypi.js';
 import { CrosscheckError, describeError } from '../model/errors.js';
 import { versionProblem } from '../profile/versions.js';
-import type { RunContext } from './context.js';
+import type { SourceChannel } from '../model/check.js';
+import type { SourceDeps } from './deps.js';
+import type { GitMirror } from './git.js';
+
+/** What listing the releases needs: the sources' deps, which channels to ask, and the git mirror. */
+export interface ListingDeps extends SourceDeps {
+  readonly channels: ReadonlySet<SourceChannel>;
+  readonly git?: GitMirror;
+}
 
 /** The releases the channels list, and a channel whose list could not be had, with why. */
 export interface ReleaseList {
@@ -19,7 +27,7 @@ export interface ReleaseList {
  * drops — a PyPI serving a tampered file and hiding the release from its listing — is still
  * verified, and reported as missing there.
  */
-export async function listReleases(ctx: RunContext): Promise<ReleaseList> {
+export async function listReleases(ctx: ListingDeps): Promise<ReleaseList> {
   const list: ReleaseList = { versions: [], byChannel: new Map(), problems: [] };
   const tasks: Promise<void>[] = [];
   if (ctx.channels.has('pypi')) {
