@@ -134,7 +134,7 @@ function parseDigestSection(
 function parseGitTagSection(content: { text: string; line: number }[]): { tag: string; commit: string } {
   if (content.length !== 1) throw grammar(`the Git tag section must hold exactly one line, found ${content.length}`, content[1]?.line);
   const { text, line } = content[0]!;
-  const asLine = /^([0-9a-f]{40})  (\S+)$/.exec(text);
+  const asLine = /^([0-9a-f]{40}) {2}(\S+)$/.exec(text);
   if (asLine) return { commit: asLine[1]!, tag: asLine[2]! };
   const asSentence = /^The (\S+) tag points to commit ([0-9a-f]{40})\.$/.exec(text);
   if (asSentence) return { tag: asSentence[1]!, commit: asSentence[2]! };

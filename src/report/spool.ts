@@ -54,6 +54,8 @@ export class ReleaseSpool {
 
   /** The spooled releases in the order of `summaries` (each returned by add), as a report source. */
   source(head: RunReportHead, summaries: readonly ReleaseSummary[]): ReportSource {
+    // An async generator cannot be an arrow function, so `this` is held by name.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const spool = this;
     return {
       head,

@@ -3,7 +3,7 @@ import { readArchiveFile } from '../formats/archive/read-archive.js';
 import { sdistTopDirectory } from '../profile/profile.js';
 import type { DownloadedCopy } from '../rules/evidence.js';
 import type { FetchedFile } from '../io/cache.js';
-import type { AnalysisCache } from '../io/analysis-cache.js';
+import type { AnalysisCache } from './analysis-cache.js';
 import type { Limits } from '../model/limits.js';
 import type { Profile } from '../profile/profile.js';
 import pLimit from 'p-limit';

@@ -3,7 +3,7 @@ import type { GitMirror } from '../sources/git.js';
 import type { ArchiveReadQueue } from './archive-reads.js';
 import type { Limits } from '../model/limits.js';
 import type { DownloadCache } from '../io/cache.js';
-import type { AnalysisCache } from '../io/analysis-cache.js';
+import type { AnalysisCache } from './analysis-cache.js';
 import type { ReleaseList } from '../sources/release-list.js';
 import type { HttpClient } from '../io/http.js';
 import type { Profile } from '../profile/profile.js';

@@ -44,7 +44,7 @@ async function runCorpus(kind: 'sdist' | 'wheel', cases: ArchiveCase[]): Promise
       const second = await SECOND_PARSER[kind].list(c.bytes()).catch((error: Error) => error.message);
       outcomes.set(c.id, { reason: 'accept', listing: asOracle(listing.members), python: python[i]!, second });
     } catch (error) {
-      if (!(error instanceof CrosscheckError)) throw new Error(`${c.id}: untyped error ${String(error)}`);
+      if (!(error instanceof CrosscheckError)) throw new Error(`${c.id}: untyped error ${String(error)}`, { cause: error });
       outcomes.set(c.id, { reason: error.reason, python: python[i]! });
     }
   }

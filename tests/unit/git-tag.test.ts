@@ -1,4 +1,4 @@
-import { mkdtemp, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';

@@ -3,8 +3,8 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { join } from 'node:path';
 import type { ArchiveListing, ArchiveMember } from '../formats/archive/member.js';
-import { readRegularFile } from './local-files.js';
-import { sha256Hex } from './cache.js';
+import { readRegularFile } from '../io/local-files.js';
+import { sha256Hex } from '../io/cache.js';
 
 /**
  * Analyses of archives kept by the digest of their bytes: an archive read once (its members'
