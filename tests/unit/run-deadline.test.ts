@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RunDeadline } from '../../src/run/deadline.js';
 
 setFlagsFromString('--expose-gc');
@@ -14,10 +14,20 @@ describe('the run deadline', () => {
     deadline.clear();
   });
 
-  it('ends every unfinished race, and any later one, with "deadline"', async () => {
-    const deadline = new RunDeadline(20);
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('ends every unfinished race, and any later one, with "deadline" — when the time has come, not before', async () => {
+    vi.useFakeTimers();
+    const deadline = new RunDeadline(900_000);
     const never = new Promise<number>(() => {});
-    await expect(Promise.all([deadline.race(never), deadline.race(never)])).resolves.toEqual(['deadline', 'deadline']);
+    const settled: string[] = [];
+    const races = Promise.all([deadline.race(never), deadline.race(never)]).then((results) => (settled.push('both'), results));
+    await vi.advanceTimersByTimeAsync(899_999);
+    expect(settled).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(races).resolves.toEqual(['deadline', 'deadline']);
     await expect(deadline.race(Promise.resolve(1))).resolves.toBe('deadline');
   });
 
