@@ -45,24 +45,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Three V8 settings keep peak memory flat, set here rather than on the command line because any V8
-// flag given at start makes Node discard the code cache of its own modules (~40 ms at every start).
-// All are read when used, not at start (checked: the 100-release run keeps its lower peak):
-// - no TurboFan tier-up of undici's WebAssembly HTTP parser, whose optimised compilation took a
-//   transient ~35 MB once a run had parsed a few dozen responses (100 releases: ~148 -> ~112 MB);
-// - the young generation does not grow past the 2 MB semi-spaces it reaches while the bundle loads
-//   (these settings run after the bundled libraries' top-level code): grown to 16 MB they added
-//   ~20 MB to a Django-sized release (~144 -> ~121 MB) and saved no measurable CPU; set before the
-//   bundle loads, which keeps them at 1 MB, they saved ~1 MB and cost ~5 % CPU (twice as many
-//   young collections; one Django-sized release, warm, 11 interleaved rounds: 1.42 -> 1.49 s);
-// - the old generation is collected once it has grown by half (or by V8's minimum step of 8 MB,
-//   whichever is more) since the last full collection, where V8's own heuristics let it reach up
-//   to four times what survived: what accumulates between collections is garbage (each release's
-//   responses and listings). Doubling instead of V8's choice took 100 releases from ~116 to ~99 MB
-//   and one Django-sized release from ~121 to ~109 MB; half instead of double took them 2-4 MB
-//   lower again. V8 then marks almost without pause (one Django-sized release: 6-7 full
-//   collections instead of 3-4, --trace-gc-nvp), yet CPU stayed within noise: 21 interleaved cold
-//   rounds gave -1 % for doubling.
+// Three V8 settings keep peak memory flat over long runs: no TurboFan tier-up of undici's
+// WebAssembly HTTP parser (its optimised compilation is a transient spike), young-generation
+// semi-spaces that do not grow past what the bundle's load leaves, and an old generation collected
+// once it has grown by half. Set here rather than on the command line, because a V8 flag given at
+// start makes Node discard the code cache of its own modules. What they save on Node 22 and 24 is
+// measured by `npm run bench -- --sections v8` (docs/benchmarks.md).
 setFlagsFromString('--liftoff-only');
 setFlagsFromString('--semi-space-growth-factor=1');
 setFlagsFromString('--heap-growing-percent=50');

@@ -13,9 +13,8 @@ export const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.
  * entries, checksum files). The caller closes the descriptor.
  *
  * Synchronous, as are the reads of these files: on a local disk each call takes microseconds,
- * while each asynchronous one is a round trip through libuv's thread pool. Measured on these
- * 2-core machines: open, fstat, read and close of a cached file took 390 µs of CPU through
- * fs/promises and 12 µs synchronously; a 100-release run made ~8,000 such calls.
+ * while each asynchronous one is a round trip through libuv's thread pool, and a long run makes
+ * thousands of them.
  */
 export function openRegularFile(path: string): { fd: number; size: number } {
   const fd = openSync(path, READ_FLAGS);

@@ -28,10 +28,9 @@ export function specifierProblem(specifier: string): string | undefined {
 }
 
 /**
- * `satisfies` parses its specifier with one large case-insensitive regular expression at every
- * call: ~30 µs and ~12 KB of garbage, which V8 mostly promotes to the old generation. A release
- * asks the same few questions ~35 times, and that garbage was most of what a long run promoted
- * (57 % of it in a sampled 100-release run), so the answers are kept. Bounded: a run over every
+ * `satisfies` parses its specifier with a large regular expression at every call, and a release
+ * asks the same few questions dozens of times: that garbage was most of what a long run promoted
+ * to V8's old generation, so the answers are kept (docs/benchmarks.md). Bounded: a run over every
  * Django release asks a few thousand distinct questions at most, and a full memo starts again.
  */
 const answers = new Map<string, boolean>();

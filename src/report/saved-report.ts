@@ -33,8 +33,8 @@ const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0
 
 /**
  * A saved JSON report read as a report source, a release at a time, so that rendering a report
- * of every release holds one release, as writing it did (`crosscheck report` used to parse the
- * whole file: 1,600 releases, a 27 MB file, peaked at ~200 MB).
+ * of every release holds one release, as writing it did: parsing the whole file made memory grow
+ * with the number of releases.
  *
  * One pass over the file finds the top-level keys and where each release lies; the structure
  * around them (braces, brackets, commas, colons, keys) is checked here, and every value is then

@@ -65,10 +65,8 @@ export class ArchiveReads {
 /**
  * The run's archive reads, one at a time. A read is CPU work on the one JavaScript thread and
  * holds megabytes while it runs (read blocks, the inflater's buffers, the listing being built), so
- * reads of several releases at once finished no sooner than one after the other and took ~10 MB
- * each. Eight Django-sized releases at --concurrency 4, warm: 160 -> 116-120 MB, wall time the
- * same; one release alone: the same wall time, cold and warm. Downloads, signatures and git still
- * run for every release in flight.
+ * reads of several releases at once finished no sooner than one after the other and added their
+ * memory up. Downloads, signatures and git still run for every release in flight.
  */
 export class ArchiveReadQueue {
   private readonly limit = pLimit(1);

@@ -1,8 +1,8 @@
 /**
  * The run's deadline, raced by every release. Not Promise.race against one shared promise: that
  * promise keeps a reaction for every race until it settles, and each reaction keeps its race's
- * result, so every finished release's report stayed reachable until the run ended (a 300-release
- * run held each one, ~30 KB apiece). Here a finished release's waiter is dropped with it.
+ * result, so every finished release's report stayed reachable until the run ended. Here a
+ * finished release's waiter is dropped with it.
  */
 export class RunDeadline {
   private readonly waiting = new Set<() => void>();

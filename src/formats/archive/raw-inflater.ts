@@ -13,8 +13,8 @@ export class InflatedTooLargeError extends Error {
  * and InflatedTooLargeError past `limit`, with at most `limit + 1` bytes produced (zlib stops at
  * `maxOutputLength`). The caller still checks size and CRC-32.
  *
- * An engine reused across members through Node's undocumented zlib handle once saved ~30 % of a
- * wheel's read; it tied crosscheck to one Node's internals, and Node 22 and 24 are supported now.
+ * Only Node's documented zlib API: an engine reused through its undocumented handle was faster,
+ * but tied crosscheck to one Node's internals (docs/benchmarks.md).
  */
 export class RawInflater {
   inflate(data: Buffer, limit: number): Buffer {
