@@ -141,7 +141,7 @@ function sdistOf(files: Map<string, Buffer>): WheelReference {
 }
 const SDIST_FILES = new Map<string, Buffer>([...FILES.filter(([n]) => n.startsWith('django/')).map(([n, t]) => [n, Buffer.from(t)] as [string, Buffer]), ['pyproject.toml', Buffer.from(PYPROJECT)], ['README.rst', Buffer.from(README)], ['LICENSE', Buffer.from('Copyright (c) Django Software Foundation.\n')]]);
 const declared = () => readDeclared({ pyproject: Buffer.from(PYPROJECT), readFile: (p) => SDIST_FILES.get(p) });
-const context = () => ({ release: VERSION, project: 'Django', declared: declared(), licenseFiles: ['LICENSE'], tagFileWithText: () => undefined, packages: ['django', 'django.core', 'django.core.management', 'django.utils'] });
+const context = () => ({ release: VERSION, project: 'Django', declared: declared(), licenseFiles: ['LICENSE'], rootFileWithText: () => undefined, packages: ['django', 'django.core', 'django.core.management', 'django.utils'] });
 const judge = async (members: Map<string, Buffer>, sdist = SDIST_FILES) => {
   const listing = await read(members);
   return judgeWheel({ filename: `django-${VERSION}-py3-none-any.whl`, members: listing.members, kept: listing.kept }, sdistOf(sdist), context());

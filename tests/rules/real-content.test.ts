@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchiveListing } from '../../src/formats/archive/member.js';
 import { judgeContent } from '../../src/rules/content/judge.js';
+import { createReadStream } from 'node:fs';
+import { keepSdistContent } from '../../src/formats/archive/keep.js';
+import { readSdist } from '../../src/formats/archive/sdist.js';
+import { DEFAULT_LIMITS } from '../../src/model/limits.js';
 import type { Check } from '../../src/model/check.js';
-import { editFile, withoutFile } from '../helpers/poison.js';
+import { editFile, withFreshRecord, withoutFile } from '../helpers/poison.js';
 import { REAL_RELEASES, readRealSdist, realSdistPath, realTag, type RealVersion } from '../helpers/real-tag.js';
 import { realWheel, type Toolchain, toolchainAvailable } from '../helpers/real-wheel.js';
 
@@ -42,6 +46,31 @@ async function judgeRelease(version: RealVersion, edit?: (sdist: ArchiveListing)
   });
 }
 
+/**
+ * Without the tag (the git channel left out): the wheels held to the sdist alone, read as the
+ * pipeline reads it (PKG-INFO, the egg-info and the root files kept), and to the sdist's own
+ * declarations.
+ */
+async function judgeWithoutTag(version: RealVersion, editWheel?: (wheel: ArchiveListing, filename: string) => ArchiveListing) {
+  const release = REAL_RELEASES[version];
+  const path = realSdistPath(version)!;
+  const sdist = await readSdist(createReadStream(path), { ...DEFAULT_LIMITS }, keepSdistContent(release.top));
+  const wheels = [];
+  for (const toolchain of TOOLCHAINS[version].filter(toolchainAvailable)) {
+    const real = await realWheel(path, toolchain);
+    const listing = editWheel ? editWheel(real.listing, real.filename) : real.listing;
+    wheels.push({ channels: toolchain, input: { filename: real.filename, members: listing.members, kept: listing.kept } });
+  }
+  return judgeContent({
+    release: version,
+    project: 'Django',
+    waivers: [],
+    tagWanted: false,
+    sdists: [{ channels: 'site', input: { filename: release.file, topDirectory: release.top, members: sdist.members, kept: sdist.kept } }],
+    wheels,
+  });
+}
+
 const statuses = (checks: Check[]) => checks.map((c) => `${c.id} ${c.status}`);
 
 describe.each(Object.keys(REAL_RELEASES) as RealVersion[])('the real Django %s', (version) => {
@@ -68,6 +97,21 @@ describe.each(Object.keys(REAL_RELEASES) as RealVersion[])('the real Django %s',
     const leftOut = differences.filter((d) => d.rule === 'manifest');
     expect(leftOut.map((d) => d.path)).toContain('.gitignore');
     for (const difference of leftOut) expect(difference.derivedFrom ?? difference.detail, difference.path).toMatch(/setuptools \d/);
+  }, 180_000);
+
+  it.skipIf(!present)('passes every wheel against the sdist alone when there is no tag, naming the sdist as the source', async () => {
+    const { checks } = await judgeWithoutTag(version);
+    const wheels = TOOLCHAINS[version].filter(toolchainAvailable).length;
+    expect(statuses(checks), checks.filter((c) => c.status !== 'pass').map((c) => c.message).join('\n')).toEqual(
+      Array.from({ length: wheels }, () => ['content.wheel-vs-sdist pass', 'content.wheel-record pass', 'content.wheel-metadata pass']).flat(),
+    );
+    for (const check of checks.filter((c) => c.id === 'content.wheel-metadata')) expect(check.message).toMatch(/recomputed from the sdist's /);
+  }, 180_000);
+
+  it.skipIf(!present)('fails a wheel whose long description is no root file of the sdist, when there is no tag', async () => {
+    const metadata = (filename: string) => `${filename.split('-').slice(0, 2).join('-')}.dist-info/METADATA`;
+    const { checks } = await judgeWithoutTag(version, (wheel, filename) => withFreshRecord(editFile(wheel, metadata(filename), (text) => text.replace(/Django is a high-level/, 'Django is a low-level')), metadata(filename).split('/')[0]!));
+    expect(checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(TOOLCHAINS[version].filter(toolchainAvailable).map(() => 'content.wheel-metadata'));
   }, 180_000);
 
   it.skipIf(!present)('fails the same sdist without a file every setuptools that can have built it includes', async () => {

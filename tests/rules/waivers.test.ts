@@ -13,7 +13,7 @@ const members = [member('django-9.0/django/conf/locale/x.mo', 'b'.repeat(40), 'c
 describe('per-release waivers', () => {
   const judge = (waivers: Waiver[], version = '9.0') => {
     const declared = readDeclared({ readFile: () => undefined });
-    const context = { release: version, project: 'Django', declared, licenseFiles: [], tagFileWithText: () => undefined, tag: new TagFiles(tree, new Map()), manifest: { fate: () => ({ included: true, why: 'MANIFEST.in line 1: graft django' }) }, packages: ['django'], eggInfo: 'Django.egg-info', waivers };
+    const context = { release: version, project: 'Django', declared, licenseFiles: [], rootFileWithText: () => undefined, tag: new TagFiles(tree, new Map()), manifest: { fate: () => ({ included: true, why: 'MANIFEST.in line 1: graft django' }) }, packages: ['django'], eggInfo: 'Django.egg-info', waivers };
     const judged = judgeSdist({ filename: 'django-9.0.tar.gz', topDirectory: 'django-9.0', members, kept: new Map() }, context);
     return judged.files.differences;
   };

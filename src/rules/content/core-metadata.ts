@@ -29,8 +29,8 @@ export interface MetadataContext {
   declared: Declared;
   /** The license files setuptools picks (License-File), resolved against the tag's files; undefined when unknown. */
   licenseFiles: readonly string[] | undefined;
-  /** A tag file whose text is this, when a long description comes from a file setup.py reads itself. */
-  tagFileWithText(text: string): string | undefined;
+  /** The root file (of the tag, or of the sdist when there is no tag) whose text is this, named with its source, when a long description comes from a file setup.py reads itself. */
+  rootFileWithText(text: string): string | undefined;
   /** METADATA in a wheel: its requirements must be present (bdist_wheel writes them from requires.txt in every era). */
   wheel: boolean;
 }
@@ -223,8 +223,8 @@ function judgeLongDescription(metadata: CoreMetadata, headerValues: string[], ct
     else finding.mismatches.push(`the long description (${found.where}) is not the text the tag declares (${declared.value.path ?? declared.from})`);
     return;
   }
-  const file = ctx.tagFileWithText(normalize(found.text));
-  if (file) finding.derivations.push(`the long description ← ${file} (read by setup.py; identical to the tag's file)`);
+  const file = ctx.rootFileWithText(normalize(found.text));
+  if (file) finding.derivations.push(`the long description ← ${file} (read by setup.py; the same text)`);
   else if (declared && !isKnown(declared)) finding.unknowns.push(`the long description: ${declared.from}: ${declared.unknown}`);
   else finding.mismatches.push(`a long description that is no file of the tag and that nothing declares (${found.text.length} characters)`);
 }

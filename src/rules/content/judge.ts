@@ -50,7 +50,7 @@ export function judgeContent(input: ContentInput): ContentOutput {
     }
     const judged = judgeSdist(sdist, { ...basis.context, tag, manifest: basis.manifest, packages: basis.packages, eggInfo: basis.eggInfo, waivers: input.waivers });
     output.checks.push(findingsCheck(judged.files, fields, `${sdist.filename} (${channels}) vs tag ${input.tag!.name} (${input.tag!.commit})`, output));
-    output.checks.push(findingsCheck(judged.metadata, fields, `${sdist.filename} (${channels}): PKG-INFO and ${basis.eggInfo}/ recomputed from ${describeSources(basis.declared)}`, output));
+    output.checks.push(findingsCheck(judged.metadata, fields, `${sdist.filename} (${channels}): PKG-INFO and ${basis.eggInfo}/ recomputed from ${describeSources(basis)}`, output));
   }
   for (const { channels, input: wheel } of input.wheels) {
     const fields = { artifact: 'wheel', file: wheel.filename, copies: channels };
@@ -63,14 +63,16 @@ export function judgeContent(input: ContentInput): ContentOutput {
     const what = against.label === 'sdist' ? `${wheel.filename} (${channels}) vs ${reference!.input.filename}` : `${wheel.filename} (${channels}) vs tag ${input.tag!.name}`;
     output.checks.push(findingsCheck(judged.files, fields, what, output));
     output.checks.push(findingsCheck(judged.record, fields, `${wheel.filename} RECORD`, output));
-    output.checks.push(findingsCheck(judged.metadata, fields, `${wheel.filename}: .dist-info recomputed from ${describeSources(basis.declared)}`, output));
+    output.checks.push(findingsCheck(judged.metadata, fields, `${wheel.filename}: .dist-info recomputed from ${describeSources(basis)}`, output));
   }
   return output;
 }
 
 interface Basis {
+  /** Whose declarations: the tag's, or without it the sdist's own. */
+  source: 'the tag' | 'the sdist';
   declared: Declared;
-  context: { release: string; project: string; declared: Declared; licenseFiles: string[] | undefined; tagFileWithText(text: string): string | undefined };
+  context: { release: string; project: string; declared: Declared; licenseFiles: string[] | undefined; rootFileWithText(text: string): string | undefined };
   manifest: ReturnType<typeof sdistFileFates>;
   packages: string[] | { unknown: string };
   eggInfo: string;
@@ -102,12 +104,12 @@ function basisFromTag(tag: TagFiles, input: ContentInput): Basis {
   const packages = isKnown(declared.packages) ? findPackages(tag.paths, declared.packages.value) : { unknown: declared.packages ? `${declared.packages.from}: ${declared.packages.unknown}` : 'no packages declared' };
   const licenseFiles = licenseFilesOf(tag.paths, declared);
   for (const file of licenseFiles ?? []) read(file);
-  const rootTexts = (text: string) => tag.paths.filter((p) => !p.includes('/')).find((p) => tag.read(p)?.toString('utf8').replace(/\r\n?/g, '\n').replace(/\n+$/, '') === text);
   const name = isKnown(declared.name) ? declared.name.value : input.project;
   const eggInfo = `${name.replace(/-/g, '_')}.egg-info`;
   return {
+    source: 'the tag',
     declared,
-    context: { release: input.release, project: input.project, declared, licenseFiles, tagFileWithText: rootTexts },
+    context: { release: input.release, project: input.project, declared, licenseFiles, rootFileWithText: rootFileWithText('the tag', tag.paths, (p) => tag.read(p)) },
     manifest: sdistFileFates(tag, declared, { release: input.release, name, taggedAt: input.tag!.taggedAt, packages, referencedFiles: [...referencedFiles].filter((p) => tag.entries.has(p)).sort(), read }),
     packages,
     eggInfo,
@@ -125,12 +127,24 @@ function basisFromSdist(sdist: SdistInput, input: ContentInput): Basis {
   const packages = isKnown(declared.packages) ? findPackages(files, declared.packages.value) : { unknown: declared.packages ? `${declared.packages.from}: ${declared.packages.unknown}` : 'no packages declared' };
   const licenseFiles = licenseFilesOf(files, declared);
   return {
+    source: 'the sdist',
     declared,
-    context: { release: input.release, project: input.project, declared, licenseFiles, tagFileWithText: () => undefined },
+    context: { release: input.release, project: input.project, declared, licenseFiles, rootFileWithText: rootFileWithText('the sdist', files, read) },
     manifest: { unknown: 'the tag is not available' },
     packages,
     eggInfo: `${(isKnown(declared.name) ? declared.name.value : input.project).replace(/-/g, '_')}.egg-info`,
     missing: [],
+  };
+}
+
+/**
+ * The root file of the basis (the tag, or without it the sdist) whose text is a long description
+ * that setup.py reads itself (`long_description=read('README.rst')`), named with its source.
+ */
+function rootFileWithText(source: 'the tag' | 'the sdist', paths: readonly string[], read: (path: string) => Buffer | undefined): (text: string) => string | undefined {
+  return (text) => {
+    const path = paths.filter((p) => !p.includes('/')).find((p) => read(p)?.toString('utf8').replace(/\r\n?/g, '\n').replace(/\n+$/, '') === text);
+    return path === undefined ? undefined : `${source}'s ${path}`;
   };
 }
 
@@ -155,8 +169,8 @@ function tagReference(tag: TagFiles, basis: Basis): WheelReference {
   return { label: 'git', files, read: (path) => tag.read(path) };
 }
 
-function describeSources(declared: Declared): string {
-  return declared.files.length > 0 ? `the tag's ${declared.files.join(', ')}` : 'setuptools\' defaults (the tag declares nothing)';
+function describeSources(basis: Basis): string {
+  return basis.declared.files.length > 0 ? `${basis.source}'s ${basis.declared.files.join(', ')}` : `setuptools' defaults (${basis.source} declares nothing)`;
 }
 
 type CheckFields = { artifact: string; file: string };
