@@ -18,8 +18,10 @@ import { realWheel, type Toolchain, toolchainAvailable } from '../helpers/real-w
  * from what the tag declares, and the report names each derivation.
  */
 const TOOLCHAINS: Record<RealVersion, Toolchain[]> = {
-  '2.2.28': ['bookworm'],
-  '3.2.25': ['bookworm'],
+  // setup.py and setup.cfg only: what Debian 12's and 13's setuptools build from the same sdist differs in
+  // layout (PEP 639's licenses/, Metadata-Version 2.4, the wheel's lowercase name) and must pass alike.
+  '2.2.28': ['bookworm', 'trixie'],
+  '3.2.25': ['bookworm', 'trixie'],
   '4.2.28': ['bookworm', 'trixie'],
   // pyproject.toml declares `license = "BSD-3-Clause"` (PEP 639): only setuptools 77 and later can build it.
   '5.2.17': ['trixie'],
