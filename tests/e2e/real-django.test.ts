@@ -12,6 +12,7 @@ import { startWorld } from '../../fixtures/world/servers.js';
 import { REAL, realSdist } from '../helpers/paths.js';
 import { runCli } from '../helpers/world.js';
 import { editRealSdist } from '../helpers/real-sdist.js';
+import { realWheel, toolchainAvailable } from '../helpers/real-wheel.js';
 
 const SDIST_3_2_25 = realSdist('3.2.25');
 const TOP = 'Django-3.2.25';
@@ -101,4 +102,29 @@ describe.skipIf(!SDIST_4_2_28)('the real Django 4.2.28 sdist served by the world
     expect(status(report, 'pypi.sdist.digest')).toBe('fail');
     expect(code).toBe(1);
   });
+});
+
+const SDIST_2_2_28 = realSdist('2.2.28');
+
+describe.skipIf(!SDIST_2_2_28 || !toolchainAvailable('bookworm'))('the real Django 2.2.28 sdist and a wheel setuptools 66 builds from it, the git channel left out', () => {
+  it('holds the wheel to the sdist alone: the long description setup.py reads from README.rst is the sdist\'s README.rst', async () => {
+    const wheel = await realWheel(SDIST_2_2_28!, 'bookworm');
+    expect(wheel.filename).toBe('Django-2.2.28-py3-none-any.whl');
+    const root = await mkdtemp(join(tmpdir(), 'crosscheck-real-world-'));
+    // 2.2.28's signed checksum file is not among the facts: PyPI's declared digests are all there is.
+    await buildRealReleaseWorld(root, { version: '2.2.28', sdist: SDIST_2_2_28!, sdistName: 'Django-2.2.28.tar.gz', wheel: { path: wheel.path, name: wheel.filename } });
+    const world = await startWorld(root);
+    try {
+      const cache = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
+      const result = await runCli(['verify', 'django', '2.2.28', '--channels', 'site,pypi', '--format', 'json', '--quiet', '--cache', cache, ...world.args()]);
+      const checks = (JSON.parse(result.stdout) as { releases: { checks: { id: string; status: string; message: string }[] }[] }).releases[0]!.checks;
+      const content = checks.filter((c) => c.id.startsWith('content.')).map((c) => `${c.id} ${c.status}`);
+      expect(content, JSON.stringify(checks.filter((c) => c.status === 'fail'))).toEqual(['content.sdist.archive pass', 'content.sdist-vs-git skipped', 'content.wheel.archive pass', 'content.wheel-vs-sdist pass', 'content.wheel-record pass', 'content.wheel-metadata pass']);
+      expect(checks.find((c) => c.id === 'content.wheel-metadata')!.message).toContain("recomputed from the sdist's setup.cfg, setup.py");
+      expect(checks.filter((c) => c.status === 'fail')).toEqual([]);
+      expect(result.code).toBe(3);
+    } finally {
+      await world.stop();
+    }
+  }, 180_000);
 });
