@@ -9,9 +9,10 @@ import { REAL, ROOT } from './paths.js';
 
 /** The four real Django sdists get-django-sdists.sh fetches, with the tree listing each is compared with. */
 /**
- * `tagged` is the tag's date: from tags/INDEX.tsv for 2.2.28 and 3.2.25; for 4.2.28 the release
- * day its signed checksum file states; for 5.2.17, whose tag is not among the facts, the day its
- * sdist's members were written (the build follows the tag).
+ * `tagged` is the tag's date: from tags/INDEX.tsv for 2.2.28 and 3.2.25 (their tag objects give the
+ * time); for 4.2.28 the release day its signed checksum file states; for 5.2.17, whose tag is not
+ * among the facts, the release day its release notes state, on which its sdist's members were
+ * written (2.2.28's and 3.2.25's sdists were built minutes before their tags).
  */
 export const REAL_RELEASES = {
   '2.2.28': { file: 'Django-2.2.28.tar.gz', top: 'Django-2.2.28', tree: '2.2.28', exact: true, tagged: '2022-04-11' },
@@ -89,7 +90,18 @@ export function realTag(version: RealVersion, listing: ArchiveListing): { entrie
     if (blobId(rebuilt) !== setupCfg.oid) throw new Error(`git's setup.cfg of ${version} could not be rebuilt from the sdist's`);
     blobs.set(setupCfg.oid, rebuilt);
   }
-  return { entries, blobs, taggedAt: Date.parse(`${release.tagged}T12:00:00Z`) / 1000 };
+  return { entries, blobs, taggedAt: realTaggedAt(version) };
+}
+
+/** The tagger's time of the real tag object where it is among the facts (tags/<v>.tag), else noon of `tagged`. */
+export function realTaggedAt(version: RealVersion): number {
+  const path = join(REAL, 'tags', `${version}.tag`);
+  const tagger = existsSync(path) ? /^tagger .*> ([0-9]+) [+-][0-9]{4}$/m.exec(readFileSync(path, 'utf8')) : null;
+  if (tagger) {
+    if (new Date(Number(tagger[1]) * 1000).toISOString().slice(0, 10) !== REAL_RELEASES[version].tagged) throw new Error(`the tag ${version} is not dated ${REAL_RELEASES[version].tagged}`);
+    return Number(tagger[1]);
+  }
+  return Date.parse(`${REAL_RELEASES[version].tagged}T12:00:00Z`) / 1000;
 }
 
 /** Undoes egg_info's rewrite of setup.cfg for the two exact tags (checked by blob id by the caller). */

@@ -54,6 +54,18 @@ describe('which tag files setuptools puts in the sdist, over the versions that c
     expect(() => fatesOf({ ...PACKAGE, 'pyproject.toml': pyproject(['setuptools>=83']) }, '2026-01-06')).toThrow(/no setuptools version crosscheck models .* can have built it/);
   });
 
+  it('keeps every version a bound admits, also just above a `>` bound and past an excluded prefix (PEP 440: `>34.0.1` admits 34.0.2, not 34.0.1.post1)', () => {
+    const pyproject = (requires: string[]) => `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
+    const readmeOnly = { ...PACKAGE, 'README.md': '# demo\n' };
+    // 34.0.2 … 36.3.x (no README.md by default) can have built it as well as 36.4 and later: which is not known.
+    for (const requires of ['setuptools>34.0.1', 'setuptools>=34,!=34.*', 'setuptools>34.0.1,<36.4']) {
+      const fate = fatesOf({ ...readmeOnly, 'pyproject.toml': pyproject([requires]) }, '2018-06-01').fate('README.md');
+      expect(fate.included, requires).toBe(requires.includes('<36.4') ? false : 'unknown');
+    }
+    // A bound that admits nothing in a range leaves that range out.
+    expect(fatesOf({ ...readmeOnly, 'pyproject.toml': pyproject(['setuptools>36.4']) }, '2018-06-01').fate('README.md').included).toBe(true);
+  });
+
   it('is certain of an old MANIFEST.in exclusion only when no later line may add the file back', () => {
     const manifest = (lines: string[]) => ({ ...PACKAGE, 'demo/bin/tool.py': 'pass\n', 'docs/index.txt': 'docs\n', 'MANIFEST.in': `${lines.join('\n')}\n` });
     const pruned = fatesOf(manifest(['graft demo', 'prune demo/bin', 'graft docs']), '2015-08-18');

@@ -27,6 +27,21 @@ const TOOLCHAINS: Record<RealVersion, Toolchain[]> = {
   '5.2.17': ['trixie'],
 };
 
+/**
+ * The setuptools versions that can have built each real sdist, by its tag's date (INDEX.tsv; for
+ * 4.2.28 and 5.2.17 the release day) and its [build-system] requires: 2.2.28 and 3.2.25 declare none;
+ * 4.2.28 `setuptools>=75.8.1; python_version >= '3.9'` or `setuptools<75.4.0; python_version < '3.9'`;
+ * 5.2.17 `setuptools>=83`. Each span holds the setuptools the sdist shows it was built with (2.2.28:
+ * no License-File although setup.cfg names one: before 57; 4.2.28 and 5.2.17: Metadata-Version 2.4,
+ * which setuptools writes from 77, and the Python 3.8 backport 75.3.4).
+ */
+const PLAUSIBLE: Record<RealVersion, string> = {
+  '2.2.28': 'setuptools 34.0.1–62.2.x)',
+  '3.2.25': 'setuptools 34.0.1–72.1.x)',
+  '4.2.28': 'setuptools 34.0.1–82.x, as far as pyproject.toml [build-system] requires allows)',
+  '5.2.17': 'setuptools 83.0.0–84.x, as far as pyproject.toml [build-system] requires allows)',
+};
+
 async function judgeRelease(version: RealVersion, edit?: (sdist: ArchiveListing) => ArchiveListing) {
   const release = REAL_RELEASES[version];
   const original = await readRealSdist(realSdistPath(version)!);
@@ -98,7 +113,7 @@ describe.each(Object.keys(REAL_RELEASES) as RealVersion[])('the real Django %s',
     // The tag files the sdist leaves out, each by what MANIFEST.in and setuptools' defaults say of it.
     const leftOut = differences.filter((d) => d.rule === 'manifest');
     expect(leftOut.map((d) => d.path)).toContain('.gitignore');
-    for (const difference of leftOut) expect(difference.derivedFrom ?? difference.detail, difference.path).toMatch(/setuptools \d/);
+    for (const difference of leftOut) expect(difference.derivedFrom ?? difference.detail, difference.path).toContain(PLAUSIBLE[version]);
   }, 180_000);
 
   it.skipIf(!present)('passes every wheel against the sdist alone when there is no tag, naming the sdist as the source', async () => {

@@ -204,13 +204,16 @@ function boundMeets(from: string, to: string, bound: SetuptoolsBound): boolean {
 }
 
 /**
- * Whether some version in [from, to) satisfies `specifier`: the interval's floor, and each version
- * the specifier names (and one just above it, for `>`) that falls inside, are tried — a
- * specifier's answer changes only at the versions it names.
+ * Whether some version in [from, to) satisfies `specifier`. A specifier's answer changes only at
+ * the versions it names, just above them (`>34.0.1` admits 34.0.2; not 34.0.1.post1, which PEP 440
+ * excludes), and where a prefix of one ends (`!=34.*` and `~=34.1` admit 35): the interval's floor
+ * and each such point that falls inside are tried.
  */
 function intervalMeets(from: string, to: string, specifier: string): boolean {
-  const named = [...specifier.matchAll(/[\d]+(?:\.[\d]+)*/g)].map((m) => m[0]);
-  const samples = [from, ...named.flatMap((v) => [v, `${v}.post1`])].filter((v) => versionSatisfies(v, `>=${from},<${to}`));
+  const named = [...specifier.matchAll(/[\d]+(?:\.[\d]+)*/g)].map((m) => m[0].split('.').map(Number));
+  const width = Math.max(3, from.split('.').length, to.split('.').length, ...named.map((v) => v.length)) + 1;
+  const points = named.flatMap((v) => [v, [...v, ...Array<number>(width - v.length - 1).fill(0), 1], ...v.map((_, i) => [...v.slice(0, i), v[i]! + 1])]);
+  const samples = [from, ...points.map((v) => v.join('.'))].filter((v) => versionSatisfies(v, `>=${from},<${to}`));
   return samples.some((v) => versionSatisfies(v, specifier));
 }
 
