@@ -125,6 +125,16 @@ describe.each(Object.keys(REAL_RELEASES) as RealVersion[])('the real Django %s',
     for (const check of checks.filter((c) => c.id === 'content.wheel-metadata')) expect(check.message).toMatch(/recomputed from the sdist's /);
   }, 180_000);
 
+  it.skipIf(!present)('passes every wheel against the tag alone, as verify-file --deep judges a wheel', async () => {
+    const path = realSdistPath(version)!;
+    const tag = realTag(version, await readRealSdist(path));
+    for (const toolchain of TOOLCHAINS[version].filter(toolchainAvailable)) {
+      const { listing, filename } = await realWheel(path, toolchain);
+      const { checks } = judgeContent({ release: version, project: 'Django', waivers: [], tag: { name: version, commit: '0'.repeat(40), ...tag }, tagWanted: true, sdists: [], wheels: [{ channels: 'the local file', input: { filename, members: listing.members, kept: listing.kept } }] });
+      expect(statuses(checks), checks.map((c) => c.message).join('\n')).toEqual(['content.wheel-vs-git pass', 'content.wheel-record pass', 'content.wheel-metadata pass']);
+    }
+  }, 180_000);
+
   it.skipIf(!present)('fails a wheel whose long description is no root file of the sdist, when there is no tag', async () => {
     const metadata = (filename: string) => `${filename.split('-').slice(0, 2).join('-')}.dist-info/METADATA`;
     const { checks } = await judgeWithoutTag(version, (wheel, filename) => withFreshRecord(editFile(wheel, metadata(filename), (text) => text.replace(/Django is a high-level/, 'Django is a low-level')), metadata(filename).split('/')[0]!));
