@@ -54,6 +54,20 @@ describe('which tag files setuptools puts in the sdist, over the versions that c
     expect(() => fatesOf({ ...PACKAGE, 'pyproject.toml': pyproject(['setuptools>=83']) }, '2026-01-06')).toThrow(/no setuptools version crosscheck models .* can have built it/);
   });
 
+  it('holds a marked bound only where the markers cover every Python: elsewhere a build is bound by the unmarked ones alone', () => {
+    const pyproject = (requires: string[]) => `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
+    const readmeOnly = { ...PACKAGE, 'README.md': '# demo\n' };
+    const fate = (requires: string[]) => fatesOf({ ...readmeOnly, 'pyproject.toml': pyproject(requires) }, '2018-06-01').fate('README.md').included;
+    // Python 2 builds take setuptools < 36; a build on Python 3 is bound by nothing: 36.4 and later can have built it too.
+    expect(fate(['setuptools<36; python_version < "3"'])).toBe('unknown');
+    expect(fate(['setuptools>=34', 'setuptools<36; python_version < "3"'])).toBe('unknown');
+    // Markers that cover every Python (Django 4.2's pair): one of them holds.
+    expect(fate(["setuptools<36; python_version >= '3.9'", "setuptools<36; python_version < '3.9'"])).toBe(false);
+    expect(fate(['setuptools<36; python_version < "3" or python_version >= "3.0"'])).toBe(false);
+    // A marker on anything but the Python version is not assumed to cover the build's environment.
+    expect(fate(['setuptools<36; sys_platform == "linux"', 'setuptools<36; sys_platform != "linux"'])).toBe('unknown');
+  });
+
   it('keeps every version a bound admits, also just above a `>` bound and past an excluded prefix (PEP 440: `>34.0.1` admits 34.0.2, not 34.0.1.post1)', () => {
     const pyproject = (requires: string[]) => `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
     const readmeOnly = { ...PACKAGE, 'README.md': '# demo\n' };

@@ -1,5 +1,5 @@
 import { versionSatisfies } from '../../profile/versions.js';
-import { canonicalizeName, parseRequirement, RequirementError } from '../../formats/requirements.js';
+import { canonicalizeName, type MarkerComparison, type MarkerGroup, type MarkerOperator, parseRequirement, RequirementError } from '../../formats/requirements.js';
 import { applyManifest, type FileFate, NOT_INCLUDED, parseManifestTemplate, prepareTagFiles } from '../manifest.js';
 import { type DeclaredProject, FIRST_UNREAD_SETUPTOOLS, SETUPTOOLS_CHANGES, setuptoolsDefaults } from '../setuptools-defaults.js';
 import { type Declared, isKnown } from './declared.js';
@@ -169,14 +169,17 @@ function plausibleSetuptools(declared: Declared, taggedAt: number | undefined): 
 }
 
 /**
- * What the tag's [build-system] requires says of setuptools: every unmarked requirement holds, and
- * of those under an environment marker, one does (assumed: their markers cover the environments a
- * build runs in, as Django's `python_version >= '3.9'` and `< '3.9'` do). Undefined: no bound.
+ * What the tag's [build-system] requires says of setuptools: every unmarked requirement holds; of
+ * those under an environment marker, one does where their markers cover every Python version (as
+ * Django's `python_version >= '3.9'` and `< '3.9'` do). Where they may not (one marker alone, or a
+ * marker on anything else), a build can run where none applies, bound by the unmarked ones only.
+ * Undefined: no bound.
  */
 function setuptoolsRequirement(declared: Declared): SetuptoolsBound | undefined | { unknown: string } {
   if (!declared.buildRequires) return undefined;
   if (!isKnown(declared.buildRequires)) return { unknown: `${declared.buildRequires.from}: ${declared.buildRequires.unknown}` };
   const bound: SetuptoolsBound = { all: [], any: [] };
+  const markers: MarkerGroup[] = [];
   for (const text of declared.buildRequires.value) {
     let requirement;
     try {
@@ -186,9 +189,55 @@ function setuptoolsRequirement(declared: Declared): SetuptoolsBound | undefined 
     }
     if (canonicalizeName(requirement.name) !== 'setuptools') continue;
     const specifier = requirement.specifiers.map((s) => `${s.operator}${s.version}`).join(',');
-    (requirement.marker ? bound.any : bound.all).push(specifier);
+    if (requirement.marker) {
+      bound.any.push(specifier);
+      markers.push(requirement.marker);
+    } else {
+      bound.all.push(specifier);
+    }
   }
+  if (!PYTHON_VERSIONS.every((python) => markers.some((marker) => evaluateMarker(marker, python) === true))) bound.any = [];
   return bound.all.length + bound.any.length > 0 ? bound : undefined;
+}
+
+/** Every `python_version` a build can run on (2.0 … 2.7, 3.0 … 3.40, 4.0): what a set of markers must cover. */
+const PYTHON_VERSIONS = ['2.0', '2.1', '2.2', '2.3', '2.4', '2.5', '2.6', '2.7', ...Array.from({ length: 41 }, (_, i) => `3.${i}`), '4.0'];
+
+/**
+ * A marker's value on a Python version (PEP 508: `and` binds tighter than `or`; a value that reads
+ * as a version is compared as one), or undefined when it depends on anything but `python_version`.
+ */
+function evaluateMarker(group: MarkerGroup, python: string): boolean | undefined {
+  let any: boolean | undefined = false;
+  let all: boolean | undefined = true;
+  for (const item of [...group.items, 'or' as const]) {
+    if (item === 'or') {
+      any = any === true || all === true ? true : any === undefined || all === undefined ? undefined : false;
+      all = true;
+    } else if (item !== 'and') {
+      const value = item.kind === 'group' ? evaluateMarker(item, python) : evaluateComparison(item, python);
+      all = all === false || value === false ? false : all === undefined || value === undefined ? undefined : true;
+    }
+  }
+  return any;
+}
+
+const FLIPPED: Partial<Record<MarkerOperator, MarkerOperator>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+
+function evaluateComparison(comparison: MarkerComparison, python: string): boolean | undefined {
+  const { left, right } = comparison;
+  const onLeft = left.kind === 'variable' && left.name === 'python_version' && right.kind === 'value';
+  const onRight = right.kind === 'variable' && right.name === 'python_version' && left.kind === 'value';
+  if (!onLeft && !onRight) return undefined;
+  const value = onLeft ? (right as { value: string }).value : (left as { value: string }).value;
+  if (comparison.operator === 'in' || comparison.operator === 'not in') {
+    const contained = onLeft ? value.includes(python) : python.includes(value);
+    return comparison.operator === 'in' ? contained : !contained;
+  }
+  if (comparison.operator === '===') return python === value;
+  const operator = onLeft ? comparison.operator : FLIPPED[comparison.operator];
+  if (operator === undefined || !/^[0-9]+(\.[0-9]+)*(\.\*)?$/.test(value)) return undefined;
+  return versionSatisfies(python, `${operator}${value}`);
 }
 
 interface SetuptoolsBound {
