@@ -68,6 +68,14 @@ describe('which tag files setuptools puts in the sdist, over the versions that c
     expect(fate(['setuptools<36; sys_platform == "linux"', 'setuptools<36; sys_platform != "linux"'])).toBe('unknown');
   });
 
+  it('keeps a setuptools older than the model among the candidates before 2018 when the bound admits one', () => {
+    const pyproject = (requires: string[]) => `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
+    const tag = (requires: string[]) => ({ ...PACKAGE, 'setup.cfg': '[metadata]\nname = demo\n', 'pyproject.toml': pyproject(requires) });
+    // setuptools 18 … 34.0.0 can have built a tag of December 2017 that asks for >=18: what they include is not certain.
+    expect(fatesOf(tag(['setuptools>=18']), '2017-12-01').fate('demo/core.py').included).toBe('unknown');
+    expect(fatesOf(tag(['setuptools>=34.0.1']), '2017-12-01').fate('demo/core.py').included).toBe(true);
+  });
+
   it('keeps every version a bound admits, also just above a `>` bound and past an excluded prefix (PEP 440: `>34.0.1` admits 34.0.2, not 34.0.1.post1)', () => {
     const pyproject = (requires: string[]) => `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
     const readmeOnly = { ...PACKAGE, 'README.md': '# demo\n' };

@@ -162,8 +162,9 @@ function plausibleSetuptools(declared: Declared, taggedAt: number | undefined): 
     if (requires !== undefined && !boundMeets(change.version, next, requires)) return;
     candidates.push({ version: change.version, label: `${change.version}–${previousOf(next)}` });
   });
-  // No [build-system] to set a floor: before 2018 a release manager may have used a setuptools older than the model.
-  if (requires === undefined && builtBy < OLDER_SETUPTOOLS_UNTIL + BUILD_AFTER_TAG_MS) candidates.unshift({ older: true, label: `setuptools before ${SETUPTOOLS_CHANGES[0]!.version}` });
+  // Before 2018 a release manager may have used a setuptools older than the model, unless [build-system] requires rules every one out.
+  const olderAdmitted = requires === undefined || boundMeets('0', SETUPTOOLS_CHANGES[0]!.version, requires);
+  if (olderAdmitted && builtBy < OLDER_SETUPTOOLS_UNTIL + BUILD_AFTER_TAG_MS) candidates.unshift({ older: true, label: `setuptools before ${SETUPTOOLS_CHANGES[0]!.version}` });
   if (candidates.length === 0) return { unknown: `no setuptools version crosscheck models (${SETUPTOOLS_CHANGES[0]!.version} to ${previousOf(FIRST_UNREAD_SETUPTOOLS)}) can have built it${requires ? ` (${[...requires.all, ...requires.any].join('; ')})` : ''}` };
   return candidates;
 }
