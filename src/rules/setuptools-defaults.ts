@@ -342,27 +342,3 @@ function addReferencedFiles(d: Defaults, declared: DeclaredProject, v: Version, 
   }
   for (const path of declared.referencedFiles) d.add(path, 'named by a file: directive or pyproject readme/license (added after MANIFEST.in from setuptools 66.1)', 'after-template');
 }
-
-/**
- * setuptools.find_packages(where, exclude, include): every directory below `where` holding an
- * __init__.py, reached only through such directories, with no '.' in its name; names matched
- * with fnmatch; ez_setup and *__pycache__ always excluded.
- */
-export function findPackages(files: TagFiles, options: { where?: string; include?: readonly string[]; exclude?: readonly string[] } = {}): string[] {
-  const tree = treeOf(files);
-  const start = tree.resolve(options.where ?? '.');
-  if (start?.kind !== 'dir') return [];
-  const include = (options.include ?? ['*']).map(compileFnmatch);
-  const exclude = ['ez_setup', '*__pycache__', ...(options.exclude ?? [])].map(compileFnmatch);
-  const found: string[] = [];
-  const visit = (dir: typeof start, prefix: string): void => {
-    for (const [name, child] of dir.children) {
-      if (child.kind !== 'dir' || name.includes('.') || child.children.get('__init__.py')?.kind !== 'file') continue;
-      const pkg = prefix === '' ? name : `${prefix}.${name}`;
-      if (include.some((m) => m.matches(pkg)) && !exclude.some((m) => m.matches(pkg))) found.push(pkg);
-      visit(child, pkg);
-    }
-  };
-  visit(start, '');
-  return found.sort();
-}

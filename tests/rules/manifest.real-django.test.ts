@@ -12,7 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { readSdist } from '../../src/formats/archive/sdist.js';
 import { DEFAULT_LIMITS } from '../../src/model/limits.js';
 import { applyManifest, prepareTagFiles } from '../../src/rules/manifest.js';
-import { type DeclaredProject, findPackages, setuptoolsDefaults } from '../../src/rules/setuptools-defaults.js';
+import { type DeclaredProject, setuptoolsDefaults } from '../../src/rules/setuptools-defaults.js';
+import { findPackages } from '../../src/rules/content/packages.js';
 import { REAL, realSdist, ROOT } from '../helpers/paths.js';
 
 type Version = '2.2.28' | '3.2.25';
@@ -35,16 +36,16 @@ function treePaths(version: Version): string[] {
 }
 
 /** What each tag declares, as its setup.py and setup.cfg say. */
-function declared(version: Version, files: ReturnType<typeof prepareTagFiles>, setuptools: string): DeclaredProject {
+function declared(version: Version, paths: readonly string[], setuptools: string): DeclaredProject {
   const common = { setuptools, name: 'Django', releaseTree: FACTS[version].top, pyModules: [], scripts: ['django/bin/django-admin.py'], packageData: {} };
   if (version === '2.2.28') {
     // setup.py: packages=find_packages(exclude=EXCLUDE_FROM_PACKAGES), long_description=read('README.rst');
     // setup.cfg [metadata] license-file = LICENSE.
     const exclude = ['django.conf.project_template', 'django.conf.app_template', 'django.bin'];
-    return { ...common, packages: findPackages(files, { exclude }), licenseFiles: null, licenseFile: 'LICENSE', referencedFiles: [] };
+    return { ...common, packages: findPackages(paths, { kind: 'find', exclude }), licenseFiles: null, licenseFile: 'LICENSE', referencedFiles: [] };
   }
   // setup.cfg: packages = find:, long_description = file: README.rst, no license options.
-  return { ...common, packages: findPackages(files), licenseFiles: null, licenseFile: null, referencedFiles: ['README.rst'] };
+  return { ...common, packages: findPackages(paths, { kind: 'find' }), licenseFiles: null, licenseFile: null, referencedFiles: ['README.rst'] };
 }
 
 async function sdistTexts(path: string, top: string): Promise<{ manifestIn: string; sources: string[] }> {
@@ -83,7 +84,7 @@ describe.each(['2.2.28', '3.2.25'] as const)('Django %s: crosscheck\'s sdist lis
     expect(createHash('sha256').update(readFileSync(sdist!)).digest('hex')).toBe(facts.sha256);
     const { manifestIn, sources } = await sdistTexts(sdist!, facts.top);
     const files = prepareTagFiles(treePaths(version));
-    const defaults = setuptoolsDefaults({ files, declared: declared(version, files, setuptools) });
+    const defaults = setuptoolsDefaults({ files, declared: declared(version, treePaths(version), setuptools) });
     const result = applyManifest({ files, template: manifestIn, ...defaults });
 
     expect(result.unknown).toEqual([]);

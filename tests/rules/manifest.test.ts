@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseManifestTemplate } from '../../src/formats/manifest-in.js';
 import { applyManifest, type DefaultInclusion, InvalidFileListError, NOT_INCLUDED, prepareTagFiles } from '../../src/rules/manifest.js';
-import { findPackages, setuptoolsDefaults, templateDialect } from '../../src/rules/setuptools-defaults.js';
+import { setuptoolsDefaults, templateDialect } from '../../src/rules/setuptools-defaults.js';
+import { findPackages } from '../../src/rules/content/packages.js';
 import { REAL } from '../helpers/paths.js';
 
 const commands = (text: string) => parseManifestTemplate(text).lines.map((l) => l.command ?? l.error);
@@ -209,9 +210,9 @@ describe('setuptoolsDefaults', () => {
 describe('findPackages', () => {
   it('finds directories with __init__.py reached through packages, with fnmatch excludes', () => {
     const files = ['a/__init__.py', 'a/b/__init__.py', 'a/b/c/__init__.py', 'a/x.y/__init__.py', 'd/e/__init__.py', 'a/__pycache__/__init__.py', 'ez_setup/__init__.py'];
-    expect(findPackages(files)).toEqual(['a', 'a.b', 'a.b.c']);
-    expect(findPackages(files, { exclude: ['a.b'] })).toEqual(['a', 'a.b.c']);
-    expect(findPackages(files, { include: ['a.*'] })).toEqual(['a.b', 'a.b.c']);
+    expect(findPackages(files, { kind: 'find' })).toEqual(['a', 'a.b', 'a.b.c']);
+    expect(findPackages(files, { kind: 'find', exclude: ['a.b'] })).toEqual(['a', 'a.b.c']);
+    expect(findPackages(files, { kind: 'find', include: ['a.*'] })).toEqual(['a.b', 'a.b.c']);
   });
 });
 
@@ -243,7 +244,7 @@ describe('a Django-sized tag', () => {
 
   it('derives the fate of every file of a Django-sized tree (npm run bench times it)', () => {
     const files = prepareTagFiles(tree);
-    const packages = findPackages(files);
+    const packages = findPackages(tree, { kind: 'find' });
     const defaults = setuptoolsDefaults({ files, declared: { setuptools: '66.1.1', name: 'Django', releaseTree: 'Django-3.2.25', packages, pyModules: [], scripts: ['django/bin/django-admin.py'], packageData: {}, licenseFiles: null, licenseFile: null, referencedFiles: ['README.rst'] } });
     const result = applyManifest({ files, template, ...defaults });
     expect(result.fates).toHaveLength(tree.length);
