@@ -100,4 +100,17 @@ describe('which tag files setuptools puts in the sdist, over the versions that c
     const globbed = fatesOf(manifest(['graft demo', 'prune demo/bin', 'global-include *.py']), '2015-08-18');
     expect(globbed.fate('demo/bin/tool.py').included).toBe('unknown');
   });
+
+  it('keeps the versions just above a `>V` bound (and past a `!=V.*` one) among those that can have built it', () => {
+    const pyproject = (requires: string) => `[build-system]\nrequires = ["${requires}"]\nbuild-backend = "setuptools.build_meta"\n`;
+    // `**` in license_files is recursive from setuptools 77 only: 74.x leaves docs/a/b/LICENSE out, 77 includes it.
+    const files = (requires: string) => ({ ...PACKAGE, 'docs/a/b/LICENSE': 'licence\n', 'setup.cfg': '[metadata]\nname = demo\nlicense_files = docs/**/LICENSE\n', 'pyproject.toml': pyproject(requires) });
+    const reference = fatesOf(files('setuptools>=74.0.1'), '2025-06-01').fate('docs/a/b/LICENSE');
+    expect(reference.included).toBe('unknown');
+    // 74.0.1, 74.1 … satisfy `>74`: the tag cannot choose the era that judges it by writing > for >=.
+    for (const bound of ['setuptools>74', 'setuptools>74.0', 'setuptools>74.0.0', 'setuptools!=77.*,>=74']) {
+      expect(fatesOf(files(bound), '2025-06-01').fate('docs/a/b/LICENSE').included, bound).toBe('unknown');
+    }
+    expect(fatesOf(files('setuptools!=74.*,!=75.*,!=76.*,>=74'), '2025-06-01').fate('docs/a/b/LICENSE').included).toBe(true);
+  });
 });
