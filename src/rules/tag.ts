@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { quote } from '../model/errors.js';
 import type { TagObject } from '../formats/git-tag.js';
 import { verifyTagSignature } from './signed-documents.js';
-import { type Check, checkFromError, fail, pass, unverified, warn } from '../model/check.js';
+import { type Check, checkFromError, fail, pass, warn } from '../model/check.js';
 import { type SignatureVerdict, type SignerTrust, signatureCheck } from './signature.js';
 
 
@@ -18,7 +18,8 @@ export function tagObjectId(raw: Buffer): string {
  * The tag's signature, judged against the pinned keys (rules/signature.ts). A tag without one is
  * accepted with a warning only where the profile pins that very tag object and commit (Django has
  * six such genuine tags); any other object under one of those names is a rewritten tag and fails,
- * signed or not. Any other unsigned tag is unverified: nothing ties it to a release manager.
+ * signed or not. Any other unsigned tag fails: nothing ties it to a release manager, and a release
+ * manager who can sign would only leave a tag unsigned to keep it from being judged.
  */
 export async function tagSignatureRule(input: { name: string; objectId: string; tag: TagObject; trust: SignerTrust; unsignedTags: readonly UnsignedTag[]; url?: string }): Promise<{ check: Check; verdict?: SignatureVerdict }> {
   const { name, objectId, tag } = input;
@@ -37,9 +38,9 @@ export async function tagSignatureRule(input: { name: string; objectId: string; 
       return { check: warn({ ...fields, reason: 'TAG_UNSIGNED', expected: pinned.object, actual: objectId }, `tag ${name} is unsigned; it is the tag object ${objectId} (commit ${tag.object}) the profile records for this release, which is all that vouches for it`) };
     }
     return {
-      check: unverified(
+      check: fail(
         { ...fields, reason: 'TAG_UNSIGNED', actual: objectId, remedy: `ask the release managers whether tag ${name} is genuinely unsigned; if so, record its tag object ${objectId} and commit ${tag.object} in the profile's git.unsignedTags after checking them through another channel` },
-        `tag ${name} is not signed, so the git channel cannot be tied to a release manager`,
+        `tag ${name} is not signed, and the profile does not record it as a genuinely unsigned tag: nothing ties the git channel to a release manager`,
       ),
     };
   }

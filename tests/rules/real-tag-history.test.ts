@@ -109,6 +109,16 @@ describe('all 418 real Django release tags', () => {
     expect(check.reason).toBe('TAG_REWRITTEN');
   });
 
+  it('fails each signed tag with its signature stripped: an unsigned tag the profile does not pin is no evidence of a release manager, and a signer could serve one to skip the key checks', async () => {
+    for (const row of rows.filter((r) => r.gpg !== 'unsigned')) {
+      const original = raw(row);
+      const stripped = original.subarray(0, original.indexOf('-----BEGIN PGP SIGNATURE-----'));
+      const check = await judge(row.tag, stripped);
+      expect(`${check.status} ${check.reason}`, row.tag).toBe('fail TAG_UNSIGNED');
+      expect(check.message).toMatch(/not signed.*does not record/);
+    }
+  });
+
   it('fails a signature by a key the profile names outside that person\'s era', async () => {
     const bennett = rows.find((r) => r.tag === '1.7.1')!;
     const check = await judge('2.0', Buffer.from(raw(bennett).toString('utf8').replace('tag 1.7.1', 'tag 2.0')));
