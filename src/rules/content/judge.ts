@@ -48,7 +48,7 @@ export function judgeContent(input: ContentInput): ContentOutput {
       output.checks.push(unverifiedCheck('content.sdist-vs-git', fields, 'NO_GIT_TREE', `${sdist.filename} (${channels}) cannot be compared with the tag: the tag's tree is unavailable (see the git checks)`, 'fix what the git checks report, and run again'));
       continue;
     }
-    const judged = judgeSdist(sdist, { ...basis.context, tag, manifest: basis.manifest, packages: basis.packages, eggInfo: basis.eggInfo, waivers: input.waivers });
+    const judged = judgeSdist(sdist, { ...basis.context, tag, manifest: basis.manifest, packages: basis.packages, eggInfo: basis.eggInfo, waivers: input.waivers, taggedAt: input.tag!.taggedAt });
     output.checks.push(findingsCheck(judged.files, fields, `${sdist.filename} (${channels}) vs tag ${input.tag!.name} (${input.tag!.commit})`, output));
     output.checks.push(findingsCheck(judged.metadata, fields, `${sdist.filename} (${channels}): PKG-INFO and ${basis.eggInfo}/ recomputed from ${describeSources(basis)}`, output));
   }

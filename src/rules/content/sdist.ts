@@ -1,5 +1,5 @@
 import type { ArchiveMember } from '../../formats/archive/member.js';
-import { parseSetupCfg, SetupCfgError } from '../../formats/setup-cfg.js';
+import { parseSetupCfg, type SetupCfg, SetupCfgError } from '../../formats/setup-cfg.js';
 import { comparePython } from '../../formats/python-text.js';
 import { canonicalRequirement } from '../../formats/requirements.js';
 import { parseRequiresTxt, requiresTxtRequirements, RequiresTxtError } from '../../formats/requires-txt.js';
@@ -40,6 +40,8 @@ export interface SdistContext extends Omit<MetadataContext, 'wheel'> {
   /** The `<name>.egg-info` directory egg_info writes, from the declared name. */
   eggInfo: string;
   waivers: readonly Waiver[];
+  /** The tagger's date (Unix seconds): before 2020 a Python 2 build may have written setup.cfg. */
+  taggedAt?: number;
 }
 
 export interface SdistJudgement {
@@ -104,7 +106,7 @@ function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undef
       return;
     }
     if (path === 'setup.cfg') {
-      judgeRewrittenSetupCfg(path, bytes, ctx.tag.read(path), gitDigests, findings);
+      judgeRewrittenSetupCfg(path, bytes, ctx.tag.read(path), gitDigests, ctx, findings);
       return;
     }
     findings.unexplained(path, 'content', `sdist blob ${member.blobId}, git blob ${entry.oid}`, gitDigests);
@@ -116,19 +118,75 @@ function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undef
 }
 
 /**
- * The tag's setup.cfg as egg_info leaves it in an sdist: configparser's rewrite (layout and
- * comments go) and an [egg_info] section added. Compared as configuration data read exactly as
- * setuptools reads it: any other changed, added or removed value fails.
+ * The tag's setup.cfg as egg_info leaves it in an sdist, byte for byte: setuptools' sdist copies
+ * it and `save_version_info` rewrites it through `setopt.edit_config` — read by RawConfigParser
+ * (optionxform = str), [egg_info] tag_build and tag_date set, written back by
+ * `RawConfigParser.write` (comments and layout go). Any other text — a comment, a blank line,
+ * another layout, a changed value — fails: nothing the tag declares writes it. Before 2020 a
+ * Python 2 configparser, whose output this does not model, may have written it: a file with
+ * the same configuration in other text is then unknown, not passed.
  */
-function judgeRewrittenSetupCfg(path: string, sdistBytes: Buffer | undefined, gitBytes: Buffer | undefined, digests: Record<string, string>, findings: Findings): void {
+function judgeRewrittenSetupCfg(path: string, sdistBytes: Buffer | undefined, gitBytes: Buffer | undefined, digests: Record<string, string>, ctx: SdistContext, findings: Findings): void {
   if (!sdistBytes || gitBytes === undefined) {
     findings.unknown(path, 'the file could not be read for a configuration comparison', digests);
+    return;
+  }
+  judgeSetupCfgText(path, sdistBytes, gitBytes, digests, ctx, findings, "the tag's setup.cfg as egg_info rewrites it (RawConfigParser.write, [egg_info] tag_build and tag_date set)");
+}
+
+function judgeSetupCfgText(path: string, sdistBytes: Buffer, gitBytes: Buffer, digests: Record<string, string>, ctx: SdistContext, findings: Findings, derivation: string): void {
+  const expected = eggInfoSetupCfgTexts(gitBytes);
+  if (typeof expected === 'string') {
+    findings.unknown(path, `the tag's setup.cfg cannot be read as egg_info reads it (${expected})`, digests);
+    return;
+  }
+  if (expected.some((text) => sdistBytes.equals(Buffer.from(text, 'utf8')))) {
+    findings.derived(path, 'egg-info-setup-cfg', derivation, digests, 'config');
     return;
   }
   const changes = setupCfgChanges(gitBytes, sdistBytes);
   if (typeof changes === 'string') findings.unexplained(path, 'config', changes, digests);
   else if (changes.length > 0) findings.unexplained(path, 'config', `configuration differs from the tag's: ${changes.slice(0, 5).join('; ')}`, digests);
-  else findings.derived(path, 'egg-info-setup-cfg', "the tag's setup.cfg as egg_info rewrites it (same configuration, [egg_info] added)", digests, 'config');
+  else if (ctx.taggedAt !== undefined && ctx.taggedAt * 1000 < PYTHON2_BUILDS_UNTIL) findings.unknown(path, 'the same configuration as the tag\'s, in other text than Python 3\'s configparser writes; a Python 2 build, which crosscheck does not model, may have written it', digests);
+  else findings.unexplained(path, 'config', `not the text egg_info writes (${firstDifference(sdistBytes.toString('utf8'), expected[0]!)}): comments, blank lines and layout are not kept by configparser, so nothing the tag declares wrote them`, digests);
+}
+
+/** setuptools 45 (January 2020) dropped Python 2: a release tagged earlier may have been built by it. */
+const PYTHON2_BUILDS_UNTIL = Date.UTC(2020, 0, 1);
+
+/** The texts egg_info can write from `tag` (a setup.cfg's bytes; empty when the tag has none): with tag_svn_revision (setuptools before 36) or without. Or why it cannot be read. */
+function eggInfoSetupCfgTexts(tag: Buffer): string[] | string {
+  let cfg: SetupCfg;
+  try {
+    cfg = parseSetupCfg(tag);
+  } catch (error) {
+    return error instanceof SetupCfgError ? error.message : String(error);
+  }
+  const own = cfg.sections.get(EGG_INFO_SECTION);
+  const tagDate = own?.get('tag_date');
+  if (tagDate !== undefined && !['', '0', 'false', 'no', 'off'].includes(tagDate.toLowerCase())) return `[egg_info] tag_date = ${tagDate} makes the version carry the build's date`;
+  return [false, true].map((svn) => {
+    const section = new Map(own ?? []);
+    section.set('tag_build', own?.get('tag_build') ?? '');
+    section.set('tag_date', '0');
+    if (svn) section.set('tag_svn_revision', '0');
+    const sections = new Map(cfg.sections);
+    sections.set(EGG_INFO_SECTION, section);
+    return rawConfigParserWrite(cfg.defaults, sections);
+  });
+}
+
+/** CPython's `RawConfigParser.write` (space_around_delimiters): [DEFAULT] first, then each section; multi-line values continued by a tab. */
+export function rawConfigParserWrite(defaults: ReadonlyMap<string, string>, sections: ReadonlyMap<string, ReadonlyMap<string, string>>): string {
+  const section = (name: string, options: ReadonlyMap<string, string>) => `[${name}]\n${[...options].map(([key, value]) => `${key} = ${value.replace(/\n/g, '\n\t')}\n`).join('')}\n`;
+  return (defaults.size > 0 ? section('DEFAULT', defaults) : '') + [...sections].map(([name, options]) => section(name, options)).join('');
+}
+
+function firstDifference(found: string, expected: string): string {
+  let i = 0;
+  while (i < found.length && i < expected.length && found[i] === expected[i]) i++;
+  const line = found.slice(0, i).split('\n').length;
+  return `line ${line}: ${quote(found.split('\n')[line - 1]?.slice(0, 80) ?? '')}, egg_info writes ${quote(expected.split('\n')[line - 1]?.slice(0, 80) ?? '(end of file)')}`;
 }
 
 /** Differences between two setup.cfg files as data, except an [egg_info] section exactly as egg_info writes it; or why they cannot be read. */
@@ -196,7 +254,7 @@ function judgeGenerated(paths: readonly string[], files: ReadonlyMap<string, Arc
   for (const path of paths) {
     if (path === 'PKG-INFO') continue;
     if (path === 'setup.cfg') {
-      judgeSdistOnlySetupCfg(path, readable(path), findings);
+      judgeSdistOnlySetupCfg(path, readable(path), ctx, findings);
       continue;
     }
     const name = path.slice(egg.length + 1);
@@ -246,13 +304,10 @@ function judgeGenerated(paths: readonly string[], files: ReadonlyMap<string, Arc
   if (isKnown(declared.entryPoints) && declared.entryPoints.value.length > 0 && !present.has(`${egg}/entry_points.txt`)) findings.unexplained(`${egg}/entry_points.txt`, 'metadata', 'missing, though the tag declares entry points');
 }
 
-/** A setup.cfg the tag lacks (a pyproject.toml project): allowed only as egg_info's [egg_info] section and nothing else. */
-function judgeSdistOnlySetupCfg(path: string, content: Buffer | undefined, findings: Findings): void {
+/** A setup.cfg the tag lacks (a pyproject.toml project): egg_info's [egg_info] section alone, as RawConfigParser writes it. */
+function judgeSdistOnlySetupCfg(path: string, content: Buffer | undefined, ctx: SdistContext, findings: Findings): void {
   if (!content) return;
-  const changes = setupCfgChanges(Buffer.alloc(0), content);
-  if (typeof changes === 'string') findings.unexplained(path, 'config', changes);
-  else if (changes.length > 0) findings.unexplained(path, 'config', `the tag has no setup.cfg; the sdist's holds more than egg_info's section: ${changes.slice(0, 5).join('; ')}`);
-  else findings.derived(path, 'egg-info-setup-cfg', 'the tag has none; egg_info writes [egg_info] tag_build and tag_date into every sdist', {}, 'config');
+  judgeSetupCfgText(path, content, Buffer.alloc(0), {}, ctx, findings, 'the tag has none; egg_info writes [egg_info] tag_build and tag_date into every sdist');
 }
 
 /**
