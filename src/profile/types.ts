@@ -33,6 +33,8 @@ export interface Versioned {
 export interface Waiver {
   version: string;
   path: string;
+  /** The SHA-256 (hex) of the sdist file the waiver was recorded for: it excuses nothing in any other build of the release. */
+  sdist: string;
   /** The file's digest (hex) on each side it names, at least one; the waiver applies only to exactly these bytes. */
   digests: Record<string, string>;
   reason: string;

@@ -97,5 +97,6 @@ export function validateProfile(profile: Profile, path: string): void {
     if (!isObject(waiver) || !isText(waiver.version) || !isText(waiver.path) || !isText(waiver.reason) || !isText(waiver.reviewedBy) || !digestsOk) {
       throw problem(`every waiver needs version, path, digests (at least one side's, in hex), reason and reviewedBy (${quote(waiver)})`);
     }
+    if (typeof waiver.sdist !== 'string' || !/^[0-9a-f]{64}$/.test(waiver.sdist)) throw problem(`every waiver needs "sdist": the SHA-256 of the sdist it was recorded for, in hex, so that it excuses nothing in another build (${quote(waiver)})`);
   }
 }

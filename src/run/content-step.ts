@@ -57,7 +57,7 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
       waivers: ctx.profile.waivers,
       ...(tag ? { tag } : {}),
       tagWanted: ctx.channels.has('git'),
-      sdists: sdists.map((c) => ({ channels: c.channels.join(' and '), input: { filename: c.filename, topDirectory: sdistTopDirectory(ctx.profile, version, c.filename), members: c.listing!.members, kept: c.listing!.kept } })),
+      sdists: sdists.map((c) => ({ channels: c.channels.join(' and '), input: { filename: c.filename, topDirectory: sdistTopDirectory(ctx.profile, version, c.filename), members: c.listing!.members, kept: c.listing!.kept, sha256: c.file.sha256 } })),
       wheels: wheels.map((c) => ({ channels: c.channels.join(' and '), input: { filename: c.filename, members: c.listing!.members, kept: c.listing!.kept } })),
     };
     let judged = judgeContent(input);

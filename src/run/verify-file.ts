@@ -69,7 +69,7 @@ export async function verifyFile(ctx: RunContext, path: string, options: VerifyF
   if (options.deep) {
     void ctx.git?.prepare([tagName(ctx.profile, version)]);
     const git = await gitStep(ctx, version, signed, record, { prefetchDeclaringBlobs: listing !== undefined });
-    if (listing) await deepCompare(ctx, identity, listing, git, record);
+    if (listing) await deepCompare(ctx, identity, listing, digests.sha256, git, record);
   }
   const report = record.toReport();
   return { ...report, summary: sentence(ctx, identity, report.checks, signed, digests.sha256) };
@@ -104,7 +104,7 @@ async function readArchive(ctx: RunContext, identity: ArtifactName, path: string
  * The file's contents judged by the rules `verify` uses (rules/content/judge.ts): an sdist against
  * the tag, a wheel against the tag, every generated file against what the tag declares.
  */
-async function deepCompare(ctx: RunContext, identity: ArtifactName, listing: ArchiveListing, git: GitEvidence | undefined, record: ReleaseRecord): Promise<void> {
+async function deepCompare(ctx: RunContext, identity: ArtifactName, listing: ArchiveListing, sha256: string, git: GitEvidence | undefined, record: ReleaseRecord): Promise<void> {
   const fields = { id: identity.kind === 'sdist' ? 'content.sdist-vs-git' : 'content.wheel-vs-git', channel: 'content' as const, artifact: identity.kind, file: identity.filename };
   if (!git) return record.add(unverified({ ...fields, reason: 'NO_GIT_TREE', remedy: 'fix what the git checks report, and run again' }, 'the tag\'s tree is unavailable (see the git checks)'));
   try {
@@ -115,7 +115,7 @@ async function deepCompare(ctx: RunContext, identity: ArtifactName, listing: Arc
       waivers: ctx.profile.waivers,
       tag: { name: git.tag, commit: git.commit, taggedAt: git.taggedAt, entries: git.entries, blobs: await git.declaringBlobs() },
       tagWanted: true,
-      sdists: identity.kind === 'sdist' ? [{ channels: 'the local file', input: { ...artifact, topDirectory: sdistTopDirectory(ctx.profile, identity.version, identity.filename) } }] : [],
+      sdists: identity.kind === 'sdist' ? [{ channels: 'the local file', input: { ...artifact, sha256, topDirectory: sdistTopDirectory(ctx.profile, identity.version, identity.filename) } }] : [],
       wheels: identity.kind === 'wheel' ? [{ channels: 'the local file', input: artifact }] : [],
     };
     let judged = judgeContent(input);

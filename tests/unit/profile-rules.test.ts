@@ -124,6 +124,8 @@ describe('a profile file', () => {
       ['path-pattern comparison rules, which no longer excuse anything', (p) => (p.comparison = { package: 'django', sdistVsGit: [] }), '"comparison" is no longer read'],
       ['a waiver without digests', (p) => (p.waivers = [{ version: '5.2.1', path: 'a', digests: {}, reason: 'r', reviewedBy: 'x' }]), 'every waiver needs version, path, digests'],
       ['a waiver with null digests', (p) => (p.waivers = [{ version: '5.2.1', path: 'a', digests: null, reason: 'r', reviewedBy: 'x' }]), 'every waiver needs version, path, digests'],
+      ['a waiver not bound to the sdist it was recorded for', (p) => (p.waivers = [{ version: '5.2.1', path: 'a', digests: { git: 'b'.repeat(40) }, reason: 'r', reviewedBy: 'x' }]), 'the SHA-256 of the sdist it was recorded for'],
+      ['a waiver bound to a short digest', (p) => (p.waivers = [{ version: '5.2.1', path: 'a', sdist: 'a'.repeat(40), digests: { git: 'b'.repeat(40) }, reason: 'r', reviewedBy: 'x' }]), 'the SHA-256 of the sdist it was recorded for'],
     ];
     for (const [what, change, why] of cases) {
       const profile = structuredClone(django);
@@ -133,7 +135,7 @@ describe('a profile file', () => {
       await expect(loadProfileFile(path), what).rejects.toThrow(why);
     }
     const waived = structuredClone(django);
-    waived.waivers = [{ version: '5.2.1', path: 'django/x.mo', digests: { sdist: 'a'.repeat(64), git: 'b'.repeat(40) }, reason: 'r', reviewedBy: 'x' }];
+    waived.waivers = [{ version: '5.2.1', path: 'django/x.mo', sdist: 'e'.repeat(64), digests: { sdist: 'a'.repeat(64), git: 'b'.repeat(40) }, reason: 'r', reviewedBy: 'x' }];
     await writeFile(join(dir, 'waived.json'), JSON.stringify(waived));
     expect((await loadProfileFile(join(dir, 'waived.json'))).waivers).toHaveLength(1);
   });

@@ -27,6 +27,8 @@ export interface SdistInput {
   members: readonly ArchiveMember[];
   /** Bytes of the members the rules read, by full path (top directory included). */
   kept: ReadonlyMap<string, Buffer>;
+  /** The file's SHA-256: a waiver applies only to the sdist it was recorded for. */
+  sha256?: string;
 }
 
 /** Which tag files setuptools puts in the sdist, and why; or why that cannot be worked out. */
@@ -81,8 +83,8 @@ export function judgeSdist(sdist: SdistInput, ctx: SdistContext): SdistJudgement
   }
   judgeMissingTagFiles(files, ctx, judgement.files);
   judgeGenerated(generated, files, bytes, ctx, judgement.metadata);
-  applyWaivers(judgement.files, ctx.waivers, ctx.release);
-  applyWaivers(judgement.metadata, ctx.waivers, ctx.release);
+  applyWaivers(judgement.files, ctx.waivers, ctx.release, sdist.sha256);
+  applyWaivers(judgement.metadata, ctx.waivers, ctx.release, sdist.sha256);
   return judgement;
 }
 
@@ -376,11 +378,12 @@ function judgeTopLevel(path: string, content: Buffer, ctx: SdistContext, finding
   else findings.unexplained(path, 'metadata', `holds ${quote(content.toString('utf8'))}; the declared packages give ${quote(expected)}`);
 }
 
-/** A per-release waiver from the profile allows one unexplained difference, and only for exactly the digests it names. */
-function applyWaivers(findings: Findings, waivers: readonly Waiver[], release: string): void {
+/** A per-release waiver from the profile allows one unexplained difference, only in the sdist it was recorded for (by SHA-256), and only for exactly the digests it names. */
+function applyWaivers(findings: Findings, waivers: readonly Waiver[], release: string, sdist: string | undefined): void {
+  if (sdist === undefined) return;
   for (const difference of findings.differences) {
     if (difference.allowed || difference.unverified) continue;
-    const waiver = waivers.find((w) => w.version === release && w.path === difference.path && Object.entries(w.digests).every(([side, digest]) => difference.digests[side] === digest));
+    const waiver = waivers.find((w) => w.version === release && w.sdist === sdist && w.path === difference.path && Object.entries(w.digests).every(([side, digest]) => difference.digests[side] === digest));
     if (waiver) {
       difference.allowed = true;
       difference.waiver = waiver.reason;
