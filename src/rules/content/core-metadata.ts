@@ -76,7 +76,11 @@ export function judgeCoreMetadata(bytes: Buffer, ctx: MetadataContext): Metadata
   judgeText('Description-Content-Type', field('description-content-type'), declared.readme && mapField(declared.readme, (r) => r.contentType), finding);
   judgeLongDescription(metadata, field('description'), ctx, finding);
   judgeLicenseFiles(field('license-file'), ctx, finding);
-  judgeRequirements(field('requires-dist'), field('provides-extra'), ctx, finding);
+  const version = (byName.get('metadata-version') ?? [])[0]?.trim() ?? '';
+  const dynamic = new Set((byName.get('dynamic') ?? []).map((v) => v.trim().toLowerCase()));
+  // PEP 643: from 2.2 an sdist's metadata is what installers may use without building; only a field the file calls Dynamic may be left to the build.
+  const authoritative = (name: string) => ctx.wheel || (/^2\.([2-9]|\d\d)$/.test(version) && !dynamic.has(name));
+  judgeRequirements(field('requires-dist'), field('provides-extra'), ctx, finding, { requiresDist: authoritative('requires-dist'), providesExtra: authoritative('provides-extra') });
   for (const value of field('dynamic')) {
     if (!DYNAMIC_NAMES.has(value.trim().toLowerCase())) finding.mismatches.push(`Dynamic: ${quote(value)} names no core metadata field`);
   }
@@ -245,9 +249,10 @@ function describeLicenseSource(declared: Declared): string {
 /**
  * Requires-Dist and Provides-Extra by meaning: the declared dependencies, and each extra's
  * requirements with `extra == "name"` in their marker, as packaging reads them. setuptools before
- * 57 wrote no Requires-Dist into PKG-INFO (only requires.txt); a wheel's METADATA always has them.
+ * 57 wrote no Requires-Dist into PKG-INFO (only requires.txt); a wheel's METADATA always has them,
+ * and so does metadata of version 2.2 or later, unless it calls the field Dynamic (PEP 643).
  */
-function judgeRequirements(requiresDist: string[], providesExtra: string[], ctx: MetadataContext, finding: MetadataFinding): void {
+function judgeRequirements(requiresDist: string[], providesExtra: string[], ctx: MetadataContext, finding: MetadataFinding, required: { requiresDist: boolean; providesExtra: boolean }): void {
   const { dependencies, extras } = ctx.declared;
   for (const field of [dependencies, extras] as (Field<unknown> | undefined)[]) {
     if (field && !isKnown(field)) {
@@ -258,6 +263,7 @@ function judgeRequirements(requiresDist: string[], providesExtra: string[], ctx:
   const expectedExtras = (isKnown(extras) ? extras.value : []).map(([name]) => canonicalizeName(name));
   const foundExtras = providesExtra.map((e) => canonicalizeName(e.trim()));
   judgeList('Provides-Extra', foundExtras, { value: expectedExtras, from: extras?.from ?? 'nothing (no extras declared)' }, finding);
+  if (required.providesExtra && foundExtras.length === 0 && expectedExtras.length > 0) finding.mismatches.push(`Provides-Extra: declared ${quote(expectedExtras)} missing, in metadata whose version makes its fields authoritative (${extras?.from ?? 'extras'})`);
   let expected: string[];
   let found: string[];
   try {
@@ -275,7 +281,7 @@ function judgeRequirements(requiresDist: string[], providesExtra: string[], ctx:
     }
   }
   const source = [dependencies?.from, extras?.from].filter(Boolean).join(' and ') || 'nothing (no dependencies declared)';
-  if (requiresDist.length === 0 && !ctx.wheel) {
+  if (requiresDist.length === 0 && !required.requiresDist) {
     if (expected.length > 0) finding.derivations.push('no Requires-Dist: setuptools before 57 wrote requirements only into requires.txt');
     return;
   }
