@@ -39,3 +39,34 @@ export function parseEntryPoints(text: string): EntryPoint[] {
 export function describeEntryPoint(entry: EntryPoint): string {
   return `[${entry.group}] ${entry.name} = ${entry.value}`;
 }
+
+/**
+ * The texts setuptools writes as `entry_points.txt` for these entry points, one per era:
+ * `_entry_points.render` (setuptools 60 and later: groups sorted, entries of a group sorted by
+ * name and value and de-duplicated by name, `[group]\n…\n` blocks joined by a blank line), and
+ * pkg_resources' `write_entries` before it (each group `[group]\n…\n\n`, entries sorted as
+ * `str(EntryPoint)` prints them: `name = module:attr [extras]`).
+ */
+export function entryPointsTexts(entries: readonly EntryPoint[], compare: (a: string, b: string) => number): string[] {
+  const groups = [...new Set(entries.map((e) => e.group))].sort(compare);
+  const of = (group: string) => entries.filter((e) => e.group === group);
+  const seen = new Set<string>();
+  const unique = (list: EntryPoint[]) => list.filter((e) => (seen.has(`${e.group}\0${e.name}`) ? false : (seen.add(`${e.group}\0${e.name}`), true)));
+  const current = groups
+    .map((group) => {
+      const items = unique(of(group)).sort((a, b) => compare(a.name, b.name) || compare(a.value, b.value));
+      return `[${group}]\n${items.map((e) => `${e.name} = ${e.value}`).join('\n')}\n`;
+    })
+    .join('\n');
+  const legacy = groups.map((group) => `[${group}]\n${of(group).map(legacyString).sort(compare).join('\n')}\n\n`).join('');
+  return current === legacy ? [current] : [current, legacy];
+}
+
+/** pkg_resources' `str(EntryPoint)`: `name = module`, `:attr` when there is one, ` [a,b]` for extras; spaces around them dropped. */
+function legacyString(entry: EntryPoint): string {
+  const match = /^([^:[\s]+)\s*(?::\s*([^[\s]+))?\s*(?:\[(.*)\])?\s*$/.exec(entry.value);
+  if (!match) return `${entry.name} = ${entry.value}`;
+  const [, module, attr, extras] = match;
+  const extraList = extras === undefined ? [] : extras.split(',').map((x) => x.trim()).filter(Boolean);
+  return `${entry.name} = ${module}${attr ? `:${attr}` : ''}${extraList.length > 0 ? ` [${extraList.join(',')}]` : ''}`;
+}

