@@ -16,3 +16,17 @@ describe('entry_points.txt renderings', () => {
     ]);
   });
 });
+
+describe('an entry_points.txt where the tag declares no entry points', () => {
+  it('fails, naming it, rather than stopping the rule (setuptools writes none then)', async () => {
+    const { judgeEntryPoints } = await import('../../src/rules/content/wheel.js');
+    const { Findings } = await import('../../src/rules/content/findings.js');
+    const { readDeclared } = await import('../../src/rules/content/declared.js');
+    const declared = readDeclared({ setupCfg: Buffer.from('[metadata]\nname = demo\n'), readFile: () => undefined });
+    for (const text of ['', '# nothing here\n', '[console_scripts]\n']) {
+      const findings = new Findings('content.sdist-metadata');
+      judgeEntryPoints('demo.egg-info/entry_points.txt', Buffer.from(text), declared, findings);
+      expect(findings.differences, JSON.stringify(text)).toMatchObject([{ allowed: false, kind: 'metadata' }]);
+    }
+  });
+});

@@ -268,6 +268,10 @@ export function judgeEntryPoints(path: string, bytes: Buffer | undefined, declar
     if (expected.length > 0) findings.unexplained(path, 'metadata', `missing; the tag declares ${quote(expected)}`);
     return;
   }
+  if (!field) {
+    findings.unexplained(path, 'metadata', `the tag declares no entry points, and setuptools writes no entry_points.txt then (it holds ${quote(bytes.toString('utf8').slice(0, 200))})`);
+    return;
+  }
   let found: EntryPoint[];
   try {
     found = parseEntryPoints(bytes.toString('utf8'));
@@ -283,10 +287,10 @@ export function judgeEntryPoints(path: string, bytes: Buffer | undefined, declar
     return;
   }
   // The same entry points are not enough: every byte is setuptools' rendering of them (a comment or a stray line is read by no one here, but is not what the build wrote).
-  const texts = entryPointsTexts(field!.value, comparePython);
-  if (texts.some((text) => bytes.equals(Buffer.from(text, 'utf8')))) findings.derived(path, 'entry-points', field!.from);
-  else if (/setup\.py/.test(field!.from)) findings.unknown(path, `the declared entry points, in other text than setuptools renders them; a string given to setup.py's entry_points is written as it is, which crosscheck does not model (${field!.from})`);
-  else findings.unexplained(path, 'metadata', `the declared entry points, but not the text setuptools writes from ${field!.from}: ${quote(bytes.toString('utf8').slice(0, 200))}, expected ${quote(texts[0])}`);
+  const texts = entryPointsTexts(field.value, comparePython);
+  if (texts.some((text) => bytes.equals(Buffer.from(text, 'utf8')))) findings.derived(path, 'entry-points', field.from);
+  else if (/setup\.py/.test(field.from)) findings.unknown(path, `the declared entry points, in other text than setuptools renders them; a string given to setup.py's entry_points is written as it is, which crosscheck does not model (${field.from})`);
+  else findings.unexplained(path, 'metadata', `the declared entry points, but not the text setuptools writes from ${field.from}: ${quote(bytes.toString('utf8').slice(0, 200))}, expected ${quote(texts[0])}`);
 }
 
 /**
