@@ -172,6 +172,14 @@ describe.each(Object.keys(REAL_RELEASES) as RealVersion[])('the real Django %s',
     expect(failed[0]!.message).toMatch(/Requires-Dist.*bcrypt/);
   }, 180_000);
 
+  it.skipIf(!present)('fails the same sdist without the setup.cfg egg_info writes into every sdist (the tag\'s rewritten, or [egg_info] alone)', async () => {
+    const top = REAL_RELEASES[version].top;
+    const { checks } = await judgeRelease(version, (sdist) => withoutFile(sdist, `${top}/setup.cfg`));
+    const failed = checks.filter((c) => c.status === 'fail');
+    expect(failed.map((c) => c.id)).toContain(version.startsWith('4') || version.startsWith('5') ? 'content.sdist-metadata' : 'content.sdist-vs-git');
+    expect(failed.map((c) => c.message).join('\n')).toMatch(/setup\.cfg/);
+  }, 180_000);
+
   it.skipIf(!present)('fails the same sdist with an extra section in its setup.cfg (the tag\'s rewritten, or the one only the sdist has)', async () => {
     const top = REAL_RELEASES[version].top;
     // easy_install's find_links sends the build's setup_requires to a host of the attacker's choosing.

@@ -295,6 +295,7 @@ function judgeGenerated(paths: readonly string[], files: ReadonlyMap<string, Arc
     }
   }
   for (const name of expectedEggFiles) if (!present.has(`${egg}/${name}`)) findings.unexplained(`${egg}/${name}`, 'metadata', 'missing: egg_info writes it into every sdist');
+  if (!files.has('setup.cfg') && !ctx.tag.entries.has('setup.cfg')) findings.unexplained('setup.cfg', 'metadata', "missing: setuptools' sdist writes egg_info's [egg_info] section into a setup.cfg of every sdist");
   const requirementsDeclared = (() => {
     try {
       return declaredRequirements(declared).length > 0;
