@@ -86,6 +86,13 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
     expect(message(checks, 'content.sdist-metadata')).toMatch(/Requires-Python.*>=3\.5.*>=3\.6/s);
   });
 
+  it('fails a wheel METADATA without the declared Requires-Python (an installer would put the release on Pythons it does not support)', () => {
+    const w = withFreshRecord(editFile(wheel, `${DIST}/METADATA`, (t) => t.replace(/^Requires-Python: .*\n/m, '')), DIST);
+    const checks = judge(sdist, w);
+    expect(failed(checks)).toEqual(['content.wheel-metadata']);
+    expect(message(checks, 'content.wheel-metadata')).toMatch(/Requires-Python.*missing/);
+  });
+
   it('fails a console script or a GUI script added to the entry points', () => {
     const addScript = (group: string) => (text: string) => `${text}[${group}]\nevil = os:system\n`;
     for (const group of ['console_scripts', 'gui_scripts']) {

@@ -161,15 +161,16 @@ describe.each(Object.keys(REAL_RELEASES) as RealVersion[])('the real Django %s',
     }
   }, 180_000);
 
-  it.skipIf(!present)('fails the same sdist whose PKG-INFO claims Metadata-Version 2.2 or later and leaves out the declared Requires-Dist and Provides-Extra (PEP 643: installers may trust them)', async () => {
+  it.skipIf(!present)('fails the same sdist whose PKG-INFO claims Metadata-Version 2.2 or later and leaves out the declared Requires-Dist, Provides-Extra and Requires-Python (PEP 643: installers may trust them)', async () => {
     const top = REAL_RELEASES[version].top;
-    const drop = (text: string) => text.replace(/^Metadata-Version: .*$/m, 'Metadata-Version: 2.2').replace(/^(Requires-Dist|Provides-Extra): .*\n/gm, '');
+    const drop = (text: string) => text.replace(/^Metadata-Version: .*$/m, 'Metadata-Version: 2.2').replace(/^(Requires-Dist|Provides-Extra|Requires-Python): .*\n/gm, '');
     const eggPkgInfo = (sdist: ArchiveListing) => sdist.members.find((m) => /^[^/]+\/[^/]+\.egg-info\/PKG-INFO$/.test(m.path))!.path;
     const { checks } = await judgeRelease(version, (sdist) => editFile(editFile(sdist, `${top}/PKG-INFO`, drop), eggPkgInfo(sdist), drop));
     const failed = checks.filter((c) => c.status === 'fail');
     expect(failed.map((c) => c.id)).toEqual(['content.sdist-metadata']);
     expect(failed[0]!.message).toMatch(/Provides-Extra.*argon2/);
     expect(failed[0]!.message).toMatch(/Requires-Dist.*bcrypt/);
+    expect(failed[0]!.message).toMatch(/Requires-Python.*missing/);
   }, 180_000);
 
   it.skipIf(!present)('fails the same sdist without the setup.cfg egg_info writes into every sdist (the tag\'s rewritten, or [egg_info] alone)', async () => {

@@ -57,6 +57,10 @@ export function judgeCoreMetadata(bytes: Buffer, ctx: MetadataContext): Metadata
   };
   const { declared } = ctx;
 
+  const version = (byName.get('metadata-version') ?? [])[0]?.trim() ?? '';
+  const dynamic = new Set((byName.get('dynamic') ?? []).map((v) => v.trim().toLowerCase()));
+  // PEP 643: from 2.2 an sdist's metadata is what installers may use without building; only a field the file calls Dynamic may be left to the build.
+  const authoritative = (name: string) => ctx.wheel || (/^2\.([2-9]|\d\d)$/.test(version) && !dynamic.has(name));
   judgeMetadataVersion(field('metadata-version'), finding);
   judgeName(field('name'), ctx, finding);
   judgeText('Version', field('version'), { value: ctx.release, from: 'the release being verified' }, finding, true);
@@ -72,14 +76,10 @@ export function judgeCoreMetadata(bytes: Buffer, ctx: MetadataContext): Metadata
   judgeList('Project-URL', field('project-url'), declared.projectUrls && mapField(declared.projectUrls, (urls) => urls.map(([label, url]) => `${label}, ${url}`)), finding);
   judgeKeywords(field('keywords'), declared.keywords, finding);
   judgePlatforms(field('platform'), declared.platforms, finding);
-  judgeRequiresPython(field('requires-python'), declared.requiresPython, finding);
+  judgeRequiresPython(field('requires-python'), declared.requiresPython, finding, authoritative('requires-python'));
   judgeText('Description-Content-Type', field('description-content-type'), declared.readme && mapField(declared.readme, (r) => r.contentType), finding);
   judgeLongDescription(metadata, field('description'), ctx, finding);
   judgeLicenseFiles(field('license-file'), ctx, finding);
-  const version = (byName.get('metadata-version') ?? [])[0]?.trim() ?? '';
-  const dynamic = new Set((byName.get('dynamic') ?? []).map((v) => v.trim().toLowerCase()));
-  // PEP 643: from 2.2 an sdist's metadata is what installers may use without building; only a field the file calls Dynamic may be left to the build.
-  const authoritative = (name: string) => ctx.wheel || (/^2\.([2-9]|\d\d)$/.test(version) && !dynamic.has(name));
   judgeRequirements(field('requires-dist'), field('provides-extra'), ctx, finding, { requiresDist: authoritative('requires-dist'), providesExtra: authoritative('provides-extra') });
   for (const value of field('dynamic')) {
     if (!DYNAMIC_NAMES.has(value.trim().toLowerCase())) finding.mismatches.push(`Dynamic: ${quote(value)} names no core metadata field`);
@@ -191,13 +191,16 @@ function judgePlatforms(values: string[], declared: Field<string[]> | undefined,
   judgeList('Platform', values, declared, finding);
 }
 
-function judgeRequiresPython(values: string[], declared: Field<string> | undefined, finding: MetadataFinding): void {
+function judgeRequiresPython(values: string[], declared: Field<string> | undefined, finding: MetadataFinding, required: boolean): void {
   const canonical = (text: string) => canonicalSpecifiers(text);
   if (declared && !isKnown(declared)) {
     if (values.length > 0) finding.unknowns.push(`Requires-Python: ${declared.from}: ${declared.unknown}`);
     return;
   }
-  if (values.length === 0) return;
+  if (values.length === 0) {
+    if (required && declared) finding.mismatches.push(`Requires-Python: declared ${quote(declared.value)} missing, in metadata an installer takes as it is (${declared.from})`);
+    return;
+  }
   if (!declared) {
     finding.mismatches.push(`Requires-Python: ${quote(values)} — the tag declares no Python requirement`);
     return;
