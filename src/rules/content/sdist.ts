@@ -88,6 +88,13 @@ export function judgeSdist(sdist: SdistInput, ctx: SdistContext): SdistJudgement
   return judgement;
 }
 
+/** Why every setuptools that can have built the release leaves the tag file `path` out of the sdist; undefined when some version includes it, or that is not known. */
+function leftOutByEveryBuild(path: string, ctx: SdistContext): string | undefined {
+  if ('unknown' in ctx.manifest) return undefined;
+  const fate = ctx.manifest.fate(path);
+  return fate.included === false ? fate.why : undefined;
+}
+
 /** A member that is a tag file: the same blob and executable bit; setup.cfg as egg_info rewrites it; a symlink stored as its target's bytes. */
 function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undefined, ctx: SdistContext, findings: Findings): void {
   const digests = { sdist: member.sha256, 'sdist-blob': member.blobId };
@@ -104,6 +111,7 @@ function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undef
       const executableInSdist = (member.mode & 0o111) !== 0;
       const executableInGit = entry.mode === '100755';
       if (executableInSdist !== executableInGit) findings.unexplained(path, 'mode', `executable in ${executableInSdist ? 'the sdist' : 'git'} only (sdist ${member.mode.toString(8)}, git ${entry.mode})`, gitDigests);
+      else if (leftOutByEveryBuild(path, ctx)) findings.unexplained(path, 'only-in-sdist', `the tag's file, but no setuptools that can have built the release puts it in an sdist: ${leftOutByEveryBuild(path, ctx)}`, gitDigests);
       else findings.identical++;
       return;
     }
@@ -115,7 +123,8 @@ function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undef
     return;
   }
   // Through a symlink (in the file's own path or a directory of it): the build copies the linked file's bytes.
-  if (member.blobId === entry.oid) findings.derived(path, 'symlink-as-file', `a symlink in the tag to ${resolved.path}; the sdist holds that file's bytes`, { ...gitDigests, 'git-target': entry.oid }, 'type');
+  if (member.blobId === entry.oid && leftOutByEveryBuild(path, ctx)) findings.unexplained(path, 'only-in-sdist', `a symlink in the tag to ${resolved.path}, but no setuptools that can have built the release puts it in an sdist: ${leftOutByEveryBuild(path, ctx)}`, { ...gitDigests, 'git-target': entry.oid });
+  else if (member.blobId === entry.oid) findings.derived(path, 'symlink-as-file', `a symlink in the tag to ${resolved.path}; the sdist holds that file's bytes`, { ...gitDigests, 'git-target': entry.oid }, 'type');
   else findings.unexplained(path, 'content', `a symlink in the tag to ${resolved.path}, whose blob ${entry.oid} differs from the sdist's ${member.blobId}`, { ...gitDigests, 'git-target': entry.oid });
 }
 

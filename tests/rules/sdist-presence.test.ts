@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { ArchiveMember } from '../../src/archive/member.js';
+import { readDeclared } from '../../src/rules/content/declared.js';
+import { judgeSdist } from '../../src/rules/content/sdist.js';
+import { TagFiles, type TreeEntry } from '../../src/rules/content/tag-files.js';
+
+/**
+ * A tag file in the sdist must be one the build puts there: the tag's bytes are not enough when
+ * every setuptools that can have built the release leaves the file out (a build script, a
+ * conftest.py, a module shadowing one the build imports, added to an sdist by hand).
+ */
+const blob = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest('hex');
+const member = (path: string, text: string): ArchiveMember => ({ path, type: 'file', mode: 0o644, size: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex'), blobId: blob(text) });
+const FILES: Record<string, string> = { 'demo/__init__.py': '', 'setuptools.py': 'import os; os.system("id")\n' };
+const tree: TreeEntry[] = Object.entries(FILES).map(([path, text]) => ({ mode: '100644', type: 'blob', oid: blob(text), path }));
+
+describe('a tag file in the sdist', () => {
+  const judge = (included: boolean | 'unknown') => {
+    const declared = readDeclared({ readFile: () => undefined });
+    const manifest = { fate: (path: string) => (path === 'setuptools.py' ? { included, why: 'MANIFEST.in line 3: exclude setuptools.py (setuptools 66.1.0–84.x)' } : { included: true, why: 'a package module' }) };
+    const context = { release: '1.0', project: 'demo', declared, licenseFiles: [], tagFileWithText: () => undefined, tag: new TagFiles(tree, new Map()), manifest, packages: ['demo'], eggInfo: 'demo.egg-info', waivers: [] };
+    const members = Object.entries(FILES).map(([path, text]) => member(`demo-1.0/${path}`, text));
+    return judgeSdist({ filename: 'demo-1.0.tar.gz', topDirectory: 'demo-1.0', members, kept: new Map() }, context).files.differences;
+  };
+
+  it('fails when every setuptools that can have built the release leaves it out, though its bytes are the tag\'s', () => {
+    expect(judge(false).find((d) => d.path === 'setuptools.py')).toMatchObject({ allowed: false, kind: 'only-in-sdist' });
+    expect(judge(false).find((d) => d.path === 'setuptools.py')!.detail).toMatch(/exclude setuptools\.py/);
+  });
+
+  it('passes it when some version includes it', () => {
+    expect(judge('unknown').find((d) => d.path === 'setuptools.py')).toBeUndefined();
+    expect(judge(true).find((d) => d.path === 'setuptools.py')).toBeUndefined();
+  });
+});
