@@ -34,3 +34,18 @@ describe('a tag file in the sdist', () => {
     expect(judge(true).find((d) => d.path === 'setuptools.py')).toBeUndefined();
   });
 });
+
+describe('metadata files the tag commits', () => {
+  it('are judged as egg_info writes them, not passed as tag files: a PKG-INFO in git is overwritten by the build', () => {
+    const evil = 'Metadata-Version: 2.2\nName: demo\nVersion: 1.0\nRequires-Dist: evil-package\n';
+    const files: Record<string, string> = { 'demo/__init__.py': '', 'PKG-INFO': evil, 'demo.egg-info/requires.txt': 'evil-package\n', 'other.egg-info/PKG-INFO': evil };
+    const entries: TreeEntry[] = Object.entries(files).map(([path, text]) => ({ mode: '100644', type: 'blob', oid: blob(text), path }));
+    const declared = readDeclared({ setupCfg: Buffer.from('[metadata]\nname = demo\nversion = 1.0\n'), readFile: () => undefined });
+    const context = { release: '1.0', project: 'demo', declared, licenseFiles: [], tagFileWithText: () => undefined, tag: new TagFiles(entries, new Map()), manifest: { fate: () => ({ included: true, why: 'graft .' }) }, packages: ['demo'], eggInfo: 'demo.egg-info', waivers: [] };
+    const members = Object.entries(files).map(([path, text]) => member(`demo-1.0/${path}`, text));
+    const kept = new Map(Object.entries(files).map(([path, text]) => [`demo-1.0/${path}`, Buffer.from(text)]));
+    const judged = judgeSdist({ filename: 'demo-1.0.tar.gz', topDirectory: 'demo-1.0', members, kept }, context);
+    const failing = judged.metadata.differences.filter((d) => !d.allowed).map((d) => d.path);
+    expect(failing).toEqual(expect.arrayContaining(['PKG-INFO', 'demo.egg-info/requires.txt', 'other.egg-info/PKG-INFO']));
+  });
+});

@@ -71,12 +71,15 @@ export function judgeSdist(sdist: SdistInput, ctx: SdistContext): SdistJudgement
   const generated: string[] = [];
   for (const [path, member] of files) {
     const digests = { sdist: member.sha256, 'sdist-blob': member.blobId };
-    if (ctx.tag.entries.has(path) || 'entry' in ctx.tag.resolve(path)) {
-      judgeTagFile(path, member, bytes(path), ctx, judgement.files);
-    } else if (path === 'PKG-INFO' || path.startsWith(`${ctx.eggInfo}/`) || path === 'setup.cfg') {
+    // What egg_info writes is judged as written even where the tag holds a file of that path: the build overwrites it (a PKG-INFO committed to git is not the release's metadata).
+    if (path === 'PKG-INFO' || path.startsWith(`${ctx.eggInfo}/`)) {
       generated.push(path);
     } else if (/^[^/]+\.egg-info\//.test(path)) {
       judgement.metadata.unexplained(path, 'only-in-sdist', `a second metadata directory (${path.split('/')[0]}); egg_info writes only ${ctx.eggInfo}/`, digests);
+    } else if (ctx.tag.entries.has(path) || 'entry' in ctx.tag.resolve(path)) {
+      judgeTagFile(path, member, bytes(path), ctx, judgement.files);
+    } else if (path === 'setup.cfg') {
+      generated.push(path);
     } else {
       judgement.files.unexplained(path, 'only-in-sdist', 'not a file of the tag, nor one the build generates', digests);
     }
