@@ -56,6 +56,11 @@ export const ZIP_CASES: ArchiveCase[] = [
   { id: 'a drive-letter name', catalog: 'W-06', bytes: () => wheel([named('C:/win.py')]), expect: 'ARCHIVE_PATH_INVALID' },
   { id: 'a name flagged UTF-8 that is not', catalog: 'W-06', bytes: () => writeZip([...entries(), { name: 'pkg/x.py', content: Buffer.from('x'), overrides: { flags: 0x800, localName: Buffer.from([0x70, 0x2f, 0xff]), centralName: Buffer.from([0x70, 0x2f, 0xff]) } }]), expect: 'ZIP_PATH_INVALID' },
   { id: 'a control character in a name', catalog: 'W-06', bytes: () => wheel([named('pkg/\u001b[2J.py')]), expect: 'ARCHIVE_PATH_INVALID' },
+  { id: 'a regular file whose mode names its type', catalog: 'control', bytes: () => wheel([{ name: 'pkg/typed.py', content: Buffer.from('x\n'), mode: 0o100755 }]), expect: 'accept' },
+  // An installer that honours the Unix type (uv and others) would create a link; bdist_wheel writes regular files only.
+  { id: 'a symbolic link (Unix type in the external attributes)', catalog: 'W-06', bytes: () => wheel([{ name: 'pkg/link.py', content: Buffer.from('../../../../etc/passwd'), mode: 0o120777 }]), expect: 'ARCHIVE_MEMBER_TYPE' },
+  { id: 'a file name typed as a directory', catalog: 'W-06', bytes: () => wheel([{ name: 'pkg/dir.py', content: Buffer.from('x\n'), mode: 0o040755 }]), expect: 'ARCHIVE_MEMBER_TYPE' },
+  { id: 'a FIFO', catalog: 'W-06', bytes: () => wheel([{ name: 'pkg/fifo', content: Buffer.alloc(0), mode: 0o010644 }]), expect: 'ARCHIVE_MEMBER_TYPE' },
   { id: 'bytes prepended to the archive', catalog: 'W-07', bytes: () => wheel([], { prepend: Buffer.from('#!/bin/sh\nexit 0\n') }), expect: 'ZIP_FRAMING' },
   { id: 'bytes after the end record', catalog: 'W-07', bytes: () => wheel([], { trailing: Buffer.from('trailing') }), expect: 'ZIP_FRAMING' },
   { id: 'a comment holding a second end record', catalog: 'W-07', bytes: () => wheel([], { comment: Buffer.from('PK\u0005\u0006 second end record') }), expect: 'ZIP_FRAMING' },

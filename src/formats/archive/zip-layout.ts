@@ -109,6 +109,11 @@ export async function auditZipLayout(readAt: ReadAt, fileSize: number, limits: L
     if (totalUncompressed > limits.decompressedBytes) throw new LimitError('LIMIT_DECOMPRESSED', `wheel: decompresses to more than ${limits.decompressedBytes} bytes`);
     const isDirectory = name.endsWith('/');
     if (isDirectory && uncompressedSize !== 0) throw fail('ZIP_SIZE', `directory ${name} declares content`, name);
+    // The Unix file type of the external attributes: bdist_wheel writes regular files (0 or S_IFREG); an installer honouring S_IFLNK would make a link.
+    const unixType = madeBy >> 8 === 3 ? (externalAttributes >>> 16) & 0o170000 : 0;
+    if (unixType !== 0 && unixType !== (isDirectory ? 0o040000 : 0o100000) && !(isDirectory && unixType === 0o100000)) {
+      throw fail('ARCHIVE_MEMBER_TYPE', `${name} is typed ${unixType === 0o120000 ? 'a symbolic link' : unixType === 0o040000 ? 'a directory' : `0o${unixType.toString(8)}`} in its external attributes; a wheel holds regular files only`, name);
+    }
     entries.push({
       name,
       nameBytes,
