@@ -98,6 +98,17 @@ function leftOutByEveryBuild(path: string, ctx: SdistContext): string | undefine
   return fate.included === false ? fate.why : undefined;
 }
 
+/**
+ * A tag file, with the tag's bytes, that every modelled setuptools leaves out: it fails where the
+ * tag's [build-system] names what builds it (an isolated build has nothing else); without one, a
+ * file-finder plugin in the builder's own environment (setuptools-git, setuptools-scm) may have
+ * added every tracked file, so it is unknown rather than failed.
+ */
+function judgeUnexpectedTagFile(path: string, why: string, detail: string, digests: Record<string, string>, ctx: SdistContext, findings: Findings): void {
+  if (ctx.declared.buildRequires) findings.unexplained(path, 'only-in-sdist', `${detail}: ${why}`, digests);
+  else findings.unknown(path, `${detail} (${why}); without a [build-system] in the tag, a setuptools file-finder plugin in the builder's environment may have added it`, digests);
+}
+
 /** A member that is a tag file: the same blob and executable bit; setup.cfg as egg_info rewrites it; a symlink stored as its target's bytes. */
 function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undefined, ctx: SdistContext, findings: Findings): void {
   const digests = { sdist: member.sha256, 'sdist-blob': member.blobId };
@@ -114,7 +125,7 @@ function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undef
       const executableInSdist = (member.mode & 0o111) !== 0;
       const executableInGit = entry.mode === '100755';
       if (executableInSdist !== executableInGit) findings.unexplained(path, 'mode', `executable in ${executableInSdist ? 'the sdist' : 'git'} only (sdist ${member.mode.toString(8)}, git ${entry.mode})`, gitDigests);
-      else if (leftOutByEveryBuild(path, ctx)) findings.unexplained(path, 'only-in-sdist', `the tag's file, but no setuptools that can have built the release puts it in an sdist: ${leftOutByEveryBuild(path, ctx)}`, gitDigests);
+      else if (leftOutByEveryBuild(path, ctx)) judgeUnexpectedTagFile(path, leftOutByEveryBuild(path, ctx)!, "the tag's file, but no setuptools that can have built the release puts it in an sdist", gitDigests, ctx, findings);
       else findings.identical++;
       return;
     }
@@ -126,7 +137,7 @@ function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undef
     return;
   }
   // Through a symlink (in the file's own path or a directory of it): the build copies the linked file's bytes.
-  if (member.blobId === entry.oid && leftOutByEveryBuild(path, ctx)) findings.unexplained(path, 'only-in-sdist', `a symlink in the tag to ${resolved.path}, but no setuptools that can have built the release puts it in an sdist: ${leftOutByEveryBuild(path, ctx)}`, { ...gitDigests, 'git-target': entry.oid });
+  if (member.blobId === entry.oid && leftOutByEveryBuild(path, ctx)) judgeUnexpectedTagFile(path, leftOutByEveryBuild(path, ctx)!, `a symlink in the tag to ${resolved.path}, but no setuptools that can have built the release puts it in an sdist`, { ...gitDigests, 'git-target': entry.oid }, ctx, findings);
   else if (member.blobId === entry.oid) findings.derived(path, 'symlink-as-file', `a symlink in the tag to ${resolved.path}; the sdist holds that file's bytes`, { ...gitDigests, 'git-target': entry.oid }, 'type');
   else findings.unexplained(path, 'content', `a symlink in the tag to ${resolved.path}, whose blob ${entry.oid} differs from the sdist's ${member.blobId}`, { ...gitDigests, 'git-target': entry.oid });
 }
