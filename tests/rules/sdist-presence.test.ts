@@ -20,7 +20,7 @@ describe('a tag file in the sdist', () => {
   const judge = (included: boolean | 'unknown', buildSystem = true) => {
     const declared = readDeclared({ ...(buildSystem ? { pyproject: PYPROJECT } : {}), readFile: () => undefined });
     const manifest = { fate: (path: string) => (path === 'setuptools.py' ? { included, why: 'MANIFEST.in line 3: exclude setuptools.py (setuptools 66.1.0–84.x)' } : { included: true, why: 'a package module' }) };
-    const context = { release: '1.0', project: 'demo', declared, licenseFiles: [], tagFileWithText: () => undefined, tag: new TagFiles(tree, new Map()), manifest, packages: ['demo'], eggInfo: 'demo.egg-info', waivers: [] };
+    const context = { release: '1.0', project: 'demo', declared, licenseFiles: [], rootFileWithText: () => undefined, tag: new TagFiles(tree, new Map()), manifest, packages: ['demo'], eggInfo: 'demo.egg-info', waivers: [] };
     const members = Object.entries(FILES).map(([path, text]) => member(`demo-1.0/${path}`, text));
     return judgeSdist({ filename: 'demo-1.0.tar.gz', topDirectory: 'demo-1.0', members, kept: new Map() }, context).files.differences;
   };
@@ -46,7 +46,7 @@ describe('metadata files the tag commits', () => {
     const files: Record<string, string> = { 'demo/__init__.py': '', 'PKG-INFO': evil, 'demo.egg-info/requires.txt': 'evil-package\n', 'other.egg-info/PKG-INFO': evil };
     const entries: TreeEntry[] = Object.entries(files).map(([path, text]) => ({ mode: '100644', type: 'blob', oid: blob(text), path }));
     const declared = readDeclared({ setupCfg: Buffer.from('[metadata]\nname = demo\nversion = 1.0\n'), readFile: () => undefined });
-    const context = { release: '1.0', project: 'demo', declared, licenseFiles: [], tagFileWithText: () => undefined, tag: new TagFiles(entries, new Map()), manifest: { fate: () => ({ included: true, why: 'graft .' }) }, packages: ['demo'], eggInfo: 'demo.egg-info', waivers: [] };
+    const context = { release: '1.0', project: 'demo', declared, licenseFiles: [], rootFileWithText: () => undefined, tag: new TagFiles(entries, new Map()), manifest: { fate: () => ({ included: true, why: 'graft .' }) }, packages: ['demo'], eggInfo: 'demo.egg-info', waivers: [] };
     const members = Object.entries(files).map(([path, text]) => member(`demo-1.0/${path}`, text));
     const kept = new Map(Object.entries(files).map(([path, text]) => [`demo-1.0/${path}`, Buffer.from(text)]));
     const judged = judgeSdist({ filename: 'demo-1.0.tar.gz', topDirectory: 'demo-1.0', members, kept }, context);
