@@ -268,14 +268,13 @@ function judgeRequirements(requiresDist: string[], providesExtra: string[], ctx:
   judgeList('Provides-Extra', foundExtras, { value: expectedExtras, from: extras?.from ?? 'nothing (no extras declared)' }, finding);
   if (required.providesExtra && foundExtras.length === 0 && expectedExtras.length > 0) finding.mismatches.push(`Provides-Extra: declared ${quote(expectedExtras)} missing, in metadata whose version makes its fields authoritative (${extras?.from ?? 'extras'})`);
   let expected: string[];
-  let found: string[];
   try {
     expected = declaredRequirements(ctx.declared).map(canonicalRequirement);
   } catch (error) {
     finding.unknowns.push(`Requires-Dist: a declared requirement cannot be read: ${(error as Error).message}`);
     return;
   }
-  found = [];
+  const found: string[] = [];
   for (const value of requiresDist) {
     try {
       found.push(canonicalRequirement(parseRequirement(value)));
