@@ -58,7 +58,7 @@ export const REASONS = {
   TAG_GRAMMAR: { outcomes: ['fail'], meaning: 'the tag object is not well-formed' },
   TAG_SIGNATURE_FRAMING: { outcomes: ['fail'], meaning: 'the tag\'s signature block is framed as git does not frame one' },
   TAG_SIG_FORMAT: { outcomes: ['fail'], meaning: 'the tag is signed in a format other than OpenPGP' },
-  TAG_UNSIGNED: { outcomes: ['warn', 'unverified', 'fail'], meaning: 'the tag carries no signature; only the tag object the profile pins for a genuinely unsigned release is accepted' },
+  TAG_UNSIGNED: { outcomes: ['warn', 'fail'], meaning: 'the tag carries no signature; only the tag object the profile pins for a genuinely unsigned release is accepted' },
   TAG_REWRITTEN: { outcomes: ['fail'], meaning: 'a different tag object stands under the name of a release whose unsigned tag the profile pins' },
   TAG_NAME_MISMATCH: { outcomes: ['fail'], meaning: 'the tag object names another tag: a tag replayed under another name' },
   TAG_COMMIT_MISMATCH: { outcomes: ['fail'], meaning: 'the tag points at another commit than the signed checksum file names' },
