@@ -3,7 +3,8 @@ import { canonicalizeName, type MarkerComparison, type MarkerGroup, type MarkerO
 import { applyManifest, type FileFate, NOT_INCLUDED, parseManifestTemplate, prepareTagFiles } from '../manifest.js';
 import { type DeclaredProject, FIRST_UNREAD_SETUPTOOLS, SETUPTOOLS_CHANGES, setuptoolsDefaults } from '../setuptools-defaults.js';
 import { type Declared, isKnown } from './declared.js';
-import { fnmatchToRegExp } from './packages.js';
+import { compileFnmatch } from '../python-patterns.js';
+import type { Matcher } from '../pattern-nfa.js';
 import type { ManifestFates } from './sdist.js';
 import type { TagFiles } from './tag-files.js';
 
@@ -23,10 +24,10 @@ export function licenseFilesOf(paths: readonly string[], declared: Declared): st
   const result: string[] = [];
   for (const pattern of patterns) {
     const segments = pattern.split('/');
-    const matchers = segments.map(fnmatchToRegExp);
+    const matchers = segments.map(compileFnmatch);
     const matches = [...files].filter((path) => {
       const parts = path.split('/');
-      return parts.length === segments.length && parts.every((part, i) => matchers[i]!.test(part) && !(part.startsWith('.') && !segments[i]!.startsWith('.')));
+      return parts.length === segments.length && parts.every((part, i) => matchers[i]!.matches(part) && !(part.startsWith('.') && !segments[i]!.startsWith('.')));
     });
     for (const path of matches.sort()) if (!result.includes(path) && !path.endsWith('~')) result.push(path);
   }
@@ -136,7 +137,10 @@ interface IncludingLine {
 /** MANIFEST.in's lines that add files (include, global-include, recursive-include, graft). */
 function includingLinesOf(template: string): IncludingLine[] {
   const glob = /[*?[]/;
-  const anyOf = (patterns: readonly string[], text: string) => patterns.some((p) => fnmatchToRegExp(p.replace(/^\.\//, '')).test(text));
+  // Each line's patterns are compiled once: the line is asked about every file of the tag.
+  const compiled = new Map<string, Matcher>();
+  const matcher = (pattern: string) => compiled.get(pattern) ?? compiled.set(pattern, compileFnmatch(pattern.replace(/^\.\//, ''))).get(pattern)!;
+  const anyOf = (patterns: readonly string[], text: string) => patterns.some((p) => matcher(p).matches(text));
   const under = (dir: string, path: string) => glob.test(dir) || path.startsWith(`${dir.replace(/^\.\//, '').replace(/\/+$/, '')}/`);
   const lines: IncludingLine[] = [];
   for (const { lastLine: line, command } of parseManifestTemplate(template).lines) {

@@ -1,3 +1,4 @@
+import { compileFnmatch } from '../python-patterns.js';
 import type { PackageSpec } from './declared.js';
 
 /**
@@ -26,50 +27,22 @@ export function findPackages(files: readonly string[], spec: PackageSpec): strin
     }
     if (parts[parts.length - 1] === '__init__.py') hasInit.add(parts.slice(0, -1).join('/'));
   }
-  const include = (spec.include ?? ['*']).map(fnmatchToRegExp);
+  const include = (spec.include ?? ['*']).map(compileFnmatch);
   // setuptools.discovery's DEFAULT_EXCLUDE, for both finders.
-  const exclude = ['ez_setup', '*__pycache__', ...(spec.exclude ?? [])].map(fnmatchToRegExp);
+  const exclude = ['ez_setup', '*__pycache__', ...(spec.exclude ?? [])].map(compileFnmatch);
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const child of [...(directories.get(dir) ?? [])].sort()) {
       const base = child.split('/').pop()!;
       const dotted = child.replace(/\//g, '.');
       if (base.includes('.') || !(spec.namespaces || hasInit.has(child))) continue;
-      if (include.some((p) => p.test(dotted)) && !exclude.some((p) => p.test(dotted))) found.push(dotted);
+      if (include.some((p) => p.matches(dotted)) && !exclude.some((p) => p.matches(dotted))) found.push(dotted);
       // The search goes on below an excluded package: a subpackage may still be included.
       walk(child);
     }
   };
   walk('');
   return found;
-}
-
-/** fnmatch's translation (no path separators in dotted names): `*`, `?`, `[...]`, `[!...]`. */
-export function fnmatchToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') {
-      // Runs of stars are one star: keeps the expression linear.
-      while (pattern[i + 1] === '*') i++;
-      source += '.*';
-    } else if (c === '?') source += '.';
-    else if (c === '[') {
-      let j = i + 1;
-      if (pattern[j] === '!') j++;
-      if (pattern[j] === ']') j++;
-      const close = pattern.indexOf(']', j);
-      if (close < 0) source += '\\[';
-      else {
-        let body = pattern.slice(i + 1, close).replace(/\\/g, '\\\\');
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        else if (body.startsWith('^')) body = `\\${body}`;
-        source += `[${body}]`;
-        i = close;
-      }
-    } else source += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${source})$`, 's');
 }
 
 /** top_level.txt as egg_info writes it: the first name of each package and module, sorted, one per line. */
