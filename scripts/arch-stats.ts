@@ -35,11 +35,20 @@ function analyse(file: string): { imports: string[]; functions: FunctionLength[]
   const imports: string[] = [];
   const functions: FunctionLength[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    ) {
       const specifier = node.moduleSpecifier.text;
       if (specifier.startsWith('.')) imports.push(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
     }
-    if (ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
+    if (
+      ts.isFunctionDeclaration(node) ||
+      ts.isMethodDeclaration(node) ||
+      ts.isArrowFunction(node) ||
+      ts.isFunctionExpression(node)
+    ) {
       const body = node.body;
       if (body && ts.isBlock(body)) {
         const start = source.getLineAndCharacterOfPosition(node.getStart(source)).line;
@@ -120,13 +129,17 @@ function main(): void {
   const longest = functions.sort((a, b) => b.lines - a.lines).slice(0, 10);
   const found = cycles(graph);
   if (process.argv.includes('--json')) {
-    console.log(JSON.stringify({ files: files.length, between: Object.fromEntries(between), cycles: found, longest }, null, 2));
+    console.log(
+      JSON.stringify({ files: files.length, between: Object.fromEntries(between), cycles: found, longest }, null, 2),
+    );
     return;
   }
   console.log(`${files.length} files; ${total} imports between folders`);
-  for (const [key, count] of [...between.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${String(count).padStart(3)}  ${key}`);
+  for (const [key, count] of [...between.entries()].sort((a, b) => b[1] - a[1]))
+    console.log(`  ${String(count).padStart(3)}  ${key}`);
   console.log('folders each folder imports:');
-  for (const [from, to] of [...reach.entries()].sort((a, b) => b[1].size - a[1].size)) console.log(`  ${from}: ${to.size} (${[...to].sort().join(', ')})`);
+  for (const [from, to] of [...reach.entries()].sort((a, b) => b[1].size - a[1].size))
+    console.log(`  ${from}: ${to.size} (${[...to].sort().join(', ')})`);
   console.log(`import cycles: ${found.length}`);
   for (const cycle of found) console.log(`  ${cycle.join(' ↔ ')}`);
   console.log('ten longest functions:');

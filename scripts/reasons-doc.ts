@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import { REASONS } from '../src/model/reasons.js';
 
 export function reasonsDocument(): string {
-  const rows = Object.entries(REASONS).map(([code, { outcomes, meaning }]) => `| \`${code}\` | ${outcomes.join(', ')} | ${meaning} |`);
+  const rows = Object.entries(REASONS).map(
+    ([code, { outcomes, meaning }]) => `| \`${code}\` | ${outcomes.join(', ')} | ${meaning} |`,
+  );
   return [
     '# Reason codes',
     '',
     'Every check that does not pass says why with one of these codes (the `reason` of a check in the',
     'JSON report, and of every error). `fail` is evidence against the release; `unverified` means it',
-    'could not be checked here, with what to do in the check\'s `remedy`; `warn` passed with a caveat.',
+    "could not be checked here, with what to do in the check's `remedy`; `warn` passed with a caveat.",
     'The list is closed: crosscheck emits no other code. It is written from `src/model/reasons.ts`',
     'by `npm run docs`.',
     '',
@@ -24,4 +26,5 @@ export function reasonsDocument(): string {
   ].join('\n');
 }
 
-if (process.argv[1]?.endsWith('reasons-doc.js')) writeFileSync(join(process.cwd(), 'docs', 'reasons.md'), reasonsDocument());
+if (process.argv[1]?.endsWith('reasons-doc.js'))
+  writeFileSync(join(process.cwd(), 'docs', 'reasons.md'), reasonsDocument());

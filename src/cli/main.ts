@@ -19,7 +19,7 @@ import { registerVerify } from './verify-command.js';
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.usage;
   const program = new Command('crosscheck')
-    .description('Verify release artifacts across a project\'s site, PyPI and git against pinned release-manager keys.')
+    .description("Verify release artifacts across a project's site, PyPI and git against pinned release-manager keys.")
     .version(toolVersion())
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
@@ -35,10 +35,17 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : EXIT.usage;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`crosscheck: ${escapeTerminal(error.message)}\n${error.hint ? `  ${escapeTerminal(error.hint)}\n` : ''}`);
+      process.stderr.write(
+        `crosscheck: ${escapeTerminal(error.message)}\n${error.hint ? `  ${escapeTerminal(error.hint)}\n` : ''}`,
+      );
       return EXIT.usage;
     }
-    const message = error instanceof CrosscheckError ? `${error.reason}: ${error.message}` : error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof CrosscheckError
+        ? `${error.reason}: ${error.message}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
     process.stderr.write(`crosscheck: ${escapeTerminal(message)}\n`);
     if (error instanceof CrosscheckError) return error.outcome === 'fail' ? EXIT.fail : EXIT.incomplete;
     return EXIT.usage;
@@ -56,7 +63,9 @@ setFlagsFromString('--semi-space-growth-factor=1');
 setFlagsFromString('--heap-growing-percent=50');
 
 if (process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
-  process.stderr.write('crosscheck: refusing to run with NODE_TLS_REJECT_UNAUTHORIZED=0: TLS certificate checks must stay on (unset it; for a private CA use --ca-file)\n');
+  process.stderr.write(
+    'crosscheck: refusing to run with NODE_TLS_REJECT_UNAUTHORIZED=0: TLS certificate checks must stay on (unset it; for a private CA use --ca-file)\n',
+  );
   process.exit(EXIT.usage);
 }
 // The last line of defence: an error nothing caught must never end in exit code 0.

@@ -11,14 +11,44 @@ import { FORMATS, type Format } from './output.js';
 export function addSourceOptions(command: Command): Command {
   const env = (flags: string, description: string, variable: string) => new Option(flags, description).env(variable);
   return command
-    .addOption(env('--site-url <url>', "project site base (default: the profile's, https://www.djangoproject.com)", 'CROSSCHECK_SITE_URL'))
-    .addOption(env('--media-url <url>', 'media host base (default: --site-url when given, else https://media.djangoproject.com)', 'CROSSCHECK_MEDIA_URL'))
+    .addOption(
+      env(
+        '--site-url <url>',
+        "project site base (default: the profile's, https://www.djangoproject.com)",
+        'CROSSCHECK_SITE_URL',
+      ),
+    )
+    .addOption(
+      env(
+        '--media-url <url>',
+        'media host base (default: --site-url when given, else https://media.djangoproject.com)',
+        'CROSSCHECK_MEDIA_URL',
+      ),
+    )
     .addOption(env('--pypi-url <url>', 'PyPI base (default: https://pypi.org)', 'CROSSCHECK_PYPI_URL'))
-    .addOption(env('--pypi-files-url <url>', 'PyPI file host base (default: --pypi-url when given, else https://files.pythonhosted.org)', 'CROSSCHECK_PYPI_FILES_URL'))
-    .addOption(env('--git-url <url>', 'git repository (default: https://github.com/django/django.git)', 'CROSSCHECK_GIT_URL'))
-    .addOption(env('--keys <dir>', 'directory of pinned ASCII-armored public keys (default: keys/<project>/)', 'CROSSCHECK_KEYS'))
-    .addOption(env('--profile <file>', 'a project profile JSON file (default: profiles/<project>.json)', 'CROSSCHECK_PROFILE'))
-    .addOption(env('--cache <dir>', 'download cache directory (default: $XDG_CACHE_HOME/crosscheck)', 'CROSSCHECK_CACHE'))
+    .addOption(
+      env(
+        '--pypi-files-url <url>',
+        'PyPI file host base (default: --pypi-url when given, else https://files.pythonhosted.org)',
+        'CROSSCHECK_PYPI_FILES_URL',
+      ),
+    )
+    .addOption(
+      env('--git-url <url>', 'git repository (default: https://github.com/django/django.git)', 'CROSSCHECK_GIT_URL'),
+    )
+    .addOption(
+      env(
+        '--keys <dir>',
+        'directory of pinned ASCII-armored public keys (default: keys/<project>/)',
+        'CROSSCHECK_KEYS',
+      ),
+    )
+    .addOption(
+      env('--profile <file>', 'a project profile JSON file (default: profiles/<project>.json)', 'CROSSCHECK_PROFILE'),
+    )
+    .addOption(
+      env('--cache <dir>', 'download cache directory (default: $XDG_CACHE_HOME/crosscheck)', 'CROSSCHECK_CACHE'),
+    )
     .option('--offline', 're-verify what the cache holds, without the network (an air-gapped re-check)')
     .option('--refresh', 'analyse the archives again instead of reusing analyses of the same bytes')
     .option('--ca-file <file>', 'an extra PEM CA certificate to trust (for a mirror with a private CA)')
@@ -60,7 +90,12 @@ export function commonSettings(options: CommonOptions) {
   let ca: Buffer | undefined;
   if (options.caFile) {
     try {
-      ca = readUserFile(options.caFile, MAX_CA_FILE_BYTES, (size) => new Error(`it is ${size} bytes; a PEM CA file is a few kilobytes (a whole system bundle, under 1 MiB)`));
+      ca = readUserFile(
+        options.caFile,
+        MAX_CA_FILE_BYTES,
+        (size) =>
+          new Error(`it is ${size} bytes; a PEM CA file is a few kilobytes (a whole system bundle, under 1 MiB)`),
+      );
     } catch (error) {
       throw new UsageError(`cannot read --ca-file ${options.caFile}: ${(error as Error).message}`);
     }
@@ -88,8 +123,13 @@ export function commonSettings(options: CommonOptions) {
 }
 
 export function parseList<T extends string>(value: string, allowed: readonly T[], what: string): T[] {
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const item of items) if (!allowed.includes(item as T)) throw new UsageError(`unknown ${what} "${item}"; choose from ${allowed.join(', ')}`);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const item of items)
+    if (!allowed.includes(item as T))
+      throw new UsageError(`unknown ${what} "${item}"; choose from ${allowed.join(', ')}`);
   if (items.length === 0) throw new UsageError(`--${what}s needs at least one of ${allowed.join(', ')}`);
   return items as T[];
 }

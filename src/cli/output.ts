@@ -13,7 +13,13 @@ import { writeBriefText, writeText } from '../report/text.js';
 export const FORMATS = ['text', 'json', 'markdown', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export async function writeReport(source: ReportSource, format: Format, out: TextSink, color: boolean, brief = false): Promise<void> {
+export async function writeReport(
+  source: ReportSource,
+  format: Format,
+  out: TextSink,
+  color: boolean,
+  brief = false,
+): Promise<void> {
   switch (format) {
     case 'text':
       return brief ? writeBriefText(source, out, { color }) : writeText(source, out, { color });
@@ -49,11 +55,22 @@ export async function checkOutputPath(output: string): Promise<void> {
  * on stdout that is most often a reader that stopped reading (EPIPE: `| head`, a pipeline that failed).
  */
 /** `brief`: verify-file's text answer, a sentence and a verdict per file. */
-export async function emit(source: ReportSource, format: Format, output: string | undefined, options: { brief?: boolean } = {}): Promise<void> {
+export async function emit(
+  source: ReportSource,
+  format: Format,
+  output: string | undefined,
+  options: { brief?: boolean } = {},
+): Promise<void> {
   const stream = output ? createWriteStream(output) : process.stdout;
   const sink = new StreamSink(stream);
   try {
-    await writeReport(source, format, sink, colorWanted(process.env, !output && process.stdout.isTTY === true), options.brief);
+    await writeReport(
+      source,
+      format,
+      sink,
+      colorWanted(process.env, !output && process.stdout.isTTY === true),
+      options.brief,
+    );
     if (output) {
       stream.end();
       await finished(stream);
@@ -63,7 +80,10 @@ export async function emit(source: ReportSource, format: Format, output: string 
     if (!sink.failure) throw error;
     throw output
       ? new UsageError(`cannot write the report to ${output}: ${sink.failure.message}`)
-      : new UsageError(`cannot write the report to stdout: ${sink.failure.message}`, 'the report was cut short; use --output FILE to keep it whole');
+      : new UsageError(
+          `cannot write the report to stdout: ${sink.failure.message}`,
+          'the report was cut short; use --output FILE to keep it whole',
+        );
   }
 }
 
@@ -95,5 +115,7 @@ class StreamSink implements TextSink {
 
 /** The command line as a shell reads it back: each argument quoted where it needs to be. */
 export function commandLine(argv: readonly string[]): string {
-  return ['crosscheck', ...argv].map((arg) => (/^[A-Za-z0-9_.,:/=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`)).join(' ');
+  return ['crosscheck', ...argv]
+    .map((arg) => (/^[A-Za-z0-9_.,:/=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`))
+    .join(' ');
 }

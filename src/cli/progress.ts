@@ -36,7 +36,13 @@ export async function createProgress(options: { quiet: boolean; stream?: NodeJS.
   // Loaded only for a terminal: CI runs and pipes do not pay for it at start-up.
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
-    { stream, format: 'verifying {bar} {value}/{total} releases | {megabytes} MB | {current}', hideCursor: true, clearOnComplete: true, barsize: 24 },
+    {
+      stream,
+      format: 'verifying {bar} {value}/{total} releases | {megabytes} MB | {current}',
+      hideCursor: true,
+      clearOnComplete: true,
+      barsize: 24,
+    },
     cliProgress.Presets.shades_classic,
   );
   let running = false;

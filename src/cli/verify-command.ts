@@ -35,9 +35,11 @@ export function registerVerify(program: Command, setExitCode: (code: number) => 
     .option('--no-content', 'skip the content comparison (digests and signatures only)');
   addSourceOptions(command).action(async (project: string, versions: string[], options: VerifyCommandOptions) => {
     const concurrency = Number(options.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be an integer from 1 to 64');
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+      throw new UsageError('--concurrency must be an integer from 1 to 64');
     const latest = options.latest === undefined ? undefined : Number(options.latest);
-    if (latest !== undefined && (!Number.isInteger(latest) || latest < 1)) throw new UsageError('--latest must be a positive integer');
+    if (latest !== undefined && (!Number.isInteger(latest) || latest < 1))
+      throw new UsageError('--latest must be a positive integer');
     const settings = commonSettings(options);
     if (options.output) await checkOutputPath(options.output);
     const progress = await createProgress({ quiet: Boolean(options.quiet) });

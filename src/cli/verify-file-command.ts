@@ -27,17 +27,29 @@ export function registerVerifyFile(program: Command, setExitCode: (code: number)
   addSourceOptions(command).action(async (paths: string[], options: VerifyFileCommandOptions) => {
     const identities = paths.map((path) => {
       const identity = parseArtifactName(basename(path));
-      if (!identity) throw new UsageError(`cannot tell the project and version from "${basename(path)}"`, 'expected <name>-<version>.tar.gz or <name>-<version>-<tags>.whl');
+      if (!identity)
+        throw new UsageError(
+          `cannot tell the project and version from "${basename(path)}"`,
+          'expected <name>-<version>.tar.gz or <name>-<version>-<tags>.whl',
+        );
       return identity;
     });
-    if (options.checksums && new Set(identities.map((i) => i.version)).size > 1) throw new UsageError('--checksums covers one release; give files of one version');
+    if (options.checksums && new Set(identities.map((i) => i.version)).size > 1)
+      throw new UsageError('--checksums covers one release; give files of one version');
     if (options.checksums) await checkChecksumsFile(options.checksums, identities[0]!);
     const projects = new Set(identities.map((i) => i.normalizedName));
-    if (projects.size > 1) throw new UsageError(`the files belong to different projects (${[...projects].join(', ')}); verify them separately`);
+    if (projects.size > 1)
+      throw new UsageError(
+        `the files belong to different projects (${[...projects].join(', ')}); verify them separately`,
+      );
     let profilePath = options.profile;
     if (!profilePath) {
       const profile = await findProfileFor(identities[0]!.normalizedName);
-      if (!profile) throw new UsageError(`crosscheck has no profile for "${identities[0]!.name}"`, 'describe the project with --profile FILE (see the README, "Describing another project")');
+      if (!profile)
+        throw new UsageError(
+          `crosscheck has no profile for "${identities[0]!.name}"`,
+          'describe the project with --profile FILE (see the README, "Describing another project")',
+        );
       profilePath = profile.source;
     }
     const settings = commonSettings(options);
@@ -53,7 +65,14 @@ export function registerVerifyFile(program: Command, setExitCode: (code: number)
     });
     try {
       const releases = [];
-      for (const path of paths) releases.push({ ...(await verifyFile(ctx, path, { ...(options.checksums ? { checksumsFile: options.checksums } : {}), deep: Boolean(options.deep) })), file: path });
+      for (const path of paths)
+        releases.push({
+          ...(await verifyFile(ctx, path, {
+            ...(options.checksums ? { checksumsFile: options.checksums } : {}),
+            deep: Boolean(options.deep),
+          })),
+          file: path,
+        });
       const head = reportHead(ctx, releases, [], commandLine(process.argv.slice(2)));
       await emit(sourceOf({ ...head, releases }), options.format, options.output, { brief: !options.verbose });
       setExitCode(exitCodeFor(head.verdict));

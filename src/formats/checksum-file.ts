@@ -33,7 +33,10 @@ export function declaredRelease(signedText: string): { project: string; version:
 }
 
 const grammar = (message: string, line?: number) =>
-  new IntegrityError('CHECKSUM_GRAMMAR', line === undefined ? message : `line ${line + 1} of the signed text: ${message}`);
+  new IntegrityError(
+    'CHECKSUM_GRAMMAR',
+    line === undefined ? message : `line ${line + 1} of the signed text: ${message}`,
+  );
 
 /**
  * Parses the signed text of a checksum file in every format Django has used: "Release packages"
@@ -60,24 +63,38 @@ export function parseChecksumFile(signedText: string, requested: { project: stri
   const prose = lines.slice(0, headings[0]!.line).join(' ').replace(/\s+/g, ' ');
   const declarations = [...prose.matchAll(DECLARATION)];
   if (declarations.length !== 1) {
-    throw grammar(`expected one sentence naming the release ("… of ${requested.project} ${requested.version}, released <date>."), found ${declarations.length}`);
+    throw grammar(
+      `expected one sentence naming the release ("… of ${requested.project} ${requested.version}, released <date>."), found ${declarations.length}`,
+    );
   }
   const [, project, version, releaseDate] = declarations[0]!;
   if (project !== requested.project || version !== requested.version) {
-    throw new IntegrityError('CHECKSUM_VERSION_MISMATCH', `the signed checksum file is for ${project} ${version}, not ${requested.project} ${requested.version}`, {
-      expected: `${requested.project} ${requested.version}`,
-      actual: `${project} ${version}`,
-    });
+    throw new IntegrityError(
+      'CHECKSUM_VERSION_MISMATCH',
+      `the signed checksum file is for ${project} ${version}, not ${requested.project} ${requested.version}`,
+      {
+        expected: `${requested.project} ${requested.version}`,
+        actual: `${project} ${version}`,
+      },
+    );
   }
 
-  const result: ChecksumFile = { project: project!, version: version!, releaseDate: releaseDate!, packageUrls: [], digests: new Map(), algorithms: [] };
+  const result: ChecksumFile = {
+    project: project!,
+    version: version!,
+    releaseDate: releaseDate!,
+    packageUrls: [],
+    digests: new Map(),
+    algorithms: [],
+  };
   for (const [index, heading] of headings.entries()) {
     const end = headings[index + 1]?.line ?? lines.length;
     const body = lines.slice(heading.line + 2, end).map((text, offset) => ({ text, line: heading.line + 2 + offset }));
     const content = body.filter((entry) => entry.text !== '');
     if (heading.name === 'Release packages') {
       for (const { text, line } of content) {
-        if (!/^https:\/\/[\x21-\x7e]+$/.test(text) || !parsesAsHttpsUrl(text)) throw grammar(`"${text}" is not an https URL`, line);
+        if (!/^https:\/\/[\x21-\x7e]+$/.test(text) || !parsesAsHttpsUrl(text))
+          throw grammar(`"${text}" is not an https URL`, line);
         result.packageUrls.push(text);
       }
     } else if (heading.name === 'Git tag') {
@@ -118,11 +135,19 @@ function parseDigestSection(
   const seen = new Set<string>();
   for (const { text, line } of content) {
     const match = pattern.exec(text);
-    if (!match) throw grammar(`"${text}" is not "<${HEX_LENGTH[algorithm]} lower-case hex digits>  <filename>" (${algorithm})`, line);
+    if (!match)
+      throw grammar(
+        `"${text}" is not "<${HEX_LENGTH[algorithm]} lower-case hex digits>  <filename>" (${algorithm})`,
+        line,
+      );
     const [, digest, filename] = match;
     if (!FILENAME.test(filename!)) throw grammar(`"${filename}" is not a plain file name`, line);
     if (seen.has(filename!)) {
-      throw new IntegrityError('CHECKSUM_DUPLICATE', `${filename} is listed twice in the ${algorithm} section (line ${line + 1})`, { file: filename! });
+      throw new IntegrityError(
+        'CHECKSUM_DUPLICATE',
+        `${filename} is listed twice in the ${algorithm} section (line ${line + 1})`,
+        { file: filename! },
+      );
     }
     seen.add(filename!);
     const entry = into.get(filename!) ?? {};
@@ -132,7 +157,8 @@ function parseDigestSection(
 }
 
 function parseGitTagSection(content: { text: string; line: number }[]): { tag: string; commit: string } {
-  if (content.length !== 1) throw grammar(`the Git tag section must hold exactly one line, found ${content.length}`, content[1]?.line);
+  if (content.length !== 1)
+    throw grammar(`the Git tag section must hold exactly one line, found ${content.length}`, content[1]?.line);
   const { text, line } = content[0]!;
   const asLine = /^([0-9a-f]{40}) {2}(\S+)$/.exec(text);
   if (asLine) return { commit: asLine[1]!, tag: asLine[2]! };

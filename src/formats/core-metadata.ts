@@ -66,7 +66,10 @@ export function longDescription(metadata: CoreMetadata): { text: string; where: 
   const header = values(metadata, 'Description');
   if (header.length > 0) {
     const [first = '', ...rest] = header[0]!.split('\n');
-    return { text: [first, ...rest.map((line) => line.replace(/^ {8}|^\t/, ''))].join('\n').replace(/\n+$/, ''), where: 'header' };
+    return {
+      text: [first, ...rest.map((line) => line.replace(/^ {8}|^\t/, ''))].join('\n').replace(/\n+$/, ''),
+      where: 'header',
+    };
   }
   const body = metadata.body.replace(/\n+$/, '');
   return body === '' ? undefined : { text: body, where: 'body' };

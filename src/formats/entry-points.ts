@@ -51,14 +51,17 @@ export function entryPointsTexts(entries: readonly EntryPoint[], compare: (a: st
   const groups = [...new Set(entries.map((e) => e.group))].sort(compare);
   const of = (group: string) => entries.filter((e) => e.group === group);
   const seen = new Set<string>();
-  const unique = (list: EntryPoint[]) => list.filter((e) => (seen.has(`${e.group}\0${e.name}`) ? false : (seen.add(`${e.group}\0${e.name}`), true)));
+  const unique = (list: EntryPoint[]) =>
+    list.filter((e) => (seen.has(`${e.group}\0${e.name}`) ? false : (seen.add(`${e.group}\0${e.name}`), true)));
   const current = groups
     .map((group) => {
       const items = unique(of(group)).sort((a, b) => compare(a.name, b.name) || compare(a.value, b.value));
       return `[${group}]\n${items.map((e) => `${e.name} = ${e.value}`).join('\n')}\n`;
     })
     .join('\n');
-  const legacy = groups.map((group) => `[${group}]\n${of(group).map(legacyString).sort(compare).join('\n')}\n\n`).join('');
+  const legacy = groups
+    .map((group) => `[${group}]\n${of(group).map(legacyString).sort(compare).join('\n')}\n\n`)
+    .join('');
   return current === legacy ? [current] : [current, legacy];
 }
 
@@ -67,6 +70,12 @@ function legacyString(entry: EntryPoint): string {
   const match = /^([^:[\s]+)\s*(?::\s*([^[\s]+))?\s*(?:\[(.*)\])?\s*$/.exec(entry.value);
   if (!match) return `${entry.name} = ${entry.value}`;
   const [, module, attr, extras] = match;
-  const extraList = extras === undefined ? [] : extras.split(',').map((x) => x.trim()).filter(Boolean);
+  const extraList =
+    extras === undefined
+      ? []
+      : extras
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
   return `${entry.name} = ${module}${attr ? `:${attr}` : ''}${extraList.length > 0 ? ` [${extraList.join(',')}]` : ''}`;
 }

@@ -31,7 +31,8 @@ const PGP_END = '-----END PGP SIGNATURE-----';
  * splits it (the last marker line) and required to be one PGP armor block running to the end.
  */
 export function parseTagObject(raw: Buffer, maxBytes: number): TagObject {
-  if (raw.byteLength > maxBytes) throw new LimitError('LIMIT_EXCEEDED', `the tag object is ${raw.byteLength} bytes, over ${maxBytes}`);
+  if (raw.byteLength > maxBytes)
+    throw new LimitError('LIMIT_EXCEEDED', `the tag object is ${raw.byteLength} bytes, over ${maxBytes}`);
   if (raw.includes(0)) throw new IntegrityError('TAG_GRAMMAR', 'the tag object contains a NUL byte');
   if (raw.includes(13)) throw new IntegrityError('TAG_GRAMMAR', 'the tag object contains a carriage return');
   let text: string;
@@ -45,14 +46,19 @@ export function parseTagObject(raw: Buffer, maxBytes: number): TagObject {
   const headers = text.slice(0, headerEnd).split('\n');
   const expected = ['object', 'type', 'tag', 'tagger'];
   if (headers.length !== expected.length || headers.some((line, i) => !line.startsWith(`${expected[i]} `))) {
-    throw new IntegrityError('TAG_GRAMMAR', `the tag object's headers must be exactly "object, type, tag, tagger" in order; found ${quote(headers.map((h) => h.split(' ')[0]))}`);
+    throw new IntegrityError(
+      'TAG_GRAMMAR',
+      `the tag object's headers must be exactly "object, type, tag, tagger" in order; found ${quote(headers.map((h) => h.split(' ')[0]))}`,
+    );
   }
   const value = (i: number) => headers[i]!.slice(expected[i]!.length + 1);
   const object = value(0);
-  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(object)) throw new IntegrityError('TAG_GRAMMAR', `"object ${object}" is not an object id`);
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(object))
+    throw new IntegrityError('TAG_GRAMMAR', `"object ${object}" is not an object id`);
   const tagger = value(3);
   const taggerMatch = /^[^<>\n]*<[^<>\n]*> ([0-9]{1,12}) [+-][0-9]{4}$/.exec(tagger);
-  if (!taggerMatch) throw new IntegrityError('TAG_GRAMMAR', `"tagger ${tagger}" is not "<name> <<email>> <seconds> <zone>"`);
+  if (!taggerMatch)
+    throw new IntegrityError('TAG_GRAMMAR', `"tagger ${tagger}" is not "<name> <<email>> <seconds> <zone>"`);
 
   const { payloadEnd, signature } = splitSignature(text, headerEnd + 2);
   return {
@@ -77,14 +83,23 @@ function splitSignature(text: string, bodyStart: number): { payloadEnd: number; 
   const last = starts[starts.length - 1];
   if (!last) return { payloadEnd: text.length };
   if (last.marker !== PGP_BEGIN) {
-    throw new IntegrityError('TAG_SIG_FORMAT', `the tag is signed with "${last.marker}"; only OpenPGP signatures are accepted`);
+    throw new IntegrityError(
+      'TAG_SIG_FORMAT',
+      `the tag is signed with "${last.marker}"; only OpenPGP signatures are accepted`,
+    );
   }
   if (starts.length > 1) {
-    throw new IntegrityError('TAG_SIGNATURE_FRAMING', `the tag object holds ${starts.length} signature blocks; git verifies only the last, so it is rejected`);
+    throw new IntegrityError(
+      'TAG_SIGNATURE_FRAMING',
+      `the tag object holds ${starts.length} signature blocks; git verifies only the last, so it is rejected`,
+    );
   }
   const signature = text.slice(last.offset);
   if (!signature.endsWith(`${PGP_END}\n`) || signature.indexOf(PGP_END) !== signature.length - PGP_END.length - 1) {
-    throw new IntegrityError('TAG_SIGNATURE_FRAMING', 'the tag signature is not one armor block running to the end of the object');
+    throw new IntegrityError(
+      'TAG_SIGNATURE_FRAMING',
+      'the tag signature is not one armor block running to the end of the object',
+    );
   }
   return { payloadEnd: last.offset, signature };
 }
@@ -103,6 +118,14 @@ export async function tagSignatureSubject(tag: TagObject): Promise<SignedSubject
     throw new IntegrityError('PGP_PARSE', `${what}: the signature block does not parse: ${(error as Error).message}`);
   }
   const literal = new openpgp.LiteralDataPacket();
-  (literal as unknown as { setBytes(bytes: Uint8Array, format: openpgp.enums.literal): void }).setBytes(tag.payload, openpgp.enums.literal.binary);
-  return { what, packets: signature.packets as unknown as openpgp.SignaturePacket[], expectedType: openpgp.enums.signature.binary, literal };
+  (literal as unknown as { setBytes(bytes: Uint8Array, format: openpgp.enums.literal): void }).setBytes(
+    tag.payload,
+    openpgp.enums.literal.binary,
+  );
+  return {
+    what,
+    packets: signature.packets as unknown as openpgp.SignaturePacket[],
+    expectedType: openpgp.enums.signature.binary,
+    literal,
+  };
 }

@@ -28,8 +28,13 @@ const MAX_LISTING_CHARS = 256 * 1024 * 1024;
  * (each a fork of the whole verifier); tests/unit/git-tree.test.ts holds the two side by side on a
  * real Django tree and on malformed trees.
  */
-export async function walkTree(root: string, readTrees: (oids: string[]) => Promise<Map<string, Buffer>>, maxEntries: number): Promise<GitTreeEntry[]> {
-  const tooMany = () => new UnavailableError('LIMIT_MEMBERS', `tree ${root} has over ${maxEntries} entries, the limit`, { channel: 'git' });
+export async function walkTree(
+  root: string,
+  readTrees: (oids: string[]) => Promise<Map<string, Buffer>>,
+  maxEntries: number,
+): Promise<GitTreeEntry[]> {
+  const tooMany = () =>
+    new UnavailableError('LIMIT_MEMBERS', `tree ${root} has over ${maxEntries} entries, the limit`, { channel: 'git' });
   const oidBytes = root.length / 2;
   const trees = new Map<string, TreeRecord[]>();
   let level = [root];
@@ -52,7 +57,9 @@ export async function walkTree(root: string, readTrees: (oids: string[]) => Prom
   const entries: GitTreeEntry[] = [];
   let visited = 0;
   let pathChars = 0;
-  const stack: { records: TreeRecord[]; next: number; prefix: string }[] = [{ records: trees.get(root)!, next: 0, prefix: '' }];
+  const stack: { records: TreeRecord[]; next: number; prefix: string }[] = [
+    { records: trees.get(root)!, next: 0, prefix: '' },
+  ];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     const record = top.records[top.next++];
@@ -63,12 +70,22 @@ export async function walkTree(root: string, readTrees: (oids: string[]) => Prom
     if (++visited > 2 * maxEntries) throw tooMany();
     const path = `${top.prefix}${record.name}`;
     pathChars += path.length;
-    if (pathChars > MAX_LISTING_CHARS) throw new UnavailableError('LIMIT_EXCEEDED', `tree ${root}: its paths exceed ${MAX_LISTING_CHARS} characters in all`, { channel: 'git' });
+    if (pathChars > MAX_LISTING_CHARS)
+      throw new UnavailableError(
+        'LIMIT_EXCEEDED',
+        `tree ${root}: its paths exceed ${MAX_LISTING_CHARS} characters in all`,
+        { channel: 'git' },
+      );
     if (record.mode === S_IFDIR) {
       stack.push({ records: trees.get(record.oid)!, next: 0, prefix: `${path}/` });
       continue;
     }
-    entries.push({ mode: record.mode.toString(8).padStart(6, '0'), type: record.mode === S_IFGITLINK ? 'commit' : 'blob', oid: record.oid, path });
+    entries.push({
+      mode: record.mode.toString(8).padStart(6, '0'),
+      type: record.mode === S_IFGITLINK ? 'commit' : 'blob',
+      oid: record.oid,
+      path,
+    });
     if (entries.length > maxEntries) throw tooMany();
   }
   return entries;
@@ -91,7 +108,11 @@ export function parseTree(content: Buffer, oidBytes: number, treeId: string): Tr
     const nul = content.indexOf(0, space + 1);
     if (nul < 0 || nul + 1 + oidBytes > content.length) throw malformed('too-short tree object');
     if (nul === space + 1) throw malformed('empty filename in tree entry');
-    records.push({ mode: canonicalMode(mode), name: content.subarray(space + 1, nul).toString('utf8'), oid: content.subarray(nul + 1, nul + 1 + oidBytes).toString('hex') });
+    records.push({
+      mode: canonicalMode(mode),
+      name: content.subarray(space + 1, nul).toString('utf8'),
+      oid: content.subarray(nul + 1, nul + 1 + oidBytes).toString('hex'),
+    });
     pos = nul + 1 + oidBytes;
   }
   return records;

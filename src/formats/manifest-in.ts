@@ -149,12 +149,20 @@ export interface ParseOptions {
  */
 export function purePosixPath(path: string): string {
   const root = !path.startsWith('/') ? '' : path.startsWith('//') && !path.startsWith('///') ? '//' : '/';
-  const joined = root + path.split('/').filter((part) => part !== '' && part !== '.').join('/');
+  const joined =
+    root +
+    path
+      .split('/')
+      .filter((part) => part !== '' && part !== '.')
+      .join('/');
   return joined === '' ? '.' : joined;
 }
 
 /** FileList._parse_template_line, with its DistutilsTemplateError messages. */
-export function parseTemplateLine(text: string, options: ParseOptions = {}): { command: TemplateCommand } | { error: string } {
+export function parseTemplateLine(
+  text: string,
+  options: ParseOptions = {},
+): { command: TemplateCommand } | { error: string } {
   const split = pySplitWords(text);
   // convert_path applies to the arguments, not to the action.
   const words = options.normalizeWords ? split.map((word, i) => (i === 0 ? word : purePosixPath(word))) : split;
@@ -176,6 +184,9 @@ export function parseTemplateLine(text: string, options: ParseOptions = {}): { c
 
 export function parseManifestTemplate(text: string, options: ParseOptions = {}): ManifestTemplate {
   const warnings: string[] = [];
-  const lines = logicalLines(text, warnings).map((logical): TemplateLine => ({ ...logical, ...parseTemplateLine(logical.text, options) }));
+  const lines = logicalLines(text, warnings).map((logical): TemplateLine => ({
+    ...logical,
+    ...parseTemplateLine(logical.text, options),
+  }));
   return { lines, warnings };
 }

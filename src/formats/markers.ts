@@ -15,7 +15,8 @@ import { pythonLower } from './python-text.js';
 
 export type MarkerOperator = '<' | '<=' | '==' | '!=' | '>=' | '>' | '~=' | '===' | 'in' | 'not in';
 
-export type MarkerOperand = { readonly kind: 'variable'; readonly name: string } | { readonly kind: 'value'; readonly value: string };
+export type MarkerOperand =
+  { readonly kind: 'variable'; readonly name: string } | { readonly kind: 'value'; readonly value: string };
 
 export interface MarkerComparison {
   readonly kind: 'comparison';
@@ -108,6 +109,11 @@ export function canonicalMarkerString(marker: MarkerGroup): string {
 
 /** `(marker) and extra == "name"`: what a requirement of an extra means, as a marker tree. */
 export function markerWithExtra(marker: MarkerGroup | null, extra: string): MarkerGroup {
-  const condition: MarkerComparison = { kind: 'comparison', left: { kind: 'variable', name: 'extra' }, operator: '==', right: { kind: 'value', value: extra } };
+  const condition: MarkerComparison = {
+    kind: 'comparison',
+    left: { kind: 'variable', name: 'extra' },
+    operator: '==',
+    right: { kind: 'value', value: extra },
+  };
   return { kind: 'group', items: marker ? [marker, 'and', condition] : [condition] };
 }

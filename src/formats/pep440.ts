@@ -57,7 +57,10 @@ export interface VersionSpecifier {
 export function parseSpecifier(text: string): VersionSpecifier | null {
   const match = SPECIFIER_WHOLE.exec(text);
   if (!match?.groups) return null;
-  return { operator: pythonStrip(match.groups['operator']!) as SpecifierOperator, version: pythonStrip(match.groups['version']!) };
+  return {
+    operator: pythonStrip(match.groups['operator']!) as SpecifierOperator,
+    version: pythonStrip(match.groups['version']!),
+  };
 }
 
 const PRE_L = `(?<pre_l>${alternatives(['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview'])})`;

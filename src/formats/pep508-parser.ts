@@ -74,10 +74,24 @@ const identifier: Rule = (source, pos) => {
 };
 
 const VARIABLES = [
-  'python_version', 'python_full_version', 'os.name', 'os_name', 'sys.platform', 'sys_platform',
-  'platform_release', 'platform_system', 'platform.version', 'platform_version', 'platform.machine',
-  'platform_machine', 'platform.python_implementation', 'platform_python_implementation',
-  'python_implementation', 'implementation_name', 'implementation_version', 'extra',
+  'python_version',
+  'python_full_version',
+  'os.name',
+  'os_name',
+  'sys.platform',
+  'sys_platform',
+  'platform_release',
+  'platform_system',
+  'platform.version',
+  'platform_version',
+  'platform.machine',
+  'platform_machine',
+  'platform.python_implementation',
+  'platform_python_implementation',
+  'python_implementation',
+  'implementation_name',
+  'implementation_version',
+  'extra',
 ];
 
 const RULES = {
@@ -104,7 +118,10 @@ const RULES = {
 
 type TokenName = keyof typeof RULES;
 
-const CLOSING_NAME: Partial<Record<TokenName, string>> = { RIGHT_BRACKET: 'RIGHT_BRACKET', RIGHT_PARENTHESIS: 'RIGHT_PARENTHESIS' };
+const CLOSING_NAME: Partial<Record<TokenName, string>> = {
+  RIGHT_BRACKET: 'RIGHT_BRACKET',
+  RIGHT_PARENTHESIS: 'RIGHT_PARENTHESIS',
+};
 
 class Tokenizer {
   position = 0;

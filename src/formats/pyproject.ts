@@ -27,7 +27,8 @@ export function parsePyproject(input: Buffer | string): TomlTable {
 
 /** smol-toml's dates and integers (bigint past 2^53) as plain values; anything else is refused. */
 function normalize(value: unknown): TomlValue {
-  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number' || value instanceof Date) return value;
+  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number' || value instanceof Date)
+    return value;
   if (typeof value === 'bigint') return Number(value);
   if (Array.isArray(value)) return value.map(normalize);
   if (typeof value === 'object' && value !== null) {

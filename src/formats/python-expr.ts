@@ -51,7 +51,8 @@ export function nesting(tokens: readonly Token[], from: number, to: number): num
 /** Parses tokens[from, to) as one evaluable expression. */
 export function parseExpression(tokens: readonly Token[], from: number, to: number): Parsed {
   if (from >= to) return { ok: false, reason: 'an empty expression' };
-  if (nesting(tokens, from, to) > MAX_NESTING) return { ok: false, reason: `brackets nested more than ${MAX_NESTING} levels deep` };
+  if (nesting(tokens, from, to) > MAX_NESTING)
+    return { ok: false, reason: `brackets nested more than ${MAX_NESTING} levels deep` };
   try {
     const parser = new Parser(tokens, from, to);
     const expr = parser.expression();
@@ -66,15 +67,25 @@ export function parseExpression(tokens: readonly Token[], from: number, to: numb
 class NotEvaluable extends Error {}
 
 const KEYWORD_REASONS: Readonly<Record<string, string>> = {
-  lambda: 'a lambda', if: 'a conditional expression', else: 'a conditional expression', for: 'a comprehension',
-  async: 'a comprehension', not: 'the operator not', and: 'the operator and', or: 'the operator or', in: 'the operator in',
-  is: 'the operator is', await: 'await', yield: 'yield',
+  lambda: 'a lambda',
+  if: 'a conditional expression',
+  else: 'a conditional expression',
+  for: 'a comprehension',
+  async: 'a comprehension',
+  not: 'the operator not',
+  and: 'the operator and',
+  or: 'the operator or',
+  in: 'the operator in',
+  is: 'the operator is',
+  await: 'await',
+  yield: 'yield',
 };
 
 /** What a token that ends the evaluable subset is, for the reason. */
 function describe(token: Token | undefined, afterValue: boolean): string {
   if (!token) return 'an incomplete expression';
-  if (token.kind === 'name') return KEYWORD_REASONS[token.text] ?? (afterValue ? `"${token.text}" after a value` : `the name ${token.text}`);
+  if (token.kind === 'name')
+    return KEYWORD_REASONS[token.text] ?? (afterValue ? `"${token.text}" after a value` : `the name ${token.text}`);
   if (token.kind === 'error') return `text Python does not tokenize (${JSON.stringify(token.text.slice(0, 20))})`;
   if (token.kind === 'op') {
     if (afterValue && token.text === '(') return 'a call';
@@ -126,7 +137,8 @@ class Parser {
     if (sign?.kind === 'op' && (sign.text === '-' || sign.text === '+')) {
       this.pos++;
       const next = this.peek();
-      if (next?.kind === 'op' && (next.text === '-' || next.text === '+' || next.text === '~')) throw new NotEvaluable('a repeated sign');
+      if (next?.kind === 'op' && (next.text === '-' || next.text === '+' || next.text === '~'))
+        throw new NotEvaluable('a repeated sign');
       return { kind: 'unary', op: sign.text, operand: this.primary() };
     }
     return this.primary();
@@ -137,7 +149,8 @@ class Parser {
     let expr = this.atom();
     for (let trailers = 0; ; trailers++) {
       // Each trailer nests the tree one level (evaluation recurses through it): bound them too.
-      if (trailers > MAX_NESTING && (this.atOp('[') || this.atOp('.'))) throw new NotEvaluable(`more than ${MAX_NESTING} subscripts in a row`);
+      if (trailers > MAX_NESTING && (this.atOp('[') || this.atOp('.')))
+        throw new NotEvaluable(`more than ${MAX_NESTING} subscripts in a row`);
       if (this.atOp('[')) expr = this.subscript(expr);
       else if (this.atOp('.')) expr = this.formatCall(expr);
       else break;
@@ -226,7 +239,8 @@ class Parser {
     if (this.takeOp('}')) return { kind: 'dict', entries };
     for (;;) {
       const key = this.expression();
-      if (!this.atOp(':')) throw new NotEvaluable(this.atOp(',') || this.atOp('}') ? 'a set' : describe(this.peek(), true));
+      if (!this.atOp(':'))
+        throw new NotEvaluable(this.atOp(',') || this.atOp('}') ? 'a set' : describe(this.peek(), true));
       this.pos++;
       entries.push([key, this.expression()]);
       if (this.takeOp('}')) return { kind: 'dict', entries };
@@ -258,13 +272,15 @@ class Parser {
     const name = this.tokens[this.pos + 1];
     const open = this.tokens[this.pos + 2];
     const literal = (receiver.kind === 'const' || receiver.kind === 'opaque') && receiver.stringLiteral;
-    if (!literal || name?.text !== 'format' || this.pos + 2 >= this.to || open?.text !== '(') throw new NotEvaluable('an attribute access');
+    if (!literal || name?.text !== 'format' || this.pos + 2 >= this.to || open?.text !== '(')
+      throw new NotEvaluable('an attribute access');
     this.pos += 3;
     const args: { star: boolean; value: Expr }[] = [];
     while (!this.takeOp(')')) {
       const star = this.takeOp('*');
       const next = this.tokens[this.pos + 1];
-      if (!star && this.peek()?.kind === 'name' && next?.kind === 'op' && next.text === '=') throw new NotEvaluable('a keyword argument to format()');
+      if (!star && this.peek()?.kind === 'name' && next?.kind === 'op' && next.text === '=')
+        throw new NotEvaluable('a keyword argument to format()');
       args.push({ star, value: this.expression() });
       if (!this.takeOp(',')) {
         this.expectOp(')');
@@ -298,11 +314,45 @@ class Parser {
   }
 }
 
-const PYTHON_KEYWORDS = new Set([
-  'False', 'True', 'None', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else',
-  'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise',
-  'return', 'try', 'while', 'with', 'yield',
-].filter((k) => k !== 'True' && k !== 'False'));
+const PYTHON_KEYWORDS = new Set(
+  [
+    'False',
+    'True',
+    'None',
+    'and',
+    'as',
+    'assert',
+    'async',
+    'await',
+    'break',
+    'class',
+    'continue',
+    'def',
+    'del',
+    'elif',
+    'else',
+    'except',
+    'finally',
+    'for',
+    'from',
+    'global',
+    'if',
+    'import',
+    'in',
+    'is',
+    'lambda',
+    'nonlocal',
+    'not',
+    'or',
+    'pass',
+    'raise',
+    'return',
+    'try',
+    'while',
+    'with',
+    'yield',
+  ].filter((k) => k !== 'True' && k !== 'False'),
+);
 
 function decodeFString(body: string, raw: boolean): Decoded<string> {
   const scan = scanFString(body, raw);
@@ -327,13 +377,15 @@ export function numberLiteral(text: string): Expr {
   if (/[lL]$/.test(digits)) return opaque(`the Python 2 long literal ${text}`);
   if (/[jJ]$/.test(digits)) return opaque(`the complex number ${text}`);
   if (/^0[xXoObB]/.test(digits)) return intValue(BigInt(digits), text);
-  if (/[.eE]/.test(digits)) return { kind: 'const', value: { type: 'float', value: Number(digits) }, stringLiteral: false };
+  if (/[.eE]/.test(digits))
+    return { kind: 'const', value: { type: 'float', value: Number(digits) }, stringLiteral: false };
   if (/^0[0-9]*[1-9]/.test(digits)) return opaque(`the Python 2 octal literal ${text}`);
   return intValue(BigInt(digits), text);
 }
 
 function intValue(value: bigint, text: string): Expr {
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return { kind: 'opaque', reason: `the integer ${text} is beyond 2**53`, stringLiteral: false };
+  if (value > BigInt(Number.MAX_SAFE_INTEGER))
+    return { kind: 'opaque', reason: `the integer ${text} is beyond 2**53`, stringLiteral: false };
   return { kind: 'const', value: Number(value), stringLiteral: false };
 }
 
@@ -342,7 +394,8 @@ function intValue(value: bigint, text: string): Expr {
 
 const fail = (reason: string): Result => ({ ok: false, reason });
 const TOO_LARGE = `the value would be larger than ${MAX_WEIGHT} characters and items`;
-const ok = (value: Value, weight: number): Result => (weight > MAX_WEIGHT ? fail(TOO_LARGE) : { ok: true, value, weight });
+const ok = (value: Value, weight: number): Result =>
+  weight > MAX_WEIGHT ? fail(TOO_LARGE) : { ok: true, value, weight };
 
 /** What evaluation needs: names resolved by the caller, and a bound on the work it does. */
 export interface EvalContext {
@@ -388,7 +441,12 @@ function evaluateNode(expr: Expr, ctx: EvalContext): Result {
 
 function weightOf(value: Value): number {
   if (typeof value === 'string') return value.length + 1;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && (value as { type: string }).type === 'bytes') {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    (value as { type: string }).type === 'bytes'
+  ) {
     return (value as { bytes: Uint8Array }).bytes.length + 1;
   }
   return 1;
@@ -426,7 +484,8 @@ function evaluateDict(entries: readonly [Expr, Expr][], ctx: EvalContext): Resul
 /** A sign applies to a number literal only (not to a name, a bool or another sign). */
 function evaluateSign(op: '-' | '+', operand: Expr): Result {
   if (operand.kind === 'opaque') return fail(operand.reason);
-  if (operand.kind !== 'const' || operand.stringLiteral) return fail(`the sign ${op} before something other than a number literal`);
+  if (operand.kind !== 'const' || operand.stringLiteral)
+    return fail(`the sign ${op} before something other than a number literal`);
   const value = operand.value;
   if (isInt(value)) return ok(op === '-' ? 0 - value : value, 1);
   if (isFloat(value)) return ok({ type: 'float', value: op === '-' ? -value.value : value.value }, 1);
@@ -475,7 +534,8 @@ const PERCENT_SPEC = /%(?:\(([^()]*)\))?([sd%])/y;
 export function percentFormat(format: string, args: Value): Decoded<string> {
   const positional = isTuple(args) ? args.items : null;
   const mapping = isDict(args) ? args.entries : null;
-  if (!positional && !mapping) return { ok: false, reason: `% with a ${typeName(args)} (only a tuple or a dict is evaluated)` };
+  if (!positional && !mapping)
+    return { ok: false, reason: `% with a ${typeName(args)} (only a tuple or a dict is evaluated)` };
   let out = '';
   let used = 0;
   let i = 0;
@@ -489,7 +549,11 @@ export function percentFormat(format: string, args: Value): Decoded<string> {
     PERCENT_SPEC.lastIndex = percent;
     const spec = PERCENT_SPEC.exec(format);
     const key = spec?.[1];
-    if (!spec || (key !== undefined && spec[2] === '%')) return { ok: false, reason: `the % conversion ${JSON.stringify(format.slice(percent, percent + 4))} (only %s and %d are evaluated)` };
+    if (!spec || (key !== undefined && spec[2] === '%'))
+      return {
+        ok: false,
+        reason: `the % conversion ${JSON.stringify(format.slice(percent, percent + 4))} (only %s and %d are evaluated)`,
+      };
     i = percent + spec[0].length;
     if (spec[2] === '%') {
       out += '%';
@@ -510,7 +574,8 @@ export function percentFormat(format: string, args: Value): Decoded<string> {
     out += text;
     if (out.length > MAX_WEIGHT) return { ok: false, reason: TOO_LARGE };
   }
-  if (positional && used < positional.length) return { ok: false, reason: 'not all arguments converted by the % format' };
+  if (positional && used < positional.length)
+    return { ok: false, reason: 'not all arguments converted by the % format' };
   return { ok: true, value: out };
 }
 
@@ -554,7 +619,8 @@ export function braceFormat(format: string, args: readonly Value[]): Decoded<str
     const field = /^([^!:]*)(?:(![^:]*))?(?::(.*))?$/s.exec(format.slice(i + 1, close))!;
     const [, name = '', conversion, spec] = field;
     if (format.slice(i + 1, close).includes('{')) return { ok: false, reason: 'a nested field in the format string' };
-    if (conversion !== undefined || (spec !== undefined && spec !== '')) return { ok: false, reason: 'a conversion or format spec in a format field' };
+    if (conversion !== undefined || (spec !== undefined && spec !== ''))
+      return { ok: false, reason: 'a conversion or format spec in a format field' };
     const mode = name === '' ? 'auto' : /^[0-9]+$/.test(name) ? 'manual' : null;
     if (mode === null) return { ok: false, reason: `the named or indexed field {${name}}` };
     if (numbering !== null && numbering !== mode) return { ok: false, reason: 'a format string that mixes {} and {N}' };
@@ -584,7 +650,8 @@ function evaluateSubscript(valueExpr: Expr, index: Expr | SliceExpr, ctx: EvalCo
     return item === undefined ? fail('an index out of range') : ok(item, weightOf(item));
   }
   const parts = index.parts.map((part) => (part === null ? null : literalInt(part)));
-  if (index.parts.some((part, n) => part !== null && parts[n] === null)) return fail('a slice bound that is not an int literal');
+  if (index.parts.some((part, n) => part !== null && parts[n] === null))
+    return fail('a slice bound that is not an int literal');
   const [start, stop, step] = parts as (number | null)[];
   if (step === 0) return fail('a slice step of zero');
   const picked = slice(items, start ?? null, stop ?? null, step ?? 1);
@@ -594,7 +661,8 @@ function evaluateSubscript(valueExpr: Expr, index: Expr | SliceExpr, ctx: EvalCo
 /** An int literal, possibly signed (`-1`); null for anything else. */
 function literalInt(expr: Expr): number | null {
   if (expr.kind === 'const' && isInt(expr.value)) return expr.value;
-  if (expr.kind === 'unary' && expr.operand.kind === 'const' && isInt(expr.operand.value)) return expr.op === '-' ? 0 - expr.operand.value : expr.operand.value;
+  if (expr.kind === 'unary' && expr.operand.kind === 'const' && isInt(expr.operand.value))
+    return expr.op === '-' ? 0 - expr.operand.value : expr.operand.value;
   return null;
 }
 
@@ -626,7 +694,10 @@ export function typeName(value: Value): string {
 }
 
 /** The names an expression refers to (each occurrence), for dependency order and purity. */
-export function referencedNames(expr: Expr, out: Extract<Expr, { kind: 'name' }>[] = []): Extract<Expr, { kind: 'name' }>[] {
+export function referencedNames(
+  expr: Expr,
+  out: Extract<Expr, { kind: 'name' }>[] = [],
+): Extract<Expr, { kind: 'name' }>[] {
   switch (expr.kind) {
     case 'name':
       out.push(expr);

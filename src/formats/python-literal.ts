@@ -10,7 +10,16 @@ import { hasLoneSurrogate } from './python-text.js';
 export type LiteralResult = { ok: true; value: string } | { ok: false; reason: string };
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
 };
 
 // Sticky, so that reading an escape never copies the rest of the string (linear time).

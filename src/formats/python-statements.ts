@@ -10,7 +10,8 @@
  */
 import type { LogicalLine, Token } from './python-tokens.js';
 
-export type HeaderKind = 'if' | 'elif' | 'else' | 'for' | 'while' | 'try' | 'except' | 'finally' | 'with' | 'def' | 'class' | 'match' | 'case';
+export type HeaderKind =
+  'if' | 'elif' | 'else' | 'for' | 'while' | 'try' | 'except' | 'finally' | 'with' | 'def' | 'class' | 'match' | 'case';
 
 export interface Block {
   readonly kind: HeaderKind;
@@ -32,8 +33,42 @@ export interface Statement {
   readonly block: Block | null;
 }
 
-const HEADERS = new Set<string>(['if', 'elif', 'else', 'for', 'while', 'try', 'except', 'finally', 'with', 'def', 'class']);
-const NOT_AFTER_SOFT_KEYWORD = new Set(['=', '.', ',', ':', ')', ']', '}', ';', '+=', '-=', '*=', '/=', '%=', '|=', '&=', '^=', '//=', '**=', '>>=', '<<=', '@=']);
+const HEADERS = new Set<string>([
+  'if',
+  'elif',
+  'else',
+  'for',
+  'while',
+  'try',
+  'except',
+  'finally',
+  'with',
+  'def',
+  'class',
+]);
+const NOT_AFTER_SOFT_KEYWORD = new Set([
+  '=',
+  '.',
+  ',',
+  ':',
+  ')',
+  ']',
+  '}',
+  ';',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '|=',
+  '&=',
+  '^=',
+  '//=',
+  '**=',
+  '>>=',
+  '<<=',
+  '@=',
+]);
 
 /** Statements of the logical lines, in file order, each with its block. */
 export function statements(lines: readonly LogicalLine[]): Statement[] {
@@ -48,7 +83,13 @@ export function statements(lines: readonly LogicalLine[]): Statement[] {
       pushSimple(out, line.tokens, current);
       continue;
     }
-    const header: Statement = { index: out.length, tokens: line.tokens.slice(0, colon + 1), line: line.line, header: kind, block: current };
+    const header: Statement = {
+      index: out.length,
+      tokens: line.tokens.slice(0, colon + 1),
+      line: line.line,
+      header: kind,
+      block: current,
+    };
     out.push(header);
     const block: Block = { kind, header, column: line.indent, parent: current, scope: current?.scope ?? null };
     if (kind === 'def' || kind === 'class') block.scope = block;
@@ -64,7 +105,8 @@ function pushSimple(out: Statement[], tokens: readonly Token[], block: Block | n
   for (let i = 0; i <= tokens.length; i++) {
     const token = tokens[i];
     if (token && !(token.kind === 'op' && token.text === ';' && token.depth === 0)) continue;
-    if (i > start) out.push({ index: out.length, tokens: tokens.slice(start, i), line: tokens[start]!.line, header: null, block });
+    if (i > start)
+      out.push({ index: out.length, tokens: tokens.slice(start, i), line: tokens[start]!.line, header: null, block });
     start = i + 1;
   }
 }
@@ -100,7 +142,13 @@ export function headerColon(tokens: readonly Token[]): number {
  * Splits tokens[from, to) at depth-`depth` occurrences of `separator` that no `lambda` claims
  * (a lambda's parameters are separated by commas and may have `=` defaults).
  */
-export function splitTopLevel(tokens: readonly Token[], from: number, to: number, separator: string, depth: number): [number, number][] {
+export function splitTopLevel(
+  tokens: readonly Token[],
+  from: number,
+  to: number,
+  separator: string,
+  depth: number,
+): [number, number][] {
   const parts: [number, number][] = [];
   let lambdas = 0;
   let start = from;
@@ -198,7 +246,8 @@ function headerBindings(statement: Statement, add: Add): void {
       const targets = asTargets(tokens, 0, tokens.length);
       const comma = tokens.findIndex((t) => t.depth === 0 && t.kind === 'op' && t.text === ',');
       // Python 2: `except Error, name:`.
-      const names = targets.length === 0 && comma !== -1 ? namesIn(tokens, comma + 1, tokens.length - 1, true) : targets;
+      const names =
+        targets.length === 0 && comma !== -1 ? namesIn(tokens, comma + 1, tokens.length - 1, true) : targets;
       names.forEach((t) => add(t, 'as'));
       return;
     }
@@ -230,7 +279,10 @@ function assignmentBindings(tokens: readonly Token[], add: Add): void {
     for (const [from, to] of targets) {
       const single = to - from === 1 && tokens[from]!.kind === 'name' && targets.length === 1;
       if (single) add(tokens[from]!, 'assignment', { value: [valueFrom, valueTo] });
-      else namesIn(tokens, from, to, true).forEach((t) => add(t, hasAnnotation(tokens, from, to) ? 'annotated' : 'target'));
+      else
+        namesIn(tokens, from, to, true).forEach((t) =>
+          add(t, hasAnnotation(tokens, from, to) ? 'annotated' : 'target'),
+        );
     }
     return;
   }
@@ -274,9 +326,11 @@ function fromImportBindings(tokens: readonly Token[], add: Add, starImports: str
     const imported = tokens[start]!;
     const asAt = indexOfName(tokens, start, end, 'as');
     const bound = asAt === -1 ? imported : tokens[asAt + 1];
-    if (bound?.kind === 'name') add(bound, 'import-from', { module, imported: imported.text, aliased: bound !== imported });
+    if (bound?.kind === 'name')
+      add(bound, 'import-from', { module, imported: imported.text, aliased: bound !== imported });
     // Anything else in the item (a malformed list) is taken as bound too.
-    for (const other of namesIn(tokens, start, end, true)) if (other !== bound && other !== imported && other.text !== 'as') add(other, 'import-from', { module });
+    for (const other of namesIn(tokens, start, end, true))
+      if (other !== bound && other !== imported && other.text !== 'as') add(other, 'import-from', { module });
   }
 }
 
@@ -288,7 +342,11 @@ function expressionBindings(tokens: readonly Token[], from: number, to: number, 
     if (token.kind === 'name' && next?.kind === 'op' && next.text === ':=') add(token, 'walrus');
     if (token.kind === 'name' && token.text === 'for' && token.depth > 0) {
       let end = i + 1;
-      while (end < to && !(tokens[end]!.depth === token.depth && tokens[end]!.kind === 'name' && tokens[end]!.text === 'in')) end++;
+      while (
+        end < to &&
+        !(tokens[end]!.depth === token.depth && tokens[end]!.kind === 'name' && tokens[end]!.text === 'in')
+      )
+        end++;
       namesIn(tokens, i + 1, end, true).forEach((t) => add(t, 'comprehension'));
       i = end;
     }
@@ -302,7 +360,15 @@ function asTargets(tokens: readonly Token[], from: number, to: number): Token[] 
     const token = tokens[i]!;
     if (token.depth !== 0 || token.kind !== 'name' || token.text !== 'as') continue;
     let end = i + 1;
-    while (end < to && !(tokens[end]!.depth === 0 && tokens[end]!.kind === 'op' && (tokens[end]!.text === ',' || tokens[end]!.text === ':'))) end++;
+    while (
+      end < to &&
+      !(
+        tokens[end]!.depth === 0 &&
+        tokens[end]!.kind === 'op' &&
+        (tokens[end]!.text === ',' || tokens[end]!.text === ':')
+      )
+    )
+      end++;
     for (const name of namesIn(tokens, i + 1, end, true)) out.push(name);
     i = end;
   }
@@ -310,9 +376,39 @@ function asTargets(tokens: readonly Token[], from: number, to: number): Token[] 
 }
 
 const KEYWORDS = new Set([
-  'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for',
-  'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while',
-  'with', 'yield', 'None',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
+  'None',
 ]);
 
 export function isKeyword(name: string): boolean {
@@ -332,7 +428,8 @@ export function namesIn(tokens: readonly Token[], from: number, to: number, afte
 }
 
 function indexOfName(tokens: readonly Token[], from: number, to: number, name: string): number {
-  for (let i = from; i < to; i++) if (tokens[i]!.kind === 'name' && tokens[i]!.text === name && tokens[i]!.depth === tokens[from]!.depth) return i;
+  for (let i = from; i < to; i++)
+    if (tokens[i]!.kind === 'name' && tokens[i]!.text === name && tokens[i]!.depth === tokens[from]!.depth) return i;
   return -1;
 }
 

@@ -37,7 +37,16 @@ export function stringParts(token: string): StringParts {
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
 };
 
 /** Decodes a str literal body (not bytes); raw bodies are taken as they are. */
@@ -102,13 +111,15 @@ function decodeEscape(body: string, at: number, bytes: boolean): Decoded<EscapeS
   if (c === 'x') return hexEscape(body, at, 2);
   if (!bytes && c === 'u') return hexEscape(body, at, 4);
   if (!bytes && c === 'U') return hexEscape(body, at, 8);
-  if (!bytes && c === 'N') return { ok: false, reason: 'a \\N{...} escape (Unicode character names are not looked up)' };
+  if (!bytes && c === 'N')
+    return { ok: false, reason: 'a \\N{...} escape (Unicode character names are not looked up)' };
   return { ok: true, value: { text: '\\' + c, next: at + 2 } };
 }
 
 function hexEscape(body: string, at: number, width: number): Decoded<EscapeStep> {
   const digits = body.slice(at + 2, at + 2 + width);
-  if (digits.length !== width || !/^[0-9a-fA-F]+$/.test(digits)) return { ok: false, reason: `a truncated \\${body[at + 1]} escape` };
+  if (digits.length !== width || !/^[0-9a-fA-F]+$/.test(digits))
+    return { ok: false, reason: `a truncated \\${body[at + 1]} escape` };
   const code = parseInt(digits, 16);
   if (code > 0x10ffff) return { ok: false, reason: `\\${body[at + 1]}${digits} is beyond Unicode` };
   // Python keeps "\ud83d\ude00" as two code points; a JavaScript string would merge them.

@@ -15,9 +15,8 @@ export const TEXTIO_CHUNK_SIZE = 8192;
 
 /** Code points for which Python's `str.isspace()` (and `re`'s `\s`) is true; all in the BMP. */
 const PYTHON_SPACES = new Set([
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680,
-  0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a,
-  0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003,
+  0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
 
 /** Python's `str.isspace()` for one UTF-16 unit (surrogate halves are never space). */
@@ -138,7 +137,8 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function decodeLikeTextIOWrapper(bytes: Uint8Array): DecodedText {
   const fault = findUtf8Fault(bytes);
   if (!fault) return { text: STRICT_UTF8.decode(bytes) };
-  const failingRead = fault.detectedAt < bytes.length ? fault.detectedAt - (fault.detectedAt % TEXTIO_CHUNK_SIZE) : bytes.length;
+  const failingRead =
+    fault.detectedAt < bytes.length ? fault.detectedAt - (fault.detectedAt % TEXTIO_CHUNK_SIZE) : bytes.length;
   return { text: STRICT_UTF8.decode(withoutIncompleteTail(bytes.subarray(0, failingRead))), fault };
 }
 
@@ -174,7 +174,8 @@ export function lineOfOffset(bytes: Uint8Array, offset: number): number {
 }
 
 /** The characters of Python's `\s` and str.isspace() (the same set), as a regex class body. */
-export const PY_WHITESPACE_CLASS = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+export const PY_WHITESPACE_CLASS =
+  '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 
 /**
  * `str.splitlines()`: `\r\n` is one break; `\n \r \v \f \x1c \x1d \x1e \x85 U+2028 U+2029` each

@@ -39,8 +39,54 @@ export function normalizeNewlines(source: string): string {
 /** Operators by length, longest tried first. */
 const OPERATORS: readonly ReadonlySet<string>[] = [
   new Set(['**=', '//=', '>>=', '<<=', '...']),
-  new Set(['!=', '<>', '==', '<=', '>=', '->', ':=', '**', '//', '<<', '>>', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@=']),
-  new Set(['+', '-', '*', '/', '%', '@', '&', '|', '^', '~', '<', '>', '(', ')', '[', ']', '{', '}', ',', ':', ';', '.', '=', '`']),
+  new Set([
+    '!=',
+    '<>',
+    '==',
+    '<=',
+    '>=',
+    '->',
+    ':=',
+    '**',
+    '//',
+    '<<',
+    '>>',
+    '+=',
+    '-=',
+    '*=',
+    '/=',
+    '%=',
+    '&=',
+    '|=',
+    '^=',
+    '@=',
+  ]),
+  new Set([
+    '+',
+    '-',
+    '*',
+    '/',
+    '%',
+    '@',
+    '&',
+    '|',
+    '^',
+    '~',
+    '<',
+    '>',
+    '(',
+    ')',
+    '[',
+    ']',
+    '{',
+    '}',
+    ',',
+    ':',
+    ';',
+    '.',
+    '=',
+    '`',
+  ]),
 ];
 const OPENING = new Set(['(', '[', '{']);
 const CLOSING = new Set([')', ']', '}']);
@@ -232,7 +278,14 @@ class Tokenizer {
       pos++;
     }
     pos = Math.min(pos, this.text.length);
-    this.tokens.push({ kind: terminated ? 'string' : 'error', text: this.text.slice(start, pos), start, end: pos, line: startLine, depth: this.depth });
+    this.tokens.push({
+      kind: terminated ? 'string' : 'error',
+      text: this.text.slice(start, pos),
+      start,
+      end: pos,
+      line: startLine,
+      depth: this.depth,
+    });
     this.line += newlines;
     this.pos = pos;
   }

@@ -17,7 +17,33 @@ export class PythonUrlError extends Error {}
 const SCHEME_CHARS = /^[a-zA-Z0-9+.-]*$/;
 
 /** uses_netloc: the schemes urlunsplit gives a `//` even when the netloc is empty. */
-const USES_NETLOC = new Set(['', 'ftp', 'http', 'gopher', 'nntp', 'telnet', 'imap', 'wais', 'file', 'mms', 'https', 'shttp', 'snews', 'prospero', 'rtsp', 'rtspu', 'rsync', 'svn', 'svn+ssh', 'sftp', 'nfs', 'git', 'git+ssh', 'ws', 'wss']);
+const USES_NETLOC = new Set([
+  '',
+  'ftp',
+  'http',
+  'gopher',
+  'nntp',
+  'telnet',
+  'imap',
+  'wais',
+  'file',
+  'mms',
+  'https',
+  'shttp',
+  'snews',
+  'prospero',
+  'rtsp',
+  'rtspu',
+  'rsync',
+  'svn',
+  'svn+ssh',
+  'sftp',
+  'nfs',
+  'git',
+  'git+ssh',
+  'ws',
+  'wss',
+]);
 
 /** Python's str.partition. */
 function partition(text: string, sep: string): [string, string, string] {
@@ -79,7 +105,8 @@ function checkBracketedHost(hostname: string): void {
     return;
   }
   if (isIPv4(hostname)) throw new PythonUrlError('An IPv4 address cannot be in brackets');
-  if (!isIPv6(hostname)) throw new PythonUrlError(`${JSON.stringify(hostname)} does not appear to be an IPv4 or IPv6 address`);
+  if (!isIPv6(hostname))
+    throw new PythonUrlError(`${JSON.stringify(hostname)} does not appear to be an IPv4 or IPv6 address`);
 }
 
 function checkBracketedNetloc(netloc: string): void {
@@ -101,7 +128,8 @@ function checkNetlocNfkc(netloc: string): void {
   const n = netloc.replace(/[@:#?]/g, '');
   const normalized = n.normalize('NFKC');
   if (n === normalized) return;
-  if (/[/?#@:]/.test(normalized)) throw new PythonUrlError(`netloc '${netloc}' contains invalid characters under NFKC normalization`);
+  if (/[/?#@:]/.test(normalized))
+    throw new PythonUrlError(`netloc '${netloc}' contains invalid characters under NFKC normalization`);
 }
 
 function splitNetloc(url: string): { netloc: string; rest: string } {

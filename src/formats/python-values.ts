@@ -67,7 +67,16 @@ export function pyDecimal(value: Value): string | null {
 }
 
 /** A plain-JSON rendering (tuples as {"tuple": [...]}, dicts as objects), for reports and tests. */
-export type ValueJson = string | number | boolean | null | ValueJson[] | { tuple: ValueJson[] } | { dict: [string, ValueJson][] } | { float: number | string } | { bytes: string };
+export type ValueJson =
+  | string
+  | number
+  | boolean
+  | null
+  | ValueJson[]
+  | { tuple: ValueJson[] }
+  | { dict: [string, ValueJson][] }
+  | { float: number | string }
+  | { bytes: string };
 
 export function valueToJson(value: Value): ValueJson {
   if (isList(value)) return value.map(valueToJson);

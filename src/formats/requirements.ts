@@ -59,11 +59,17 @@ function checkUrl(url: string, input: string): void {
   try {
     parts = pythonUrlsplit(url);
   } catch (error) {
-    if (error instanceof PythonUrlError) throw new RequirementError('URL', `Invalid URL ${JSON.stringify(url)}: ${error.message}`, input);
+    if (error instanceof PythonUrlError)
+      throw new RequirementError('URL', `Invalid URL ${JSON.stringify(url)}: ${error.message}`, input);
     throw error;
   }
   if (parts.scheme === 'file') {
-    if (pythonUrlunsplit(parts) !== url) throw new RequirementError('URL', `Invalid URL ${JSON.stringify(url)}: a file: URL that does not read back the same`, input);
+    if (pythonUrlunsplit(parts) !== url)
+      throw new RequirementError(
+        'URL',
+        `Invalid URL ${JSON.stringify(url)}: a file: URL that does not read back the same`,
+        input,
+      );
   } else if (!parts.scheme || !parts.netloc) {
     throw new RequirementError('URL', `Invalid URL ${JSON.stringify(url)}: a scheme and a host are required`, input);
   }
@@ -88,7 +94,8 @@ export function parseRequirement(text: string): Requirement {
   try {
     parsed = parseRequirementSyntax(text);
   } catch (error) {
-    if (error instanceof Pep508SyntaxError) throw new RequirementError('SYNTAX', `${error.message} (at character ${error.position})`, text, error.position);
+    if (error instanceof Pep508SyntaxError)
+      throw new RequirementError('SYNTAX', `${error.message} (at character ${error.position})`, text, error.position);
     throw error;
   }
   if (parsed.url) checkUrl(parsed.url, text);
@@ -107,7 +114,10 @@ function packagingSpecifierKey(s: VersionSpecifier): string {
 }
 
 /** The members of a SpecifierSet: the first of each group of equal specifiers, as a Python set keeps it. */
-export function specifierSetMembers(specifiers: readonly VersionSpecifier[], key = packagingSpecifierKey): VersionSpecifier[] {
+export function specifierSetMembers(
+  specifiers: readonly VersionSpecifier[],
+  key = packagingSpecifierKey,
+): VersionSpecifier[] {
   const seen = new Map<string, VersionSpecifier>();
   for (const s of specifiers) if (!seen.has(key(s))) seen.set(key(s), s);
   return [...seen.values()];
@@ -116,7 +126,13 @@ export function specifierSetMembers(specifiers: readonly VersionSpecifier[], key
 const sortedUnique = (values: Iterable<string>): string[] => [...new Set(values)].sort(comparePython);
 
 /** The layout of `Requirement.__str__`, given its printed parts. */
-function layout(name: string, extras: readonly string[], specifiers: readonly string[], url: string | null, marker: string | null): string {
+function layout(
+  name: string,
+  extras: readonly string[],
+  specifiers: readonly string[],
+  url: string | null,
+  marker: string | null,
+): string {
   let text = name;
   if (extras.length > 0) text += `[${extras.join(',')}]`;
   if (specifiers.length > 0) text += specifiers.join(',');
@@ -128,7 +144,13 @@ function layout(name: string, extras: readonly string[], specifiers: readonly st
 /** Exactly `str(packaging.requirements.Requirement(text))` for packaging 23.0. */
 export function packagingRequirementString(req: Requirement): string {
   const specifiers = specifierSetMembers(req.specifiers).map((s) => `${s.operator}${s.version}`);
-  return layout(req.name, sortedUnique(req.extras), specifiers.sort(comparePython), req.url, req.marker ? packagingMarkerString(req.marker) : null);
+  return layout(
+    req.name,
+    sortedUnique(req.extras),
+    specifiers.sort(comparePython),
+    req.url,
+    req.marker ? packagingMarkerString(req.marker) : null,
+  );
 }
 
 /**
@@ -171,7 +193,10 @@ export interface RequirementSetDifference {
 }
 
 /** What is only on each side, as canonical strings (sorted), to name in a message. */
-export function compareRequirementSets(declared: readonly Requirement[], found: readonly Requirement[]): RequirementSetDifference {
+export function compareRequirementSets(
+  declared: readonly Requirement[],
+  found: readonly Requirement[],
+): RequirementSetDifference {
   const left = new Set(declared.map(canonicalRequirement));
   const right = new Set(found.map(canonicalRequirement));
   return {
@@ -179,4 +204,3 @@ export function compareRequirementSets(declared: readonly Requirement[], found: 
     onlyFound: [...right].filter((c) => !left.has(c)).sort(comparePython),
   };
 }
-

@@ -22,9 +22,16 @@ import { canonicalizeVersion, preReleaseLetters, type VersionSpecifier } from '.
 import { parseMarkerSyntax, parseRequirementSyntax, Pep508SyntaxError } from './pep508-parser.js';
 import type { MarkerGroup } from './markers.js';
 import { comparePython, pythonSplitlines, pythonStrip } from './python-text.js';
-import { parseRequirement, RequirementError, requirementForExtra, specifierSetMembers, type Requirement } from './requirements.js';
+import {
+  parseRequirement,
+  RequirementError,
+  requirementForExtra,
+  specifierSetMembers,
+  type Requirement,
+} from './requirements.js';
 
-export type RequiresTxtErrorReason = 'SECTION' | 'MARKER' | 'REQUIREMENT' | 'LINE_MARKER' | 'CONTINUATION' | 'LEGACY_PARSER';
+export type RequiresTxtErrorReason =
+  'SECTION' | 'MARKER' | 'REQUIREMENT' | 'LINE_MARKER' | 'CONTINUATION' | 'LEGACY_PARSER';
 
 export class RequiresTxtError extends Error {
   constructor(
@@ -91,15 +98,29 @@ function parseCondition(condition: string, line: Line): MarkerGroup {
   try {
     return parseMarkerSyntax(condition);
   } catch (error) {
-    if (error instanceof Pep508SyntaxError) throw new RequiresTxtError('MARKER', `the header's condition is not a marker: ${error.message}`, line.number, line.text, { cause: error });
+    if (error instanceof Pep508SyntaxError)
+      throw new RequiresTxtError(
+        'MARKER',
+        `the header's condition is not a marker: ${error.message}`,
+        line.number,
+        line.text,
+        { cause: error },
+      );
     throw error;
   }
 }
 
 function parseHeader(line: Line): Omit<RequiresTxtSection, 'requirements'> {
-  if (!line.text.endsWith(']')) throw new RequiresTxtError('SECTION', 'invalid section heading', line.number, line.text);
+  if (!line.text.endsWith(']'))
+    throw new RequiresTxtError('SECTION', 'invalid section heading', line.number, line.text);
   const header = pythonStrip(line.text.slice(1, -1));
-  if (header === '') throw new RequiresTxtError('SECTION', 'an empty section header (wheel reads it as install_requires, pkg_resources ignores it)', line.number, line.text);
+  if (header === '')
+    throw new RequiresTxtError(
+      'SECTION',
+      'an empty section header (wheel reads it as install_requires, pkg_resources ignores it)',
+      line.number,
+      line.text,
+    );
   const colon = header.indexOf(':');
   const extraText = colon < 0 ? header : header.slice(0, colon);
   const condition = colon < 0 ? '' : header.slice(colon + 1);
@@ -123,24 +144,39 @@ function legacyParserObjection(text: string, req: Requirement): string | null {
   if (req.extras.some((e) => !/[A-Za-z0-9]$/.test(e))) return 'an extra ending in punctuation';
   if (parseRequirementSyntax(text).specifier.endsWith(',')) return 'a trailing comma after the specifiers';
   if (req.specifiers.some((s) => s.operator === '===')) return 'an arbitrary-equality (===) specifier';
-  if (req.specifiers.some((s) => s.operator === '~=' && (preReleaseLetters(s.version)?.length ?? 0) > 3)) return 'a ~= version with its pre-release spelled out (alpha, beta, preview)';
+  if (req.specifiers.some((s) => s.operator === '~=' && (preReleaseLetters(s.version)?.length ?? 0) > 3))
+    return 'a ~= version with its pre-release spelled out (alpha, beta, preview)';
   return null;
 }
 
 /** One requirement line, as wheel reads it: `drop_comment`, no continuation, no marker. */
 function parseLine(line: Line): Requirement {
   const text = line.text.split(' #')[0]!;
-  if (text.endsWith('\\')) throw new RequiresTxtError('CONTINUATION', 'a line continued with a backslash', line.number, line.text);
+  if (text.endsWith('\\'))
+    throw new RequiresTxtError('CONTINUATION', 'a line continued with a backslash', line.number, line.text);
   let req: Requirement;
   try {
     req = parseRequirement(text);
   } catch (error) {
-    if (error instanceof RequirementError) throw new RequiresTxtError('REQUIREMENT', error.message, line.number, line.text, { cause: error });
+    if (error instanceof RequirementError)
+      throw new RequiresTxtError('REQUIREMENT', error.message, line.number, line.text, { cause: error });
     throw error;
   }
-  if (req.marker) throw new RequiresTxtError('LINE_MARKER', 'a marker on a requirement line (wheel drops it; setuptools writes markers in the section header)', line.number, line.text);
+  if (req.marker)
+    throw new RequiresTxtError(
+      'LINE_MARKER',
+      'a marker on a requirement line (wheel drops it; setuptools writes markers in the section header)',
+      line.number,
+      line.text,
+    );
   const objection = legacyParserObjection(text, req);
-  if (objection) throw new RequiresTxtError('LEGACY_PARSER', `${objection}, which wheel's pkg_resources cannot parse`, line.number, line.text);
+  if (objection)
+    throw new RequiresTxtError(
+      'LEGACY_PARSER',
+      `${objection}, which wheel's pkg_resources cannot parse`,
+      line.number,
+      line.text,
+    );
   return req;
 }
 
@@ -210,7 +246,8 @@ function sectionFields(section: RequiresTxtSection): CoreMetadataField[] {
     condition = `${condition ? `(${condition}) and ` : ''}extra == '${section.extra}'`;
   }
   const suffix = condition ? ` ; ${condition}` : '';
-  for (const req of section.requirements) fields.push({ name: 'Requires-Dist', value: requiresDistValue(req) + suffix });
+  for (const req of section.requirements)
+    fields.push({ name: 'Requires-Dist', value: requiresDistValue(req) + suffix });
   return fields;
 }
 

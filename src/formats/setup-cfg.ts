@@ -12,7 +12,14 @@
  * The input is hostile: every step is linear in its size (no backtracking regular
  * expressions), and interpolation, whose output Python lets grow exponentially, is capped.
  */
-import { decodeLikeTextIOWrapper, firstNonSpace, lineOfOffset, pythonRstrip, pythonStrip, universalLines } from './python-text.js';
+import {
+  decodeLikeTextIOWrapper,
+  firstNonSpace,
+  lineOfOffset,
+  pythonRstrip,
+  pythonStrip,
+  universalLines,
+} from './python-text.js';
 
 /** A parsed setup.cfg: raw values (`get(raw=True)`), sections in file order, [DEFAULT] apart. */
 export interface SetupCfg {
@@ -110,13 +117,15 @@ class Reader {
     this.indentLevel = indent;
     const header = sectionHeader(stripped);
     if (header !== undefined) this.openSection(header, lineno);
-    else if (!this.cursect) throw new SetupCfgError('MissingSectionHeaderError', `no section header before ${JSON.stringify(line)}`, lineno);
+    else if (!this.cursect)
+      throw new SetupCfgError('MissingSectionHeaderError', `no section header before ${JSON.stringify(line)}`, lineno);
     else this.addOption(stripped, line, lineno);
   }
 
   private openSection(name: string, lineno: number): void {
     // [DEFAULT] may be reopened; any other section twice is DuplicateSectionError.
-    if (this.sections.has(name)) throw new SetupCfgError('DuplicateSectionError', `section ${JSON.stringify(name)} already exists`, lineno);
+    if (this.sections.has(name))
+      throw new SetupCfgError('DuplicateSectionError', `section ${JSON.stringify(name)} already exists`, lineno);
     if (name === DEFAULT_SECTION) this.cursect = this.defaults;
     else {
       this.cursect = new Map();
@@ -139,7 +148,12 @@ class Reader {
     const sectname = this.sectname!;
     const seen = this.added.get(sectname) ?? new Set<string>();
     this.added.set(sectname, seen);
-    if (seen.has(option.name)) throw new SetupCfgError('DuplicateOptionError', `option ${JSON.stringify(option.name)} in section ${JSON.stringify(sectname)} already exists`, lineno);
+    if (seen.has(option.name))
+      throw new SetupCfgError(
+        'DuplicateOptionError',
+        `option ${JSON.stringify(option.name)} in section ${JSON.stringify(sectname)} already exists`,
+        lineno,
+      );
     seen.add(option.name);
     this.cursect!.set(option.name, [option.value]);
     this.optname = option.name;
@@ -151,13 +165,24 @@ class Reader {
 
   /** `_join_multiline_values`, then the deferred ParsingError. */
   finish(): SetupCfg {
-    const join = (options: Map<string, string[]>) => new Map([...options].map(([name, lines]) => [name, pythonRstrip(lines.join('\n'))]));
-    const result: SetupCfg = { defaults: join(this.defaults), sections: new Map([...this.sections].map(([name, options]) => [name, join(options)])) };
+    const join = (options: Map<string, string[]>) =>
+      new Map([...options].map(([name, lines]) => [name, pythonRstrip(lines.join('\n'))]));
+    const result: SetupCfg = {
+      defaults: join(this.defaults),
+      sections: new Map([...this.sections].map(([name, options]) => [name, join(options)])),
+    };
     const first = this.badLines[0];
     if (first) {
-      const listed = this.badLines.slice(0, MAX_LISTED_ERRORS).map((bad) => `[line ${bad.line}]: ${JSON.stringify(bad.text)}`);
-      const more = this.badLines.length > MAX_LISTED_ERRORS ? ` and ${this.badLines.length - MAX_LISTED_ERRORS} more` : '';
-      throw new SetupCfgError('ParsingError', `source contains parsing errors: ${listed.join(', ')}${more}`, first.line);
+      const listed = this.badLines
+        .slice(0, MAX_LISTED_ERRORS)
+        .map((bad) => `[line ${bad.line}]: ${JSON.stringify(bad.text)}`);
+      const more =
+        this.badLines.length > MAX_LISTED_ERRORS ? ` and ${this.badLines.length - MAX_LISTED_ERRORS} more` : '';
+      throw new SetupCfgError(
+        'ParsingError',
+        `source contains parsing errors: ${listed.join(', ')}${more}`,
+        first.line,
+      );
     }
     return result;
   }
@@ -176,7 +201,11 @@ export function parseSetupCfg(input: Buffer | string): SetupCfg {
   lines.forEach((line, index) => reader.feed(line, index + 1));
   if (decoded.fault && typeof input !== 'string') {
     const { start } = decoded.fault;
-    throw new SetupCfgError('UnicodeDecodeError', `'utf-8' codec can't decode the byte at offset ${start} (0x${input[start]!.toString(16).padStart(2, '0')})`, lineOfOffset(input, start));
+    throw new SetupCfgError(
+      'UnicodeDecodeError',
+      `'utf-8' codec can't decode the byte at offset ${start} (0x${input[start]!.toString(16).padStart(2, '0')})`,
+      lineOfOffset(input, start),
+    );
   }
   return reader.finish();
 }
@@ -191,14 +220,19 @@ export function options(cfg: SetupCfg, section: string): string[] {
 /** `_unify_values`: lookups go to the section, then to [DEFAULT]; [DEFAULT] itself may be asked for. */
 function lookup(cfg: SetupCfg, section: string): (name: string) => string | undefined {
   const own = section === DEFAULT_SECTION ? undefined : cfg.sections.get(section);
-  if (!own && section !== DEFAULT_SECTION) throw new SetupCfgError('NoSectionError', `no section ${JSON.stringify(section)}`);
+  if (!own && section !== DEFAULT_SECTION)
+    throw new SetupCfgError('NoSectionError', `no section ${JSON.stringify(section)}`);
   return (name) => own?.get(name) ?? cfg.defaults.get(name);
 }
 
 /** `parser.get(section, option, raw=True)`. */
 export function getRaw(cfg: SetupCfg, section: string, option: string): string {
   const value = lookup(cfg, section)(option);
-  if (value === undefined) throw new SetupCfgError('NoOptionError', `no option ${JSON.stringify(option)} in section ${JSON.stringify(section)}`);
+  if (value === undefined)
+    throw new SetupCfgError(
+      'NoOptionError',
+      `no option ${JSON.stringify(option)} in section ${JSON.stringify(section)}`,
+    );
   return value;
 }
 
@@ -213,7 +247,12 @@ export const MAX_INTERPOLATED_LENGTH = 1 << 20;
  * value (from the section, else [DEFAULT]) interpolated in turn when it holds a `%`; any other
  * `%` is InterpolationSyntaxError. Errors come in Python's order (left to right, depth first).
  */
-export function getInterpolated(cfg: SetupCfg, section: string, option: string, maxLength = MAX_INTERPOLATED_LENGTH): string {
+export function getInterpolated(
+  cfg: SetupCfg,
+  section: string,
+  option: string,
+  maxLength = MAX_INTERPOLATED_LENGTH,
+): string {
   const get = lookup(cfg, section);
   const raw = getRaw(cfg, section, option);
   return new Interpolator(get, section, option, maxLength).expand(raw, 1);
@@ -231,7 +270,8 @@ class Interpolator {
   ) {}
 
   expand(rest: string, depth: number): string {
-    if (depth > MAX_INTERPOLATION_DEPTH) throw this.error('InterpolationDepthError', `more than ${MAX_INTERPOLATION_DEPTH} levels of references`);
+    if (depth > MAX_INTERPOLATION_DEPTH)
+      throw this.error('InterpolationDepthError', `more than ${MAX_INTERPOLATION_DEPTH} levels of references`);
     let out = '';
     let at = 0;
     while (at < rest.length) {
@@ -246,7 +286,11 @@ class Interpolator {
         const { name, end } = this.reference(rest, percent);
         out = this.append(out, this.substitute(name, depth));
         at = end;
-      } else throw this.error('InterpolationSyntaxError', `'%' must be followed by '%' or '(', found: ${JSON.stringify(rest.slice(percent))}`);
+      } else
+        throw this.error(
+          'InterpolationSyntaxError',
+          `'%' must be followed by '%' or '(', found: ${JSON.stringify(rest.slice(percent))}`,
+        );
     }
     return out;
   }
@@ -254,13 +298,21 @@ class Interpolator {
   /** `_KEYCRE` `%\(([^)]+)\)s` at `percent`: a non-empty name (newlines allowed) up to the first `)`, then `s`. */
   private reference(rest: string, percent: number): { name: string; end: number } {
     const close = rest.indexOf(')', percent + 2);
-    if (close <= percent + 2 || rest[close + 1] !== 's') throw this.error('InterpolationSyntaxError', `bad interpolation variable reference ${JSON.stringify(rest.slice(percent))}`);
+    if (close <= percent + 2 || rest[close + 1] !== 's')
+      throw this.error(
+        'InterpolationSyntaxError',
+        `bad interpolation variable reference ${JSON.stringify(rest.slice(percent))}`,
+      );
     return { name: rest.slice(percent + 2, close), end: close + 2 };
   }
 
   private substitute(name: string, depth: number): string {
     const value = this.get(name);
-    if (value === undefined) throw this.error('InterpolationMissingOptionError', `bad interpolation variable reference: ${JSON.stringify(name)} is not set`);
+    if (value === undefined)
+      throw this.error(
+        'InterpolationMissingOptionError',
+        `bad interpolation variable reference: ${JSON.stringify(name)} is not set`,
+      );
     if (!value.includes('%')) return value;
     const key = `${depth}\u0000${name}`;
     const known = this.memo.get(key);
@@ -277,12 +329,16 @@ class Interpolator {
   }
 
   private append(out: string, piece: string): string {
-    if (out.length + piece.length > this.maxLength) throw this.error('LimitExceeded', `the interpolated value would exceed ${this.maxLength} characters`);
+    if (out.length + piece.length > this.maxLength)
+      throw this.error('LimitExceeded', `the interpolated value would exceed ${this.maxLength} characters`);
     return out + piece;
   }
 
   private error(pythonClass: PythonErrorClass, why: string): SetupCfgError {
-    return new SetupCfgError(pythonClass, `option ${JSON.stringify(this.option)} in section ${JSON.stringify(this.section)}: ${why}`);
+    return new SetupCfgError(
+      pythonClass,
+      `option ${JSON.stringify(this.option)} in section ${JSON.stringify(this.section)}: ${why}`,
+    );
   }
 }
 
@@ -324,7 +380,11 @@ export function diffConfig(a: SetupCfg, b: SetupCfg): ConfigDifference[] {
   return differences;
 }
 
-function diffOptions(section: string, a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): ConfigDifference[] {
+function diffOptions(
+  section: string,
+  a: ReadonlyMap<string, string>,
+  b: ReadonlyMap<string, string>,
+): ConfigDifference[] {
   const differences: ConfigDifference[] = [];
   for (const option of new Set([...a.keys(), ...b.keys()])) {
     const left = a.get(option);

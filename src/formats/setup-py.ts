@@ -25,8 +25,26 @@
  *
  * Work is linear in the file's size; nesting, name chains and value sizes are bounded.
  */
-import { evaluate, parseExpression, referencedNames, typeName, type EvalContext, type Expr, type Parsed, type Result } from './python-expr.js';
-import { isKeyword, namesIn, splitTopLevel, statementBindings, statements, type Binding, type Block, type Statement } from './python-statements.js';
+import {
+  evaluate,
+  parseExpression,
+  referencedNames,
+  typeName,
+  type EvalContext,
+  type Expr,
+  type Parsed,
+  type Result,
+} from './python-expr.js';
+import {
+  isKeyword,
+  namesIn,
+  splitTopLevel,
+  statementBindings,
+  statements,
+  type Binding,
+  type Block,
+  type Statement,
+} from './python-statements.js';
 import { decodeStr, fieldExpressions, scanFString, stringParts } from './python-strings.js';
 import { normalizeNewlines, tokenize, tokenizeExpression, type Token } from './python-tokens.js';
 import { isMutable, type Value } from './python-values.js';
@@ -47,7 +65,12 @@ export interface Unknown {
 }
 
 export type SetupCall =
-  | { readonly status: 'found'; readonly line: number; readonly form: 'setup' | 'setuptools.setup' | 'distutils.core.setup'; readonly inMainBlock: boolean }
+  | {
+      readonly status: 'found';
+      readonly line: number;
+      readonly form: 'setup' | 'setuptools.setup' | 'distutils.core.setup';
+      readonly inMainBlock: boolean;
+    }
   | { readonly status: 'not-found'; readonly reason: string }
   | { readonly status: 'several'; readonly reason: string; readonly lines: readonly number[] };
 
@@ -80,8 +103,28 @@ export const WORK_BUDGET = 10_000_000;
 
 /** Words that can reach or rebind the module's names by other means than a visible binding. */
 const DYNAMIC_WORDS = new Set([
-  'globals', 'locals', 'vars', 'exec', 'execfile', 'eval', 'getattr', 'setattr', 'delattr', '__dict__', '__globals__', 'func_globals',
-  'f_globals', 'f_locals', '__builtins__', 'builtins', '__builtin__', 'modules', 'import_module', '_getframe', 'currentframe', '__main__',
+  'globals',
+  'locals',
+  'vars',
+  'exec',
+  'execfile',
+  'eval',
+  'getattr',
+  'setattr',
+  'delattr',
+  '__dict__',
+  '__globals__',
+  'func_globals',
+  'f_globals',
+  'f_locals',
+  '__builtins__',
+  'builtins',
+  '__builtin__',
+  'modules',
+  'import_module',
+  '_getframe',
+  'currentframe',
+  '__main__',
 ]);
 
 const SETUP_MODULES = new Set(['setuptools', 'distutils.core']);
@@ -90,7 +133,11 @@ export function readSetupPy(source: string): SetupPyDeclaration {
   return new SetupPyReader(normalizeNewlines(source)).read();
 }
 
-const notFound = (reason: string): SetupPyDeclaration => ({ call: { status: 'not-found', reason }, keywords: new Map(), otherKeywords: null });
+const notFound = (reason: string): SetupPyDeclaration => ({
+  call: { status: 'not-found', reason },
+  keywords: new Map(),
+  otherKeywords: null,
+});
 
 interface CallSite {
   statement: Statement;
@@ -144,7 +191,15 @@ class SetupPyReader {
     if (sites.length === 0) return notFound('setup.py has no setup(...) call');
     if (sites.length > 1) {
       const lines = sites.map((s) => s.statement.line);
-      return { call: { status: 'several', reason: `setup() is called ${sites.length} times (lines ${lines.join(', ')})`, lines }, keywords: new Map(), otherKeywords: null };
+      return {
+        call: {
+          status: 'several',
+          reason: `setup() is called ${sites.length} times (lines ${lines.join(', ')})`,
+          lines,
+        },
+        keywords: new Map(),
+        otherKeywords: null,
+      };
     }
     this.call = sites[0]!;
     const placement = this.placementProblem();
@@ -194,7 +249,8 @@ class SetupPyReader {
     const tokens = statement.tokens;
     const assigned = start === 2 && tokens[0]!.kind === 'name' && tokens[1]!.text === '=';
     const close = matchingClose(tokens, open);
-    if (statement.header || !(start === 0 || assigned) || close !== tokens.length - 1) return `${where} is part of a larger statement: not statically readable`;
+    if (statement.header || !(start === 0 || assigned) || close !== tokens.length - 1)
+      return `${where} is part of a larger statement: not statically readable`;
     if (statement.block) this.mainBlock = statement.block;
     return null;
   }
@@ -214,7 +270,8 @@ class SetupPyReader {
       if (statement.block?.scope) {
         // Inside a def or class body only `global` reaches module names.
         if (statement.tokens[0]?.text === 'global') {
-          for (const token of namesIn(statement.tokens, 1, statement.tokens.length, false)) this.addBinding({ name: token.text, token, kind: 'global', statement });
+          for (const token of namesIn(statement.tokens, 1, statement.tokens.length, false))
+            this.addBinding({ name: token.text, token, kind: 'global', statement });
         }
         continue;
       }
@@ -250,7 +307,8 @@ class SetupPyReader {
     const brackets: string[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
-      if (token.kind === 'op' && (token.text === '(' || token.text === '[' || token.text === '{')) brackets.push(token.text);
+      if (token.kind === 'op' && (token.text === '(' || token.text === '[' || token.text === '{'))
+        brackets.push(token.text);
       else if (token.kind === 'op' && (token.text === ')' || token.text === ']' || token.text === '}')) brackets.pop();
       if (token.kind !== 'name' || isKeyword(token.text)) continue;
       const previous = tokens[i - 1];
@@ -267,17 +325,25 @@ class SetupPyReader {
   private calleeProblem(): string | null {
     const form = this.call.form;
     const setupBindings = this.bindingsBefore('setup');
-    const strangeSetup = setupBindings.find((b) => !(b.kind === 'import-from' && SETUP_MODULES.has(b.module ?? '') && b.imported === 'setup' && !b.aliased));
-    if (strangeSetup) return `setup is ${describeBinding(strangeSetup)} (line ${strangeSetup.statement.line}), not only imported from setuptools or distutils.core`;
+    const strangeSetup = setupBindings.find(
+      (b) => !(b.kind === 'import-from' && SETUP_MODULES.has(b.module ?? '') && b.imported === 'setup' && !b.aliased),
+    );
+    if (strangeSetup)
+      return `setup is ${describeBinding(strangeSetup)} (line ${strangeSetup.statement.line}), not only imported from setuptools or distutils.core`;
     if (form === 'setup') {
       const star = this.starImports.find((s) => !SETUP_MODULES.has(s.module));
-      if (setupBindings.length > 0) return star ? `from ${star.module} import * (line ${star.line}) may bind setup` : null;
+      if (setupBindings.length > 0)
+        return star ? `from ${star.module} import * (line ${star.line}) may bind setup` : null;
       if (this.starImports.some((s) => SETUP_MODULES.has(s.module)) && !star) return null;
       return 'setup is not imported from setuptools or distutils.core';
     }
     const root = form === 'setuptools.setup' ? 'setuptools' : 'distutils';
     const roots = this.bindingsBefore(root);
-    const good = (b: Binding): boolean => b.kind === 'import' && !b.aliased && (b.module === (form === 'setuptools.setup' ? 'setuptools' : 'distutils.core') || (b.module ?? '').startsWith(`${root}.`));
+    const good = (b: Binding): boolean =>
+      b.kind === 'import' &&
+      !b.aliased &&
+      (b.module === (form === 'setuptools.setup' ? 'setuptools' : 'distutils.core') ||
+        (b.module ?? '').startsWith(`${root}.`));
     const strange = roots.find((b) => !good(b));
     if (strange) return `${root} is ${describeBinding(strange)} (line ${strange.statement.line}), not only imported`;
     if (roots.length === 0) return `${root} is not imported`;
@@ -294,11 +360,24 @@ class SetupPyReader {
     let at = from;
     if (tokens[at]?.kind === 'name' && tokens[at]!.text === 'setuptools' && tokens[at + 1]?.text === '.') at += 2;
     const callee = tokens[at];
-    if (callee?.kind !== 'name' || (callee.text !== 'find_packages' && callee.text !== 'find_namespace_packages')) return undefined;
+    if (callee?.kind !== 'name' || (callee.text !== 'find_packages' && callee.text !== 'find_namespace_packages'))
+      return undefined;
     const open = tokens[at + 1];
-    if (open?.kind !== 'op' || open.text !== '(' || tokens[to - 1]?.text !== ')' || tokens[to - 1]!.depth !== open.depth) return undefined;
+    if (
+      open?.kind !== 'op' ||
+      open.text !== '(' ||
+      tokens[to - 1]?.text !== ')' ||
+      tokens[to - 1]!.depth !== open.depth
+    )
+      return undefined;
     const imported = at === from ? this.bindingsBefore(callee.text) : this.bindingsBefore('setuptools');
-    const wellImported = imported.length > 0 && imported.every((b) => (at === from ? b.kind === 'import-from' && b.module === 'setuptools' && b.imported === callee.text && !b.aliased : b.kind === 'import' && b.module === 'setuptools' && !b.aliased));
+    const wellImported =
+      imported.length > 0 &&
+      imported.every((b) =>
+        at === from
+          ? b.kind === 'import-from' && b.module === 'setuptools' && b.imported === callee.text && !b.aliased
+          : b.kind === 'import' && b.module === 'setuptools' && !b.aliased,
+      );
     if (!wellImported) return { ok: false, reason: `${callee.text} is not only imported from setuptools` };
     const entries: [Expr, Expr][] = [[constant('__finder__'), constant(callee.text)]];
     const positional = ['where', 'exclude', 'include'];
@@ -307,7 +386,8 @@ class SetupPyReader {
       if (argFrom === argTo) continue;
       const isKeyword = tokens[argFrom]?.kind === 'name' && tokens[argFrom + 1]?.text === '=';
       const name = isKeyword ? tokens[argFrom]!.text : positional[index++];
-      if (!name || !positional.includes(name)) return { ok: false, reason: `${callee.text}() receives an argument crosscheck does not read` };
+      if (!name || !positional.includes(name))
+        return { ok: false, reason: `${callee.text}() receives an argument crosscheck does not read` };
       const parsed = parseExpression(tokens, isKeyword ? argFrom + 2 : argFrom, argTo);
       if (!parsed.ok) return parsed;
       entries.push([constant(name), parsed.expr]);
@@ -331,35 +411,57 @@ class SetupPyReader {
       const isKeyword = first.kind === 'name' && tokens[from + 1]?.kind === 'op' && tokens[from + 1]!.text === '=';
       const bad = tokens.slice(isKeyword ? from + 2 : from, to).find((t) => t.kind === 'error');
       // Outside a keyword's value, text Python does not tokenize leaves the arguments unknowable.
-      if (bad && !isKeyword) return notFound(`setup() at line ${statement.line} has text Python does not tokenize between its arguments (line ${bad.line})`);
+      if (bad && !isKeyword)
+        return notFound(
+          `setup() at line ${statement.line} has text Python does not tokenize between its arguments (line ${bad.line})`,
+        );
       if (first.kind === 'op' && first.text === '**') {
         const text = this.source(tokens, from, to);
-        otherKeywords ??= { line: first.line, unknown: text, reason: `setup() also receives ${text}: any keyword not written out may be in it` };
+        otherKeywords ??= {
+          line: first.line,
+          unknown: text,
+          reason: `setup() also receives ${text}: any keyword not written out may be in it`,
+        };
         continue;
       }
       const equals = tokens[from + 1];
       // Positional and *args arguments give setup() no keyword (any would make the call fail).
       if (first.kind !== 'name' || equals?.kind !== 'op' || equals.text !== '=') continue;
       const finder = first.text === 'packages' ? this.packageFinder(tokens, from + 2, to) : undefined;
-      args.push({ name: first.text, nameToken: first, from: from + 2, to, parsed: finder ?? parseExpression(tokens, from + 2, to) });
+      args.push({
+        name: first.text,
+        nameToken: first,
+        from: from + 2,
+        to,
+        parsed: finder ?? parseExpression(tokens, from + 2, to),
+      });
     }
     // A keyword given twice is a SyntaxError: neither value is what setup() receives.
     const counts = new Map<string, number>();
     for (const arg of args) counts.set(arg.name, (counts.get(arg.name) ?? 0) + 1);
-    for (const arg of args) if (counts.get(arg.name)! > 1) arg.parsed = { ok: false, reason: `${arg.name} is given twice (Python refuses the call)` };
+    for (const arg of args)
+      if (counts.get(arg.name)! > 1)
+        arg.parsed = { ok: false, reason: `${arg.name} is given twice (Python refuses the call)` };
     this.prepareNames(args);
     const rawResults = args.map((arg) => this.evaluateArgument(arg, 'raw'));
     args.forEach((arg, n) => {
-      if (rawResults[n]!.ok && arg.parsed.ok) referencedNames(arg.parsed.expr).forEach((ref) => this.pureTokens.add(ref.token));
+      if (rawResults[n]!.ok && arg.parsed.ok)
+        referencedNames(arg.parsed.expr).forEach((ref) => this.pureTokens.add(ref.token));
     });
     for (const binding of this.neededInOrder) this.final.set(binding, this.evaluateBinding(binding, 'final'));
     args.forEach((arg) => {
       const result = this.evaluateArgument(arg, 'final');
       const line = arg.nameToken.line;
-      const entry: Known | Unknown = result.ok ? { line, value: result.value } : { line, unknown: this.source(tokens, arg.from, arg.to), reason: clip(result.reason, 500) };
+      const entry: Known | Unknown = result.ok
+        ? { line, value: result.value }
+        : { line, unknown: this.source(tokens, arg.from, arg.to), reason: clip(result.reason, 500) };
       if (!keywords.has(arg.name)) keywords.set(arg.name, entry);
     });
-    return { call: { status: 'found', line: statement.line, form, inMainBlock: this.mainBlock !== null }, keywords, otherKeywords };
+    return {
+      call: { status: 'found', line: statement.line, form, inMainBlock: this.mainBlock !== null },
+      keywords,
+      otherKeywords,
+    };
   }
 
   /**
@@ -388,7 +490,12 @@ class SetupPyReader {
       for (const ref of refs) deepest = Math.max(deepest, depth.get(this.readableBinding(ref.id)!) ?? 0);
       depth.set(binding, deepest + 1);
       const tooDeep = deepest + 1 > MAX_NAME_DEPTH;
-      this.raw.set(binding, tooDeep ? { ok: false, reason: `names defined through more than ${MAX_NAME_DEPTH} other names` } : this.evaluateBinding(binding, 'raw'));
+      this.raw.set(
+        binding,
+        tooDeep
+          ? { ok: false, reason: `names defined through more than ${MAX_NAME_DEPTH} other names` }
+          : this.evaluateBinding(binding, 'raw'),
+      );
     }
   }
 
@@ -408,16 +515,28 @@ class SetupPyReader {
     const parsed = this.parsedValues.get(binding)!;
     const tokens = binding.statement.tokens;
     const text = clip(this.source(tokens, binding.value![0], binding.value![1]), 80);
-    if (!parsed.ok) return { ok: false, reason: `${binding.name} (line ${binding.statement.line}) is ${text}: ${parsed.reason}` };
+    if (!parsed.ok)
+      return { ok: false, reason: `${binding.name} (line ${binding.statement.line}) is ${text}: ${parsed.reason}` };
     if (mode === 'final' && !this.raw.get(binding)!.ok) return this.raw.get(binding)!;
-    const result = evaluate(parsed.expr, this.ctx((ref) => this.lookup(ref, binding.statement.index, mode)));
+    const result = evaluate(
+      parsed.expr,
+      this.ctx((ref) => this.lookup(ref, binding.statement.index, mode)),
+    );
     // Clipped before it is joined: a chain of names must not build ever longer reasons.
-    return result.ok ? result : { ok: false, reason: `${binding.name} (line ${binding.statement.line}) is ${text}: ${clip(result.reason, 300)}` };
+    return result.ok
+      ? result
+      : {
+          ok: false,
+          reason: `${binding.name} (line ${binding.statement.line}) is ${text}: ${clip(result.reason, 300)}`,
+        };
   }
 
   private evaluateArgument(arg: Argument, mode: 'raw' | 'final'): Result {
     if (!arg.parsed.ok) return arg.parsed;
-    return evaluate(arg.parsed.expr, this.ctx((ref) => this.lookup(ref, this.call.statement.index, mode)));
+    return evaluate(
+      arg.parsed.expr,
+      this.ctx((ref) => this.lookup(ref, this.call.statement.index, mode)),
+    );
   }
 
   /** A name's value where it is used (statement `at`), or why it has none. */
@@ -425,25 +544,40 @@ class SetupPyReader {
     const name = ref.id;
     const list = this.bindings.get(name) ?? [];
     if (name === 'True' || name === 'False') {
-      return list.length > 0 ? { ok: false, reason: `${name} is assigned in setup.py (line ${list[0]!.statement.line})` } : { ok: true, value: name === 'True', weight: 1 };
+      return list.length > 0
+        ? { ok: false, reason: `${name} is assigned in setup.py (line ${list[0]!.statement.line})` }
+        : { ok: true, value: name === 'True', weight: 1 };
     }
     if (this.taint) return { ok: false, reason: `${name}: ${this.taint}` };
     if (list.length === 0) return { ok: false, reason: `${name} is not assigned in setup.py before the call` };
-    if (list.length > 1) return { ok: false, reason: `${name} is bound ${list.length} times (lines ${[...new Set(list.map((b) => b.statement.line))].join(', ')})` };
+    if (list.length > 1)
+      return {
+        ok: false,
+        reason: `${name} is bound ${list.length} times (lines ${[...new Set(list.map((b) => b.statement.line))].join(', ')})`,
+      };
     const binding = list[0]!;
-    if (binding.kind !== 'assignment' || !this.isStraightLine(binding.statement)) return { ok: false, reason: `${name} is ${describeBinding(binding)} (line ${binding.statement.line})` };
-    if (binding.statement.index >= at) return { ok: false, reason: `${name} is assigned after it is used (line ${binding.statement.line})` };
+    if (binding.kind !== 'assignment' || !this.isStraightLine(binding.statement))
+      return { ok: false, reason: `${name} is ${describeBinding(binding)} (line ${binding.statement.line})` };
+    if (binding.statement.index >= at)
+      return { ok: false, reason: `${name} is assigned after it is used (line ${binding.statement.line})` };
     const value = (mode === 'raw' ? this.raw : this.final).get(binding);
     if (!value) return { ok: false, reason: `${name} could not be read` };
     if (!value.ok || mode === 'raw' || !isMutable(value.value)) return value;
     const changedAt = this.changedAt(name, binding);
-    return changedAt === null ? value : { ok: false, reason: `${name} is a ${typeName(value.value)} that setup.py also uses at line ${changedAt}, where it may be changed` };
+    return changedAt === null
+      ? value
+      : {
+          ok: false,
+          reason: `${name} is a ${typeName(value.value)} that setup.py also uses at line ${changedAt}, where it may be changed`,
+        };
   }
 
   /** The line of a use of `name` that could change its value in place, or null. */
   private changedAt(name: string, binding: Binding): number | null {
     if (!this.changeLines.has(name)) {
-      const use = (this.occurrences.get(name) ?? []).find((token) => token !== binding.token && !this.pureTokens.has(token));
+      const use = (this.occurrences.get(name) ?? []).find(
+        (token) => token !== binding.token && !this.pureTokens.has(token),
+      );
       this.changeLines.set(name, use ? use.line : null);
     }
     return this.changeLines.get(name) ?? null;
@@ -464,8 +598,10 @@ function callSitesIn(tokens: readonly Token[]): { start: number; open: number; f
     if (!isName(i, 'setup') || !isOp(i + 1, '(')) continue;
     if (isName(i - 1, 'def') || isName(i - 1, 'class')) continue;
     if (!isOp(i - 1, '.')) out.push({ start: i, open: i + 1, form: 'setup' });
-    else if (isName(i - 2, 'setuptools') && !isOp(i - 3, '.')) out.push({ start: i - 2, open: i + 1, form: 'setuptools.setup' });
-    else if (isName(i - 2, 'core') && isOp(i - 3, '.') && isName(i - 4, 'distutils') && !isOp(i - 5, '.')) out.push({ start: i - 4, open: i + 1, form: 'distutils.core.setup' });
+    else if (isName(i - 2, 'setuptools') && !isOp(i - 3, '.'))
+      out.push({ start: i - 2, open: i + 1, form: 'setuptools.setup' });
+    else if (isName(i - 2, 'core') && isOp(i - 3, '.') && isName(i - 4, 'distutils') && !isOp(i - 5, '.'))
+      out.push({ start: i - 4, open: i + 1, form: 'distutils.core.setup' });
   }
   return out;
 }
@@ -473,7 +609,8 @@ function callSitesIn(tokens: readonly Token[]): { start: number; open: number; f
 /** The index of the `)` closing tokens[open], or -1. */
 function matchingClose(tokens: readonly Token[], open: number): number {
   const depth = tokens[open]!.depth;
-  for (let i = open + 1; i < tokens.length; i++) if (tokens[i]!.depth === depth) return tokens[i]!.text === ')' ? i : -1;
+  for (let i = open + 1; i < tokens.length; i++)
+    if (tokens[i]!.depth === depth) return tokens[i]!.text === ')' ? i : -1;
   return -1;
 }
 
@@ -492,8 +629,19 @@ function enclosingProblem(block: Block | null): string | null {
 }
 
 const BLOCK_NAMES: Readonly<Record<Block['kind'], string>> = {
-  if: 'an if block', elif: 'an elif block', else: 'an else block', for: 'a loop', while: 'a loop', try: 'a try block', except: 'an except block',
-  finally: 'a finally block', with: 'a with block', def: 'a function', class: 'a class', match: 'a match statement', case: 'a case block',
+  if: 'an if block',
+  elif: 'an elif block',
+  else: 'an else block',
+  for: 'a loop',
+  while: 'a loop',
+  try: 'a try block',
+  except: 'an except block',
+  finally: 'a finally block',
+  with: 'a with block',
+  def: 'a function',
+  class: 'a class',
+  match: 'a match statement',
+  case: 'a case block',
 };
 
 /** `if __name__ == "__main__":` (either side of ==). */
@@ -503,7 +651,12 @@ function isMainTest(header: Statement): boolean {
   const [left, right] = [t[1]!, t[3]!];
   const name = left.kind === 'name' ? left : right;
   const literal = left.kind === 'name' ? right : left;
-  return name.kind === 'name' && name.text === '__name__' && literal.kind === 'string' && stringValue(literal.text) === '__main__';
+  return (
+    name.kind === 'name' &&
+    name.text === '__name__' &&
+    literal.kind === 'string' &&
+    stringValue(literal.text) === '__main__'
+  );
 }
 
 function stringValue(token: string): string | null {
@@ -534,15 +687,28 @@ function collectFields(token: string, line: number, out: Token[][], level: numbe
     const tokens = tokenizeExpression(expression, line);
     out.push(tokens);
     if (level >= 4) continue;
-    for (const inner of tokens) if (inner.kind === 'string' && !collectFields(inner.text, line, out, level + 1)) return false;
+    for (const inner of tokens)
+      if (inner.kind === 'string' && !collectFields(inner.text, line, out, level + 1)) return false;
   }
   return true;
 }
 
 const BINDING_NAMES: Readonly<Record<Binding['kind'], string>> = {
-  assignment: 'assigned', target: 'assigned as part of a larger target', augmented: 'changed by an augmented assignment', annotated: 'assigned with an annotation',
-  for: 'a loop variable', as: 'bound by as', import: 'imported', 'import-from': 'imported', def: 'a function', class: 'a class', global: 'declared global in a function',
-  del: 'deleted', walrus: 'assigned by :=', comprehension: 'a comprehension variable', pattern: 'bound by a case pattern',
+  assignment: 'assigned',
+  target: 'assigned as part of a larger target',
+  augmented: 'changed by an augmented assignment',
+  annotated: 'assigned with an annotation',
+  for: 'a loop variable',
+  as: 'bound by as',
+  import: 'imported',
+  'import-from': 'imported',
+  def: 'a function',
+  class: 'a class',
+  global: 'declared global in a function',
+  del: 'deleted',
+  walrus: 'assigned by :=',
+  comprehension: 'a comprehension variable',
+  pattern: 'bound by a case pattern',
 };
 
 function describeBinding(binding: Binding): string {
@@ -555,7 +721,6 @@ function describeBinding(binding: Binding): string {
 function clip(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length)}…` : text;
 }
-
 
 const COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 const UTF8_NAMES = new Set(['utf-8', 'utf8']);
@@ -571,8 +736,12 @@ export function decodeSetupPy(bytes: Uint8Array): { ok: true; text: string } | {
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const body = bom ? bytes.subarray(3) : bytes;
   const declared = codingCookie(body);
-  const name = declared?.toLowerCase().replace(/_/g, '-').replace(/^(utf-8|latin-1|iso-8859-1|iso-latin-1)-.*$/, '$1');
-  if (bom && name !== undefined && !UTF8_NAMES.has(name)) return { ok: false, reason: `setup.py starts with a UTF-8 BOM but declares the encoding ${declared}` };
+  const name = declared
+    ?.toLowerCase()
+    .replace(/_/g, '-')
+    .replace(/^(utf-8|latin-1|iso-8859-1|iso-latin-1)-.*$/, '$1');
+  if (bom && name !== undefined && !UTF8_NAMES.has(name))
+    return { ok: false, reason: `setup.py starts with a UTF-8 BOM but declares the encoding ${declared}` };
   if (name === undefined || UTF8_NAMES.has(name)) {
     try {
       return { ok: true, text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body) };
@@ -583,14 +752,18 @@ export function decodeSetupPy(bytes: Uint8Array): { ok: true; text: string } | {
   if (LATIN1_NAMES.has(name)) return { ok: true, text: Buffer.from(body).toString('latin1') };
   if (ASCII_NAMES.has(name)) {
     const bad = body.findIndex((b) => b > 0x7f);
-    return bad === -1 ? { ok: true, text: Buffer.from(body).toString('latin1') } : { ok: false, reason: `setup.py declares ASCII but byte ${bad} is not` };
+    return bad === -1
+      ? { ok: true, text: Buffer.from(body).toString('latin1') }
+      : { ok: false, reason: `setup.py declares ASCII but byte ${bad} is not` };
   }
   return { ok: false, reason: `setup.py declares the encoding ${declared}, which is not read here` };
 }
 
 /** The PEP 263 cookie of line 1, or of line 2 when line 1 is only a comment or blank. */
 function codingCookie(bytes: Uint8Array): string | undefined {
-  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1').split(/\r\n|\r|\n/, 2);
+  const head = Buffer.from(bytes.subarray(0, 1024))
+    .toString('latin1')
+    .split(/\r\n|\r|\n/, 2);
   const first = COOKIE.exec(head[0] ?? '');
   if (first) return first[1];
   if (!/^[ \t\f]*(#.*)?$/.test(head[0] ?? '')) return undefined;

@@ -13,7 +13,8 @@ export function parseStrictJson(text: string): unknown {
     throw new StrictJsonError(`${what} at character ${pos}`);
   };
   const skipSpace = () => {
-    while (pos < text.length && (text[pos] === ' ' || text[pos] === '\n' || text[pos] === '\r' || text[pos] === '\t')) pos++;
+    while (pos < text.length && (text[pos] === ' ' || text[pos] === '\n' || text[pos] === '\r' || text[pos] === '\t'))
+      pos++;
   };
   const parseString = (): string => {
     const start = pos;
@@ -84,7 +85,9 @@ export function parseStrictJson(text: string): unknown {
       }
     }
     if (c === '"') return parseString();
-    const literal = /^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/.exec(text.slice(pos, pos + 64));
+    const literal = /^(?:true|false|null|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)/.exec(
+      text.slice(pos, pos + 64),
+    );
     if (!literal) fail('unexpected character');
     pos += literal![0].length;
     return JSON.parse(literal![0]);

@@ -40,7 +40,10 @@ interface IndexEntry {
 }
 
 export function defaultCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME && process.env.XDG_CACHE_HOME.startsWith('/') ? process.env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  const base =
+    process.env.XDG_CACHE_HOME && process.env.XDG_CACHE_HOME.startsWith('/')
+      ? process.env.XDG_CACHE_HOME
+      : join(homedir(), '.cache');
   return join(base, 'crosscheck');
 }
 
@@ -54,7 +57,10 @@ export function defaultCacheDir(): string {
  * from remote data; nothing is written outside this directory; no symlink inside it is followed.
  */
 export class DownloadCache {
-  private constructor(readonly root: string, readonly offline: boolean) {}
+  private constructor(
+    readonly root: string,
+    readonly offline: boolean,
+  ) {}
 
   static async open(root: string, options: { offline: boolean }): Promise<DownloadCache> {
     const cache = new DownloadCache(root, options.offline);
@@ -70,7 +76,11 @@ export class DownloadCache {
    */
   private cannotKeep(url: string): (error: Error) => never {
     return (error) => {
-      throw new UnavailableError('CACHE_WRITE', `${url} could not be kept in the cache ${this.root}: ${error.message}`, { url, file: this.root });
+      throw new UnavailableError(
+        'CACHE_WRITE',
+        `${url} could not be kept in the cache ${this.root}: ${error.message}`,
+        { url, file: this.root },
+      );
     };
   }
 
@@ -85,7 +95,13 @@ export class DownloadCache {
    */
   async caBundle(bundle: string): Promise<string> {
     const path = join(this.tmpDir, `ca-${sha256Hex(bundle)}.pem`);
-    if (!(await lstat(path).then((s) => s.isFile() && s.size === Buffer.byteLength(bundle), () => false))) await writeAtomically(this.tmpDir, path, bundle).catch(this.cannotKeep('the CA bundle for git'));
+    if (
+      !(await lstat(path).then(
+        (s) => s.isFile() && s.size === Buffer.byteLength(bundle),
+        () => false,
+      ))
+    )
+      await writeAtomically(this.tmpDir, path, bundle).catch(this.cannotKeep('the CA bundle for git'));
     return path;
   }
 
@@ -102,7 +118,12 @@ export class DownloadCache {
    * Downloads `url`, hashing every byte as it arrives: SHA-256 always, and the `weak` algorithms
    * asked for. Offline, what the store holds for it instead, hashed again.
    */
-  fetch(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[] = []): Promise<FetchedFile> {
+  fetch(
+    http: HttpClient,
+    url: string,
+    policy: RequestPolicy,
+    weak: readonly WeakAlgorithm[] = [],
+  ): Promise<FetchedFile> {
     return this.obtain(http, url, policy, weak, false);
   }
 
@@ -116,37 +137,95 @@ export class DownloadCache {
     return { ...file, bytes: file.bytes! };
   }
 
-  private async obtain(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[], keepBytes: boolean): Promise<FetchedFile & { bytes?: Buffer }> {
+  private async obtain(
+    http: HttpClient,
+    url: string,
+    policy: RequestPolicy,
+    weak: readonly WeakAlgorithm[],
+    keepBytes: boolean,
+  ): Promise<FetchedFile & { bytes?: Buffer }> {
     // Indexed by where the link is requested, not by the link: an offline run pointed at a mirror
     // must not re-verify what the real host served, nor the other way round.
     const requestUrl = http.origins.rebase(url).href;
     const indexFile = join(this.root, 'index', `${sha256Hex(requestUrl)}.json`);
     if (this.offline) return this.fromStore(url, requestUrl, indexFile, policy, weak, keepBytes);
     const fetched = await this.download(http, url, policy, weak, keepBytes);
-    const entry: IndexEntry = { url, requestUrl, finalUrl: fetched.finalUrl, fetchedAt: new Date().toISOString(), sha256: fetched.digests.sha256, size: fetched.digests.size };
+    const entry: IndexEntry = {
+      url,
+      requestUrl,
+      finalUrl: fetched.finalUrl,
+      fetchedAt: new Date().toISOString(),
+      sha256: fetched.digests.sha256,
+      size: fetched.digests.size,
+    };
     await writeAtomically(this.tmpDir, indexFile, JSON.stringify(entry)).catch(this.cannotKeep(url));
-    return { ...entry, ...fetched.digests, path: fetched.path, fromCache: false, ...(fetched.bytes ? { bytes: fetched.bytes } : {}) };
+    return {
+      ...entry,
+      ...fetched.digests,
+      path: fetched.path,
+      fromCache: false,
+      ...(fetched.bytes ? { bytes: fetched.bytes } : {}),
+    };
   }
 
   /** `--offline`: what an earlier run fetched from this URL, hashed again; a copy altered since is not used. */
-  private async fromStore(url: string, requestUrl: string, indexFile: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[], keepBytes: boolean): Promise<FetchedFile & { bytes?: Buffer }> {
-    const context = { url, channel: policy.channel, ...(policy.release ? { release: policy.release } : {}), file: this.root };
+  private async fromStore(
+    url: string,
+    requestUrl: string,
+    indexFile: string,
+    policy: RequestPolicy,
+    weak: readonly WeakAlgorithm[],
+    keepBytes: boolean,
+  ): Promise<FetchedFile & { bytes?: Buffer }> {
+    const context = {
+      url,
+      channel: policy.channel,
+      ...(policy.release ? { release: policy.release } : {}),
+      file: this.root,
+    };
     const entry = readIndex(indexFile, url, requestUrl);
-    if (!entry) throw new UnavailableError('OFFLINE_NOT_STORED', `${url} is not in the cache ${this.root}: no earlier run fetched it from ${requestUrl}`, context);
+    if (!entry)
+      throw new UnavailableError(
+        'OFFLINE_NOT_STORED',
+        `${url} is not in the cache ${this.root}: no earlier run fetched it from ${requestUrl}`,
+        context,
+      );
     const path = this.blobPath(entry.sha256);
-    const stored = await (keepBytes ? readDocument(path, policy.maxBytes) : hashFile(path, weak).then((digests) => ({ digests, bytes: undefined }))).catch((error: Error) => {
-      throw new UnavailableError('OFFLINE_NOT_STORED', `${url}: the stored copy ${path} cannot be read (${error.message})`, context);
+    const stored = await (
+      keepBytes
+        ? readDocument(path, policy.maxBytes)
+        : hashFile(path, weak).then((digests) => ({ digests, bytes: undefined }))
+    ).catch((error: Error) => {
+      throw new UnavailableError(
+        'OFFLINE_NOT_STORED',
+        `${url}: the stored copy ${path} cannot be read (${error.message})`,
+        context,
+      );
     });
     if (stored.digests.sha256 !== entry.sha256 || stored.digests.size !== entry.size) {
-      throw new UnavailableError('CACHE_ALTERED', `${url}: the stored copy ${path} no longer hashes to what was fetched (${entry.sha256}); it was altered on disk`, { ...context, expected: entry.sha256, actual: stored.digests.sha256 });
+      throw new UnavailableError(
+        'CACHE_ALTERED',
+        `${url}: the stored copy ${path} no longer hashes to what was fetched (${entry.sha256}); it was altered on disk`,
+        { ...context, expected: entry.sha256, actual: stored.digests.sha256 },
+      );
     }
     return { ...entry, ...stored.digests, path, fromCache: true, ...(stored.bytes ? { bytes: stored.bytes } : {}) };
   }
 
-  private async download(http: HttpClient, url: string, policy: RequestPolicy, weak: readonly WeakAlgorithm[], keepBytes: boolean): Promise<{ finalUrl: string; digests: Digests; path: string; bytes?: Buffer }> {
+  private async download(
+    http: HttpClient,
+    url: string,
+    policy: RequestPolicy,
+    weak: readonly WeakAlgorithm[],
+    keepBytes: boolean,
+  ): Promise<{ finalUrl: string; digests: Digests; path: string; bytes?: Buffer }> {
     const partPath = join(this.tmpDir, `${randomBytes(16).toString('hex')}.part`);
     const cannotKeep = this.cannotKeep(url);
-    const handle = await open(partPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600).catch(cannotKeep);
+    const handle = await open(
+      partPath,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o600,
+    ).catch(cannotKeep);
     const hasher = new MultiHasher(weak);
     const writer = new BatchedWriter(handle);
     // Bounded by the policy's maxBytes, which the HTTP client enforces as the bytes arrive.
@@ -208,7 +287,8 @@ class BatchedWriter {
     this.pending = [];
     this.pendingBytes = 0;
     const { bytesWritten } = await this.handle.writev(batch);
-    if (bytesWritten !== expected) throw new Error(`wrote ${bytesWritten} of ${expected} bytes to the cache (disk full?)`);
+    if (bytesWritten !== expected)
+      throw new Error(`wrote ${bytesWritten} of ${expected} bytes to the cache (disk full?)`);
   }
 }
 
@@ -260,7 +340,7 @@ export async function hashFile(path: string, weak: readonly WeakAlgorithm[] = []
     // the end. Reads are synchronous (see openRegularFile); the pause between steps lets the
     // downloads and git answers of other channels through while a large archive is hashed.
     buffer = size >= MIB_SCRATCH.bytes ? MIB_SCRATCH.take() : Buffer.allocUnsafe(size + 1);
-    for (let position = 0; ; ) {
+    for (let position = 0; ;) {
       const bytesRead = readSync(fd, buffer, 0, buffer.length, position);
       if (bytesRead === 0) break;
       hasher.update(buffer.subarray(0, bytesRead));
@@ -283,8 +363,16 @@ const MAX_INDEX_ENTRY_BYTES = 64 * 1024;
 
 function readIndex(file: string, url: string, requestUrl: string): IndexEntry | undefined {
   try {
-    const entry = JSON.parse(readRegularFile(file, MAX_INDEX_ENTRY_BYTES, (size) => new Error(`${size} bytes`)).toString('utf8')) as IndexEntry;
-    if (entry.url !== url || entry.requestUrl !== requestUrl || !/^[0-9a-f]{64}$/.test(entry.sha256) || typeof entry.size !== 'number') return undefined;
+    const entry = JSON.parse(
+      readRegularFile(file, MAX_INDEX_ENTRY_BYTES, (size) => new Error(`${size} bytes`)).toString('utf8'),
+    ) as IndexEntry;
+    if (
+      entry.url !== url ||
+      entry.requestUrl !== requestUrl ||
+      !/^[0-9a-f]{64}$/.test(entry.sha256) ||
+      typeof entry.size !== 'number'
+    )
+      return undefined;
     return entry;
   } catch {
     return undefined;
@@ -341,13 +429,17 @@ async function removeAbandonedInMirror(mirror: string): Promise<void> {
 async function removeIfAbandoned(path: string): Promise<void> {
   const stat = await lstat(path).catch(() => undefined);
   // Best effort: what cannot be removed now (another run's, a permission) is tried at the next run.
-  if (stat && Date.now() - stat.mtimeMs > ABANDONED_AFTER_MS) await rm(path, { recursive: true, force: true }).catch(() => undefined);
+  if (stat && Date.now() - stat.mtimeMs > ABANDONED_AFTER_MS)
+    await rm(path, { recursive: true, force: true }).catch(() => undefined);
 }
 
 async function writeAtomically(tmpDir: string, target: string, content: string): Promise<void> {
   const part = join(tmpDir, `${randomBytes(16).toString('hex')}.part`);
   try {
-    await writeFile(part, content, { flag: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode: 0o600 });
+    await writeFile(part, content, {
+      flag: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      mode: 0o600,
+    });
     await rename(part, target);
   } catch (error) {
     await rm(part, { force: true });
@@ -360,7 +452,10 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   await makeDirectories(dir);
   const info = await lstat(dir).catch(() => undefined);
   if (!info || info.isSymbolicLink() || !info.isDirectory()) {
-    throw new UsageError(`${dir} must be a directory, not a symbolic link or a file`, 'choose another --cache directory');
+    throw new UsageError(
+      `${dir} must be a directory, not a symbolic link or a file`,
+      'choose another --cache directory',
+    );
   }
 }
 
@@ -371,16 +466,25 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  */
 async function makeDirectories(dir: string): Promise<void> {
   const missing: string[] = [];
-  for (let path = resolve(dir); !(await lstat(path).then(() => true, () => false)); path = dirname(path)) {
+  for (
+    let path = resolve(dir);
+    !(await lstat(path).then(
+      () => true,
+      () => false,
+    ));
+    path = dirname(path)
+  ) {
     missing.unshift(path);
     if (dirname(path) === path) break;
   }
   for (const path of missing) {
     await mkdir(path, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
       // EEXIST: a run sharing the cache made it in the meantime.
-      if (error.code !== 'EEXIST') throw new UsageError(`cannot make the cache directory ${path}: ${error.code ? systemErrorText(error.code) : error.message}`, 'choose another --cache directory');
+      if (error.code !== 'EEXIST')
+        throw new UsageError(
+          `cannot make the cache directory ${path}: ${error.code ? systemErrorText(error.code) : error.message}`,
+          'choose another --cache directory',
+        );
     });
   }
 }
-
-

@@ -50,7 +50,11 @@ export class HttpClient {
     readonly origins: OriginMap,
     options: { ca?: string | Buffer; connectionsPerOrigin?: number; proxyEnv?: NodeJS.ProcessEnv } = {},
   ) {
-    const tls = { rejectUnauthorized: true, timeout: Math.min(30_000, limits.requestDeadlineMs), ...(options.ca ? { ca: [...rootCertificates, options.ca.toString()] } : {}) };
+    const tls = {
+      rejectUnauthorized: true,
+      timeout: Math.min(30_000, limits.requestDeadlineMs),
+      ...(options.ca ? { ca: [...rootCertificates, options.ca.toString()] } : {}),
+    };
     const connector = buildConnector(tls);
     const agentOptions: Agent.Options = {
       connect: (connectOptions, callback) =>
@@ -65,7 +69,9 @@ export class HttpClient {
     };
     const proxy = proxySettings(options.proxyEnv ?? process.env);
     // Through a proxy, undici makes the tunnel and the TLS inside it itself, with the same checks.
-    this.agent = proxy ? new EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls: tls, proxyTls: tls }) : new Agent(agentOptions);
+    this.agent = proxy
+      ? new EnvHttpProxyAgent({ ...agentOptions, ...proxy, requestTls: tls, proxyTls: tls })
+      : new Agent(agentOptions);
   }
 
   /**
@@ -93,7 +99,11 @@ export class HttpClient {
    * Streams a response body to `onChunk`, enforcing every limit, and resolves once the body has
    * been read completely and its length matched the declared Content-Length.
    */
-  async stream(link: string, policy: RequestPolicy, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<{ finalUrl: string; hops: string[]; bytes: number }> {
+  async stream(
+    link: string,
+    policy: RequestPolicy,
+    onChunk: (chunk: Buffer) => void | Promise<void>,
+  ): Promise<{ finalUrl: string; hops: string[]; bytes: number }> {
     const controller = new AbortController();
     const deadline = setTimeout(() => controller.abort(new Error('deadline')), this.limits.requestDeadlineMs);
     const started = Date.now();
@@ -106,11 +116,19 @@ export class HttpClient {
         const admit = (chunk: Buffer) => {
           received += chunk.length;
           if (received > policy.maxBytes) {
-            throw new LimitError('LIMIT_RESPONSE', `${url} sent more than ${policy.maxBytes} bytes`, this.context(policy, url));
+            throw new LimitError(
+              'LIMIT_RESPONSE',
+              `${url} sent more than ${policy.maxBytes} bytes`,
+              this.context(policy, url),
+            );
           }
           const elapsed = Date.now() - started;
           if (elapsed > this.limits.slowGraceMs && (received * 1000) / elapsed < this.limits.minBytesPerSecond) {
-            throw new UnavailableError('HTTP_TOO_SLOW', `${url} is sending under ${this.limits.minBytesPerSecond} bytes/s`, this.context(policy, url));
+            throw new UnavailableError(
+              'HTTP_TOO_SLOW',
+              `${url} is sending under ${this.limits.minBytesPerSecond} bytes/s`,
+              this.context(policy, url),
+            );
           }
         };
         await eachChunk(response.body, admit, onChunk);
@@ -118,11 +136,15 @@ export class HttpClient {
         discard(response.body);
       }
       if (response.declaredLength !== undefined && received !== response.declaredLength) {
-        throw new UnavailableError('HTTP_TRUNCATED', `${url} declared ${response.declaredLength} bytes and sent ${received}`, {
-          ...this.context(policy, url),
-          expected: `${response.declaredLength} bytes`,
-          actual: `${received} bytes`,
-        });
+        throw new UnavailableError(
+          'HTTP_TRUNCATED',
+          `${url} declared ${response.declaredLength} bytes and sent ${received}`,
+          {
+            ...this.context(policy, url),
+            expected: `${response.declaredLength} bytes`,
+            actual: `${received} bytes`,
+          },
+        );
       }
       return { finalUrl: response.finalUrl, hops: response.hops, bytes: received };
     } catch (error) {
@@ -144,19 +166,35 @@ export class HttpClient {
         discard(body);
         const location = headers.location;
         if (typeof location !== 'string' || location === '') {
-          throw new UnavailableError('HTTP_REDIRECT_POLICY', `${current.href} answered ${statusCode} without a Location`, this.context(policy, current.href));
+          throw new UnavailableError(
+            'HTTP_REDIRECT_POLICY',
+            `${current.href} answered ${statusCode} without a Location`,
+            this.context(policy, current.href),
+          );
         }
         if (hop + 1 > this.limits.redirects) {
-          throw new UnavailableError('HTTP_REDIRECT_POLICY', `more than ${this.limits.redirects} redirects from ${link}`, this.context(policy, link));
+          throw new UnavailableError(
+            'HTTP_REDIRECT_POLICY',
+            `more than ${this.limits.redirects} redirects from ${link}`,
+            this.context(policy, link),
+          );
         }
         let next: URL;
         try {
           next = this.origins.rebase(new URL(location, current));
         } catch {
-          throw new UnavailableError('HTTP_REDIRECT_POLICY', `${current.href} redirects to an invalid location`, this.context(policy, current.href));
+          throw new UnavailableError(
+            'HTTP_REDIRECT_POLICY',
+            `${current.href} redirects to an invalid location`,
+            this.context(policy, current.href),
+          );
         }
         if (current.protocol === 'https:' && next.protocol !== 'https:') {
-          throw new UnavailableError('HTTP_REDIRECT_POLICY', `${current.href} redirects from https to ${next.protocol.replace(':', '')}: ${next.href}`, this.context(policy, current.href));
+          throw new UnavailableError(
+            'HTTP_REDIRECT_POLICY',
+            `${current.href} redirects from https to ${next.protocol.replace(':', '')}: ${next.href}`,
+            this.context(policy, current.href),
+          );
         }
         current = next;
         continue;
@@ -164,12 +202,20 @@ export class HttpClient {
       if (statusCode !== 200) {
         discard(body);
         const reason = statusCode === 404 || statusCode === 410 ? 'HTTP_NOT_FOUND' : 'HTTP_STATUS';
-        throw new UnavailableError(reason, `${current.href} answered HTTP ${statusCode}`, { ...this.context(policy, current.href), expected: '200', actual: String(statusCode) });
+        throw new UnavailableError(reason, `${current.href} answered HTTP ${statusCode}`, {
+          ...this.context(policy, current.href),
+          expected: '200',
+          actual: String(statusCode),
+        });
       }
       const encoding = headers['content-encoding'];
       if (encoding !== undefined && encoding !== 'identity') {
         discard(body);
-        throw new UnavailableError('HTTP_CONTENT_ENCODING', `${current.href} sent Content-Encoding: ${String(encoding)}; artifacts are only read as sent`, this.context(policy, current.href));
+        throw new UnavailableError(
+          'HTTP_CONTENT_ENCODING',
+          `${current.href} sent Content-Encoding: ${String(encoding)}; artifacts are only read as sent`,
+          this.context(policy, current.href),
+        );
       }
       const lengthHeader = headers['content-length'];
       const chunked = /chunked/i.test(String(headers['transfer-encoding'] ?? ''));
@@ -177,19 +223,37 @@ export class HttpClient {
       if (typeof lengthHeader === 'string') {
         if (!/^\d{1,15}$/.test(lengthHeader)) {
           discard(body);
-          throw new UnavailableError('HTTP_FRAMING', `${current.href} sent an invalid Content-Length "${lengthHeader}"`, this.context(policy, current.href));
+          throw new UnavailableError(
+            'HTTP_FRAMING',
+            `${current.href} sent an invalid Content-Length "${lengthHeader}"`,
+            this.context(policy, current.href),
+          );
         }
         declaredLength = Number(lengthHeader);
         if (declaredLength > policy.maxBytes) {
           discard(body);
-          throw new LimitError('LIMIT_RESPONSE', `${current.href} declares ${declaredLength} bytes, over the ${policy.maxBytes}-byte limit`, this.context(policy, current.href));
+          throw new LimitError(
+            'LIMIT_RESPONSE',
+            `${current.href} declares ${declaredLength} bytes, over the ${policy.maxBytes}-byte limit`,
+            this.context(policy, current.href),
+          );
         }
       } else if (!chunked) {
         // A body delimited only by the connection closing cannot be told apart from a truncated one.
         discard(body);
-        throw new UnavailableError('HTTP_FRAMING', `${current.href} sent neither Content-Length nor chunked encoding, so truncation could not be detected`, this.context(policy, current.href));
+        throw new UnavailableError(
+          'HTTP_FRAMING',
+          `${current.href} sent neither Content-Length nor chunked encoding, so truncation could not be detected`,
+          this.context(policy, current.href),
+        );
       }
-      return { hops, finalUrl: current.href, body, headers, ...(declaredLength === undefined ? {} : { declaredLength }) };
+      return {
+        hops,
+        finalUrl: current.href,
+        body,
+        headers,
+        ...(declaredLength === undefined ? {} : { declaredLength }),
+      };
     }
   }
 
@@ -211,7 +275,12 @@ export class HttpClient {
           signal,
         });
       } catch (error) {
-        if (signal.aborted || attempt >= STALE_CONNECTION_RETRIES || !CLOSED_BEFORE_ANSWER.has((error as { code?: string }).code ?? '')) throw error;
+        if (
+          signal.aborted ||
+          attempt >= STALE_CONNECTION_RETRIES ||
+          !CLOSED_BEFORE_ANSWER.has((error as { code?: string }).code ?? '')
+        )
+          throw error;
       }
     }
   }
@@ -219,10 +288,18 @@ export class HttpClient {
   private checkTarget(url: URL, policy: RequestPolicy, hops: string[]): void {
     const from = hops.length > 0 ? ` (redirected from ${hops[hops.length - 1]})` : '';
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-      throw new UnavailableError('HTTP_REDIRECT_POLICY', `refusing ${url.href}${from}: only https is allowed`, this.context(policy, url.href));
+      throw new UnavailableError(
+        'HTTP_REDIRECT_POLICY',
+        `refusing ${url.href}${from}: only https is allowed`,
+        this.context(policy, url.href),
+      );
     }
     if (url.username || url.password) {
-      throw new UnavailableError('HTTP_REDIRECT_POLICY', `refusing ${url.origin}${from}: URL carries credentials`, this.context(policy, url.origin));
+      throw new UnavailableError(
+        'HTTP_REDIRECT_POLICY',
+        `refusing ${url.origin}${from}: URL carries credentials`,
+        this.context(policy, url.origin),
+      );
     }
     if (!policy.allowedOrigins.has(url.origin)) {
       throw new UnavailableError(
@@ -244,19 +321,33 @@ export class HttpClient {
     const code = String((error as { code?: unknown } | null)?.code ?? '');
     const message = String((error as { message?: unknown } | null)?.message ?? error);
     if (signal.aborted) {
-      return new UnavailableError('HTTP_TIMEOUT', `${url} did not complete within ${this.limits.requestDeadlineMs} ms (${received} bytes received)`, ctx);
+      return new UnavailableError(
+        'HTTP_TIMEOUT',
+        `${url} did not complete within ${this.limits.requestDeadlineMs} ms (${received} bytes received)`,
+        ctx,
+      );
     }
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
       return new UnavailableError('HTTP_TIMEOUT', `${url} stalled: ${message}`, ctx);
     }
     if (code === 'UND_ERR_SOCKET' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || code === 'ECONNRESET') {
-      return new UnavailableError('HTTP_TRUNCATED', `${url}: the connection ended after ${received} bytes (${message})`, ctx);
+      return new UnavailableError(
+        'HTTP_TRUNCATED',
+        `${url}: the connection ended after ${received} bytes (${message})`,
+        ctx,
+      );
     }
     if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return new LimitError('LIMIT_RESPONSE', `${url}: ${message}`, ctx);
     if (/CERT|SSL|TLS|self[- ]signed/i.test(code + message)) {
       return new UnavailableError('TLS', `${url}: TLS certificate check failed (${code || message})`, ctx);
     }
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
+    if (
+      code === 'ECONNREFUSED' ||
+      code === 'ENOTFOUND' ||
+      code === 'EAI_AGAIN' ||
+      code === 'EHOSTUNREACH' ||
+      code === 'ENETUNREACH'
+    ) {
       return new UnavailableError('HTTP_CONNECT', `cannot reach ${url}: ${systemErrorText(code)}`, ctx);
     }
     // On one line: undici's assertion messages span several.
@@ -279,7 +370,11 @@ export class HttpClient {
  * no promise: cheaper than `for await`, which builds a promise and an iterator result for every
  * chunk of a 34 MB download.
  */
-function eachChunk(body: Readable, admit: (chunk: Buffer) => void, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+function eachChunk(
+  body: Readable,
+  admit: (chunk: Buffer) => void,
+  onChunk: (chunk: Buffer) => void | Promise<void>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const waiting: Buffer[] = [];
     let busy = false;
@@ -364,11 +459,17 @@ export function proxyEnvironment(env: NodeJS.ProcessEnv): Record<string, string>
   return Object.fromEntries(names.filter((name) => env[name]).map((name) => [name, env[name]!]));
 }
 
-export function proxySettings(env: NodeJS.ProcessEnv): { httpProxy?: string; httpsProxy?: string; noProxy?: string } | undefined {
+export function proxySettings(
+  env: NodeJS.ProcessEnv,
+): { httpProxy?: string; httpsProxy?: string; noProxy?: string } | undefined {
   const read = (name: string) => env[name.toLowerCase()] || env[name.toUpperCase()] || undefined;
   const httpProxy = read('http_proxy');
   const httpsProxy = read('https_proxy') ?? read('all_proxy') ?? httpProxy;
   if (!httpProxy && !httpsProxy) return undefined;
   const noProxy = read('no_proxy');
-  return { ...(httpProxy ? { httpProxy } : {}), ...(httpsProxy ? { httpsProxy } : {}), ...(noProxy ? { noProxy } : {}) };
+  return {
+    ...(httpProxy ? { httpProxy } : {}),
+    ...(httpsProxy ? { httpsProxy } : {}),
+    ...(noProxy ? { noProxy } : {}),
+  };
 }

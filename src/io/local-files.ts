@@ -39,7 +39,11 @@ export function readRegularFile(path: string, maxBytes: number, tooLarge: (size:
     // One byte over: a file that grew since fstat shows it, and is refused rather than cut.
     const buffer = Buffer.allocUnsafe(size + 1);
     let length = 0;
-    for (let bytesRead; length < buffer.length && (bytesRead = readSync(fd, buffer, length, buffer.length - length, length)) > 0; ) length += bytesRead;
+    for (
+      let bytesRead;
+      length < buffer.length && (bytesRead = readSync(fd, buffer, length, buffer.length - length, length)) > 0;
+    )
+      length += bytesRead;
     if (length !== size) throw new Error(`${path} changed while it was read (${size} bytes, then ${length})`);
     return buffer.subarray(0, size);
   } finally {

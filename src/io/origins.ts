@@ -35,15 +35,25 @@ export function parseBase(value: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`"${value}" is not an absolute URL`, 'give a base such as https://www.djangoproject.com or http://127.0.0.1:8080');
+    throw new UsageError(
+      `"${value}" is not an absolute URL`,
+      'give a base such as https://www.djangoproject.com or http://127.0.0.1:8080',
+    );
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new UsageError(`${value}: only https:// is accepted (plain http only on 127.0.0.1, ::1 or localhost, for test worlds)`);
+    throw new UsageError(
+      `${value}: only https:// is accepted (plain http only on 127.0.0.1, ::1 or localhost, for test worlds)`,
+    );
   }
   if (url.username || url.password) throw new UsageError(`${value}: credentials in URLs are not accepted`);
   return url;
 }
 
 export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    hostname === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
 }

@@ -8,14 +8,18 @@
 export class ScratchPool {
   private readonly free: Buffer[] = [];
 
-  constructor(readonly bytes: number, private readonly kept: number) {}
+  constructor(
+    readonly bytes: number,
+    private readonly kept: number,
+  ) {}
 
   take(): Buffer {
     return this.free.pop() ?? Buffer.allocUnsafeSlow(this.bytes);
   }
 
   giveBack(buffer: Buffer): void {
-    if (buffer.length === this.bytes && this.free.length < this.kept && !this.free.includes(buffer)) this.free.push(buffer);
+    if (buffer.length === this.bytes && this.free.length < this.kept && !this.free.includes(buffer))
+      this.free.push(buffer);
   }
 }
 

@@ -46,10 +46,16 @@ export const unverified = (fields: CheckFields, message: string): Check => ({
  * Reasons of checks left unverified only because another check was: their remedy is the other
  * check's, so the reports group a release under that one, not under "see the other check".
  */
-export const DEPENDENT_REASONS: ReadonlySet<string> = new Set<ReasonCode>(['NO_SIGNED_CHECKSUM', 'NO_GIT_TREE', 'NO_SDIST', 'NO_WHEEL']);
+export const DEPENDENT_REASONS: ReadonlySet<string> = new Set<ReasonCode>([
+  'NO_SIGNED_CHECKSUM',
+  'NO_GIT_TREE',
+  'NO_SDIST',
+  'NO_WHEEL',
+]);
 
 /** What a check that waits on the checksum file's signature tells the user to do. */
-export const AFTER_CHECKSUMS_REMEDY = 'see the checksum file\'s checks (site.checksums.*): once it verifies, so does this';
+export const AFTER_CHECKSUMS_REMEDY =
+  "see the checksum file's checks (site.checksums.*): once it verifies, so does this";
 
 export const skipped = (fields: CheckFields, message: string): Check => ({ ...fields, status: 'skipped', message });
 
@@ -73,5 +79,10 @@ export function checkFromError(fields: CheckFields, error: unknown, prefix?: str
       ...(ctx.actual !== undefined ? { actual: ctx.actual } : {}),
     };
   }
-  return { ...fields, status: 'unverified', reason: 'INTERNAL', message: `${lead}internal error: ${describeError(error)}` };
+  return {
+    ...fields,
+    status: 'unverified',
+    reason: 'INTERNAL',
+    message: `${lead}internal error: ${describeError(error)}`,
+  };
 }

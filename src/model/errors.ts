@@ -45,7 +45,10 @@ export class LimitError extends UnavailableError {}
 
 /** The user's command or configuration is wrong (exit code 2). */
 export class UsageError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -94,7 +97,8 @@ const MAX_QUOTED = 200;
  * value is clipped, saying how long it was.
  */
 export function quote(value: unknown, max = MAX_QUOTED): string {
-  if (typeof value === 'string' && value.length > max) return `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)`;
+  if (typeof value === 'string' && value.length > max)
+    return `${JSON.stringify(value.slice(0, max))}… (${value.length} characters)`;
   const text = JSON.stringify(value) ?? String(value);
   return text.length > max ? `${text.slice(0, max)}… (${text.length} characters)` : text;
 }

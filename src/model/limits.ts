@@ -83,7 +83,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * Deadlines that must be at least 1 ms: zero would mean no time at all to crosscheck's own timers
  * but no timeout at all to undici's (headersTimeout, bodyTimeout).
  */
-const DEADLINES: ReadonlySet<string> = new Set(['requestDeadlineMs', 'idleTimeoutMs', 'gitDeadlineMs', 'runDeadlineMs']);
+const DEADLINES: ReadonlySet<string> = new Set([
+  'requestDeadlineMs',
+  'idleTimeoutMs',
+  'gitDeadlineMs',
+  'runDeadlineMs',
+]);
 
 export function parseLimitOverrides(pairs: string[], base: Readonly<Limits> = DEFAULT_LIMITS): Limits {
   const limits: Limits = { ...base };
@@ -99,7 +104,9 @@ export function parseLimitOverrides(pairs: string[], base: Readonly<Limits> = DE
     const most = isDuration ? MAX_TIMER_MS : Number.MAX_SAFE_INTEGER;
     const value = Number(digits);
     if (value < least || value > most) {
-      throw new UsageError(`limit ${name} must be from ${least} to ${most}${isDuration ? ' ms (about 24 days)' : ''}, not ${digits}`);
+      throw new UsageError(
+        `limit ${name} must be from ${least} to ${most}${isDuration ? ' ms (about 24 days)' : ''}, not ${digits}`,
+      );
     }
     (limits as unknown as Record<string, number>)[name] = value;
   }

@@ -23,12 +23,17 @@ export interface ArtifactName {
 // the last `-` that a digit follows); a wheel is `<name>-<version>(-<build>)?-<python>-<abi>-<platform>.whl`,
 // whose name escapes `-` (PEP 427).
 const SDIST = /^([A-Za-z0-9][A-Za-z0-9._-]*)-([0-9][A-Za-z0-9.+!_]*)\.tar\.gz$/;
-const WHEEL = /^([A-Za-z0-9][A-Za-z0-9._]*)-([0-9][A-Za-z0-9.+!_]*)(?:-[0-9][A-Za-z0-9._]*)?-[A-Za-z0-9._]+-[A-Za-z0-9._]+-[A-Za-z0-9._]+\.whl$/;
+const WHEEL =
+  /^([A-Za-z0-9][A-Za-z0-9._]*)-([0-9][A-Za-z0-9.+!_]*)(?:-[0-9][A-Za-z0-9._]*)?-[A-Za-z0-9._]+-[A-Za-z0-9._]+-[A-Za-z0-9._]+\.whl$/;
 
 export function parseArtifactName(filename: string): ArtifactName | undefined {
-  for (const [kind, grammar] of [['sdist', SDIST], ['wheel', WHEEL]] as const) {
+  for (const [kind, grammar] of [
+    ['sdist', SDIST],
+    ['wheel', WHEEL],
+  ] as const) {
     const match = grammar.exec(filename);
-    if (match) return { kind, filename, name: match[1]!, normalizedName: normalizeProjectName(match[1]!), version: match[2]! };
+    if (match)
+      return { kind, filename, name: match[1]!, normalizedName: normalizeProjectName(match[1]!), version: match[2]! };
   }
   return undefined;
 }
@@ -36,7 +41,8 @@ export function parseArtifactName(filename: string): ArtifactName | undefined {
 /** The kind of `filename` when it names `project` at exactly `version`; otherwise undefined. */
 export function artifactKindOf(filename: string, project: string, version: string): ArtifactKind | undefined {
   const parsed = parseArtifactName(filename);
-  if (!parsed || parsed.version !== version || parsed.normalizedName !== normalizeProjectName(project)) return undefined;
+  if (!parsed || parsed.version !== version || parsed.normalizedName !== normalizeProjectName(project))
+    return undefined;
   return parsed.kind;
 }
 

@@ -35,7 +35,10 @@ export interface RunCounts {
 }
 
 /** A run's verdict and counts, from its releases' verdicts: for a report's head, and to check a saved one's. */
-export function runOutcome(releases: readonly { verdict: ReleaseVerdict }[], listingProblems: readonly string[] = []): { verdict: RunVerdict; summary: RunCounts } {
+export function runOutcome(
+  releases: readonly { verdict: ReleaseVerdict }[],
+  listingProblems: readonly string[] = [],
+): { verdict: RunVerdict; summary: RunCounts } {
   const summary: RunCounts = { releases: releases.length, pass: 0, fail: 0, incomplete: 0 };
   for (const release of releases) summary[release.verdict]++;
   const verdict = runVerdict(releases.map((r) => r.verdict));

@@ -34,19 +34,32 @@ export async function loadKeyring(dir: string): Promise<Keyring> {
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.asc')).sort();
   } catch (error) {
-    throw new UsageError(`cannot read the key directory ${dir}: ${(error as Error).message}`, 'pass --keys DIR, a directory of *.asc public keys');
+    throw new UsageError(
+      `cannot read the key directory ${dir}: ${(error as Error).message}`,
+      'pass --keys DIR, a directory of *.asc public keys',
+    );
   }
   if (names.length === 0) {
-    throw new UsageError(`no *.asc public keys in ${dir}`, 'pin at least one release manager key (see the README, "Pinning keys")');
+    throw new UsageError(
+      `no *.asc public keys in ${dir}`,
+      'pin at least one release manager key (see the README, "Pinning keys")',
+    );
   }
   const keys: PinnedKey[] = [];
   for (const name of names) {
     const file = join(dir, name);
     let armored: string;
     try {
-      armored = readUserFile(file, MAX_KEY_FILE_BYTES, (size) => new Error(`it is ${size} bytes; an armored public key is a few kilobytes`)).toString('utf8');
+      armored = readUserFile(
+        file,
+        MAX_KEY_FILE_BYTES,
+        (size) => new Error(`it is ${size} bytes; an armored public key is a few kilobytes`),
+      ).toString('utf8');
     } catch (error) {
-      throw new UsageError(`cannot read the key ${file}: ${(error as Error).message}`, 'the key directory holds *.asc public keys, each a regular file');
+      throw new UsageError(
+        `cannot read the key ${file}: ${(error as Error).message}`,
+        'the key directory holds *.asc public keys, each a regular file',
+      );
     }
     let read: openpgp.Key[];
     try {

@@ -24,7 +24,11 @@ export async function loadProfile(name: string): Promise<Profile> {
 export async function loadProfileFile(path: string): Promise<Profile> {
   let raw: string;
   try {
-    raw = readUserFile(path, MAX_PROFILE_BYTES, (size) => new Error(`it is ${size} bytes; a profile is a few kilobytes`)).toString('utf8');
+    raw = readUserFile(
+      path,
+      MAX_PROFILE_BYTES,
+      (size) => new Error(`it is ${size} bytes; a profile is a few kilobytes`),
+    ).toString('utf8');
   } catch (error) {
     throw new UsageError(`cannot read the profile ${path}: ${(error as Error).message}`);
   }
@@ -70,7 +74,11 @@ export function expectedArtifacts(profile: Profile, version: string): ExpectedAr
   for (const kind of ['sdist', 'wheel'] as const) {
     const rule = ruleFor(profile.artifacts[kind], version);
     if (rule?.filename) {
-      result.push({ kind, filename: fill(rule.filename, { version }), ...(rule.topDirectory ? { topDirectory: fill(rule.topDirectory, { version }) } : {}) });
+      result.push({
+        kind,
+        filename: fill(rule.filename, { version }),
+        ...(rule.topDirectory ? { topDirectory: fill(rule.topDirectory, { version }) } : {}),
+      });
     }
   }
   return result;
@@ -92,5 +100,8 @@ export async function findProfileFor(normalizedName: string): Promise<Profile | 
 
 /** The single folder an sdist's members live under: the profile's, else the file name without .tar.gz. */
 export function sdistTopDirectory(profile: Profile, version: string, filename: string): string {
-  return expectedArtifacts(profile, version).find((e) => e.filename === filename)?.topDirectory ?? filename.replace(/\.tar\.gz$/, '');
+  return (
+    expectedArtifacts(profile, version).find((e) => e.filename === filename)?.topDirectory ??
+    filename.replace(/\.tar\.gz$/, '')
+  );
 }

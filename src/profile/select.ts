@@ -31,7 +31,8 @@ export function selectReleases(available: readonly string[], selection: Selectio
   let chosen: string[] = [];
   if (needsReleaseList(selection)) {
     chosen = available.filter((v) => !versionProblem(v) && (selection.pre || !explain(v)?.is_prerelease));
-    if (selection.series?.length) chosen = chosen.filter((v) => selection.series!.some((series) => inSeries(v, series)));
+    if (selection.series?.length)
+      chosen = chosen.filter((v) => selection.series!.some((series) => inSeries(v, series)));
     // By order, not by the specifier >=since: a specifier leaves pre-releases out, even with --pre.
     if (selection.since) chosen = chosen.filter((v) => compare(v, selection.since!) >= 0);
     chosen.sort(compare);

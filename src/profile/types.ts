@@ -84,4 +84,3 @@ export interface Profile {
   /** Where the profile was loaded from. */
   source: string;
 }
-

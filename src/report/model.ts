@@ -68,7 +68,8 @@ export interface RunReportHead {
 }
 
 /** The line every report of an --offline run starts with. */
-export const OFFLINE_NOTICE = 'OFFLINE RUN: what the cache holds was verified again without the network; the channels were not asked what they serve now.';
+export const OFFLINE_NOTICE =
+  'OFFLINE RUN: what the cache holds was verified again without the network; the channels were not asked what they serve now.';
 
 /** Where and when each channel's copy of an artifact was fetched, one line each. */
 export function fetchLines(release: ReleaseReport): string[] {
@@ -78,7 +79,9 @@ export function fetchLines(release: ReleaseReport): string[] {
       const copy = artifact[channel];
       if (!copy) continue;
       const where = copy.finalUrl ?? copy.url;
-      lines.push(`${artifact.filename} from ${channel}: ${where}${copy.fetchedAt ? `, ${copy.fromCache ? 'fetched by an earlier run' : 'fetched'} ${copy.fetchedAt}` : ', not fetched'}${copy.sha256 ? `, SHA-256 ${copy.sha256}` : ''}`);
+      lines.push(
+        `${artifact.filename} from ${channel}: ${where}${copy.fetchedAt ? `, ${copy.fromCache ? 'fetched by an earlier run' : 'fetched'} ${copy.fetchedAt}` : ', not fetched'}${copy.sha256 ? `, SHA-256 ${copy.sha256}` : ''}`,
+      );
     }
   }
   return lines;
@@ -115,26 +118,57 @@ export interface ReportSource {
 
 export function summarize(release: ReleaseReport): ReleaseSummary {
   const count = (status: Check['status']) => release.checks.filter((c) => c.status === status).length;
-  const channels = Object.fromEntries(REPORT_CHANNELS.map((channel) => [channel, channelStatus(release.checks, channel)])) as Record<ReportChannel, string>;
+  const channels = Object.fromEntries(
+    REPORT_CHANNELS.map((channel) => [channel, channelStatus(release.checks, channel)]),
+  ) as Record<ReportChannel, string>;
   const unverifiedChecks = release.checks.filter((c) => c.status === 'unverified');
   // A check unverified only because another one is adds nothing to do, when that one says it.
-  const explained = release.checks.some((c) => c.status === 'fail' || (c.status === 'unverified' && !DEPENDENT_REASONS.has(c.reason ?? '')));
-  const remedies = [...new Set(unverifiedChecks.filter((c) => !(explained && DEPENDENT_REASONS.has(c.reason ?? ''))).map((c) => c.remedy ?? defaultRemedy(c)))];
-  return { version: release.version, verdict: release.verdict, channels, checks: { total: release.checks.length, fail: count('fail'), unverified: count('unverified'), skipped: count('skipped') }, remedies };
+  const explained = release.checks.some(
+    (c) => c.status === 'fail' || (c.status === 'unverified' && !DEPENDENT_REASONS.has(c.reason ?? '')),
+  );
+  const remedies = [
+    ...new Set(
+      unverifiedChecks
+        .filter((c) => !(explained && DEPENDENT_REASONS.has(c.reason ?? '')))
+        .map((c) => c.remedy ?? defaultRemedy(c)),
+    ),
+  ];
+  return {
+    version: release.version,
+    verdict: release.verdict,
+    channels,
+    checks: {
+      total: release.checks.length,
+      fail: count('fail'),
+      unverified: count('unverified'),
+      skipped: count('skipped'),
+    },
+    remedies,
+  };
 }
 
 /** For an unverified check that names no remedy: run again once what stopped it (a network, a limit) is fixed. */
 function defaultRemedy(check: Check): string {
-  if (check.reason?.startsWith('LIMIT_') || check.reason === 'RUN_DEADLINE') return 'raise the limit the message names (--limit NAME=VALUE) and run again';
-  if (check.reason === 'NO_SIGNED_CHECKSUM' || check.reason === 'NO_GIT_TREE' || check.reason === 'NO_SDIST' || check.reason === 'NO_WHEEL') return 'see the check it depends on, fix that, and run again';
+  if (check.reason?.startsWith('LIMIT_') || check.reason === 'RUN_DEADLINE')
+    return 'raise the limit the message names (--limit NAME=VALUE) and run again';
+  if (
+    check.reason === 'NO_SIGNED_CHECKSUM' ||
+    check.reason === 'NO_GIT_TREE' ||
+    check.reason === 'NO_SDIST' ||
+    check.reason === 'NO_WHEEL'
+  )
+    return 'see the check it depends on, fix that, and run again';
   return 'run again once the channel answers (network, server or missing file); if it persists, look at the message';
 }
 
 /** Releases grouped by what the user does about what was left unverified in them, largest group first. */
 export function remedyGroups(summaries: readonly ReleaseSummary[]): { remedy: string; versions: string[] }[] {
   const groups = new Map<string, string[]>();
-  for (const summary of summaries) for (const remedy of summary.remedies) groups.set(remedy, [...(groups.get(remedy) ?? []), summary.version]);
-  return [...groups].map(([remedy, versions]) => ({ remedy, versions })).sort((a, b) => b.versions.length - a.versions.length || (a.remedy < b.remedy ? -1 : 1));
+  for (const summary of summaries)
+    for (const remedy of summary.remedies) groups.set(remedy, [...(groups.get(remedy) ?? []), summary.version]);
+  return [...groups]
+    .map(([remedy, versions]) => ({ remedy, versions }))
+    .sort((a, b) => b.versions.length - a.versions.length || (a.remedy < b.remedy ? -1 : 1));
 }
 
 function channelStatus(checks: readonly Check[], channel: ReportChannel): string {

@@ -27,7 +27,8 @@ export function checkReportHead(value: unknown): RunReportHead {
   });
   for (const [name, url] of Object.entries(object(head.sources, '"sources"'))) text(url, `source "${name}"`);
   oneOf(head.verdict, '"verdict"', VERDICTS);
-  if (head.listingProblems !== undefined) list(head.listingProblems, '"listingProblems"').forEach((problem, i) => text(problem, `listing problem ${i + 1}`));
+  if (head.listingProblems !== undefined)
+    list(head.listingProblems, '"listingProblems"').forEach((problem, i) => text(problem, `listing problem ${i + 1}`));
   if (head.run !== undefined) {
     const run = object(head.run, '"run"');
     text(run.startedAt, '"run.startedAt"', TIMESTAMP);
@@ -53,7 +54,8 @@ export function checkRelease(value: unknown, where: string): ReleaseReport {
     oneOf(check.channel, `${at}: "channel"`, CHANNELS);
     text(check.message, `${at}: "message"`);
     if (check.reason !== undefined) text(check.reason, `${at}: "reason"`, REASON);
-    for (const field of ['artifact', 'expected', 'actual', 'url', 'file', 'remedy', 'copies']) optionalText(check[field], `${at}: "${field}"`);
+    for (const field of ['artifact', 'expected', 'actual', 'url', 'file', 'remedy', 'copies'])
+      optionalText(check[field], `${at}: "${field}"`);
   });
   list(release.differences, `${where}: "differences"`).forEach((item, i) => {
     const at = `${where}, difference ${i + 1}`;
@@ -62,9 +64,12 @@ export function checkRelease(value: unknown, where: string): ReleaseReport {
     text(difference.kind, `${at}: "kind"`, ID);
     text(difference.path, `${at}: "path"`);
     if (typeof difference.allowed !== 'boolean') fail(`${at}: "allowed" must be true or false`);
-    for (const field of ['rule', 'waiver', 'detail', 'derivedFrom']) optionalText(difference[field], `${at}: "${field}"`);
-    if (difference.unverified !== undefined && typeof difference.unverified !== 'boolean') fail(`${at}: "unverified" must be true or false`);
-    for (const [side, digest] of Object.entries(object(difference.digests, `${at}: "digests"`))) text(digest, `${at}: the ${side} digest`);
+    for (const field of ['rule', 'waiver', 'detail', 'derivedFrom'])
+      optionalText(difference[field], `${at}: "${field}"`);
+    if (difference.unverified !== undefined && typeof difference.unverified !== 'boolean')
+      fail(`${at}: "unverified" must be true or false`);
+    for (const [side, digest] of Object.entries(object(difference.digests, `${at}: "digests"`)))
+      text(digest, `${at}: the ${side} digest`);
   });
   for (const field of ['checksumSigners', 'tagSigners', 'artifacts']) list(release[field], `${where}: "${field}"`);
   return value as ReleaseReport;
@@ -95,7 +100,8 @@ function list(value: unknown, what: string): unknown[] {
 
 function text(value: unknown, what: string, pattern?: RegExp): void {
   if (typeof value !== 'string') fail(`${what} must be a string`);
-  if (pattern && !pattern.test(value)) fail(`${what} is not what crosscheck writes there: ${JSON.stringify(value.slice(0, 80))}`);
+  if (pattern && !pattern.test(value))
+    fail(`${what} is not what crosscheck writes there: ${JSON.stringify(value.slice(0, 80))}`);
 }
 
 function optionalText(value: unknown, what: string): void {

@@ -42,7 +42,10 @@ const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0
  * bytes, so the file as a whole is held to the same grammar.
  */
 export class SavedReport {
-  private constructor(private readonly handle: FileHandle, readonly source: ReportSource) {}
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly source: ReportSource,
+  ) {}
 
   static async open(path: string): Promise<SavedReport> {
     // Read by position, a release at a time, so only a regular file will do (not a pipe, nor a
@@ -51,12 +54,16 @@ export class SavedReport {
     try {
       const layout = await scanLayout(handle);
       const fields: Record<string, unknown> = {};
-      for (const [key, range] of layout.head) fields[key] = await parseRange(handle, range, MAX_HEAD_VALUE_BYTES, `"${key}"`);
+      for (const [key, range] of layout.head)
+        fields[key] = await parseRange(handle, range, MAX_HEAD_VALUE_BYTES, `"${key}"`);
       const head = checkReportHead(fields);
       const ranges = new Map<ReleaseSummary, ByteRange>();
       const summaries: ReleaseSummary[] = [];
       for (const [index, range] of layout.releases.entries()) {
-        const release = checkRelease(await parseRange(handle, range, MAX_RELEASE_BYTES, `release ${index + 1}`), `release ${index + 1}`);
+        const release = checkRelease(
+          await parseRange(handle, range, MAX_RELEASE_BYTES, `release ${index + 1}`),
+          `release ${index + 1}`,
+        );
         checkReleaseVerdict(release);
         const summary = summarize(release);
         ranges.set(summary, range);
@@ -68,7 +75,11 @@ export class SavedReport {
         summaries,
         async *releases(only) {
           for (const summary of summaries) {
-            if (!only || only(summary)) yield checkRelease(await parseRange(handle, ranges.get(summary)!, MAX_RELEASE_BYTES, `release ${summary.version}`), `release ${summary.version}`);
+            if (!only || only(summary))
+              yield checkRelease(
+                await parseRange(handle, ranges.get(summary)!, MAX_RELEASE_BYTES, `release ${summary.version}`),
+                `release ${summary.version}`,
+              );
           }
         },
       };
@@ -96,7 +107,17 @@ async function parseRange(handle: FileHandle, range: ByteRange, limit: number, w
   }
 }
 
-type State = 'open' | 'key-or-close' | 'key' | 'colon' | 'value' | 'after-value' | 'release-or-close' | 'release' | 'after-release' | 'done';
+type State =
+  | 'open'
+  | 'key-or-close'
+  | 'key'
+  | 'colon'
+  | 'value'
+  | 'after-value'
+  | 'release-or-close'
+  | 'release'
+  | 'after-release'
+  | 'done';
 
 /**
  * Walks the file once, byte by byte (JSON's structural characters are ASCII, and no byte of a
@@ -287,14 +308,19 @@ class ValueScanner {
  */
 function checkReleaseVerdict(release: ReleaseReport): void {
   const expected = releaseVerdict(release.checks);
-  if (release.verdict !== expected) throw new ReportShapeError(`release ${release.version} says "${release.verdict}", but its checks make it "${expected}"`);
+  if (release.verdict !== expected)
+    throw new ReportShapeError(
+      `release ${release.version} says "${release.verdict}", but its checks make it "${expected}"`,
+    );
 }
 
 function checkRunVerdict(head: RunReportHead, releases: readonly ReleaseSummary[]): void {
   const expected = runOutcome(releases, head.listingProblems ?? []);
-  if (head.verdict !== expected.verdict) throw new ReportShapeError(`the report says "${head.verdict}", but its releases make it "${expected.verdict}"`);
+  if (head.verdict !== expected.verdict)
+    throw new ReportShapeError(`the report says "${head.verdict}", but its releases make it "${expected.verdict}"`);
   for (const [field, count] of Object.entries(expected.summary)) {
     const stated = head.summary[field as keyof RunCounts];
-    if (stated !== count) throw new ReportShapeError(`the report's summary gives ${stated} for "${field}", but it holds ${count}`);
+    if (stated !== count)
+      throw new ReportShapeError(`the report's summary gives ${stated} for "${field}", but it holds ${count}`);
   }
 }

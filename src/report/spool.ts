@@ -26,11 +26,18 @@ export class ReleaseSpool {
   private readonly records = new Map<ReleaseSummary, SpooledRecord>();
   private end = 0;
 
-  private constructor(private readonly handle: FileHandle, private readonly path: string) {}
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly path: string,
+  ) {}
 
   static async create(dir: string): Promise<ReleaseSpool> {
     const path = join(dir, `report-${randomBytes(12).toString('hex')}.jsonl`);
-    const handle = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    const handle = await open(
+      path,
+      constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o600,
+    );
     // Unlinked while open (POSIX keeps the file for the handle): nothing is left behind, even by a killed run.
     await rm(path, { force: true });
     return new ReleaseSpool(handle, path);
@@ -39,13 +46,21 @@ export class ReleaseSpool {
   /** Writes the release to the spool and returns what memory keeps of it. */
   async add(release: ReleaseReport): Promise<ReleaseSummary> {
     const bytes = Buffer.from(`${JSON.stringify(release)}\n`, 'utf8');
-    const record = { position: this.end, length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    const record = {
+      position: this.end,
+      length: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
     // Positions are handed out before the write, so releases finishing together write side by side.
     this.end += bytes.length;
     try {
       await this.writeFully(bytes, record.position);
     } catch (error) {
-      throw new UnavailableError('REPORT_SPOOL_WRITE', `cannot keep the report of release ${release.version} in the cache directory until the run ends (${(error as Error).message})`, { file: this.path });
+      throw new UnavailableError(
+        'REPORT_SPOOL_WRITE',
+        `cannot keep the report of release ${release.version} in the cache directory until the run ends (${(error as Error).message})`,
+        { file: this.path },
+      );
     }
     const summary = summarize(release);
     this.records.set(summary, record);
@@ -75,16 +90,20 @@ export class ReleaseSpool {
     if (!record) throw new Error(`release ${summary.version} was never spooled`);
     const bytes = await readRange(this.handle, record.position, record.length);
     if (bytes.length !== record.length || createHash('sha256').update(bytes).digest('hex') !== record.sha256) {
-      throw new UnavailableError('REPORT_SPOOL_CHANGED', `the report of release ${summary.version}, kept on disk while the run went on, changed there (${this.path}); the report stops here rather than show it`, {
-        file: this.path,
-        expected: record.sha256,
-      });
+      throw new UnavailableError(
+        'REPORT_SPOOL_CHANGED',
+        `the report of release ${summary.version}, kept on disk while the run went on, changed there (${this.path}); the report stops here rather than show it`,
+        {
+          file: this.path,
+          expected: record.sha256,
+        },
+      );
     }
     return JSON.parse(bytes.toString('utf8')) as ReleaseReport;
   }
 
   private async writeFully(bytes: Buffer, position: number): Promise<void> {
-    for (let written = 0; written < bytes.length; ) {
+    for (let written = 0; written < bytes.length;) {
       const { bytesWritten } = await this.handle.write(bytes, written, bytes.length - written, position + written);
       written += bytesWritten;
     }

@@ -1,10 +1,27 @@
 import type { Check, CheckStatus } from '../model/check.js';
 import { escapeTerminal } from './escape.js';
-import { fetchLines, OFFLINE_NOTICE, type ReleaseReport, remedyGroups, type ReportSource, reportedChannels } from './model.js';
+import {
+  fetchLines,
+  OFFLINE_NOTICE,
+  type ReleaseReport,
+  remedyGroups,
+  type ReportSource,
+  reportedChannels,
+} from './model.js';
 import type { TextSink } from './sink.js';
 
-const MARK: Record<CheckStatus, string> = { pass: 'ok  ', fail: 'FAIL', unverified: '??  ', warn: 'warn', skipped: 'skip' };
-const VERDICT: Record<string, string> = { pass: 'PASS', fail: 'FAIL (tampering or mismatch)', incomplete: 'INCOMPLETE (could not verify everything)' };
+const MARK: Record<CheckStatus, string> = {
+  pass: 'ok  ',
+  fail: 'FAIL',
+  unverified: '??  ',
+  warn: 'warn',
+  skipped: 'skip',
+};
+const VERDICT: Record<string, string> = {
+  pass: 'PASS',
+  fail: 'FAIL (tampering or mismatch)',
+  incomplete: 'INCOMPLETE (could not verify everything)',
+};
 
 /** The human report: one line per check, evidence under every failure, a verdict per release, a summary table. */
 export async function writeText(source: ReportSource, out: TextSink, options: { color?: boolean } = {}): Promise<void> {
@@ -17,7 +34,9 @@ export async function writeText(source: ReportSource, out: TextSink, options: { 
     const fetched = fetchLines(release);
     if (fetched.length > 0) lines.push('  fetched:', ...fetched.map((line) => `    ${escapeTerminal(line)}`));
     if (release.summary) lines.push('', `  ${paint('bold', escapeTerminal(release.summary))}`);
-    lines.push(`  verdict: ${paint(release.verdict === 'pass' ? 'green' : release.verdict === 'fail' ? 'red' : 'yellow', VERDICT[release.verdict]!)}`);
+    lines.push(
+      `  verdict: ${paint(release.verdict === 'pass' ? 'green' : release.verdict === 'fail' ? 'red' : 'yellow', VERDICT[release.verdict]!)}`,
+    );
     lines.push('');
     await out.write(`${lines.join('\n')}\n`);
   }
@@ -28,14 +47,23 @@ export async function writeText(source: ReportSource, out: TextSink, options: { 
  * verify-file's answer: for each file, the one sentence and the verdict; what to do about what
  * could not be verified; where the evidence is. `--verbose` or `--format json` give every check.
  */
-export async function writeBriefText(source: ReportSource, out: TextSink, options: { color?: boolean } = {}): Promise<void> {
+export async function writeBriefText(
+  source: ReportSource,
+  out: TextSink,
+  options: { color?: boolean } = {},
+): Promise<void> {
   const paint = colorizer(options.color ?? false);
   if (source.head.run?.offline) await out.write(`${paint('yellow', OFFLINE_NOTICE)}\n\n`);
   let complete = true;
   for await (const release of source.releases()) {
     const color = release.verdict === 'pass' ? 'green' : release.verdict === 'fail' ? 'red' : 'yellow';
-    const lines = [escapeTerminal(release.summary ?? `${source.head.displayName} ${release.version}`), `verdict: ${paint(color, VERDICT[release.verdict]!)}`];
-    const remedies = [...new Set(release.checks.filter((c) => c.status === 'unverified' && c.remedy).map((c) => c.remedy!))];
+    const lines = [
+      escapeTerminal(release.summary ?? `${source.head.displayName} ${release.version}`),
+      `verdict: ${paint(color, VERDICT[release.verdict]!)}`,
+    ];
+    const remedies = [
+      ...new Set(release.checks.filter((c) => c.status === 'unverified' && c.remedy).map((c) => c.remedy!)),
+    ];
     for (const remedy of remedies.slice(0, 3)) lines.push(escapeTerminal(`to do: ${remedy}`));
     complete &&= release.verdict === 'pass';
     await out.write(`${lines.join('\n')}\n`);
@@ -44,7 +72,14 @@ export async function writeBriefText(source: ReportSource, out: TextSink, option
 }
 
 function checkLines(check: Check, paint: Paint): string[] {
-  const color = check.status === 'pass' ? 'green' : check.status === 'fail' ? 'red' : check.status === 'unverified' ? 'yellow' : 'dim';
+  const color =
+    check.status === 'pass'
+      ? 'green'
+      : check.status === 'fail'
+        ? 'red'
+        : check.status === 'unverified'
+          ? 'yellow'
+          : 'dim';
   const e = escapeTerminal;
   const lines = [`  ${paint(color, MARK[check.status])} ${e(check.id).padEnd(30)} ${e(check.message)}`];
   if (check.status === 'fail' || check.status === 'unverified') {
@@ -63,11 +98,16 @@ function differenceLines(release: ReleaseReport): string[] {
   const failing = release.differences.filter((d) => !d.allowed);
   const allowed = release.differences.filter((d) => d.allowed);
   const byRule = new Map<string, number>();
-  for (const d of allowed) byRule.set(d.rule ?? `waiver (${d.waiver})`, (byRule.get(d.rule ?? `waiver (${d.waiver})`) ?? 0) + 1);
-  const lines = [`  differences: ${failing.length} not allowed, ${allowed.length} allowed${byRule.size > 0 ? ` (${[...byRule].map(([rule, n]) => `${rule} ×${n}`).join(', ')})` : ''}`];
+  for (const d of allowed)
+    byRule.set(d.rule ?? `waiver (${d.waiver})`, (byRule.get(d.rule ?? `waiver (${d.waiver})`) ?? 0) + 1);
+  const lines = [
+    `  differences: ${failing.length} not allowed, ${allowed.length} allowed${byRule.size > 0 ? ` (${[...byRule].map(([rule, n]) => `${rule} ×${n}`).join(', ')})` : ''}`,
+  ];
   for (const d of failing.slice(0, 50)) {
     lines.push(escapeTerminal(`    ${d.check} ${d.kind} ${d.path}${d.detail ? ` — ${d.detail}` : ''}`));
-    const digests = Object.entries(d.digests).map(([side, digest]) => `${side} ${digest}`).join(', ');
+    const digests = Object.entries(d.digests)
+      .map(([side, digest]) => `${side} ${digest}`)
+      .join(', ');
     if (digests) lines.push(escapeTerminal(`      ${digests}`));
   }
   if (failing.length > 50) lines.push(`    … ${failing.length - 50} more in the JSON report`);
@@ -76,7 +116,11 @@ function differenceLines(release: ReleaseReport): string[] {
 
 function summaryTable({ head, summaries }: ReportSource): string[] {
   const channels = reportedChannels(summaries);
-  const rows = summaries.map((r) => [escapeTerminal(r.version), ...channels.map((c) => r.channels[c]), r.verdict.toUpperCase()]);
+  const rows = summaries.map((r) => [
+    escapeTerminal(r.version),
+    ...channels.map((c) => r.channels[c]),
+    r.verdict.toUpperCase(),
+  ]);
   const header = ['release', ...channels, 'verdict'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
@@ -89,8 +133,16 @@ function summaryTable({ head, summaries }: ReportSource): string[] {
     `${summary.releases} release(s): ${summary.pass} pass, ${summary.fail} fail, ${summary.incomplete} incomplete — ${VERDICT[head.verdict]}`,
     ...remedyLines(summaries),
     escapeTerminal(`pinned keys: ${head.keyring.keys.map((k) => `${k.name} ${k.fingerprint}`).join('; ')}`),
-    ...(head.run ? [escapeTerminal(`run: ${head.run.startedAt} to ${head.run.finishedAt}, crosscheck ${head.tool.version}; to run it again: ${head.run.command}`)] : []),
-    ...(head.listingProblems ?? []).map((problem) => escapeTerminal(`the list of releases may be incomplete: ${problem}`)),
+    ...(head.run
+      ? [
+          escapeTerminal(
+            `run: ${head.run.startedAt} to ${head.run.finishedAt}, crosscheck ${head.tool.version}; to run it again: ${head.run.command}`,
+          ),
+        ]
+      : []),
+    ...(head.listingProblems ?? []).map((problem) =>
+      escapeTerminal(`the list of releases may be incomplete: ${problem}`),
+    ),
   ];
 }
 
@@ -105,7 +157,9 @@ function remedyLines(summaries: ReportSource['summaries']): string[] {
 
 /** A list of versions, clipped after twelve: a group can hold a hundred releases. */
 export function listVersions(versions: readonly string[]): string {
-  return versions.length > 12 ? `${versions.slice(0, 12).join(', ')} … (${versions.length} releases)` : versions.join(', ');
+  return versions.length > 12
+    ? `${versions.slice(0, 12).join(', ')} … (${versions.length} releases)`
+    : versions.join(', ');
 }
 
 type Paint = (color: 'green' | 'red' | 'yellow' | 'dim' | 'bold', text: string) => string;

@@ -1,5 +1,14 @@
 import { quote } from '../model/errors.js';
-import { AFTER_CHECKSUMS_REMEDY, type ArtifactKind, type Channel, type Check, fail, pass, unverified, warn } from '../model/check.js';
+import {
+  AFTER_CHECKSUMS_REMEDY,
+  type ArtifactKind,
+  type Channel,
+  type Check,
+  fail,
+  pass,
+  unverified,
+  warn,
+} from '../model/check.js';
 import type { DigestAlgorithm } from '../formats/checksum-file.js';
 import type { PypiFile, PypiRelease } from '../formats/pypi-json.js';
 import type { HashedFile, SignedChecksums, SignedDigests } from './evidence.js';
@@ -14,7 +23,9 @@ import { type ArtifactName, normalizeProjectName } from '../model/names.js';
  * strings. SHA-256 is the evidence; when a file's checksum file signs only MD5 and SHA-1 (early
  * releases), SHA-1 is compared and the check can at best `warn`.
  */
-export function strongestSigned(signed: SignedDigests | undefined): { algorithm: DigestAlgorithm; digest: string } | undefined {
+export function strongestSigned(
+  signed: SignedDigests | undefined,
+): { algorithm: DigestAlgorithm; digest: string } | undefined {
   for (const algorithm of ['sha256', 'sha1', 'md5'] as const) {
     const digest = signed?.[algorithm];
     if (digest !== undefined) return { algorithm, digest };
@@ -38,7 +49,11 @@ export function digestCheck(
   file: HashedFile,
 ): Check {
   const strongest = strongestSigned(signed);
-  if (!strongest) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256, remedy: AFTER_CHECKSUMS_REMEDY }, `${filename} hashes to ${file.sha256}, but there is no verified checksum file to compare it with`);
+  if (!strongest)
+    return unverified(
+      { ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256, remedy: AFTER_CHECKSUMS_REMEDY },
+      `${filename} hashes to ${file.sha256}, but there is no verified checksum file to compare it with`,
+    );
   const { algorithm, digest: expected } = strongest;
   const name = ALGORITHM_NAMES[algorithm];
   const actual = file[algorithm];
@@ -51,15 +66,32 @@ export function digestCheck(
   }
   const source = `${file.finalUrl}${file.fromCache ? ` (offline: the copy fetched ${file.fetchedAt}, hashed again now)` : ` (fetched ${file.fetchedAt})`}`;
   if (algorithm !== 'sha256') {
-    return warn({ ...fields, reason: 'CHECKSUM_WEAK_ONLY', expected }, `${filename} matches the signed ${name}, the strongest digest signed for it; ${source}`);
+    return warn(
+      { ...fields, reason: 'CHECKSUM_WEAK_ONLY', expected },
+      `${filename} matches the signed ${name}, the strongest digest signed for it; ${source}`,
+    );
   }
-  return pass({ ...fields, expected, actual }, `${filename} (${file.size} bytes) matches the signed SHA-256 ${actual}; ${source}`);
+  return pass(
+    { ...fields, expected, actual },
+    `${filename} (${file.size} bytes) matches the signed SHA-256 ${actual}; ${source}`,
+  );
 }
 
 /** The SHA-256 PyPI declares for a file, against the signed one (when one is signed). */
-export function declaredDigestCheck(fields: { id: string; channel: 'pypi'; artifact: ArtifactKind; url: string }, filename: string, signed: SignedDigests | undefined, declared: PypiFile): Check[] {
+export function declaredDigestCheck(
+  fields: { id: string; channel: 'pypi'; artifact: ArtifactKind; url: string },
+  filename: string,
+  signed: SignedDigests | undefined,
+  declared: PypiFile,
+): Check[] {
   if (!signed?.sha256) return [];
-  if (signed.sha256 === declared.sha256) return [pass({ ...fields, expected: signed.sha256, actual: declared.sha256 }, `PyPI declares the signed SHA-256 for ${filename}`)];
+  if (signed.sha256 === declared.sha256)
+    return [
+      pass(
+        { ...fields, expected: signed.sha256, actual: declared.sha256 },
+        `PyPI declares the signed SHA-256 for ${filename}`,
+      ),
+    ];
   return [
     fail(
       { ...fields, reason: 'DIGEST_MISMATCH', expected: signed.sha256, actual: declared.sha256 },
@@ -69,15 +101,29 @@ export function declaredDigestCheck(fields: { id: string; channel: 'pypi'; artif
 }
 
 /** PyPI's bytes must equal what PyPI declares and, above all, what was signed (J-01). */
-export function pypiDigestCheck(fields: { id: string; channel: 'pypi'; artifact: ArtifactKind; url: string }, filename: string, signed: SignedDigests | undefined, declared: PypiFile, fetched: HashedFile): Check {
+export function pypiDigestCheck(
+  fields: { id: string; channel: 'pypi'; artifact: ArtifactKind; url: string },
+  filename: string,
+  signed: SignedDigests | undefined,
+  declared: PypiFile,
+  fetched: HashedFile,
+): Check {
   if (fetched.sha256 !== declared.sha256 || fetched.size !== declared.size) {
     return fail(
-      { ...fields, reason: 'PYPI_DECLARATION_MISMATCH', expected: `${declared.sha256} (${declared.size} bytes)`, actual: `${fetched.sha256} (${fetched.size} bytes)` },
+      {
+        ...fields,
+        reason: 'PYPI_DECLARATION_MISMATCH',
+        expected: `${declared.sha256} (${declared.size} bytes)`,
+        actual: `${fetched.sha256} (${fetched.size} bytes)`,
+      },
       `PyPI serves ${filename} with SHA-256 ${fetched.sha256} (${fetched.size} bytes) but declares ${declared.sha256} (${declared.size} bytes)`,
     );
   }
   if (!signed) {
-    return warn({ ...fields, reason: 'PYPI_SELF_CONSISTENT', actual: fetched.sha256 }, `${filename} matches only PyPI's own declaration (${fetched.sha256}); no signed checksum covers it`);
+    return warn(
+      { ...fields, reason: 'PYPI_SELF_CONSISTENT', actual: fetched.sha256 },
+      `${filename} matches only PyPI's own declaration (${fetched.sha256}); no signed checksum covers it`,
+    );
   }
   return digestCheck(fields, filename, signed, fetched);
 }
@@ -89,7 +135,12 @@ export function pypiFilesCheck(release: PypiRelease, signed: SignedChecksums): C
   const unlisted = release.files.filter((f) => !signedNames.has(f.filename));
   if (unlisted.length > 0) {
     return fail(
-      { ...fields, reason: 'PYPI_UNLISTED_FILE', expected: [...signedNames].join(', '), actual: release.files.map((f) => f.filename).join(', ') },
+      {
+        ...fields,
+        reason: 'PYPI_UNLISTED_FILE',
+        expected: [...signedNames].join(', '),
+        actual: release.files.map((f) => f.filename).join(', '),
+      },
       `PyPI offers ${unlisted.map((f) => f.filename).join(', ')}, which the signed checksum file does not list; pip could install it`,
     );
   }
@@ -97,23 +148,46 @@ export function pypiFilesCheck(release: PypiRelease, signed: SignedChecksums): C
   const earliest = Math.min(...times);
   const late = release.files.filter((f) => Date.parse(f.uploadTime) - earliest > LATE_UPLOAD_HOURS * 3600_000);
   if (late.length > 0) {
-    return warn({ ...fields, reason: 'PYPI_LATE_UPLOAD' }, `${late.map((f) => `${f.filename} (${quote(f.uploadTime)})`).join(', ')} was uploaded more than ${LATE_UPLOAD_HOURS} hours after the release's first file`);
+    return warn(
+      { ...fields, reason: 'PYPI_LATE_UPLOAD' },
+      `${late.map((f) => `${f.filename} (${quote(f.uploadTime)})`).join(', ')} was uploaded more than ${LATE_UPLOAD_HOURS} hours after the release's first file`,
+    );
   }
-  return pass(fields, `every file PyPI offers is listed in the signed checksum file (${release.files.map((f) => f.filename).join(', ')})`);
+  return pass(
+    fields,
+    `every file PyPI offers is listed in the signed checksum file (${release.files.map((f) => f.filename).join(', ')})`,
+  );
 }
 
 const LATE_UPLOAD_HOURS = 48;
 
-
 /** A file the user gave, against the digest signed for its name. */
-export function localDigestCheck(identity: ArtifactName, signed: SignedChecksums | undefined, file: HashedFile & { url: string }): Check {
-  const fields = { id: `local.${identity.kind}.digest`, channel: 'local' as const, artifact: identity.kind, url: file.url };
-  if (!signed) return unverified({ ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256, remedy: AFTER_CHECKSUMS_REMEDY }, `${identity.filename} hashes to ${file.sha256}; there is no verified checksum file to compare it with`);
+export function localDigestCheck(
+  identity: ArtifactName,
+  signed: SignedChecksums | undefined,
+  file: HashedFile & { url: string },
+): Check {
+  const fields = {
+    id: `local.${identity.kind}.digest`,
+    channel: 'local' as const,
+    artifact: identity.kind,
+    url: file.url,
+  };
+  if (!signed)
+    return unverified(
+      { ...fields, reason: 'NO_SIGNED_CHECKSUM', actual: file.sha256, remedy: AFTER_CHECKSUMS_REMEDY },
+      `${identity.filename} hashes to ${file.sha256}; there is no verified checksum file to compare it with`,
+    );
   const listed = signed.artifacts.find((a) => a.filename === identity.filename);
   if (!listed) {
     const lookalike = signed.artifacts.find((a) => a.filename.toLowerCase() === identity.filename.toLowerCase());
     return fail(
-      { ...fields, reason: 'CHECKSUM_FILENAME', expected: signed.artifacts.map((a) => a.filename).join(', '), actual: identity.filename },
+      {
+        ...fields,
+        reason: 'CHECKSUM_FILENAME',
+        expected: signed.artifacts.map((a) => a.filename).join(', '),
+        actual: identity.filename,
+      },
       `the signed checksum file does not list ${identity.filename}${lookalike ? ` (it lists ${lookalike.filename}; names are compared exactly)` : ''}`,
     );
   }
@@ -122,9 +196,20 @@ export function localDigestCheck(identity: ArtifactName, signed: SignedChecksums
 
 /** The name and version in the file name must be the ones its own metadata states. */
 export function fileIdentityCheck(identity: ArtifactName, listing: ArchiveListing): Check {
-  const fields = { id: 'local.file.identity', channel: 'local' as const, artifact: identity.kind, file: identity.filename };
-  const metadataPath = [...listing.kept.keys()].find((p) => (identity.kind === 'sdist' ? /^[^/]+\/PKG-INFO$/.test(p) : /\.dist-info\/METADATA$/.test(p)));
-  if (!metadataPath) return fail({ ...fields, reason: 'FILE_IDENTITY_MISMATCH' }, `${identity.filename} holds no ${identity.kind === 'sdist' ? 'PKG-INFO' : 'METADATA'} to confirm what it is`);
+  const fields = {
+    id: 'local.file.identity',
+    channel: 'local' as const,
+    artifact: identity.kind,
+    file: identity.filename,
+  };
+  const metadataPath = [...listing.kept.keys()].find((p) =>
+    identity.kind === 'sdist' ? /^[^/]+\/PKG-INFO$/.test(p) : /\.dist-info\/METADATA$/.test(p),
+  );
+  if (!metadataPath)
+    return fail(
+      { ...fields, reason: 'FILE_IDENTITY_MISMATCH' },
+      `${identity.filename} holds no ${identity.kind === 'sdist' ? 'PKG-INFO' : 'METADATA'} to confirm what it is`,
+    );
   let name = '';
   let version = '';
   try {
@@ -135,12 +220,23 @@ export function fileIdentityCheck(identity: ArtifactName, listing: ArchiveListin
     // Not UTF-8: it names nothing, and the comparison below says so.
   }
   const top = metadataPath.split('/')[0]!;
-  const expectedTop = identity.kind === 'sdist' ? identity.filename.replace(/\.tar\.gz$/, '') : `${identity.name}-${identity.version}.dist-info`;
+  const expectedTop =
+    identity.kind === 'sdist'
+      ? identity.filename.replace(/\.tar\.gz$/, '')
+      : `${identity.name}-${identity.version}.dist-info`;
   if (normalizeProjectName(name) !== identity.normalizedName || version !== identity.version || top !== expectedTop) {
     return fail(
-      { ...fields, reason: 'FILE_IDENTITY_MISMATCH', expected: `${identity.name} ${identity.version} (from the file name)`, actual: `${name} ${version} in ${metadataPath}` },
+      {
+        ...fields,
+        reason: 'FILE_IDENTITY_MISMATCH',
+        expected: `${identity.name} ${identity.version} (from the file name)`,
+        actual: `${name} ${version} in ${metadataPath}`,
+      },
       `the file name says ${identity.name} ${identity.version}, but ${metadataPath} says ${name} ${version}`,
     );
   }
-  return pass({ ...fields, actual: `${name} ${version}` }, `the file name and ${metadataPath} agree: ${name} ${version}`);
+  return pass(
+    { ...fields, actual: `${name} ${version}` },
+    `the file name and ${metadataPath} agree: ${name} ${version}`,
+  );
 }

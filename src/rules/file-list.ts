@@ -78,7 +78,12 @@ export class FileListState {
 }
 
 /** One pattern of a template line, applied as FileList's action does; returns setuptools' `found`. */
-export function applyPattern(state: FileListState, command: TemplateCommand, pattern: string, by: ManifestRule): boolean {
+export function applyPattern(
+  state: FileListState,
+  command: TemplateCommand,
+  pattern: string,
+  by: ManifestRule,
+): boolean {
   const { tree } = state;
   switch (command.action) {
     case 'include':

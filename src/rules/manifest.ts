@@ -17,7 +17,12 @@
  * directory (setuptools walks into it) or to nothing (setuptools skips it) is not modelled: a
  * caller that finds one must add it to `unknown`.
  */
-import { type ManifestTemplate, parseManifestTemplate, type TemplateCommand, type TemplateLine } from '../formats/manifest-in.js';
+import {
+  type ManifestTemplate,
+  parseManifestTemplate,
+  type TemplateCommand,
+  type TemplateLine,
+} from '../formats/manifest-in.js';
 import { applyPattern, FileListState, type ManifestRule } from './file-list.js';
 import { hasMagic } from './python-patterns.js';
 import { type TagFiles, treeOf, VirtualTree } from './virtual-tree.js';
@@ -121,7 +126,10 @@ export function applyManifest(input: ApplyManifestInput): ManifestResult {
   const unknown = [...(input.unknown ?? [])];
   addDefaults(state, input.defaults, 'before-template', warnings);
   if (input.template !== undefined) {
-    const template = typeof input.template === 'string' ? parseManifestTemplate(input.template, { normalizeWords: dialect.normalizeWords }) : input.template;
+    const template =
+      typeof input.template === 'string'
+        ? parseManifestTemplate(input.template, { normalizeWords: dialect.normalizeWords })
+        : input.template;
     warnings.push(...template.warnings.map((message) => ({ message: `MANIFEST.in ${message}` })));
     for (const line of template.lines) {
       const fails = applyLine(state, line, warnings, unknown);
@@ -133,7 +141,12 @@ export function applyManifest(input: ApplyManifestInput): ManifestResult {
   return summarise(state, tree.paths, warnings, unknown);
 }
 
-function addDefaults(state: FileListState, defaults: readonly DefaultInclusion[], stage: DefaultInclusion['stage'], warnings: ManifestWarning[]): void {
+function addDefaults(
+  state: FileListState,
+  defaults: readonly DefaultInclusion[],
+  stage: DefaultInclusion['stage'],
+  warnings: ManifestWarning[],
+): void {
   for (const inclusion of defaults) {
     if ((inclusion.stage ?? 'before-template') !== stage) continue;
     if (!state.add(inclusion.path, { source: 'default', text: `default: ${inclusion.why}` })) {
@@ -143,7 +156,9 @@ function addDefaults(state: FileListState, defaults: readonly DefaultInclusion[]
 }
 
 function lineLabel(line: TemplateLine): string {
-  return line.lastLine > line.line ? `MANIFEST.in lines ${line.line}-${line.lastLine}` : `MANIFEST.in line ${line.line}`;
+  return line.lastLine > line.line
+    ? `MANIFEST.in lines ${line.line}-${line.lastLine}`
+    : `MANIFEST.in line ${line.line}`;
 }
 
 /**
@@ -152,13 +167,23 @@ function lineLabel(line: TemplateLine): string {
  * TypeError when the line was joined from several (TextFile then counts a range) — in every
  * version, distutils' own included.
  */
-function applyLine(state: FileListState, line: TemplateLine, warnings: ManifestWarning[], unknown: string[]): string | undefined {
+function applyLine(
+  state: FileListState,
+  line: TemplateLine,
+  warnings: ManifestWarning[],
+  unknown: string[],
+): string | undefined {
   const label = lineLabel(line);
   const { command } = line;
   if (!command) {
     const error = line.error ?? 'malformed';
-    if (line.joined) return `${label}: ${error}, on a line continued with \\; setuptools' warning for it fails (TypeError: %d format) and the build stops`;
-    warnings.push({ line: line.line, message: `${label}: ${error}; setuptools warns and skips the line`, setuptools: error });
+    if (line.joined)
+      return `${label}: ${error}, on a line continued with \\; setuptools' warning for it fails (TypeError: %d format) and the build stops`;
+    warnings.push({
+      line: line.line,
+      message: `${label}: ${error}; setuptools warns and skips the line`,
+      setuptools: error,
+    });
     return undefined;
   }
   for (const pattern of patternsOf(command)) {
@@ -167,9 +192,16 @@ function applyLine(state: FileListState, line: TemplateLine, warnings: ManifestW
     state.tree.reachedOutside = false;
     const found = applyPattern(state, command, pattern, rule);
     if (state.tree.reachedOutside) {
-      unknown.push(`${label}: ${shown} reaches outside the project; setuptools would look at the build machine's files there, which the tag does not determine`);
+      unknown.push(
+        `${label}: ${shown} reaches outside the project; setuptools would look at the build machine's files there, which the tag does not determine`,
+      );
     }
-    if (!found) warnings.push({ line: line.line, message: `${label}: ${shown} matches nothing; setuptools warns and goes on`, setuptools: noMatchMessage(command, pattern) });
+    if (!found)
+      warnings.push({
+        line: line.line,
+        message: `${label}: ${shown} matches nothing; setuptools warns and goes on`,
+        setuptools: noMatchMessage(command, pattern),
+      });
   }
   return undefined;
 }
@@ -222,19 +254,37 @@ function pruneFileList(state: FileListState, prune: PruneRules, unknown: string[
   if (prune.style === 'manifest-maker') {
     state.removeMatching(`${prune.buildBase}/**`, buildRule);
     state.removeMatching(`${prune.baseDir}/**`, treeRule);
-    state.remove((p) => underDirectoryNamed(p, MANIFEST_MAKER_VCS), rule('a version-control directory (RCS, CVS, .svn)'));
+    state.remove(
+      (p) => underDirectoryNamed(p, MANIFEST_MAKER_VCS),
+      rule('a version-control directory (RCS, CVS, .svn)'),
+    );
     return;
   }
   // distutils matches these two as glob prefixes; crosscheck models literal names only.
-  for (const [dir, dirRule] of [[prune.buildBase, buildRule], [prune.baseDir, treeRule]] as const) {
-    if (hasMagic(dir)) unknown.push(`prune_file_list: ${dir} is a glob pattern to distutils; crosscheck reads it literally`);
+  for (const [dir, dirRule] of [
+    [prune.buildBase, buildRule],
+    [prune.baseDir, treeRule],
+  ] as const) {
+    if (hasMagic(dir))
+      unknown.push(`prune_file_list: ${dir} is a glob pattern to distutils; crosscheck reads it literally`);
     state.remove((p) => p.startsWith(`${dir}/`), dirRule);
   }
-  state.remove((p) => underDirectoryNamed(p, DISTUTILS_VCS), rule('a version-control directory (RCS, CVS, .svn, .hg, .git, .bzr, _darcs)'));
-  state.remove((p) => p.includes('/') && SDIST_TOP_LEVEL.has(p.slice(0, p.indexOf('/'))), rule('a .tox, .nox or .venv directory at the top'));
+  state.remove(
+    (p) => underDirectoryNamed(p, DISTUTILS_VCS),
+    rule('a version-control directory (RCS, CVS, .svn, .hg, .git, .bzr, _darcs)'),
+  );
+  state.remove(
+    (p) => p.includes('/') && SDIST_TOP_LEVEL.has(p.slice(0, p.indexOf('/'))),
+    rule('a .tox, .nox or .venv directory at the top'),
+  );
 }
 
-function summarise(state: FileListState, files: readonly string[], warnings: ManifestWarning[], unknown: string[]): ManifestResult {
+function summarise(
+  state: FileListState,
+  files: readonly string[],
+  warnings: ManifestWarning[],
+  unknown: string[],
+): ManifestResult {
   const live = new Array<{ by: ManifestRule; seq: number } | undefined>(files.length).fill(undefined);
   for (const entry of state.entries.values()) {
     const current = live[entry.index];
@@ -246,9 +296,26 @@ function summarise(state: FileListState, files: readonly string[], warnings: Man
     const by = state.lastExcluded[index];
     const before = state.lastIncluded[index];
     if (!by) return { path, included: false, why: NOT_INCLUDED };
-    return { path, included: false, by, ...(before ? { includedBefore: before } : {}), why: before ? `${by.text} (after ${before.text})` : by.text };
+    return {
+      path,
+      included: false,
+      by,
+      ...(before ? { includedBefore: before } : {}),
+      why: before ? `${by.text} (after ${before.text})` : by.text,
+    };
   });
   // Sorted by UTF-16 code units, as JavaScript's default sort does.
-  const sorted = (keep: boolean): string[] => fates.filter((f) => f.included === keep).map((f) => f.path).sort();
-  return { fates, included: sorted(true), notIncluded: sorted(false), listed: [...state.entries.keys()].sort(), warnings, unknown };
+  const sorted = (keep: boolean): string[] =>
+    fates
+      .filter((f) => f.included === keep)
+      .map((f) => f.path)
+      .sort();
+  return {
+    fates,
+    included: sorted(true),
+    notIncluded: sorted(false),
+    listed: [...state.entries.keys()].sort(),
+    warnings,
+    unknown,
+  };
 }

@@ -21,7 +21,10 @@ export type Atom = { kind: 'one'; test: CharTest } | { kind: 'many'; test: CharT
 const SLASH = 0x2f;
 export const anyChar: CharTest = () => true;
 export const notSlash: CharTest = (cp) => cp !== SLASH;
-export const literal = (c: number): CharTest => (cp) => cp === c;
+export const literal =
+  (c: number): CharTest =>
+  (cp) =>
+    cp === c;
 
 export interface Matcher {
   /** Whether the whole text matches (Python's `re.match` of a pattern ending in `\Z`). */
@@ -143,7 +146,16 @@ function buildNfa(atoms: readonly Atom[]): Nfa {
   const size = edges.length;
   const dfa = new Map<string, DfaState>();
   const start = intern(dfa, n, Int32Array.from(closure[0]!).sort());
-  return { edges, closure, accept: n, dfa, start, stamp: new Float64Array(size).fill(-1), generation: 0, scratch: new Int32Array(size) };
+  return {
+    edges,
+    closure,
+    accept: n,
+    dfa,
+    start,
+    stamp: new Float64Array(size).fill(-1),
+    generation: 0,
+    scratch: new Int32Array(size),
+  };
 }
 
 function closureOf(start: number, empty: readonly number[][]): number[] {
@@ -163,7 +175,7 @@ function closureOf(start: number, empty: readonly number[][]): number[] {
 /** One pass over the text's code points through the lazily built DFA; no backtracking. */
 function runDfa(nfa: Nfa, text: string): boolean {
   let state: DfaState | null = nfa.start;
-  for (let at = 0; at < text.length && state; ) {
+  for (let at = 0; at < text.length && state;) {
     const cp = text.codePointAt(at)!;
     at += cp > 0xffff ? 2 : 1;
     const known: DfaState | null | undefined = state.next.get(cp);

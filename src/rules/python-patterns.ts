@@ -10,7 +10,16 @@
  *   set of literal characters — no ranges: `[a-z]` is the three characters a, -, z — and a
  *   negated set `[!x]` also matches `/`.
  */
-import { anyChar, type Atom, type CharTest, codePoints, compileAtoms, literal, type Matcher, notSlash } from './pattern-nfa.js';
+import {
+  anyChar,
+  type Atom,
+  type CharTest,
+  codePoints,
+  compileAtoms,
+  literal,
+  type Matcher,
+  notSlash,
+} from './pattern-nfa.js';
 
 const BANG = 0x21; // !
 const DASH = 0x2d; // -
@@ -95,7 +104,8 @@ function fnmatchClass(cps: readonly number[], start: number, end: number): CharT
   chunks.forEach((chunk, k) => {
     ranges.push(...chunk.map(single));
     const previous = chunks[k - 1];
-    if (previous && previous.length > 0 && chunk.length > 0) ranges.push({ lo: previous[previous.length - 1]!, hi: chunk[0]! });
+    if (previous && previous.length > 0 && chunk.length > 0)
+      ranges.push({ lo: previous[previous.length - 1]!, hi: chunk[0]! });
   });
   // An empty set never matches; a negated empty set matches anything (fnmatch's '(?!)' and '.').
   if (ranges.length === 0) return negated ? anyChar : () => false;

@@ -135,7 +135,9 @@ export function setuptoolsDefaults(input: { files: TagFiles; declared: DeclaredP
   const unknown: string[] = [];
   const parsed = parseVersion(declared.setuptools);
   if (!parsed || !atLeast(parsed, OLDEST) || atLeast(parsed, BEYOND)) {
-    unknown.push(`setuptools ${declared.setuptools} is outside the versions crosscheck models (34.0.1 to 84.x); the defaults of 66.1.1 are used`);
+    unknown.push(
+      `setuptools ${declared.setuptools} is outside the versions crosscheck models (34.0.1 to 84.x); the defaults of 66.1.1 are used`,
+    );
   }
   const v: Version = parsed && atLeast(parsed, OLDEST) && !atLeast(parsed, BEYOND) ? parsed : [66, 1, 1];
   const d = new Defaults(treeOf(input.files));
@@ -152,7 +154,11 @@ export function setuptoolsDefaults(input: { files: TagFiles; declared: DeclaredP
   for (const what of declared.unmodelled ?? []) unknown.push(`${what}: adds files crosscheck does not model`);
   return {
     defaults: d.list,
-    prune: { style: atLeast(v, [74, 0, 0]) ? 'sdist' : 'manifest-maker', buildBase: declared.buildBase ?? 'build', baseDir: declared.releaseTree },
+    prune: {
+      style: atLeast(v, [74, 0, 0]) ? 'sdist' : 'manifest-maker',
+      buildBase: declared.buildBase ?? 'build',
+      baseDir: declared.releaseTree,
+    },
     dialect: dialectOf(v),
     unknown,
   };
@@ -160,7 +166,9 @@ export function setuptoolsDefaults(input: { files: TagFiles; declared: DeclaredP
 
 /** sdist._add_defaults_standards: the first README found (case-sensitively), and the setup script. */
 function addStandards(d: Defaults, v: Version): void {
-  const readmes = atLeast(v, [36, 4, 0]) ? ['README', 'README.rst', 'README.txt', 'README.md'] : ['README', 'README.rst', 'README.txt'];
+  const readmes = atLeast(v, [36, 4, 0])
+    ? ['README', 'README.rst', 'README.txt', 'README.md']
+    : ['README', 'README.rst', 'README.txt'];
   const readme = readmes.find((name) => d.tree.exists(name));
   const era = atLeast(v, [36, 4, 0]) ? 'README.md from setuptools 36.4' : 'before 36.4 no README.md';
   if (readme) d.add(readme, `the first of ${readmes.join(', ')} present (sdist standard files; ${era})`);
@@ -172,10 +180,12 @@ function addOptional(d: Defaults, v: Version): void {
   const testDirs = atLeast(v, [67, 2, 0]) ? ['tests', 'test'] : ['test'];
   for (const dir of testDirs) {
     const era = dir === 'tests' ? 'from setuptools 67.2' : 'all versions';
-    for (const path of sortedFiles(d, `${dir}/test*.py`)) d.add(path, `matches ${dir}/test*.py (distutils' optional defaults; ${era})`);
+    for (const path of sortedFiles(d, `${dir}/test*.py`))
+      d.add(path, `matches ${dir}/test*.py (distutils' optional defaults; ${era})`);
   }
-  if (d.isFile('setup.cfg')) d.add('setup.cfg', 'distutils\' optional defaults (all versions)');
-  if (atLeast(v, [43, 0, 0]) && d.isFile('pyproject.toml')) d.add('pyproject.toml', 'included by default from setuptools 43.0');
+  if (d.isFile('setup.cfg')) d.add('setup.cfg', "distutils' optional defaults (all versions)");
+  if (atLeast(v, [43, 0, 0]) && d.isFile('pyproject.toml'))
+    d.add('pyproject.toml', 'included by default from setuptools 43.0');
 }
 
 /** The standard library's glob of a pattern, files only, sorted (the order does not matter to the result). */
@@ -191,7 +201,8 @@ function globEscape(path: string): string {
 /** distutils' build_py.get_package_dir. */
 export function packageDirOf(pkg: string, packageDir: Readonly<Record<string, string>> | undefined): string {
   const path = pkg === '' ? [] : pkg.split('.');
-  if (!packageDir || Object.keys(packageDir).length === 0) return path.length > 0 ? pyJoin(path[0]!, ...path.slice(1)) : '';
+  if (!packageDir || Object.keys(packageDir).length === 0)
+    return path.length > 0 ? pyJoin(path[0]!, ...path.slice(1)) : '';
   const tail: string[] = [];
   while (path.length > 0) {
     const mapped = packageDir[path.join('.')];
@@ -206,21 +217,24 @@ export function packageDirOf(pkg: string, packageDir: Readonly<Record<string, st
 /** build_py.get_source_files: py_modules' files (and their package's __init__.py), then every package's *.py. */
 function addPythonSources(d: Defaults, declared: DeclaredProject, unknown: string[]): void {
   if (declared.pyModules === undefined) unknown.push('py_modules is not known: modules named there are sdist defaults');
-  if (declared.packages === undefined) unknown.push('the package list is not known: every package\'s *.py files are sdist defaults');
+  if (declared.packages === undefined)
+    unknown.push("the package list is not known: every package's *.py files are sdist defaults");
   const checked = new Set<string>();
   for (const module of declared.pyModules ?? []) {
     const parts = module.split('.');
     const pkg = parts.slice(0, -1).join('.');
     const dir = packageDirOf(pkg, declared.packageDir);
     const init = pyJoin(dir, '__init__.py');
-    if (pkg !== '' && !checked.has(pkg) && d.isFile(init)) d.add(init, `__init__.py of the package of module ${module} (py_modules; all versions)`);
+    if (pkg !== '' && !checked.has(pkg) && d.isFile(init))
+      d.add(init, `__init__.py of the package of module ${module} (py_modules; all versions)`);
     checked.add(pkg);
     const file = pyJoin(dir, `${parts[parts.length - 1]}.py`);
     if (d.isFile(file)) d.add(file, `module ${module} (py_modules; all versions)`);
   }
   for (const pkg of declared.packages ?? []) {
     const dir = packageDirOf(pkg, declared.packageDir);
-    if (dir !== '' && d.tree.resolve(dir)?.kind !== 'dir') unknown.push(`package ${pkg}: its directory ${dir} is not in the tag; setuptools would stop with an error`);
+    if (dir !== '' && d.tree.resolve(dir)?.kind !== 'dir')
+      unknown.push(`package ${pkg}: its directory ${dir} is not in the tag; setuptools would stop with an error`);
     for (const path of sortedFiles(d, pyJoin(globEscape(dir), '*.py'))) {
       // build_py leaves out the setup script itself when a package lives at the top.
       if (d.tree.resolve(path) === d.tree.resolve('setup.py')) continue;
@@ -247,7 +261,8 @@ function addPackageData(d: Defaults, declared: DeclaredProject, v: Version, unkn
   const era = recursive ? 'recursive ** from setuptools 62.3' : 'before 62.3 ** is not recursive';
   for (const pkg of declared.packages ?? []) {
     const dir = packageDirOf(pkg, declared.packageDir);
-    const specFor = (spec: DeclaredProject['packageData']): string[] => [...(spec?.[''] ?? []), ...(spec?.[pkg] ?? [])].map((p) => pyJoin(dir, p));
+    const specFor = (spec: DeclaredProject['packageData']): string[] =>
+      [...(spec?.[''] ?? []), ...(spec?.[pkg] ?? [])].map((p) => pyJoin(dir, p));
     const excluded = specFor(declared.excludePackageData).map(compileFnmatch);
     for (const pattern of specFor(data)) {
       for (const path of [...stdlibGlob(d.tree, pattern, recursive)].sort()) {
@@ -255,7 +270,10 @@ function addPackageData(d: Defaults, declared: DeclaredProject, v: Version, unkn
         if (node?.kind !== 'file' || excluded.some((m) => m.matches(path))) continue;
         // build_py keeps the path relative to the package directory, then joins it back.
         const clean = node.path;
-        d.add(dir === '' ? clean : pyJoin(dir, posix.relative(posix.normalize(dir), clean)), `package data of ${pkg} matching ${pattern} (package_data; ${era})`);
+        d.add(
+          dir === '' ? clean : pyJoin(dir, posix.relative(posix.normalize(dir), clean)),
+          `package data of ${pkg} matching ${pattern} (package_data; ${era})`,
+        );
       }
     }
   }
@@ -283,13 +301,24 @@ function addScripts(d: Defaults, declared: DeclaredProject, unknown: string[]): 
  * declared from 56.0; added before MANIFEST.in (which could exclude them) until 56.x, after it from
  * 57.0; `**` recursive from 77.0.
  */
-function addLicenseFiles(d: Defaults, declared: DeclaredProject, v: Version, stage: DefaultInclusion['stage'], unknown: string[]): void {
+function addLicenseFiles(
+  d: Defaults,
+  declared: DeclaredProject,
+  v: Version,
+  stage: DefaultInclusion['stage'],
+  unknown: string[],
+): void {
   if (!atLeast(v, [40, 8, 0])) return;
   if (declared.licenseFiles === undefined || declared.licenseFile === undefined) {
-    unknown.push('license_file / license_files are not known: the license files are sdist defaults from setuptools 40.8');
+    unknown.push(
+      'license_file / license_files are not known: the license files are sdist defaults from setuptools 40.8',
+    );
     return;
   }
-  const when = stage === 'after-template' ? 'added after MANIFEST.in from setuptools 57.0' : 'added before MANIFEST.in in setuptools 40.8–56.x';
+  const when =
+    stage === 'after-template'
+      ? 'added after MANIFEST.in from setuptools 57.0'
+      : 'added before MANIFEST.in in setuptools 40.8–56.x';
   const declaredFiles = atLeast(v, [42, 0, 0]) ? [...(declared.licenseFiles ?? [])] : [];
   if (declared.licenseFile && !declaredFiles.includes(declared.licenseFile)) declaredFiles.push(declared.licenseFile);
   if (!atLeast(v, [56, 0, 0])) {
@@ -320,11 +349,16 @@ function addLicenseFiles(d: Defaults, declared: DeclaredProject, v: Version, sta
  */
 function addManifestMakerDefaults(d: Defaults, declared: DeclaredProject, v: Version, unknown: string[]): void {
   if (d.isFile('MANIFEST.in')) d.add('MANIFEST.in', 'the manifest template itself (all versions)');
-  if (atLeast(v, [40, 6, 0]) && d.isFile('setup.py')) d.add('setup.py', 'egg_info always lists setup.py (from setuptools 40.6)');
+  if (atLeast(v, [40, 6, 0]) && d.isFile('setup.py'))
+    d.add('setup.py', 'egg_info always lists setup.py (from setuptools 40.6)');
   const eggInfo = eggInfoDir(declared);
   const inEggInfo = d.tree.files.filter((f) => f.path.startsWith(`${eggInfo}/`));
-  for (const file of inEggInfo) d.add(file.path, `in the egg-info directory ${eggInfo}/, which egg_info grafts (all versions)`);
-  if (d.isFile(`${eggInfo}/SOURCES.txt`)) unknown.push(`the tag holds ${eggInfo}/SOURCES.txt: egg_info reads it back, so the files it names are defaults too`);
+  for (const file of inEggInfo)
+    d.add(file.path, `in the egg-info directory ${eggInfo}/, which egg_info grafts (all versions)`);
+  if (d.isFile(`${eggInfo}/SOURCES.txt`))
+    unknown.push(
+      `the tag holds ${eggInfo}/SOURCES.txt: egg_info reads it back, so the files it names are defaults too`,
+    );
 }
 
 /** egg_info's directory: to_filename(safe_name(name)) + ".egg-info", under package_dir[''] if set. */
@@ -340,5 +374,10 @@ function addReferencedFiles(d: Defaults, declared: DeclaredProject, v: Version, 
     unknown.push('the files named by file: directives are not known: they are sdist defaults from setuptools 66.1');
     return;
   }
-  for (const path of declared.referencedFiles) d.add(path, 'named by a file: directive or pyproject readme/license (added after MANIFEST.in from setuptools 66.1)', 'after-template');
+  for (const path of declared.referencedFiles)
+    d.add(
+      path,
+      'named by a file: directive or pyproject readme/license (added after MANIFEST.in from setuptools 66.1)',
+      'after-template',
+    );
 }

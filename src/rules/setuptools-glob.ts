@@ -33,10 +33,12 @@ function iglob(context: GlobContext, pathname: string, recursive: boolean, dirsO
   const { tree } = context;
   const [dirname, basename] = pySplit(pathname);
   if (!hasMagic(pathname)) return literalGlob(tree, pathname, dirname, basename);
-  let inDir: (dir: string, pattern: string) => Iterable<string> = recursive && basename === '**' ? (d) => glob2(context, d, dirsOnly) : (d, p) => glob1(context, d, p, dirsOnly);
+  let inDir: (dir: string, pattern: string) => Iterable<string> =
+    recursive && basename === '**' ? (d) => glob2(context, d, dirsOnly) : (d, p) => glob1(context, d, p, dirsOnly);
   if (dirname === '') return new Set(inDir('', basename));
   const filesMatter = !context.hideDotFiles && recursive && basename === '**';
-  const dirs = dirname !== pathname && hasMagic(dirname) ? iglob(context, dirname, recursive, !filesMatter) : new Set([dirname]);
+  const dirs =
+    dirname !== pathname && hasMagic(dirname) ? iglob(context, dirname, recursive, !filesMatter) : new Set([dirname]);
   if (!hasMagic(basename)) inDir = (d, b) => glob0(tree, d, b);
   const out = new Set<string>();
   for (const dir of dirs) for (const name of inDir(dir, basename)) out.add(pyJoin(dir, name));
@@ -64,7 +66,8 @@ function literalGlob(tree: VirtualTree, pathname: string, dirname: string, basen
 function glob1(context: GlobContext, dirname: string, pattern: string, dirsOnly: boolean): string[] {
   const listed = context.tree.listdir(dirname === '' ? '.' : dirname, dirsOnly);
   if (!listed) return [];
-  const names = context.hideDotFiles && !pattern.startsWith('.') ? listed.filter((name) => !name.startsWith('.')) : listed;
+  const names =
+    context.hideDotFiles && !pattern.startsWith('.') ? listed.filter((name) => !name.startsWith('.')) : listed;
   const matcher = context.tree.nameMatcher(pattern);
   return names.filter((name) => matcher.matches(name));
 }

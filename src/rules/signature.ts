@@ -84,9 +84,15 @@ type PacketVerdict = Omit<SignatureVerdict, 'signers'> & { signer?: Signer };
  */
 export async function judgeSignatures(subject: SignedSubject, trust: SignerTrust): Promise<SignatureVerdict> {
   const { packets, what } = subject;
-  if (packets.length === 0) return { status: 'fail', reason: 'PGP_NO_SIGNATURE', message: `${what} carries no signature`, signers: [] };
+  if (packets.length === 0)
+    return { status: 'fail', reason: 'PGP_NO_SIGNATURE', message: `${what} carries no signature`, signers: [] };
   if (packets.length > MAX_SIGNATURE_PACKETS) {
-    return { status: 'fail', reason: 'PGP_PARSE', message: `${what} carries ${packets.length} signatures; at most ${MAX_SIGNATURE_PACKETS} are read`, signers: [] };
+    return {
+      status: 'fail',
+      reason: 'PGP_PARSE',
+      message: `${what} carries ${packets.length} signatures; at most ${MAX_SIGNATURE_PACKETS} are read`,
+      signers: [],
+    };
   }
   const verdicts: PacketVerdict[] = [];
   for (const [index, packet] of packets.entries()) verdicts.push(await judgePacket(subject, index, packet, trust));
@@ -102,9 +108,19 @@ function withoutSigner({ signer: _signer, ...verdict }: PacketVerdict): Omit<Sig
   return verdict;
 }
 
-async function judgePacket(subject: SignedSubject, index: number, packet: openpgp.SignaturePacket, trust: SignerTrust): Promise<PacketVerdict> {
+async function judgePacket(
+  subject: SignedSubject,
+  index: number,
+  packet: openpgp.SignaturePacket,
+  trust: SignerTrust,
+): Promise<PacketVerdict> {
   const { what } = subject;
-  const fail = (reason: ReasonCode, message: string, extra: Partial<PacketVerdict> = {}): PacketVerdict => ({ status: 'fail', reason, message, ...extra });
+  const fail = (reason: ReasonCode, message: string, extra: Partial<PacketVerdict> = {}): PacketVerdict => ({
+    status: 'fail',
+    reason,
+    message,
+    ...extra,
+  });
   if (!packet?.issuerKeyID || typeof packet.issuerKeyID.toHex !== 'function') {
     // Found by fuzzing: a mangled signature packet can come back from openpgp.js without an issuer.
     return fail('PGP_PARSE', `${what}: signature ${index + 1} names no issuer key`);
@@ -112,7 +128,10 @@ async function judgePacket(subject: SignedSubject, index: number, packet: openpg
   const keyId = packet.issuerKeyID.toHex().toUpperCase();
   if (packet.signatureType !== subject.expectedType) {
     const hexType = (t: number | null) => `0x${(t ?? 0).toString(16).padStart(2, '0')}`;
-    return fail('PGP_SIGNATURE_TYPE', `${what}: signature ${index + 1} has type ${hexType(packet.signatureType)}, expected ${hexType(subject.expectedType)}`);
+    return fail(
+      'PGP_SIGNATURE_TYPE',
+      `${what}: signature ${index + 1} has type ${hexType(packet.signatureType)}, expected ${hexType(subject.expectedType)}`,
+    );
   }
   const candidates = keysWithKeyId(trust.keyring, packet.issuerKeyID);
   if (candidates.length === 0) return judgeUnpinned(subject, packet, keyId, trust);
@@ -130,13 +149,22 @@ async function judgePacket(subject: SignedSubject, index: number, packet: openpg
  * and is unverified. Even then, the signature's stored digest prefix must match the signed bytes;
  * where it does not, the bytes were changed after signing, which needs no key to see.
  */
-async function judgeUnpinned(subject: SignedSubject, packet: openpgp.SignaturePacket, keyId: string, trust: SignerTrust): Promise<PacketVerdict> {
+async function judgeUnpinned(
+  subject: SignedSubject,
+  packet: openpgp.SignaturePacket,
+  keyId: string,
+  trust: SignerTrust,
+): Promise<PacketVerdict> {
   const { what } = subject;
   const claimed = packet.issuerFingerprint ? hex(packet.issuerFingerprint) : `key id ${keyId}`;
   const notHeld = (trust.keysNotHeld ?? []).find((k) => k.keyIds.includes(keyId));
   if (notHeld && notHeld.when.some((spec) => versionSatisfies(trust.version, spec))) {
     if (!(await digestPrefixMatches(subject, packet))) {
-      return { status: 'fail', reason: 'PGP_BAD_SIGNATURE', message: `${what}: the signature by ${notHeld.name}'s key ${keyId} does not match the signed bytes (its stored digest prefix differs): they were changed after signing` };
+      return {
+        status: 'fail',
+        reason: 'PGP_BAD_SIGNATURE',
+        message: `${what}: the signature by ${notHeld.name}'s key ${keyId} does not match the signed bytes (its stored digest prefix differs): they were changed after signing`,
+      };
     }
     return {
       status: 'unverified',
@@ -160,9 +188,15 @@ async function judgeUnpinned(subject: SignedSubject, packet: openpgp.SignaturePa
 /** Whether the two digest bytes stored in a signature match the data: a check that needs no key. */
 async function digestPrefixMatches(subject: SignedSubject, packet: openpgp.SignaturePacket): Promise<boolean> {
   try {
-    const hashing = packet as unknown as { hash(type: number, data: object, toHash: undefined, detached: boolean): Promise<Uint8Array> };
+    const hashing = packet as unknown as {
+      hash(type: number, data: object, toHash: undefined, detached: boolean): Promise<Uint8Array>;
+    };
     const digest = await hashing.hash(subject.expectedType, subject.literal, undefined, true);
-    return packet.signedHashValue !== null && digest[0] === packet.signedHashValue[0] && digest[1] === packet.signedHashValue[1];
+    return (
+      packet.signedHashValue !== null &&
+      digest[0] === packet.signedHashValue[0] &&
+      digest[1] === packet.signedHashValue[1]
+    );
   } catch {
     return false;
   }
@@ -176,7 +210,8 @@ function factsOf(key: openpgp.PublicKey): Promise<{ primary: KeyFacts; subkeys: 
   if (!facts) {
     facts = (async () => {
       const subkeys = new Map<string, KeyFacts>();
-      for (const subkey of key.subkeys) subkeys.set(subkey.getKeyID().toHex().toUpperCase(), await subkeyFacts(key, subkey));
+      for (const subkey of key.subkeys)
+        subkeys.set(subkey.getKeyID().toHex().toUpperCase(), await subkeyFacts(key, subkey));
       return { primary: await primaryFacts(key), subkeys };
     })();
     factsCache.set(key, facts);
@@ -191,12 +226,23 @@ function factsOf(key: openpgp.PublicKey): Promise<{ primary: KeyFacts; subkeys: 
  * carries). Expiry is no protection against someone holding the key, so a signature made after
  * the pinned copy expired is unverified (the copy may be stale), never failed.
  */
-async function judgeWithKey(subject: SignedSubject, packet: openpgp.SignaturePacket, pinned: PinnedKey, trust: SignerTrust): Promise<PacketVerdict> {
+async function judgeWithKey(
+  subject: SignedSubject,
+  packet: openpgp.SignaturePacket,
+  pinned: PinnedKey,
+  trust: SignerTrust,
+): Promise<PacketVerdict> {
   const { what } = subject;
   const signingKey = pinned.key.getKeys(packet.issuerKeyID)[0]!;
   const signingKeyFingerprint = signingKey.getFingerprint().toUpperCase();
   const created = packet.created ?? new Date(0);
-  const signer: Signer = { fingerprint: pinned.fingerprint, name: displayName(pinned.name), signingKeyFingerprint, created, keyFile: pinned.file };
+  const signer: Signer = {
+    fingerprint: pinned.fingerprint,
+    name: displayName(pinned.name),
+    signingKeyFingerprint,
+    created,
+    keyFile: pinned.file,
+  };
   const who = `${signer.name} (${pinned.fingerprint})`;
   const bad = (why: string): PacketVerdict => ({
     status: 'fail',
@@ -209,23 +255,42 @@ async function judgeWithKey(subject: SignedSubject, packet: openpgp.SignaturePac
     return bad(`issuer fingerprint ${hex(packet.issuerFingerprint)} is not the verifying key ${signingKeyFingerprint}`);
   }
   try {
-    await packet.verify(signingKey.keyPacket, subject.expectedType, subject.literal, null as unknown as Date, true, CRYPTO_ONLY);
+    await packet.verify(
+      signingKey.keyPacket,
+      subject.expectedType,
+      subject.literal,
+      null as unknown as Date,
+      true,
+      CRYPTO_ONLY,
+    );
   } catch (error) {
     const why = (error as Error).message;
     // openpgp.js checks critical subpackets and notations only after the mathematics held.
     if (/unknown critical/i.test(why)) {
-      return { status: 'unverified', reason: 'PGP_CRITICAL_UNKNOWN', message: `${what}: the signature by ${who} carries something marked critical that crosscheck does not understand (${why}), so it cannot be relied on`, remedy: 'ask the release manager to sign without critical notations crosscheck does not know', signer };
+      return {
+        status: 'unverified',
+        reason: 'PGP_CRITICAL_UNKNOWN',
+        message: `${what}: the signature by ${who} carries something marked critical that crosscheck does not understand (${why}), so it cannot be relied on`,
+        remedy: 'ask the release manager to sign without critical notations crosscheck does not know',
+        signer,
+      };
     }
     return bad(why);
   }
   const { primary, subkeys } = await factsOf(pinned.key);
-  const keyFacts = signingKeyFingerprint === pinned.fingerprint ? primary : subkeys.get(signingKey.getKeyID().toHex().toUpperCase());
+  const keyFacts =
+    signingKeyFingerprint === pinned.fingerprint ? primary : subkeys.get(signingKey.getKeyID().toHex().toUpperCase());
   const facts = [primary, ...(keyFacts && keyFacts !== primary ? [keyFacts] : [])];
   for (const key of facts) {
     if (key.unusable) return bad(key.unusable);
     const revocation = key.revocation;
     if (revocation && (revocation.hard || revocation.created <= created)) {
-      return { status: 'fail', reason: 'PGP_KEY_REVOKED', message: `${what} is signed by ${who}, whose key ${key.fingerprint} is revoked (${revocation.reason}, ${day(revocation.created)})${revocation.hard ? '' : `, before the signature was made (${day(created)})`}`, signer };
+      return {
+        status: 'fail',
+        reason: 'PGP_KEY_REVOKED',
+        message: `${what} is signed by ${who}, whose key ${key.fingerprint} is revoked (${revocation.reason}, ${day(revocation.created)})${revocation.hard ? '' : `, before the signature was made (${day(created)})`}`,
+        signer,
+      };
     }
   }
   const validity = judgeKeyValidity(what, who, facts, keyFacts, created, trust, pinned);
@@ -237,13 +302,40 @@ async function judgeWithKey(subject: SignedSubject, packet: openpgp.SignaturePac
   return { status: 'pass', message: `${what} is signed by ${describeSigners([signer])}, a pinned key`, signer };
 }
 
-function judgeKeyValidity(what: string, who: string, facts: KeyFacts[], keyFacts: KeyFacts | undefined, created: Date, trust: SignerTrust, pinned: PinnedKey): Omit<PacketVerdict, 'signer'> | undefined {
-  const unverified = (reason: ReasonCode, message: string, remedy: string) => ({ status: 'unverified' as const, reason, message, remedy });
-  if (keyFacts && !keyFacts.canSign) return unverified('PGP_KEY_USAGE', `${what}: the signature by ${who} was made with key ${keyFacts.fingerprint}, which its self-signature does not allow to sign`, 'ask the release manager which key signs releases');
+function judgeKeyValidity(
+  what: string,
+  who: string,
+  facts: KeyFacts[],
+  keyFacts: KeyFacts | undefined,
+  created: Date,
+  trust: SignerTrust,
+  pinned: PinnedKey,
+): Omit<PacketVerdict, 'signer'> | undefined {
+  const unverified = (reason: ReasonCode, message: string, remedy: string) => ({
+    status: 'unverified' as const,
+    reason,
+    message,
+    remedy,
+  });
+  if (keyFacts && !keyFacts.canSign)
+    return unverified(
+      'PGP_KEY_USAGE',
+      `${what}: the signature by ${who} was made with key ${keyFacts.fingerprint}, which its self-signature does not allow to sign`,
+      'ask the release manager which key signs releases',
+    );
   for (const key of facts) {
-    if (key.weak) return unverified('PGP_WEAK_KEY', `${what} is signed by ${who} with a key crosscheck does not accept as evidence: ${key.weak}`, `ask the release manager for a signature by a stronger key and pin it in ${trust.keyring.dir}`);
+    if (key.weak)
+      return unverified(
+        'PGP_WEAK_KEY',
+        `${what} is signed by ${who} with a key crosscheck does not accept as evidence: ${key.weak}`,
+        `ask the release manager for a signature by a stronger key and pin it in ${trust.keyring.dir}`,
+      );
     if (created.getTime() < key.created.getTime()) {
-      return unverified('PGP_SIG_TIME_IMPLAUSIBLE', `${what}: the signature by ${who} is dated ${created.toISOString()}, before its key ${key.fingerprint} was created (${key.created.toISOString()})`, 'ask the release manager; the signing clock was wrong or the signature is not theirs');
+      return unverified(
+        'PGP_SIG_TIME_IMPLAUSIBLE',
+        `${what}: the signature by ${who} is dated ${created.toISOString()}, before its key ${key.fingerprint} was created (${key.created.toISOString()})`,
+        'ask the release manager; the signing clock was wrong or the signature is not theirs',
+      );
     }
     if (key.expires && created.getTime() >= key.expires.getTime()) {
       return unverified(
@@ -254,17 +346,31 @@ function judgeKeyValidity(what: string, who: string, facts: KeyFacts[], keyFacts
     }
   }
   if (created.getTime() > trust.now.getTime() + FUTURE_SKEW_MS) {
-    return unverified('PGP_SIG_TIME_IMPLAUSIBLE', `${what}: the signature by ${who} is dated ${created.toISOString()}, in the future`, 'check this machine\'s clock, or ask the release manager about theirs');
+    return unverified(
+      'PGP_SIG_TIME_IMPLAUSIBLE',
+      `${what}: the signature by ${who} is dated ${created.toISOString()}, in the future`,
+      "check this machine's clock, or ask the release manager about theirs",
+    );
   }
   return undefined;
 }
 
 /** SHA-1 before the cutoff is accepted with a warning; after it, and MD5 or RIPEMD-160 always, unverified. */
-function judgeHash(what: string, who: string, packet: openpgp.SignaturePacket, created: Date): Omit<PacketVerdict, 'signer'> | undefined {
+function judgeHash(
+  what: string,
+  who: string,
+  packet: openpgp.SignaturePacket,
+  created: Date,
+): Omit<PacketVerdict, 'signer'> | undefined {
   const algorithm = packet.hashAlgorithm ?? 0;
   const name = HASH_NAMES[algorithm] ?? `hash algorithm ${algorithm}`;
   if (algorithm === enums.hash.sha1 && created < SHA1_CUTOFF) {
-    return { status: 'warn', reason: 'PGP_SHA1_HISTORICAL', message: `${what} is signed by ${who} with SHA-1 on ${day(created)}, before chosen-prefix collisions made SHA-1 signatures attackable (${day(SHA1_CUTOFF)}); accepted`, actual: name };
+    return {
+      status: 'warn',
+      reason: 'PGP_SHA1_HISTORICAL',
+      message: `${what} is signed by ${who} with SHA-1 on ${day(created)}, before chosen-prefix collisions made SHA-1 signatures attackable (${day(SHA1_CUTOFF)}); accepted`,
+      actual: name,
+    };
   }
   if (algorithm === enums.hash.sha1 || algorithm === enums.hash.md5 || algorithm === enums.hash.ripemd) {
     return {
@@ -276,7 +382,13 @@ function judgeHash(what: string, who: string, packet: openpgp.SignaturePacket, c
       actual: name,
     };
   }
-  if (!(algorithm in HASH_NAMES)) return { status: 'unverified', reason: 'PGP_WEAK_HASH', message: `${what}: the signature by ${who} uses ${name}, which crosscheck does not know`, remedy: 'ask the release manager for a SHA-256 signature' };
+  if (!(algorithm in HASH_NAMES))
+    return {
+      status: 'unverified',
+      reason: 'PGP_WEAK_HASH',
+      message: `${what}: the signature by ${who} uses ${name}, which crosscheck does not know`,
+      remedy: 'ask the release manager for a SHA-256 signature',
+    };
   return undefined;
 }
 
@@ -293,7 +405,9 @@ function judgeBinding(what: string, signer: Signer, trust: SignerTrust): Omit<Pa
     reason: 'PGP_SIGNER_NOT_AUTHORISED',
     message:
       `${what} is signed by ${signer.name} (${signer.fingerprint}), a pinned key the profile does not allow to sign ${trust.version}` +
-      (entries.length > 0 ? ` (it may sign ${entries.flatMap((m) => m.when).join(', ')})` : ' (it is listed for no release)'),
+      (entries.length > 0
+        ? ` (it may sign ${entries.flatMap((m) => m.when).join(', ')})`
+        : ' (it is listed for no release)'),
     expected: allowed.join('; ') || 'no key is listed for this release',
     actual: signer.fingerprint,
   };
@@ -304,7 +418,10 @@ export function describeSigners(signers: readonly Signer[]): string {
 }
 
 /** The check a signature verdict becomes: its status, reason, remedy and the signers' fingerprints. */
-export function signatureCheck(fields: { id: string; channel: Channel; url?: string }, verdict: SignatureVerdict): Check {
+export function signatureCheck(
+  fields: { id: string; channel: Channel; url?: string },
+  verdict: SignatureVerdict,
+): Check {
   return {
     ...fields,
     status: verdict.status,
@@ -312,7 +429,11 @@ export function signatureCheck(fields: { id: string; channel: Channel; url?: str
     ...(verdict.reason ? { reason: verdict.reason } : {}),
     ...(verdict.remedy ? { remedy: verdict.remedy } : {}),
     ...(verdict.expected !== undefined ? { expected: verdict.expected } : {}),
-    ...(verdict.actual !== undefined ? { actual: verdict.actual } : verdict.signers.length > 0 ? { actual: verdict.signers.map((s) => s.fingerprint).join(', ') } : {}),
+    ...(verdict.actual !== undefined
+      ? { actual: verdict.actual }
+      : verdict.signers.length > 0
+        ? { actual: verdict.signers.map((s) => s.fingerprint).join(', ') }
+        : {}),
   };
 }
 

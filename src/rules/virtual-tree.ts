@@ -64,7 +64,8 @@ export class VirtualTree {
     const slash = path.lastIndexOf('/');
     const dir = slash < 0 ? this.root : this.directory(path.slice(0, slash));
     const name = path.slice(slash + 1);
-    if (dir.children.has(name)) throw new InvalidFileListError(`${path} is listed twice, or is both a file and a directory`);
+    if (dir.children.has(name))
+      throw new InvalidFileListError(`${path} is listed twice, or is both a file and a directory`);
     const node: FileNode = { kind: 'file', name, path, index: this.files.length, parent: dir };
     dir.children.set(name, node);
     this.files.push(node);

@@ -25,7 +25,14 @@ export interface AnalysisKey {
   scope: string;
 }
 
-type StoredMember = [path: string, type: 'file' | 'directory', mode: number, size: number, sha256: string, blobId: string];
+type StoredMember = [
+  path: string,
+  type: 'file' | 'directory',
+  mode: number,
+  size: number,
+  sha256: string,
+  blobId: string,
+];
 
 export class AnalysisCache {
   constructor(
@@ -60,7 +67,10 @@ export class AnalysisCache {
       kept: [...listing.kept].map(([path, bytes]) => [path, bytes.toString('base64')]),
     };
     try {
-      await writeFile(part, JSON.stringify(stored), { flag: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode: 0o600 });
+      await writeFile(part, JSON.stringify(stored), {
+        flag: constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        mode: 0o600,
+      });
       await rename(part, this.path(key));
     } catch {
       await rm(part, { force: true }).catch(() => undefined);
@@ -73,20 +83,35 @@ const HEX40 = /^[0-9a-f]{40}$/;
 
 function decode(value: unknown, key: AnalysisKey): ArchiveListing | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const stored = value as { format?: unknown; key?: AnalysisKey; complete?: unknown; members?: unknown; kept?: unknown };
-  if (stored.format !== FORMAT || stored.complete !== true || JSON.stringify(stored.key) !== JSON.stringify(key)) return undefined;
+  const stored = value as {
+    format?: unknown;
+    key?: AnalysisKey;
+    complete?: unknown;
+    members?: unknown;
+    kept?: unknown;
+  };
+  if (stored.format !== FORMAT || stored.complete !== true || JSON.stringify(stored.key) !== JSON.stringify(key))
+    return undefined;
   if (!Array.isArray(stored.members) || !Array.isArray(stored.kept)) return undefined;
   const members: ArchiveMember[] = [];
   for (const item of stored.members as unknown[]) {
     if (!Array.isArray(item) || item.length !== 6) return undefined;
     const [path, type, mode, size, sha256, blobId] = item as unknown[];
-    if (typeof path !== 'string' || (type !== 'file' && type !== 'directory') || !Number.isSafeInteger(mode) || !Number.isSafeInteger(size)) return undefined;
-    if (typeof sha256 !== 'string' || !HEX64.test(sha256) || typeof blobId !== 'string' || !HEX40.test(blobId)) return undefined;
+    if (
+      typeof path !== 'string' ||
+      (type !== 'file' && type !== 'directory') ||
+      !Number.isSafeInteger(mode) ||
+      !Number.isSafeInteger(size)
+    )
+      return undefined;
+    if (typeof sha256 !== 'string' || !HEX64.test(sha256) || typeof blobId !== 'string' || !HEX40.test(blobId))
+      return undefined;
     members.push({ path, type, mode: mode as number, size: size as number, sha256, blobId });
   }
   const kept = new Map<string, Buffer>();
   for (const item of stored.kept as unknown[]) {
-    if (!Array.isArray(item) || item.length !== 2 || typeof item[0] !== 'string' || typeof item[1] !== 'string') return undefined;
+    if (!Array.isArray(item) || item.length !== 2 || typeof item[0] !== 'string' || typeof item[1] !== 'string')
+      return undefined;
     kept.set(item[0], Buffer.from(item[1], 'base64'));
   }
   return { members, kept };

@@ -29,7 +29,10 @@ interface ArchiveReadDeps {
 export class ArchiveReads {
   private readonly reads = new Map<string, Promise<ArchiveListing>>();
 
-  constructor(private readonly ctx: ArchiveReadDeps, private readonly version: string) {}
+  constructor(
+    private readonly ctx: ArchiveReadDeps,
+    private readonly version: string,
+  ) {}
 
   /** The listing of this copy's bytes, read now or by an earlier copy with the same digest. */
   listing(copy: ArchiveCopy): Promise<ArchiveListing> {
@@ -50,8 +53,22 @@ export class ArchiveReads {
     const { ctx } = this;
     const topDirectory = copy.kind === 'sdist' ? sdistTopDirectory(ctx.profile, this.version, copy.filename) : '';
     // An analysis made under other limits is not this run's: a read the limits would stop must stop.
-    const { members, decompressedBytes, memberBytes, pathBytes, pathDepth, compressionRatio, metadataFileBytes } = ctx.limits;
-    const key = { kind: copy.kind, sha256: copy.file.sha256, scope: JSON.stringify([topDirectory, members, decompressedBytes, memberBytes, pathBytes, pathDepth, compressionRatio, metadataFileBytes]) };
+    const { members, decompressedBytes, memberBytes, pathBytes, pathDepth, compressionRatio, metadataFileBytes } =
+      ctx.limits;
+    const key = {
+      kind: copy.kind,
+      sha256: copy.file.sha256,
+      scope: JSON.stringify([
+        topDirectory,
+        members,
+        decompressedBytes,
+        memberBytes,
+        pathBytes,
+        pathDepth,
+        compressionRatio,
+        metadataFileBytes,
+      ]),
+    };
     const known = ctx.analyses.load(key);
     if (known) return known;
     const listing = await (copy.kind === 'wheel'
@@ -75,7 +92,8 @@ export class ArchiveReadQueue {
   run<T>(read: () => Promise<T>): Promise<T> {
     return this.limit(() => {
       // A release cut off by the run deadline may still have reads waiting: they are not started.
-      if (this.ended) return Promise.reject(new UnavailableError('RUN_DEADLINE', 'archive read not started: the run has ended'));
+      if (this.ended)
+        return Promise.reject(new UnavailableError('RUN_DEADLINE', 'archive read not started: the run has ended'));
       return read();
     });
   }

@@ -22,20 +22,27 @@ function siteSource(ctx: RunContext, version: string): ChecksumSource {
   return async () => {
     const fetched = await fetchChecksumFile(ctx, version);
     const served = fetched.finalUrl !== fetched.url ? ` (served from ${fetched.finalUrl})` : '';
-    const cached = fetched.fromCache ? ` (offline: the copy an earlier run fetched ${fetched.fetchedAt})` : ` at ${fetched.fetchedAt}`;
+    const cached = fetched.fromCache
+      ? ` (offline: the copy an earlier run fetched ${fetched.fetchedAt})`
+      : ` at ${fetched.fetchedAt}`;
     return { bytes: fetched.bytes, url: fetched.url, description: `fetched ${fetched.url}${served}${cached}` };
   };
 }
 
 export function localChecksumSource(path: string): ChecksumSource {
   return async () => {
-    const tooLarge = (size: number) => new LimitError('LIMIT_EXCEEDED', `${path} is ${size} bytes; a checksum file is a few kilobytes`, { file: path });
+    const tooLarge = (size: number) =>
+      new LimitError('LIMIT_EXCEEDED', `${path} is ${size} bytes; a checksum file is a few kilobytes`, { file: path });
     let bytes: Buffer;
     try {
       bytes = readUserFile(path, 1024 * 1024, tooLarge);
     } catch (error) {
       if (error instanceof LimitError) throw error;
-      throw new UnavailableError('FILE_UNREADABLE', `cannot read the checksum file ${path}: ${(error as Error).message}`, { file: path });
+      throw new UnavailableError(
+        'FILE_UNREADABLE',
+        `cannot read the checksum file ${path}: ${(error as Error).message}`,
+        { file: path },
+      );
     }
     return { bytes, url: path, description: `read ${path} (given with --checksums)` };
   };
@@ -49,7 +56,12 @@ const SIGNATURE = { id: 'site.checksums.signature', channel: 'site' } as const;
  * the signed text. Each stage is its own check; a later stage never runs on what an earlier
  * one rejected.
  */
-export async function checksumStep(ctx: RunContext, version: string, record: ReleaseRecord, source: ChecksumSource = siteSource(ctx, version)): Promise<SignedChecksums | undefined> {
+export async function checksumStep(
+  ctx: RunContext,
+  version: string,
+  record: ReleaseRecord,
+  source: ChecksumSource = siteSource(ctx, version),
+): Promise<SignedChecksums | undefined> {
   ctx.progress?.step(version, 'site', 'checksum file');
   let fetched: ChecksumDocument;
   try {
@@ -63,7 +75,10 @@ export async function checksumStep(ctx: RunContext, version: string, record: Rel
 
   let verified: Awaited<ReturnType<typeof verifyClearsigned>>;
   try {
-    verified = await verifyClearsigned(fetched.bytes, signerTrust(ctx, version), { what: `the checksum file ${fetched.url}`, maxBytes: ctx.limits.checksumFileBytes });
+    verified = await verifyClearsigned(fetched.bytes, signerTrust(ctx, version), {
+      what: `the checksum file ${fetched.url}`,
+      maxBytes: ctx.limits.checksumFileBytes,
+    });
   } catch (error) {
     record.add(checkFromError({ ...SIGNATURE, ...where }, error));
     return undefined;

@@ -33,20 +33,46 @@ const at = (id: string, artifact?: string) => ({ id, channel: 'content' as const
  * against the tag, each wheel against the sdist, every generated file against what the tag
  * declares; and, when site and PyPI serve different bytes, the two copies against each other.
  */
-export async function contentStep(ctx: RunContext, version: string, inputs: ContentInputs, record: ReleaseRecord): Promise<void> {
+export async function contentStep(
+  ctx: RunContext,
+  version: string,
+  inputs: ContentInputs,
+  record: ReleaseRecord,
+): Promise<void> {
   const distinct = distinctCopies(inputs.copies, inputs.signed);
   record.add(...(await Promise.all(distinct.map((copy) => readCopy(ctx, version, copy, inputs.reads)))));
   for (const kind of ['sdist', 'wheel'] as const) {
     const ofKind = distinct.filter((c) => c.kind === kind);
     if (ofKind.length === 2) record.add(siteVsPypi(kind, ofKind[0]!, ofKind[1]!, record));
   }
-  const readable = (kind: ArtifactKind) => distinct.filter((c) => c.kind === kind && c.listing).sort((a, b) => Number(b.signed) - Number(a.signed));
+  const readable = (kind: ArtifactKind) =>
+    distinct.filter((c) => c.kind === kind && c.listing).sort((a, b) => Number(b.signed) - Number(a.signed));
   const sdists = readable('sdist');
   const wheels = readable('wheel');
   const expected = (kind: ArtifactKind) => [...record.artifacts.values()].some((a) => a.kind === kind);
-  if (!ctx.channels.has('git')) record.add(skipped(at('content.sdist-vs-git', 'sdist'), 'the git channel was not selected: the contents are held to the sdist\'s own declarations'));
-  if (sdists.length === 0 && expected('sdist')) record.add({ ...at('content.sdist-vs-git', 'sdist'), status: 'unverified', reason: 'NO_SDIST', message: 'no readable copy of the sdist to compare with the tag', remedy: 'see the sdist\'s download and archive checks, fix that, and run again' });
-  if (wheels.length === 0 && expected('wheel') && distinct.every((c) => c.kind !== 'wheel')) record.add({ ...at('content.wheel-vs-sdist', 'wheel'), status: 'unverified', reason: 'NO_WHEEL', message: 'no copy of the wheel could be downloaded to compare', remedy: 'see the wheel\'s download checks, fix that, and run again' });
+  if (!ctx.channels.has('git'))
+    record.add(
+      skipped(
+        at('content.sdist-vs-git', 'sdist'),
+        "the git channel was not selected: the contents are held to the sdist's own declarations",
+      ),
+    );
+  if (sdists.length === 0 && expected('sdist'))
+    record.add({
+      ...at('content.sdist-vs-git', 'sdist'),
+      status: 'unverified',
+      reason: 'NO_SDIST',
+      message: 'no readable copy of the sdist to compare with the tag',
+      remedy: "see the sdist's download and archive checks, fix that, and run again",
+    });
+  if (wheels.length === 0 && expected('wheel') && distinct.every((c) => c.kind !== 'wheel'))
+    record.add({
+      ...at('content.wheel-vs-sdist', 'wheel'),
+      status: 'unverified',
+      reason: 'NO_WHEEL',
+      message: 'no copy of the wheel could be downloaded to compare',
+      remedy: "see the wheel's download checks, fix that, and run again",
+    });
   if (sdists.length === 0 && wheels.length === 0) return;
   ctx.progress?.step(version, 'content', 'rules');
   try {
@@ -57,8 +83,20 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
       waivers: ctx.profile.waivers,
       ...(tag ? { tag } : {}),
       tagWanted: ctx.channels.has('git'),
-      sdists: sdists.map((c) => ({ channels: c.channels.join(' and '), input: { filename: c.filename, topDirectory: sdistTopDirectory(ctx.profile, version, c.filename), members: c.listing!.members, kept: c.listing!.kept, sha256: c.file.sha256 } })),
-      wheels: wheels.map((c) => ({ channels: c.channels.join(' and '), input: { filename: c.filename, members: c.listing!.members, kept: c.listing!.kept } })),
+      sdists: sdists.map((c) => ({
+        channels: c.channels.join(' and '),
+        input: {
+          filename: c.filename,
+          topDirectory: sdistTopDirectory(ctx.profile, version, c.filename),
+          members: c.listing!.members,
+          kept: c.listing!.kept,
+          sha256: c.file.sha256,
+        },
+      })),
+      wheels: wheels.map((c) => ({
+        channels: c.channels.join(' and '),
+        input: { filename: c.filename, members: c.listing!.members, kept: c.listing!.kept },
+      })),
     };
     let judged = judgeContent(input);
     // The declarations can name files beyond those fetched first (a readme in a directory, a script): fetch them once, judge again.
@@ -70,22 +108,40 @@ export async function contentStep(ctx: RunContext, version: string, inputs: Cont
     record.differences.push(...judged.differences);
     record.add(...judged.checks);
   } catch (error) {
-    record.add(checkFromError(at('content.sdist-vs-git', 'sdist'), error, 'the contents could not be compared with the tag'));
+    record.add(
+      checkFromError(at('content.sdist-vs-git', 'sdist'), error, 'the contents could not be compared with the tag'),
+    );
   }
 }
 
 async function tagInput(git: GitEvidence) {
-  return { name: git.tag, commit: git.commit, taggedAt: git.taggedAt, entries: git.entries, blobs: await git.declaringBlobs() };
+  return {
+    name: git.tag,
+    commit: git.commit,
+    taggedAt: git.taggedAt,
+    entries: git.entries,
+    blobs: await git.declaringBlobs(),
+  };
 }
 
 async function readCopy(ctx: RunContext, version: string, copy: DistinctCopy, reads: ArchiveReads): Promise<Check> {
-  const fields = { ...at(`content.${copy.kind}.archive`, copy.kind), file: copy.filename, copies: copy.channels.join(' and ') };
+  const fields = {
+    ...at(`content.${copy.kind}.archive`, copy.kind),
+    file: copy.filename,
+    copies: copy.channels.join(' and '),
+  };
   const channels = copy.channels.join(' and ');
   ctx.progress?.step(version, 'content', copy.filename);
   try {
     copy.listing = await reads.listing(copy);
-    const detail = copy.kind === 'wheel' ? 'every local header, CRC-32 and size consistent' : 'a gzip trailer that describes all of its content, nothing after the end of the archive';
-    return pass(fields, `${copy.filename} (${channels}) reads cleanly: ${copy.listing.members.length} members, ${detail}`);
+    const detail =
+      copy.kind === 'wheel'
+        ? 'every local header, CRC-32 and size consistent'
+        : 'a gzip trailer that describes all of its content, nothing after the end of the archive';
+    return pass(
+      fields,
+      `${copy.filename} (${channels}) reads cleanly: ${copy.listing.members.length} members, ${detail}`,
+    );
   } catch (error) {
     return checkFromError(fields, error, `${copy.filename} (${channels})`);
   }
@@ -100,7 +156,13 @@ function distinctCopies(copies: DownloadedCopy[], signed: SignedChecksums | unde
       continue;
     }
     const signedDigest = signed?.artifacts.find((a) => a.filename === copy.filename)?.digests.sha256;
-    result.push({ kind: copy.kind, filename: copy.filename, file: copy.file, channels: [copy.channel], signed: signedDigest === copy.file.sha256 });
+    result.push({
+      kind: copy.kind,
+      filename: copy.filename,
+      file: copy.file,
+      channels: [copy.channel],
+      signed: signedDigest === copy.file.sha256,
+    });
   }
   // The order of the channels' downloads is not the report's: wheels and sdists in a fixed order.
   return result.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'sdist' ? -1 : 1));
@@ -110,12 +172,23 @@ function siteVsPypi(kind: ArtifactKind, a: DistinctCopy, b: DistinctCopy, record
   const fields = { ...at('content.site-vs-pypi', kind), file: a.filename };
   const names = (copy: DistinctCopy) => copy.channels.join(' and ');
   if (!a.listing || !b.listing) {
-    return fail({ ...fields, reason: 'CROSS_CHANNEL_MISMATCH', expected: a.file.sha256, actual: b.file.sha256 }, `the ${kind} differs between ${names(a)} (${a.file.sha256}) and ${names(b)} (${b.file.sha256}); one copy could not be read to show how`);
+    return fail(
+      { ...fields, reason: 'CROSS_CHANNEL_MISMATCH', expected: a.file.sha256, actual: b.file.sha256 },
+      `the ${kind} differs between ${names(a)} (${a.file.sha256}) and ${names(b)} (${b.file.sha256}); one copy could not be read to show how`,
+    );
   }
   const differences = compareListings(a.listing.members, b.listing.members, names(a), names(b));
   record.differences.push(...differences);
   return fail(
-    { ...fields, reason: 'CROSS_CHANNEL_MISMATCH', expected: `${names(a)}: ${a.file.sha256}`, actual: `${names(b)}: ${b.file.sha256}` },
-    `the ${kind} differs between ${names(a)} and ${names(b)}: ${differences.length} member(s) differ (${differences.slice(0, 5).map((d) => d.path).join(', ')})`,
+    {
+      ...fields,
+      reason: 'CROSS_CHANNEL_MISMATCH',
+      expected: `${names(a)}: ${a.file.sha256}`,
+      actual: `${names(b)}: ${b.file.sha256}`,
+    },
+    `the ${kind} differs between ${names(a)} and ${names(b)}: ${differences.length} member(s) differ (${differences
+      .slice(0, 5)
+      .map((d) => d.path)
+      .join(', ')})`,
   );
 }

@@ -11,7 +11,6 @@ import type { Keyring } from '../profile/keyring.js';
 import type { SignerTrust } from '../rules/signature.js';
 import type { ArtifactKind, SourceChannel } from '../model/check.js';
 
-
 /** Reports progress as work happens; the CLI renders it (bar on a terminal, lines otherwise). */
 export interface ProgressSink {
   step(release: string, channel: string, what: string): void;

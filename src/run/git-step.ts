@@ -16,7 +16,13 @@ import { tagName } from '../profile/profile.js';
 const at = (id: string) => ({ id, channel: 'git' as const });
 
 /** `prefetchDeclaringBlobs`: the contents will be compared with the tree, so fetch the blobs the rules read first now. */
-export async function gitStep(ctx: RunContext, version: string, signed: SignedChecksums | undefined, record: ReleaseRecord, options: { prefetchDeclaringBlobs: boolean }): Promise<GitEvidence | undefined> {
+export async function gitStep(
+  ctx: RunContext,
+  version: string,
+  signed: SignedChecksums | undefined,
+  record: ReleaseRecord,
+  options: { prefetchDeclaringBlobs: boolean },
+): Promise<GitEvidence | undefined> {
   const mirror = ctx.git;
   if (!mirror) return undefined;
   const name = tagName(ctx.profile, version);
@@ -33,7 +39,12 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
   if (!raw.raw) {
     record.add(
       fail(
-        { ...at('git.tag.fetch'), ...where, reason: raw.objectType === 'commit' ? 'TAG_NOT_ANNOTATED' : 'TAG_TARGET_TYPE', actual: raw.objectType },
+        {
+          ...at('git.tag.fetch'),
+          ...where,
+          reason: raw.objectType === 'commit' ? 'TAG_NOT_ANNOTATED' : 'TAG_TARGET_TYPE',
+          actual: raw.objectType,
+        },
         raw.objectType === 'commit'
           ? `refs/tags/${name} points straight at commit ${raw.oid} (a lightweight tag): nothing signs it`
           : `refs/tags/${name} points at a ${raw.objectType} (${raw.oid}), not an annotated tag`,
@@ -41,19 +52,34 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
     );
     return undefined;
   }
-  record.add(pass({ ...at('git.tag.fetch'), ...where, actual: raw.oid }, `fetched tag object ${raw.oid} for ${name} from ${mirror.url}`));
+  record.add(
+    pass(
+      { ...at('git.tag.fetch'), ...where, actual: raw.oid },
+      `fetched tag object ${raw.oid} for ${name} from ${mirror.url}`,
+    ),
+  );
 
   let tag: TagObject;
   try {
     tag = parseTagObject(raw.raw, ctx.limits.tagObjectBytes);
   } catch (error) {
-    record.add(checkFromError({ ...at('git.tag.signature'), ...where }, error, `the tag object ${raw.oid} is malformed`));
+    record.add(
+      checkFromError({ ...at('git.tag.signature'), ...where }, error, `the tag object ${raw.oid} is malformed`),
+    );
     return undefined;
   }
   record.tag.commit = tag.object;
-  const signature = await tagSignatureRule({ name, objectId: raw.oid, tag, trust: signerTrust(ctx, version), unsignedTags: ctx.profile.git?.unsignedTags ?? [], url: where.url });
+  const signature = await tagSignatureRule({
+    name,
+    objectId: raw.oid,
+    tag,
+    trust: signerTrust(ctx, version),
+    unsignedTags: ctx.profile.git?.unsignedTags ?? [],
+    url: where.url,
+  });
   record.add(signature.check);
-  if (signature.verdict && (signature.verdict.status === 'pass' || signature.verdict.status === 'warn')) record.tagSigners = summarizeSigners(signature.verdict.signers);
+  if (signature.verdict && (signature.verdict.status === 'pass' || signature.verdict.status === 'warn'))
+    record.tagSigners = summarizeSigners(signature.verdict.signers);
   record.add(tagNameRule(name, tag));
   record.add(tagCommitCheck(ctx.profile, name, tag, signed));
 
@@ -61,17 +87,30 @@ export async function gitStep(ctx: RunContext, version: string, signed: SignedCh
     const target = tag.type === 'commit' ? await mirror.readCommit(tag.object) : { type: tag.type };
     if (target.type !== 'commit' || !target.tree) {
       const type = objectType(target.type);
-      record.add(fail({ ...at('git.tag.target'), reason: 'TAG_TARGET_TYPE', expected: 'commit', actual: type }, `tag ${name} points at a ${type} (${tag.object}), not a commit`));
+      record.add(
+        fail(
+          { ...at('git.tag.target'), reason: 'TAG_TARGET_TYPE', expected: 'commit', actual: type },
+          `tag ${name} points at a ${type} (${tag.object}), not a commit`,
+        ),
+      );
       return undefined;
     }
     record.add(pass({ ...at('git.tag.target'), actual: tag.object }, `tag ${name} points at commit ${tag.object}`));
     const entries = await mirror.listTree(target.tree);
     let blobs: Promise<Map<string, Buffer>> | undefined;
     const declaring = new Set(declaringPaths(entries));
-    const declaringBlobs = () => (blobs ??= startedEarly(mirror.readBlobs(entries.filter((e) => declaring.has(e.path)).map((e) => e.oid))));
+    const declaringBlobs = () =>
+      (blobs ??= startedEarly(mirror.readBlobs(entries.filter((e) => declaring.has(e.path)).map((e) => e.oid))));
     // Fetched now, while the archives download, rather than after the sdist is read.
     if (options.prefetchDeclaringBlobs) void declaringBlobs();
-    return { tag: name, commit: tag.object, taggedAt: tag.taggedAt, entries, declaringBlobs, readBlobs: (oids) => mirror.readBlobs(oids) };
+    return {
+      tag: name,
+      commit: tag.object,
+      taggedAt: tag.taggedAt,
+      entries,
+      declaringBlobs,
+      readBlobs: (oids) => mirror.readBlobs(oids),
+    };
   } catch (error) {
     record.add(checkFromError(at('git.tag.target'), error, `the tagged commit ${tag.object} could not be read`));
     return undefined;

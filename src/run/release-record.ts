@@ -34,7 +34,8 @@ export class ReleaseRecord {
    * channel, then artifact, then in the order each flow made them — the same for every run.
    */
   toReport(): ReleaseReport {
-    const rank = (c: Check) => [CHANNEL_ORDER.indexOf(c.channel), c.artifact === undefined ? 0 : c.artifact === 'sdist' ? 1 : 2] as const;
+    const rank = (c: Check) =>
+      [CHANNEL_ORDER.indexOf(c.channel), c.artifact === undefined ? 0 : c.artifact === 'sdist' ? 1 : 2] as const;
     const checks = this.checks
       .map((check, index) => ({ check, index }))
       .sort((a, b) => {
@@ -43,7 +44,9 @@ export class ReleaseRecord {
         return ca - cb || aa - ab || a.index - b.index;
       })
       .map(({ check }) => check);
-    const differences = [...this.differences].sort((a, b) => (a.check === b.check ? (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) : a.check < b.check ? -1 : 1));
+    const differences = [...this.differences].sort((a, b) =>
+      a.check === b.check ? (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) : a.check < b.check ? -1 : 1,
+    );
     return {
       version: this.version,
       verdict: releaseVerdict(checks),

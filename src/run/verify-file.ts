@@ -32,10 +32,18 @@ export interface VerifyFileOptions {
  * signed checksum file (from the site, or a local copy), compares the file's digest, and with
  * `deep` compares its contents with the signed git tag.
  */
-export async function verifyFile(ctx: RunContext, path: string, options: VerifyFileOptions): Promise<ReleaseReport & { summary: string }> {
+export async function verifyFile(
+  ctx: RunContext,
+  path: string,
+  options: VerifyFileOptions,
+): Promise<ReleaseReport & { summary: string }> {
   const filename = basename(path);
   const identity = parseArtifactName(filename);
-  if (!identity) throw new UsageError(`cannot tell the project and version from the file name "${filename}"`, 'expected <name>-<version>.tar.gz or <name>-<version>-<tags>.whl, as PyPI and the project site name them');
+  if (!identity)
+    throw new UsageError(
+      `cannot tell the project and version from the file name "${filename}"`,
+      'expected <name>-<version>.tar.gz or <name>-<version>-<tags>.whl, as PyPI and the project site name them',
+    );
   if (identity.normalizedName !== normalizeProjectName(ctx.profile.pypi.name)) {
     throw new UsageError(`"${filename}" is not a ${ctx.profile.displayName} file`, `use --profile for another project`);
   }
@@ -61,10 +69,22 @@ export async function verifyFile(ctx: RunContext, path: string, options: VerifyF
   const listing = await readArchive(ctx, identity, realPath, record, options.deep);
   if (listing) record.add(fileIdentityCheck(identity, listing));
 
-  const signed = await checksumStep(ctx, version, record, options.checksumsFile ? localChecksumSource(options.checksumsFile) : undefined);
-  const digest = localDigestCheck(identity, signed, { ...digests, url: path, finalUrl: path, fromCache: false, fetchedAt: new Date().toISOString() });
+  const signed = await checksumStep(
+    ctx,
+    version,
+    record,
+    options.checksumsFile ? localChecksumSource(options.checksumsFile) : undefined,
+  );
+  const digest = localDigestCheck(identity, signed, {
+    ...digests,
+    url: path,
+    finalUrl: path,
+    fromCache: false,
+    fetchedAt: new Date().toISOString(),
+  });
   record.add(digest);
-  if (signed?.artifacts.find((a) => a.filename === filename)?.digests.sha256) evidence.signedSha256 = signed.artifacts.find((a) => a.filename === filename)!.digests.sha256!;
+  if (signed?.artifacts.find((a) => a.filename === filename)?.digests.sha256)
+    evidence.signedSha256 = signed.artifacts.find((a) => a.filename === filename)!.digests.sha256!;
 
   if (options.deep) {
     void ctx.git?.prepare([tagName(ctx.profile, version)]);
@@ -80,9 +100,20 @@ export async function verifyFile(ctx: RunContext, path: string, options: VerifyF
  * its metadata, which is all the identity check needs — the digest is what says the file is the
  * signed one.
  */
-async function readArchive(ctx: RunContext, identity: ArtifactName, path: string, record: ReleaseRecord, whole: boolean): Promise<ArchiveListing | undefined> {
+async function readArchive(
+  ctx: RunContext,
+  identity: ArtifactName,
+  path: string,
+  record: ReleaseRecord,
+  whole: boolean,
+): Promise<ArchiveListing | undefined> {
   const fields = whole
-    ? { id: `content.${identity.kind}.archive`, channel: 'content' as const, artifact: identity.kind, file: identity.filename }
+    ? {
+        id: `content.${identity.kind}.archive`,
+        channel: 'content' as const,
+        artifact: identity.kind,
+        file: identity.filename,
+      }
     : { id: 'local.file.identity', channel: 'local' as const, artifact: identity.kind, file: identity.filename };
   // Any top folder: a file renamed from another release must still show what it really is.
   const pkgInfo = (p: string) => /^[^/]+\/PKG-INFO$/.test(p);
@@ -90,8 +121,18 @@ async function readArchive(ctx: RunContext, identity: ArtifactName, path: string
   try {
     const listing =
       identity.kind === 'sdist'
-        ? await readSdistFile(path, ctx.limits, (p) => pkgInfo(p) || (whole && content(p)), whole ? {} : { stopAfter: pkgInfo })
-        : await readWheel(path, ctx.limits, keepWheelContent, whole ? {} : { only: (p) => /^[^/]+\.dist-info\/METADATA$/.test(p) });
+        ? await readSdistFile(
+            path,
+            ctx.limits,
+            (p) => pkgInfo(p) || (whole && content(p)),
+            whole ? {} : { stopAfter: pkgInfo },
+          )
+        : await readWheel(
+            path,
+            ctx.limits,
+            keepWheelContent,
+            whole ? {} : { only: (p) => /^[^/]+\.dist-info\/METADATA$/.test(p) },
+          );
     if (whole) record.add(pass(fields, `${identity.filename} reads cleanly: ${listing.members.length} members`));
     return listing;
   } catch (error) {
@@ -104,23 +145,61 @@ async function readArchive(ctx: RunContext, identity: ArtifactName, path: string
  * The file's contents judged by the rules `verify` uses (rules/content/judge.ts): an sdist against
  * the tag, a wheel against the tag, every generated file against what the tag declares.
  */
-async function deepCompare(ctx: RunContext, identity: ArtifactName, listing: ArchiveListing, sha256: string, git: GitEvidence | undefined, record: ReleaseRecord): Promise<void> {
-  const fields = { id: identity.kind === 'sdist' ? 'content.sdist-vs-git' : 'content.wheel-vs-git', channel: 'content' as const, artifact: identity.kind, file: identity.filename };
-  if (!git) return record.add(unverified({ ...fields, reason: 'NO_GIT_TREE', remedy: 'fix what the git checks report, and run again' }, 'the tag\'s tree is unavailable (see the git checks)'));
+async function deepCompare(
+  ctx: RunContext,
+  identity: ArtifactName,
+  listing: ArchiveListing,
+  sha256: string,
+  git: GitEvidence | undefined,
+  record: ReleaseRecord,
+): Promise<void> {
+  const fields = {
+    id: identity.kind === 'sdist' ? 'content.sdist-vs-git' : 'content.wheel-vs-git',
+    channel: 'content' as const,
+    artifact: identity.kind,
+    file: identity.filename,
+  };
+  if (!git)
+    return record.add(
+      unverified(
+        { ...fields, reason: 'NO_GIT_TREE', remedy: 'fix what the git checks report, and run again' },
+        "the tag's tree is unavailable (see the git checks)",
+      ),
+    );
   try {
     const artifact = { filename: identity.filename, members: listing.members, kept: listing.kept };
     const input = {
       release: identity.version,
       project: ctx.profile.pypi.name,
       waivers: ctx.profile.waivers,
-      tag: { name: git.tag, commit: git.commit, taggedAt: git.taggedAt, entries: git.entries, blobs: await git.declaringBlobs() },
+      tag: {
+        name: git.tag,
+        commit: git.commit,
+        taggedAt: git.taggedAt,
+        entries: git.entries,
+        blobs: await git.declaringBlobs(),
+      },
       tagWanted: true,
-      sdists: identity.kind === 'sdist' ? [{ channels: 'the local file', input: { ...artifact, sha256, topDirectory: sdistTopDirectory(ctx.profile, identity.version, identity.filename) } }] : [],
+      sdists:
+        identity.kind === 'sdist'
+          ? [
+              {
+                channels: 'the local file',
+                input: {
+                  ...artifact,
+                  sha256,
+                  topDirectory: sdistTopDirectory(ctx.profile, identity.version, identity.filename),
+                },
+              },
+            ]
+          : [],
       wheels: identity.kind === 'wheel' ? [{ channels: 'the local file', input: artifact }] : [],
     };
     let judged = judgeContent(input);
     if (judged.missingBlobs.length > 0) {
-      const more = await git.readBlobs(git.entries.filter((e) => judged.missingBlobs.includes(e.path)).map((e) => e.oid));
+      const more = await git.readBlobs(
+        git.entries.filter((e) => judged.missingBlobs.includes(e.path)).map((e) => e.oid),
+      );
       judged = judgeContent({ ...input, tag: { ...input.tag, blobs: new Map([...input.tag.blobs, ...more]) } });
     }
     record.differences.push(...judged.differences);
@@ -131,14 +210,23 @@ async function deepCompare(ctx: RunContext, identity: ArtifactName, listing: Arc
 }
 
 /** The one sentence a person reads first. */
-function sentence(ctx: RunContext, identity: ArtifactName, checks: Check[], signed: SignedChecksums | undefined, sha256: string): string {
+function sentence(
+  ctx: RunContext,
+  identity: ArtifactName,
+  checks: Check[],
+  signed: SignedChecksums | undefined,
+  sha256: string,
+): string {
   const { filename } = identity;
-  const signer = signed?.signers.map((s) => `${s.name} (${s.fingerprint}) on ${s.created.toISOString().slice(0, 10)}`).join(' and ');
+  const signer = signed?.signers
+    .map((s) => `${s.name} (${s.fingerprint}) on ${s.created.toISOString().slice(0, 10)}`)
+    .join(' and ');
   const failed = checks.find((c) => c.status === 'fail');
   const byId = (id: string) => checks.find((c) => c.id === id);
   const identityCheck = byId('local.file.identity');
   if (identityCheck?.status === 'fail') return `${filename} is NOT what its name says: ${identityCheck.message}.`;
-  if (failed?.id.startsWith('site.checksums')) return `${filename} could not be checked: the checksum file is not trustworthy (${failed.reason}: ${failed.message}).`;
+  if (failed?.id.startsWith('site.checksums'))
+    return `${filename} could not be checked: the checksum file is not trustworthy (${failed.reason}: ${failed.message}).`;
   const digest = byId(`local.${identity.kind}.digest`);
   if (digest?.status === 'fail') {
     return digest.reason === 'CHECKSUM_FILENAME'
@@ -147,8 +235,12 @@ function sentence(ctx: RunContext, identity: ArtifactName, checks: Check[], sign
   }
   if (failed) return `${filename} matches the signed checksum but fails ${failed.id}: ${failed.message}.`;
   if (digest?.status === 'pass') {
-    const deep = checks.some((c) => c.id.startsWith('content.') && c.id.endsWith('-vs-git') && c.status === 'pass') ? ', and its contents match the signed git tag' : '';
-    const incomplete = checks.some((c) => c.status === 'unverified') ? ' (some checks could not be made; see below)' : '';
+    const deep = checks.some((c) => c.id.startsWith('content.') && c.id.endsWith('-vs-git') && c.status === 'pass')
+      ? ', and its contents match the signed git tag'
+      : '';
+    const incomplete = checks.some((c) => c.status === 'unverified')
+      ? ' (some checks could not be made; see below)'
+      : '';
     return `${filename} is the file the ${ctx.profile.displayName} release manager signed: its SHA-256 ${sha256} matches the checksum file signed by ${signer}${deep}${incomplete}.`;
   }
   const fetch = byId('site.checksums.fetch');
@@ -167,7 +259,11 @@ function sentence(ctx: RunContext, identity: ArtifactName, checks: Check[], sign
 export async function checkChecksumsFile(path: string, file: ArtifactName): Promise<void> {
   let bytes: Buffer;
   try {
-    bytes = readUserFile(path, MAX_CHECKSUMS_BYTES, (size) => new Error(`it is ${size} bytes; a checksum file is a few kilobytes`));
+    bytes = readUserFile(
+      path,
+      MAX_CHECKSUMS_BYTES,
+      (size) => new Error(`it is ${size} bytes; a checksum file is a few kilobytes`),
+    );
   } catch (error) {
     throw new UsageError(`cannot read --checksums ${path}: ${describeFileError(error)}`);
   }

@@ -15,7 +15,11 @@ import { ReleaseRecord } from './release-record.js';
  * because something threw. The checks go into `record` as they are made, so that a run cut off
  * by its deadline still reports what the release had already found.
  */
-export async function verifyRelease(ctx: RunContext, version: string, record = new ReleaseRecord(version)): Promise<ReleaseReport> {
+export async function verifyRelease(
+  ctx: RunContext,
+  version: string,
+  record = new ReleaseRecord(version),
+): Promise<ReleaseReport> {
   try {
     // The signed checksum file is the reference every channel is held to, so it comes first;
     // the git fetch for the whole run is already under way (GitMirror.prepare).
@@ -27,11 +31,16 @@ export async function verifyRelease(ctx: RunContext, version: string, record = n
     const [siteCopies, pypiCopies, git] = await Promise.all([
       ctx.channels.has('site') ? siteArtifactsStep(ctx, version, signed, record, onDownloaded) : [],
       ctx.channels.has('pypi') ? pypiStep(ctx, version, signed, record, onDownloaded) : [],
-      ctx.channels.has('git') ? gitStep(ctx, version, signed, record, { prefetchDeclaringBlobs: ctx.compareContents }) : undefined,
+      ctx.channels.has('git')
+        ? gitStep(ctx, version, signed, record, { prefetchDeclaringBlobs: ctx.compareContents })
+        : undefined,
     ]);
-    if (ctx.compareContents) await contentStep(ctx, version, { copies: [...siteCopies, ...pypiCopies], reads, git, signed }, record);
+    if (ctx.compareContents)
+      await contentStep(ctx, version, { copies: [...siteCopies, ...pypiCopies], reads, git, signed }, record);
   } catch (error) {
-    record.add(checkFromError({ id: 'release.internal', channel: 'local' }, error, 'verification stopped unexpectedly'));
+    record.add(
+      checkFromError({ id: 'release.internal', channel: 'local' }, error, 'verification stopped unexpectedly'),
+    );
   }
   const report = record.toReport();
   ctx.progress?.releaseDone(version, report.verdict);
@@ -46,7 +55,16 @@ export async function verifyRelease(ctx: RunContext, version: string, record = n
 function listedChecks(listing: ReleaseList, version: string): Check[] {
   const pypi = listing.byChannel.get('pypi');
   if (!pypi) return [];
-  const others = [...listing.byChannel].filter(([channel, versions]) => channel !== 'pypi' && versions.has(version)).map(([channel]) => channel);
+  const others = [...listing.byChannel]
+    .filter(([channel, versions]) => channel !== 'pypi' && versions.has(version))
+    .map(([channel]) => channel);
   const fields = { id: 'pypi.release.listed', channel: 'pypi' as const };
-  return [pypi.has(version) ? pass(fields, `PyPI's list of releases includes ${version}`) : warn({ ...fields, reason: 'PYPI_NOT_LISTED' }, `PyPI's list of releases does not include ${version}, which ${others.join(' and ') || 'another channel'} lists; it is verified all the same`)];
+  return [
+    pypi.has(version)
+      ? pass(fields, `PyPI's list of releases includes ${version}`)
+      : warn(
+          { ...fields, reason: 'PYPI_NOT_LISTED' },
+          `PyPI's list of releases does not include ${version}, which ${others.join(' and ') || 'another channel'} lists; it is verified all the same`,
+        ),
+  ];
 }

@@ -55,7 +55,10 @@ export function toolVersion(): string {
 }
 
 /** Where each of the profile's origins is reached: an override, its sibling's override, or the real one. */
-export function resolveOrigins(profile: Profile, bases: VerifyOptions['bases']): { map: OriginMap; origins: RunContext['origins']; git?: string } {
+export function resolveOrigins(
+  profile: Profile,
+  bases: VerifyOptions['bases'],
+): { map: OriginMap; origins: RunContext['origins']; git?: string } {
   const map = new OriginMap();
   const site = profile.site?.origin ?? 'https://invalid.invalid';
   const media = profile.site?.mediaOrigin ?? site;
@@ -72,29 +75,66 @@ export function resolveOrigins(profile: Profile, bases: VerifyOptions['bases']):
   if (git) parseBase(git);
   return {
     map,
-    origins: { site: map.resolve(site), media: map.resolve(media), pypi: map.resolve(profile.pypi.origin), pypiFiles: map.resolve(profile.pypi.filesOrigin) },
+    origins: {
+      site: map.resolve(site),
+      media: map.resolve(media),
+      pypi: map.resolve(profile.pypi.origin),
+      pypiFiles: map.resolve(profile.pypi.filesOrigin),
+    },
     ...(git ? { git } : {}),
   };
 }
 
-export type ContextOptions = Pick<VerifyOptions, 'project' | 'profilePath' | 'bases' | 'keysDir' | 'channels' | 'artifacts' | 'cacheDir' | 'offline' | 'reuseAnalyses' | 'concurrency' | 'limits' | 'compareContents' | 'ca' | 'now' | 'progress'>;
+export type ContextOptions = Pick<
+  VerifyOptions,
+  | 'project'
+  | 'profilePath'
+  | 'bases'
+  | 'keysDir'
+  | 'channels'
+  | 'artifacts'
+  | 'cacheDir'
+  | 'offline'
+  | 'reuseAnalyses'
+  | 'concurrency'
+  | 'limits'
+  | 'compareContents'
+  | 'ca'
+  | 'now'
+  | 'progress'
+>;
 
 /** Loads the profile and the pinned keys and opens the network services one run shares. */
-export async function createRunContext(options: ContextOptions): Promise<{ ctx: RunContext; close: () => Promise<void> }> {
+export async function createRunContext(
+  options: ContextOptions,
+): Promise<{ ctx: RunContext; close: () => Promise<void> }> {
   const profile = await (options.profilePath ? loadProfileFile(options.profilePath) : loadProfile(options.project));
   const keyring = await loadKeyring(options.keysDir ?? keysDirectory(profile));
   const { map, origins, git } = resolveOrigins(profile, options.bases);
   const cache = await DownloadCache.open(options.cacheDir, { offline: options.offline });
-  const http = new HttpClient(options.limits, map, { ...(options.ca ? { ca: options.ca } : {}), connectionsPerOrigin: Math.max(2, Math.min(6, options.concurrency)) });
+  const http = new HttpClient(options.limits, map, {
+    ...(options.ca ? { ca: options.ca } : {}),
+    connectionsPerOrigin: Math.max(2, Math.min(6, options.concurrency)),
+  });
   const channels = new Set(options.channels);
-  if (channels.has('git') && !git) throw new UsageError(`the ${profile.displayName} profile names no git repository; pass --git-url or leave git out of --channels`);
+  if (channels.has('git') && !git)
+    throw new UsageError(
+      `the ${profile.displayName} profile names no git repository; pass --git-url or leave git out of --channels`,
+    );
   const ctx: RunContext = {
     profile,
     keyring,
     http,
     cache,
     ...(channels.has('git') && git
-      ? { git: new GitMirror(git, cache.gitDir(git), options.limits, options.offline, { proxyEnv: proxyEnvironment(process.env), ...(options.ca ? { caBundleFile: await cache.caBundle(`${rootCertificates.join('\n')}\n${options.ca.toString()}`) } : {}) }) }
+      ? {
+          git: new GitMirror(git, cache.gitDir(git), options.limits, options.offline, {
+            proxyEnv: proxyEnvironment(process.env),
+            ...(options.ca
+              ? { caBundleFile: await cache.caBundle(`${rootCertificates.join('\n')}\n${options.ca.toString()}`) }
+              : {}),
+          }),
+        }
       : {}),
     limits: options.limits,
     channels,
@@ -116,21 +156,34 @@ export async function createRunContext(options: ContextOptions): Promise<{ ctx: 
 }
 
 /** The report's head for a run's releases: what was checked, against which keys and sources, and the verdicts. */
-export function reportHead(ctx: RunContext, releases: readonly { verdict: ReleaseVerdict }[], listingProblems: readonly string[] = [], command = 'crosscheck'): RunReportHead {
+export function reportHead(
+  ctx: RunContext,
+  releases: readonly { verdict: ReleaseVerdict }[],
+  listingProblems: readonly string[] = [],
+  command = 'crosscheck',
+): RunReportHead {
   return {
     schema: REPORT_SCHEMA,
     project: ctx.profile.project,
     displayName: ctx.profile.displayName,
     generatedAt: new Date().toISOString(),
     tool: { name: 'crosscheck', version: toolVersion() },
-    keyring: { dir: ctx.keyring.dir, keys: ctx.keyring.keys.map((k) => ({ fingerprint: k.fingerprint, name: k.name })) },
+    keyring: {
+      dir: ctx.keyring.dir,
+      keys: ctx.keyring.keys.map((k) => ({ fingerprint: k.fingerprint, name: k.name })),
+    },
     sources: {
       ...(ctx.channels.has('site') ? { site: ctx.origins.site, media: ctx.origins.media } : {}),
       ...(ctx.channels.has('pypi') ? { pypi: ctx.origins.pypi } : {}),
       ...(ctx.git ? { git: ctx.git.url } : {}),
     },
     ...(listingProblems.length > 0 ? { listingProblems: [...listingProblems] } : {}),
-    run: { startedAt: ctx.startedAt.toISOString(), finishedAt: new Date().toISOString(), command, offline: ctx.cache.offline },
+    run: {
+      startedAt: ctx.startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      command,
+      offline: ctx.cache.offline,
+    },
     ...runOutcome(releases, listingProblems),
   };
 }
@@ -140,7 +193,10 @@ export function reportHead(ctx: RunContext, releases: readonly { verdict: Releas
  * going to a spool on disk; then hands the report to `useReport` (which writes it) and removes the
  * spool. The network is closed before the report is written.
  */
-export async function runVerify<T>(options: VerifyOptions, useReport: (report: ReportSource) => Promise<T>): Promise<T> {
+export async function runVerify<T>(
+  options: VerifyOptions,
+  useReport: (report: ReportSource) => Promise<T>,
+): Promise<T> {
   const { ctx, close } = await createRunContext(options);
   let spool: ReleaseSpool | undefined;
   try {
@@ -151,7 +207,8 @@ export async function runVerify<T>(options: VerifyOptions, useReport: (report: R
       const versions = selectReleases(listing?.versions ?? [], options.selection);
       // No channel could list the releases: a report saying so, and an incomplete run (exit 3), as for any channel out of reach.
       const unlisted = listing !== undefined && listing.byChannel.size === 0;
-      if (versions.length === 0 && !unlisted) throw new UsageError('no releases selected', 'name versions, or use --all, --series, --since or --latest');
+      if (versions.length === 0 && !unlisted)
+        throw new UsageError('no releases selected', 'name versions, or use --all, --series, --since or --latest');
       options.onSelected?.(versions);
       void ctx.git?.prepare(versions.map((v) => tagName(ctx.profile, v)));
       spool = await ReleaseSpool.create(ctx.cache.tmpDir);
@@ -167,7 +224,12 @@ export async function runVerify<T>(options: VerifyOptions, useReport: (report: R
 }
 
 /** Verifies releases with bounded concurrency into the spool; what the run deadline cuts off ends incomplete. */
-async function verifyAll(ctx: RunContext, versions: string[], options: VerifyOptions, spool: ReleaseSpool): Promise<ReleaseSummary[]> {
+async function verifyAll(
+  ctx: RunContext,
+  versions: string[],
+  options: VerifyOptions,
+  spool: ReleaseSpool,
+): Promise<ReleaseSummary[]> {
   const limit = pLimit(Math.max(1, options.concurrency));
   const deadline = new RunDeadline(ctx.limits.runDeadlineMs);
   try {
@@ -178,7 +240,12 @@ async function verifyAll(ctx: RunContext, versions: string[], options: VerifyOpt
         if (result !== 'deadline') return spool.add(result);
         // What the release had found stays in the report: a digest that failed before the deadline
         // is tampering found, and the release fails rather than ending merely incomplete.
-        record.add(unverified({ id: 'release.deadline', channel: 'local', reason: 'RUN_DEADLINE' }, `not finished within the run deadline of ${ctx.limits.runDeadlineMs} ms (--limit runDeadlineMs=<ms> raises it)`));
+        record.add(
+          unverified(
+            { id: 'release.deadline', channel: 'local', reason: 'RUN_DEADLINE' },
+            `not finished within the run deadline of ${ctx.limits.runDeadlineMs} ms (--limit runDeadlineMs=<ms> raises it)`,
+          ),
+        );
         return spool.add(record.toReport());
       }),
     );

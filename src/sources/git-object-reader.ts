@@ -3,7 +3,10 @@ import { IntegrityError, UnavailableError } from '../model/errors.js';
 
 /** What a git command asked for after the run's mirror was closed ends as: nothing more is started. */
 export function runEnded(what: string, url: string): UnavailableError {
-  return new UnavailableError('GIT_ERROR', `git could not ${what} from ${url}: the run has ended`, { channel: 'git', url });
+  return new UnavailableError('GIT_ERROR', `git could not ${what} from ${url}: the run has ended`, {
+    channel: 'git',
+    url,
+  });
 }
 
 export interface GitObject {
@@ -60,7 +63,9 @@ export function gitComplaint(stderr: string): string {
   const lines = stderr.trim().split('\n');
   const complaint = lines.findLast((line) => /^(?:fatal|error): /.test(line)) ?? lines.slice(-2).join(' ');
   // What the host sent ("remote: …" lines) can be any length.
-  return complaint.length > MAX_COMPLAINT_CHARS ? `${complaint.slice(0, MAX_COMPLAINT_CHARS)}… (${complaint.length} characters)` : complaint;
+  return complaint.length > MAX_COMPLAINT_CHARS
+    ? `${complaint.slice(0, MAX_COMPLAINT_CHARS)}… (${complaint.length} characters)`
+    : complaint;
 }
 const MAX_COMPLAINT_CHARS = 500;
 
@@ -93,7 +98,18 @@ export class GitObjectReader {
     if (this.closed) return Promise.reject(runEnded(what, this.git.url));
     const child = this.child ?? this.start();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.abort((batch) => new UnavailableError('GIT_TIMEOUT', `git could not ${batch.what} from ${this.git.url} within ${this.git.deadlineMs} ms`, { channel: 'git', url: this.git.url })), this.git.deadlineMs);
+      const timer = setTimeout(
+        () =>
+          this.abort(
+            (batch) =>
+              new UnavailableError(
+                'GIT_TIMEOUT',
+                `git could not ${batch.what} from ${this.git.url} within ${this.git.deadlineMs} ms`,
+                { channel: 'git', url: this.git.url },
+              ),
+          ),
+        this.git.deadlineMs,
+      );
       timer.unref();
       this.queue.push({ requests, results: [], what, timer, resolve, reject });
       child.stdin!.write(`${requests.map((r) => r.name).join('\n')}\n`);
@@ -107,7 +123,10 @@ export class GitObjectReader {
   }
 
   private start(): ChildProcess {
-    const child = spawn('git', [...this.git.args, 'cat-file', '--batch'], { env: this.git.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', [...this.git.args, 'cat-file', '--batch'], {
+      env: this.git.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child = child;
     this.stderrTail = '';
     child.stdin!.on('error', () => undefined);
@@ -128,7 +147,8 @@ export class GitObjectReader {
       if (this.child === child) this.abort((batch) => this.gitError(batch, error.message));
     });
     child.on('close', (code, signal) => {
-      if (this.child === child) this.abort((batch) => this.gitError(batch, `cat-file ended (${signal ?? `exit code ${code}`})`));
+      if (this.child === child)
+        this.abort((batch) => this.gitError(batch, `cat-file ended (${signal ?? `exit code ${code}`})`));
     });
     return child;
   }
@@ -149,7 +169,8 @@ export class GitObjectReader {
       const end = lineEnd < 0 ? chunk.length : lineEnd;
       this.headerParts.push(chunk.subarray(pos, end));
       this.headerBytes += end - pos;
-      if (this.headerBytes > MAX_HEADER_BYTES) throw new IntegrityError('GIT_OBJECT', 'git cat-file sent a header line over 1 KiB', { channel: 'git' });
+      if (this.headerBytes > MAX_HEADER_BYTES)
+        throw new IntegrityError('GIT_OBJECT', 'git cat-file sent a header line over 1 KiB', { channel: 'git' });
       if (lineEnd < 0) return;
       pos = lineEnd + 1;
       const header = Buffer.concat(this.headerParts).toString('latin1');
@@ -161,33 +182,63 @@ export class GitObjectReader {
 
   private onHeader(header: string): void {
     const batch = this.queue[0];
-    if (!batch) throw new IntegrityError('GIT_OBJECT', `git cat-file answered what was not asked: ${JSON.stringify(header.slice(0, 120))}`, { channel: 'git' });
+    if (!batch)
+      throw new IntegrityError(
+        'GIT_OBJECT',
+        `git cat-file answered what was not asked: ${JSON.stringify(header.slice(0, 120))}`,
+        { channel: 'git' },
+      );
     const { name, keep, oversize } = batch.requests[this.answered]!;
     if (header.endsWith(' missing')) {
       this.answer(undefined);
       return;
     }
     const match = /^([0-9a-f]{40,64}) ([a-z]+) (\d+)$/.exec(header);
-    if (!match) throw new IntegrityError('GIT_OBJECT', `unexpected cat-file header for ${name}: ${JSON.stringify(header.slice(0, 120))}`, { channel: 'git' });
+    if (!match)
+      throw new IntegrityError(
+        'GIT_OBJECT',
+        `unexpected cat-file header for ${name}: ${JSON.stringify(header.slice(0, 120))}`,
+        { channel: 'git' },
+      );
     const size = Number(match[3]);
     const limit = Object.hasOwn(keep, match[2]!) ? keep[match[2]!] : undefined;
     const tooLarge = limit !== undefined && size > limit;
     if (tooLarge && oversize !== 'skip') {
-      batch.error ??= new UnavailableError('LIMIT_EXCEEDED', `${name} (${match[1]}) is ${size} bytes, over the ${limit}-byte limit to ${batch.what}`, { channel: 'git' });
+      batch.error ??= new UnavailableError(
+        'LIMIT_EXCEEDED',
+        `${name} (${match[1]}) is ${size} bytes, over the ${limit}-byte limit to ${batch.what}`,
+        { channel: 'git' },
+      );
     }
     const kept = limit !== undefined && !tooLarge;
     if (!kept && size > this.maxSkippedBytes) {
-      throw new UnavailableError('LIMIT_EXCEEDED', `${name} (${match[1]}) is ${size} bytes, too large to pass over to ${batch.what}`, { channel: 'git' });
+      throw new UnavailableError(
+        'LIMIT_EXCEEDED',
+        `${name} (${match[1]}) is ${size} bytes, too large to pass over to ${batch.what}`,
+        { channel: 'git' },
+      );
     }
-    const object: ObjectInFlight = { oid: match[1]!, type: match[2]!, remaining: size + 1, ...(kept ? { parts: [] } : {}) };
+    const object: ObjectInFlight = {
+      oid: match[1]!,
+      type: match[2]!,
+      remaining: size + 1,
+      ...(kept ? { parts: [] } : {}),
+    };
     this.inFlight = object;
   }
 
   private finishObject(object: ObjectInFlight): void {
     this.inFlight = undefined;
     const content = object.parts ? Buffer.concat(object.parts) : Buffer.alloc(0);
-    if (object.parts && content[content.length - 1] !== 0x0a) throw new IntegrityError('GIT_OBJECT', `git cat-file did not end ${object.oid} with a newline`, { channel: 'git' });
-    this.answer({ oid: object.oid, type: object.type, content: object.parts ? content.subarray(0, content.length - 1) : content });
+    if (object.parts && content[content.length - 1] !== 0x0a)
+      throw new IntegrityError('GIT_OBJECT', `git cat-file did not end ${object.oid} with a newline`, {
+        channel: 'git',
+      });
+    this.answer({
+      oid: object.oid,
+      type: object.type,
+      content: object.parts ? content.subarray(0, content.length - 1) : content,
+    });
   }
 
   private answer(object: GitObject | undefined): void {
@@ -219,6 +270,9 @@ export class GitObjectReader {
 
   private gitError(batch: Batch, detail: string): UnavailableError {
     const stderr = gitComplaint(this.stderrTail);
-    return new UnavailableError('GIT_ERROR', `git could not ${batch.what} from ${this.git.url}: ${stderr || detail}`, { channel: 'git', url: this.git.url });
+    return new UnavailableError('GIT_ERROR', `git could not ${batch.what} from ${this.git.url}: ${stderr || detail}`, {
+      channel: 'git',
+      url: this.git.url,
+    });
   }
 }

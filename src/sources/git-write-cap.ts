@@ -27,7 +27,11 @@ export class MirrorWriteWatch {
     private readonly onOver: (written: number) => void,
   ) {}
 
-  static async start(repository: string, capBytes: number, onOver: (written: number) => void): Promise<MirrorWriteWatch> {
+  static async start(
+    repository: string,
+    capBytes: number,
+    onOver: (written: number) => void,
+  ): Promise<MirrorWriteWatch> {
     const watch = new MirrorWriteWatch(repository, capBytes, new Set(await halfMadeAndPackFiles(repository)), onOver);
     // A look that fails (the repository removed under it) is only a look missed: never an unhandled rejection.
     watch.timer = setInterval(() => void watch.look().catch(() => undefined), WATCH_INTERVAL_MS);
@@ -53,7 +57,8 @@ export class MirrorWriteWatch {
     for (const path of await halfMadeAndPackFiles(this.repository)) {
       if (this.before.has(path)) continue;
       const name = path.slice(path.lastIndexOf('/') + 1);
-      if (HALF_MADE_PACK.test(name) || (options.locks && LOCK.test(name))) await rm(path, { force: true }).catch(() => undefined);
+      if (HALF_MADE_PACK.test(name) || (options.locks && LOCK.test(name)))
+        await rm(path, { force: true }).catch(() => undefined);
     }
   }
 
@@ -91,7 +96,6 @@ async function halfMadeAndPackFiles(repository: string): Promise<string[]> {
   paths.push(...(await refLocks(join(repository, 'refs'))));
   return paths;
 }
-
 
 /**
  * Watches the resident memory of one git process (Linux: /proc/<pid>/status) and calls `onOver`

@@ -23,7 +23,16 @@ export interface RawTag {
 const OID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 const MAX_COMMIT_BYTES = 1024 * 1024;
 const MAX_TREE_BYTES = 16 * 1024 * 1024;
-const GIT_SETTINGS = ['-c', 'http.followRedirects=false', '-c', 'http.lowSpeedLimit=1000', '-c', 'http.lowSpeedTime=30', '-c', 'core.symlinks=false'];
+const GIT_SETTINGS = [
+  '-c',
+  'http.followRedirects=false',
+  '-c',
+  'http.lowSpeedLimit=1000',
+  '-c',
+  'http.lowSpeedTime=30',
+  '-c',
+  'core.symlinks=false',
+];
 /** git's arguments for a command run on `repository`, with the mirror's settings. */
 const gitIn = (repository: string) => ['-C', repository, ...GIT_SETTINGS];
 /**
@@ -31,7 +40,8 @@ const gitIn = (repository: string) => ['-C', repository, ...GIT_SETTINGS];
  * the cache holds one of its locks, or changed the shallow file while this fetch ran. git
  * refuses rather than waits; the write is tried again after a pause.
  */
-const BUSY = /Unable to create '[^']*\.lock': File exists|shallow file has changed since we read it|cannot lock ref|could not lock config file/;
+const BUSY =
+  /Unable to create '[^']*\.lock': File exists|shallow file has changed since we read it|cannot lock ref|could not lock config file/;
 /** The first pause before trying again, in ms; each next one doubles, up to the last. */
 const BUSY_FIRST_PAUSE_MS = 100;
 const BUSY_LONGEST_PAUSE_MS = 3_200;
@@ -153,7 +163,8 @@ export class GitMirror {
     } catch (error) {
       // Listing the remote's tags would neither free a held mirror nor hurry a stalled host.
       // Nor would it bound a host that answers with an endless pack.
-      if (error instanceof UnavailableError && ['GIT_TIMEOUT', 'GIT_BUSY', 'LIMIT_EXCEEDED'].includes(error.reason)) throw error;
+      if (error instanceof UnavailableError && ['GIT_TIMEOUT', 'GIT_BUSY', 'LIMIT_EXCEEDED'].includes(error.reason))
+        throw error;
       // Listed below: a missing tag is reported as missing, a host that cannot be reached as that.
     }
     const listing = await this.git(['ls-remote', '--tags', 'origin'], 'list the remote tags');
@@ -170,7 +181,20 @@ export class GitMirror {
 
   private async fetchTags(tags: readonly string[]): Promise<void> {
     const refspecs = tags.map((tag) => `+refs/tags/${tag}:refs/tags/${tag}`);
-    await this.git(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--depth=1', '--filter=blob:none', 'origin', ...refspecs], `fetch ${tags.length} tag(s)`, { waitWhileBusy: true, capBytes: this.limits.gitFetchBytes * tags.length });
+    await this.git(
+      [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--depth=1',
+        '--filter=blob:none',
+        'origin',
+        ...refspecs,
+      ],
+      `fetch ${tags.length} tag(s)`,
+      { waitWhileBusy: true, capBytes: this.limits.gitFetchBytes * tags.length },
+    );
   }
 
   private async initMirror(): Promise<void> {
@@ -182,8 +206,8 @@ export class GitMirror {
     // git has no switch (before 2.44) that stops a partial clone from fetching a missing object
     // it is asked about, and a promisor remote set in a repository's config cannot be unset with
     // -c: a plain repository that borrows the mirror's object directory answers "missing" instead.
-    await this.createRepository(this.blobView, 'the mirror\'s blob view', async (fresh) => {
-      await this.git(['init', '--quiet', '--bare'], 'create the mirror\'s blob view', { repository: fresh });
+    await this.createRepository(this.blobView, "the mirror's blob view", async (fresh) => {
+      await this.git(['init', '--quiet', '--bare'], "create the mirror's blob view", { repository: fresh });
     });
   }
 
@@ -201,7 +225,11 @@ export class GitMirror {
       await build(fresh);
       await rename(fresh, dir).catch(async (error: NodeJS.ErrnoException) => {
         if (await isRepository(dir)) return;
-        throw new UnavailableError('GIT_ERROR', `${what} could not be created at ${dir}: ${error.code ? systemErrorText(error.code) : error.message} (a directory that is not a repository is in its place; remove it)`, { channel: 'git', url: this.url, file: dir });
+        throw new UnavailableError(
+          'GIT_ERROR',
+          `${what} could not be created at ${dir}: ${error.code ? systemErrorText(error.code) : error.message} (a directory that is not a repository is in its place; remove it)`,
+          { channel: 'git', url: this.url, file: dir },
+        );
       });
     } finally {
       await rm(fresh, { recursive: true, force: true });
@@ -215,7 +243,12 @@ export class GitMirror {
   async readTag(name: string): Promise<RawTag> {
     await this.prepared;
     if (this.prepareError) throw this.prepareError;
-    if (!this.fetched.has(name)) throw new UnavailableError('TAG_NOT_FOUND', `the git remote ${this.url} has no tag ${name}`, { channel: 'git', url: this.url, release: name });
+    if (!this.fetched.has(name))
+      throw new UnavailableError('TAG_NOT_FOUND', `the git remote ${this.url} has no tag ${name}`, {
+        channel: 'git',
+        url: this.url,
+        release: name,
+      });
     // The ref may point at anything (a lightweight tag, a tree): only a tag object's bytes are bounded and kept.
     const [object, peeled] = await this.objects.read(
       [
@@ -231,7 +264,11 @@ export class GitMirror {
     if (!object || (advertised !== undefined && object.oid !== advertised)) {
       const expected = advertised ?? `refs/tags/${name}, fetched`;
       const actual = object?.oid ?? 'nothing';
-      throw new UnavailableError('TAG_FETCH', `tag ${name}: the remote advertised ${expected} but the mirror holds ${actual}`, { channel: 'git', url: this.url, expected, actual });
+      throw new UnavailableError(
+        'TAG_FETCH',
+        `tag ${name}: the remote advertised ${expected} but the mirror holds ${actual}`,
+        { channel: 'git', url: this.url, expected, actual },
+      );
     }
     const { oid, type, content } = object;
     return type === 'tag' ? { name, oid, objectType: type, raw: content } : { name, oid, objectType: type };
@@ -243,7 +280,11 @@ export class GitMirror {
     let object = this.peeledCommits.get(oid);
     this.peeledCommits.delete(oid);
     object ??= (await this.objects.read([{ name: oid, keep: { commit: MAX_COMMIT_BYTES } }], `read commit ${oid}`))[0];
-    if (!object) throw new UnavailableError('GIT_OBJECT_MISSING', `commit ${oid} is not in the mirror`, { channel: 'git', url: this.url });
+    if (!object)
+      throw new UnavailableError('GIT_OBJECT_MISSING', `commit ${oid} is not in the mirror`, {
+        channel: 'git',
+        url: this.url,
+      });
     if (object.type !== 'commit') return { type: object.type };
     const match = /^tree ([0-9a-f]{40,64})\n/.exec(object.content.toString('utf8'));
     if (!match) throw new IntegrityError('GIT_OBJECT', `commit ${oid} has no tree line`, { channel: 'git' });
@@ -257,12 +298,32 @@ export class GitMirror {
   }
 
   private readTrees(root: string, oids: string[]): Promise<Map<string, Buffer>> {
-    return this.readAllOfType(oids, 'tree', MAX_TREE_BYTES, `list tree ${root}`, (oid) => new UnavailableError('GIT_OBJECT_MISSING', `tree ${oid} is not in the mirror`, { channel: 'git', url: this.url }));
+    return this.readAllOfType(
+      oids,
+      'tree',
+      MAX_TREE_BYTES,
+      `list tree ${root}`,
+      (oid) =>
+        new UnavailableError('GIT_OBJECT_MISSING', `tree ${oid} is not in the mirror`, {
+          channel: 'git',
+          url: this.url,
+        }),
+    );
   }
 
   /** Objects by id that must all be of one type, bounded by `limit`: their bytes by id. */
-  private async readAllOfType(oids: readonly string[], type: string, limit: number, what: string, missing: (oid: string) => Error, reader = this.objects): Promise<Map<string, Buffer>> {
-    const objects = await reader.read(oids.map((oid) => ({ name: oid, keep: { [type]: limit } })), what);
+  private async readAllOfType(
+    oids: readonly string[],
+    type: string,
+    limit: number,
+    what: string,
+    missing: (oid: string) => Error,
+    reader = this.objects,
+  ): Promise<Map<string, Buffer>> {
+    const objects = await reader.read(
+      oids.map((oid) => ({ name: oid, keep: { [type]: limit } })),
+      what,
+    );
     const found = new Map<string, Buffer>();
     oids.forEach((oid, i) => {
       const object = objects[i];
@@ -282,10 +343,20 @@ export class GitMirror {
     wanted.forEach((oid) => this.checkOid(oid));
     if (wanted.length === 0) return new Map();
     const limit = this.limits.metadataFileBytes;
-    const held = await this.heldBlobs.read(wanted.map((oid) => ({ name: oid, keep: { blob: limit } })), 'read blobs');
+    const held = await this.heldBlobs.read(
+      wanted.map((oid) => ({ name: oid, keep: { blob: limit } })),
+      'read blobs',
+    );
     const absent = wanted.filter((_, i) => held[i] === undefined);
     if (absent.length > 0) await this.fetchBlobs(absent);
-    const fetched = await this.readAllOfType(absent, 'blob', limit, 'read blobs', (oid) => new IntegrityError('GIT_OBJECT', `${oid} is not a blob in the mirror`, { channel: 'git' }), this.heldBlobs);
+    const fetched = await this.readAllOfType(
+      absent,
+      'blob',
+      limit,
+      'read blobs',
+      (oid) => new IntegrityError('GIT_OBJECT', `${oid} is not a blob in the mirror`, { channel: 'git' }),
+      this.heldBlobs,
+    );
     return new Map(wanted.map((oid, i) => [oid, held[i] ? contentOfType(held[i], oid, 'blob') : fetched.get(oid)!]));
   }
 
@@ -297,7 +368,8 @@ export class GitMirror {
    * one release's missing blob cannot leave another release unverified.
    */
   private async fetchBlobs(wanted: string[]): Promise<void> {
-    if (this.offline) throw this.notStored(`${wanted.length} blob(s) the comparison reads are not in the mirror of ${this.url}`);
+    if (this.offline)
+      throw this.notStored(`${wanted.length} blob(s) the comparison reads are not in the mirror of ${this.url}`);
     if (!this.nextBlobFetch) {
       const oids = new Set<string>();
       const done = this.blobFetchRunning.then(() => {
@@ -319,7 +391,27 @@ export class GitMirror {
 
   private async fetchBlobsNow(oids: string[]): Promise<void> {
     // One request for every blob, the way git's own promisor fetch asks.
-    await this.git(['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--quiet', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'], `fetch ${oids.length} blob(s)`, { maxBuffer: 1024 * 1024, input: `${oids.join('\n')}\n`, waitWhileBusy: true, capBytes: this.limits.gitFetchBytes });
+    await this.git(
+      [
+        '-c',
+        'fetch.negotiationAlgorithm=noop',
+        'fetch',
+        'origin',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--recurse-submodules=no',
+        '--filter=blob:none',
+        '--stdin',
+      ],
+      `fetch ${oids.length} blob(s)`,
+      {
+        maxBuffer: 1024 * 1024,
+        input: `${oids.join('\n')}\n`,
+        waitWhileBusy: true,
+        capBytes: this.limits.gitFetchBytes,
+      },
+    );
   }
 
   /**
@@ -329,16 +421,31 @@ export class GitMirror {
   async listTags(): Promise<string[]> {
     if (this.offline) {
       if (!(await isRepository(this.dir))) return [];
-      const refs = await this.git(['for-each-ref', '--format=%(refname)', 'refs/tags/'], 'list the mirror\'s tags');
-      return refs.toString('utf8').split('\n').filter(Boolean).map((ref) => ref.slice('refs/tags/'.length));
+      const refs = await this.git(['for-each-ref', '--format=%(refname)', 'refs/tags/'], "list the mirror's tags");
+      return refs
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((ref) => ref.slice('refs/tags/'.length));
     }
     await this.initMirror();
     const listing = await this.git(['ls-remote', '--tags', 'origin'], 'list the remote tags');
-    return [...new Set(listing.toString('utf8').split('\n').flatMap((line) => /^[0-9a-f]{40,64}\trefs\/tags\/([^\n^]+)$/.exec(line)?.[1] ?? []))];
+    return [
+      ...new Set(
+        listing
+          .toString('utf8')
+          .split('\n')
+          .flatMap((line) => /^[0-9a-f]{40,64}\trefs\/tags\/([^\n^]+)$/.exec(line)?.[1] ?? []),
+      ),
+    ];
   }
 
   private notStored(what: string): UnavailableError {
-    return new UnavailableError('OFFLINE_NOT_STORED', `offline: ${what}; run once with the network first`, { channel: 'git', url: this.url, file: this.dir });
+    return new UnavailableError('OFFLINE_NOT_STORED', `offline: ${what}; run once with the network first`, {
+      channel: 'git',
+      url: this.url,
+      file: this.dir,
+    });
   }
 
   private checkOid(oid: string): void {
@@ -352,7 +459,11 @@ export class GitMirror {
    * the pauses would pass `gitBusyWaitMs`. With `capBytes`, git is stopped once it has written
    * more than that into the repository's objects/pack (LIMIT_EXCEEDED).
    */
-  private async git(args: string[], what: string, options: GitRunOptions & { repository?: string; waitWhileBusy?: boolean } = {}): Promise<Buffer> {
+  private async git(
+    args: string[],
+    what: string,
+    options: GitRunOptions & { repository?: string; waitWhileBusy?: boolean } = {},
+  ): Promise<Buffer> {
     const repository = options.repository ?? this.dir;
     const context = { channel: 'git', url: this.url };
     let waited = 0;
@@ -366,13 +477,27 @@ export class GitMirror {
       if (failure.overMemory !== undefined) throw this.overMemory(what, failure.overMemory);
       if (failure.overOutput !== undefined) {
         // A host can send "remote:" messages without end, which git copies to its stderr.
-        throw new LimitError('LIMIT_EXCEEDED', `git was stopped: what ${new URL(this.url).host} sent to ${what} made git print more than ${Math.round(failure.overOutput / MiB)} MiB`, context);
+        throw new LimitError(
+          'LIMIT_EXCEEDED',
+          `git was stopped: what ${new URL(this.url).host} sent to ${what} made git print more than ${Math.round(failure.overOutput / MiB)} MiB`,
+          context,
+        );
       }
-      if (failure.timedOut) throw new UnavailableError('GIT_TIMEOUT', `git could not ${what} from ${this.url} within ${this.limits.gitDeadlineMs} ms`, context);
-      if (!options.waitWhileBusy || !BUSY.test(failure.stderr)) throw new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.url}: ${failure.detail}`, context);
+      if (failure.timedOut)
+        throw new UnavailableError(
+          'GIT_TIMEOUT',
+          `git could not ${what} from ${this.url} within ${this.limits.gitDeadlineMs} ms`,
+          context,
+        );
+      if (!options.waitWhileBusy || !BUSY.test(failure.stderr))
+        throw new UnavailableError('GIT_ERROR', `git could not ${what} from ${this.url}: ${failure.detail}`, context);
       const pause = Math.min(BUSY_FIRST_PAUSE_MS * 2 ** (attempt - 1), BUSY_LONGEST_PAUSE_MS) * (1 + Math.random() / 2);
       if (waited + pause > this.limits.gitBusyWaitMs) {
-        throw new UnavailableError('GIT_BUSY', `git could not ${what} from ${this.url}: another git process kept ${repository} busy through ${attempt} tries in ${Math.round(waited)} ms: ${failure.detail}`, { ...context, file: repository });
+        throw new UnavailableError(
+          'GIT_BUSY',
+          `git could not ${what} from ${this.url}: another git process kept ${repository} busy through ${attempt} tries in ${Math.round(waited)} ms: ${failure.detail}`,
+          { ...context, file: repository },
+        );
       }
       waited += pause;
       await sleep(pause);
@@ -393,7 +518,12 @@ export class GitMirror {
     return new LimitError(
       'LIMIT_EXCEEDED',
       `git was stopped: what ${host} sent to ${what} made git hold ${Math.round(resident / MiB)} MiB of memory; the limit is gitMemoryBytes, ${Math.round(this.limits.gitMemoryBytes / MiB)} MiB (--limit gitMemoryBytes=)`,
-      { channel: 'git', url: this.url, expected: `at most ${this.limits.gitMemoryBytes} bytes`, actual: `${resident} bytes` },
+      {
+        channel: 'git',
+        url: this.url,
+        expected: `at most ${this.limits.gitMemoryBytes} bytes`,
+        actual: `${resident} bytes`,
+      },
     );
   }
 
@@ -401,7 +531,11 @@ export class GitMirror {
    * One git process. A fetch (one with `capBytes`) is watched as it writes; one that failed, was
    * stopped at the cap or ran out of time leaves no temporary pack in the mirror behind it.
    */
-  private async runGit(repository: string, args: string[], options: GitRunOptions): Promise<{ stdout: Buffer } | { failure: GitFailure }> {
+  private async runGit(
+    repository: string,
+    args: string[],
+    options: GitRunOptions,
+  ): Promise<{ stdout: Buffer } | { failure: GitFailure }> {
     let child: ChildProcess | undefined;
     let memory: GitMemoryWatch | undefined;
     let killed = false;
@@ -414,13 +548,25 @@ export class GitMirror {
         }
       }, STOP_GRACE_MS).unref();
     };
-    const watch = options.capBytes === undefined ? undefined : await MirrorWriteWatch.start(repository, options.capBytes, stop);
+    const watch =
+      options.capBytes === undefined ? undefined : await MirrorWriteWatch.start(repository, options.capBytes, stop);
     const result = await new Promise<{ stdout: Buffer } | { failure: GitFailure }>((resolve) => {
-      const execOptions = { encoding: 'buffer' as const, maxBuffer: options.maxBuffer ?? 16 * 1024 * 1024, timeout: this.limits.gitDeadlineMs, env: this.invocation.env };
+      const execOptions = {
+        encoding: 'buffer' as const,
+        maxBuffer: options.maxBuffer ?? 16 * 1024 * 1024,
+        timeout: this.limits.gitDeadlineMs,
+        env: this.invocation.env,
+      };
       child = execFile('git', [...gitIn(repository), ...args], execOptions, (error, stdout, stderrBytes) => {
         this.running.delete(child!);
         if (!error) return resolve({ stdout });
-        resolve({ failure: describeFailure(error, stderrBytes.toString('utf8'), { watch, memory, maxBuffer: execOptions.maxBuffer }) });
+        resolve({
+          failure: describeFailure(error, stderrBytes.toString('utf8'), {
+            watch,
+            memory,
+            maxBuffer: execOptions.maxBuffer,
+          }),
+        });
       });
       this.running.add(child);
       if (child.pid !== undefined) memory = new GitMemoryWatch(child.pid, this.limits.gitMemoryBytes, stop);
@@ -437,14 +583,25 @@ export class GitMirror {
 }
 
 /** Why a git process failed: a deadline, one of the watches' bounds, Node's output bound, or git's own complaint. */
-function describeFailure(error: ExecFileException, stderr: string, bounds: { watch?: MirrorWriteWatch; memory?: GitMemoryWatch; maxBuffer: number }): GitFailure {
+function describeFailure(
+  error: ExecFileException,
+  stderr: string,
+  bounds: { watch?: MirrorWriteWatch; memory?: GitMemoryWatch; maxBuffer: number },
+): GitFailure {
   const { watch, memory } = bounds;
   const overCap = watch?.exceeded ? { overCap: watch.written } : {};
   const overMemory = memory?.exceeded ? { overMemory: memory.resident } : {};
   // Node stops git once its output passes maxBuffer.
   const overOutput = error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? { overOutput: bounds.maxBuffer } : {};
   const stopped = watch?.exceeded === true || memory?.exceeded === true || 'overOutput' in overOutput;
-  return { timedOut: error.killed === true && !stopped, stderr, detail: gitComplaint(stderr) || error.message, ...overCap, ...overMemory, ...overOutput };
+  return {
+    timedOut: error.killed === true && !stopped,
+    stderr,
+    detail: gitComplaint(stderr) || error.message,
+    ...overCap,
+    ...overMemory,
+    ...overOutput,
+  };
 }
 
 interface GitRunOptions {
@@ -468,11 +625,15 @@ interface GitFailure {
 
 /** Whether `dir` already holds a repository (made by an earlier run), by the HEAD file git itself looks for. */
 function isRepository(dir: string): Promise<boolean> {
-  return access(join(dir, 'HEAD')).then(() => true, () => false);
+  return access(join(dir, 'HEAD')).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** An object's bytes, once it is the object asked for and of the type expected. */
 function contentOfType(object: GitObject, oid: string, type: string): Buffer {
-  if (object.oid !== oid || object.type !== type) throw new IntegrityError('GIT_OBJECT', `${oid} is a ${object.type}, not a ${type}`, { channel: 'git' });
+  if (object.oid !== oid || object.type !== type)
+    throw new IntegrityError('GIT_OBJECT', `${oid} is a ${object.type}, not a ${type}`, { channel: 'git' });
   return object.content;
 }

@@ -16,13 +16,25 @@ function pypiPolicy(ctx: SourceDeps, maxBytes: number, version?: string): Reques
   };
 }
 
-async function fetchJson(ctx: SourceDeps, url: string, version?: string): Promise<{ value: unknown; file: FetchedFile }> {
-  const { bytes, ...file } = await ctx.cache.fetchDocument(ctx.http, url, pypiPolicy(ctx, ctx.limits.jsonBytes, version));
+async function fetchJson(
+  ctx: SourceDeps,
+  url: string,
+  version?: string,
+): Promise<{ value: unknown; file: FetchedFile }> {
+  const { bytes, ...file } = await ctx.cache.fetchDocument(
+    ctx.http,
+    url,
+    pypiPolicy(ctx, ctx.limits.jsonBytes, version),
+  );
   try {
     return { value: parseStrictJson(bytes.toString('utf8')), file };
   } catch (error) {
     const why = error instanceof StrictJsonError ? error.message : String(error);
-    throw new IntegrityError('PYPI_JSON_INVALID', `${url} is not acceptable JSON: ${why}`, { url, channel: 'pypi', ...(version ? { release: version } : {}) });
+    throw new IntegrityError('PYPI_JSON_INVALID', `${url} is not acceptable JSON: ${why}`, {
+      url,
+      channel: 'pypi',
+      ...(version ? { release: version } : {}),
+    });
   }
 }
 
@@ -36,7 +48,9 @@ export async function fetchPypiRelease(ctx: SourceDeps, version: string): Promis
 }
 
 /** All versions PyPI lists for the project (GET /pypi/<name>/json, "releases"). */
-export async function fetchPypiVersions(ctx: SourceDeps): Promise<{ versions: string[]; url: string; filesByVersion: Map<string, number> }> {
+export async function fetchPypiVersions(
+  ctx: SourceDeps,
+): Promise<{ versions: string[]; url: string; filesByVersion: Map<string, number> }> {
   const { name, origin } = ctx.profile.pypi;
   const url = `${origin}/pypi/${name}/json`;
   const { value } = await fetchJson(ctx, url);
@@ -55,19 +69,27 @@ const DOWNLOAD_FLOOR_BYTES = 64 * 1024;
  * bytes than PyPI declares: that is the declaration mismatch (fail), not a limit reached; and an
  * endless body is still cut off there.
  */
-export async function downloadPypiArtifact(ctx: SourceDeps, version: string, file: PypiFile, weak: readonly WeakAlgorithm[]): Promise<FetchedFile> {
+export async function downloadPypiArtifact(
+  ctx: SourceDeps,
+  version: string,
+  file: PypiFile,
+  weak: readonly WeakAlgorithm[],
+): Promise<FetchedFile> {
   const cap = Math.min(ctx.limits.artifactBytes, Math.max(file.size * 2, DOWNLOAD_FLOOR_BYTES));
   try {
     return await ctx.cache.fetch(ctx.http, file.url, pypiPolicy(ctx, cap, version), weak);
   } catch (error) {
     if (!(error instanceof LimitError && error.reason === 'LIMIT_RESPONSE') || file.size >= cap) throw error;
-    throw new IntegrityError('PYPI_DECLARATION_MISMATCH', `PyPI declares ${file.size} bytes for ${file.filename}, but its file host has more than ${cap} bytes for it (${error.message})`, {
-      url: file.url,
-      channel: 'pypi',
-      release: version,
-      expected: `${file.size} bytes`,
-      actual: `more than ${cap} bytes`,
-    });
+    throw new IntegrityError(
+      'PYPI_DECLARATION_MISMATCH',
+      `PyPI declares ${file.size} bytes for ${file.filename}, but its file host has more than ${cap} bytes for it (${error.message})`,
+      {
+        url: file.url,
+        channel: 'pypi',
+        release: version,
+        expected: `${file.size} bytes`,
+        actual: `more than ${cap} bytes`,
+      },
+    );
   }
 }
-

@@ -42,7 +42,11 @@ export async function listReleases(ctx: ListingDeps): Promise<ReleaseList> {
     const git = ctx.git;
     tasks.push(
       git.listTags().then(
-        (tags) => void list.byChannel.set('git', new Set(tags.flatMap((tag) => versionOfTag(ctx.profile.git?.tag ?? '{version}', tag) ?? []))),
+        (tags) =>
+          void list.byChannel.set(
+            'git',
+            new Set(tags.flatMap((tag) => versionOfTag(ctx.profile.git?.tag ?? '{version}', tag) ?? [])),
+          ),
         (error: unknown) => void list.problems.push(`the git host's list of tags could not be had: ${describe(error)}`),
       ),
     );

@@ -12,7 +12,12 @@ export interface FetchedDocument extends FetchedFile {
 }
 
 function sitePolicy(ctx: SourceDeps, version: string, maxBytes: number): RequestPolicy {
-  return { channel: 'site', release: version, maxBytes, allowedOrigins: new Set([new URL(ctx.origins.site).origin, new URL(ctx.origins.media).origin]) };
+  return {
+    channel: 'site',
+    release: version,
+    maxBytes,
+    allowedOrigins: new Set([new URL(ctx.origins.site).origin, new URL(ctx.origins.media).origin]),
+  };
 }
 
 /**
@@ -21,9 +26,12 @@ function sitePolicy(ctx: SourceDeps, version: string, maxBytes: number): Request
  */
 export async function fetchChecksumFile(ctx: SourceDeps, version: string): Promise<FetchedDocument> {
   const site = ctx.profile.site;
-  if (!site) throw new UnavailableError('NO_CHECKSUM_FILES', `${ctx.profile.displayName} publishes no signed checksum files`);
+  if (!site)
+    throw new UnavailableError('NO_CHECKSUM_FILES', `${ctx.profile.displayName} publishes no signed checksum files`);
   const rule = ruleFor(site.checksumFile, version);
-  const urls = (rule?.urls ?? []).map((template) => fill(template, { version, site: site.origin, media: site.mediaOrigin ?? site.origin }));
+  const urls = (rule?.urls ?? []).map((template) =>
+    fill(template, { version, site: site.origin, media: site.mediaOrigin ?? site.origin }),
+  );
   const tried: string[] = [];
   for (const url of urls) {
     try {
@@ -37,11 +45,15 @@ export async function fetchChecksumFile(ctx: SourceDeps, version: string): Promi
       throw error;
     }
   }
-  throw new UnavailableError('HTTP_NOT_FOUND', `no checksum file for ${ctx.profile.displayName} ${version} on the site; tried ${tried.join(', ')}`, {
-    release: version,
-    channel: 'site',
-    ...(urls[0] ? { url: urls[0] } : {}),
-  });
+  throw new UnavailableError(
+    'HTTP_NOT_FOUND',
+    `no checksum file for ${ctx.profile.displayName} ${version} on the site; tried ${tried.join(', ')}`,
+    {
+      release: version,
+      channel: 'site',
+      ...(urls[0] ? { url: urls[0] } : {}),
+    },
+  );
 }
 
 /**
@@ -49,7 +61,13 @@ export async function fetchChecksumFile(ctx: SourceDeps, version: string): Promi
  * file has one (a file URL ending in the name, or the /download/<v>/<kind>/ form), else the
  * profile's download URL for the era.
  */
-export function siteArtifactUrl(ctx: SourceDeps, version: string, kind: ArtifactKind, filename: string, signedUrls: readonly string[]): string | undefined {
+export function siteArtifactUrl(
+  ctx: SourceDeps,
+  version: string,
+  kind: ArtifactKind,
+  filename: string,
+  signedUrls: readonly string[],
+): string | undefined {
   const site = ctx.profile.site;
   const downloadSegment = kind === 'sdist' ? '/tarball/' : '/wheel/';
   const signed =
@@ -57,9 +75,16 @@ export function siteArtifactUrl(ctx: SourceDeps, version: string, kind: Artifact
     signedUrls.find((url) => new URL(url).pathname.endsWith(`/download/${version}${downloadSegment}`));
   if (signed) return signed;
   const template = site?.downloadUrls?.[kind];
-  return template ? fill(template, { version, site: site!.origin, media: site!.mediaOrigin ?? site!.origin }) : undefined;
+  return template
+    ? fill(template, { version, site: site!.origin, media: site!.mediaOrigin ?? site!.origin })
+    : undefined;
 }
 
-export async function downloadSiteArtifact(ctx: SourceDeps, version: string, url: string, weak: readonly WeakAlgorithm[]): Promise<FetchedFile> {
+export async function downloadSiteArtifact(
+  ctx: SourceDeps,
+  version: string,
+  url: string,
+  weak: readonly WeakAlgorithm[],
+): Promise<FetchedFile> {
   return ctx.cache.fetch(ctx.http, url, sitePolicy(ctx, version, ctx.limits.artifactBytes), weak);
 }

@@ -12,10 +12,24 @@ describe('the reason codes', () => {
   });
 
   it('are the only ones the code emits: every quoted reason-like code in src is one of them', () => {
-    const quoted = execFileSync('git', ['grep', '-hoE', "reason: '[A-Z][A-Z0-9_]+'|Error\\('[A-Z][A-Z0-9_]+'", '--', 'src'], { cwd: ROOT, encoding: 'utf8' });
+    const quoted = execFileSync(
+      'git',
+      ['grep', '-hoE', "reason: '[A-Z][A-Z0-9_]+'|Error\\('[A-Z][A-Z0-9_]+'", '--', 'src'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     const codes = new Set([...quoted.matchAll(/'([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1]!));
     // Parser-internal kinds of requirement and requires.txt errors, which never reach a report.
-    const internal = new Set(['SECTION', 'MARKER', 'REQUIREMENT', 'LINE_MARKER', 'CONTINUATION', 'LEGACY_PARSER', 'SYNTAX', 'URL', 'SPECIFIER']);
+    const internal = new Set([
+      'SECTION',
+      'MARKER',
+      'REQUIREMENT',
+      'LINE_MARKER',
+      'CONTINUATION',
+      'LEGACY_PARSER',
+      'SYNTAX',
+      'URL',
+      'SPECIFIER',
+    ]);
     expect([...codes].filter((code) => !internal.has(code) && !Object.hasOwn(REASONS, code))).toEqual([]);
     expect(codes.size).toBeGreaterThan(40);
   });

@@ -33,14 +33,20 @@ describe('two runs with one cache, around a change on a server', () => {
     return { ...result, report: JSON.parse(result.stdout) as Report };
   };
   const notPassing = (report: Report, version: string) =>
-    report.releases.find((r) => r.version === version)!.checks.filter((c) => c.status === 'fail' || c.status === 'unverified').map((c) => `${c.id} ${c.status}`);
+    report.releases
+      .find((r) => r.version === version)!
+      .checks.filter((c) => c.status === 'fail' || c.status === 'unverified')
+      .map((c) => `${c.id} ${c.status}`);
 
   it('fails the second run when the site has started serving a tampered sdist', async () => {
     const world = (t = await createTestWorld([releaseSpec('4.2.28')]));
     const first = await verify(world, ['4.2.28']);
     expect(notPassing(first.report, '4.2.28')).toEqual([]);
     expect(first.code).toBe(0);
-    await SCENARIOS['site-sdist-poisoned']!.mutate!({ root: world.root, manifest: world.manifest, gpg: world.gpg }, '4.2.28');
+    await SCENARIOS['site-sdist-poisoned']!.mutate!(
+      { root: world.root, manifest: world.manifest, gpg: world.gpg },
+      '4.2.28',
+    );
     const second = await verify(world, ['4.2.28']);
     expect(notPassing(second.report, '4.2.28')).toContain('site.sdist.digest fail');
     expect(second.code).toBe(1);
@@ -51,8 +57,17 @@ describe('two runs with one cache, around a change on a server', () => {
     expect((await verify(world, ['4.2.28'])).code).toBe(0);
     const release = world.manifest.pypi.find((p) => p.version === '4.2.28')!;
     const extra = 'django-4.2.28-cp312-cp312-manylinux_2_17_x86_64.whl';
-    world.manifest.pypiPaths[extra] = await uploadToPypi(join(world.root, 'pypi'), extra, Buffer.from('PK\u0005\u0006'.padEnd(22, '\u0000'), 'latin1'));
-    release.files.push({ filename: extra, packagetype: 'bdist_wheel', pythonVersion: 'cp312', uploadedAt: release.files[0]!.uploadedAt });
+    world.manifest.pypiPaths[extra] = await uploadToPypi(
+      join(world.root, 'pypi'),
+      extra,
+      Buffer.from('PK\u0005\u0006'.padEnd(22, '\u0000'), 'latin1'),
+    );
+    release.files.push({
+      filename: extra,
+      packagetype: 'bdist_wheel',
+      pythonVersion: 'cp312',
+      uploadedAt: release.files[0]!.uploadedAt,
+    });
     await saveManifest(world.root, world.manifest);
     const second = await verify(world, ['4.2.28']);
     const files = second.report.releases[0]!.checks.find((c) => c.id === 'pypi.release.files')!;
@@ -68,13 +83,21 @@ describe('two runs with one cache, around a change on a server', () => {
     const again = await verify(world, ['4.2.28']);
     const asked = world.world.requests.slice(before).map((r) => `${r.host} ${r.path}`);
     for (const file of ['django-4.2.28.tar.gz', 'django-4.2.28-py3-none-any.whl']) {
-      expect(asked.filter((line) => line.startsWith('media ') && line.endsWith(`/${file}`)), `${file} from the site`).toHaveLength(1);
-      expect(asked.filter((line) => line.startsWith('pypi ') && line.endsWith(`/${file}`)), `${file} from PyPI`).toHaveLength(1);
+      expect(
+        asked.filter((line) => line.startsWith('media ') && line.endsWith(`/${file}`)),
+        `${file} from the site`,
+      ).toHaveLength(1);
+      expect(
+        asked.filter((line) => line.startsWith('pypi ') && line.endsWith(`/${file}`)),
+        `${file} from PyPI`,
+      ).toHaveLength(1);
     }
     expect(asked.some((line) => line.endsWith('Django-4.2.28.checksum.txt'))).toBe(true);
     expect(asked.some((line) => /\/pypi\/django\/4\.2\.28\/json$/i.test(line))).toBe(true);
     // Validators are not evidence: no conditional request is ever made.
-    expect(world.world.requests.filter((r) => r.headers['if-none-match'] || r.headers['if-modified-since'])).toEqual([]);
+    expect(world.world.requests.filter((r) => r.headers['if-none-match'] || r.headers['if-modified-since'])).toEqual(
+      [],
+    );
     expect(again.report.releases.map((r) => r.verdict)).toEqual(first.report.releases.map((r) => r.verdict));
   }, 120_000);
 });
@@ -86,7 +109,7 @@ describe('a release PyPI hides from its listing while serving a tampered sdist f
     t = undefined;
   });
 
-  it('is still verified by --all (git lists its tag), failed, and reported as missing from PyPI\'s list', async () => {
+  it("is still verified by --all (git lists its tag), failed, and reported as missing from PyPI's list", async () => {
     const world = (t = await createTestWorld([releaseSpec('3.2.25'), releaseSpec('4.2.28')], {
       mutate: async (root, manifest) => {
         const release = manifest.releases.find((r) => r.spec.version === '3.2.25')!;
@@ -101,14 +124,19 @@ describe('a release PyPI hides from its listing while serving a tampered sdist f
         await saveManifest(root, hidden);
       },
     }));
-    const projectJson = JSON.parse(await readFile(join(world.root, 'pypi', 'pypi', 'django', 'json'), 'utf8')) as { releases: Record<string, unknown> };
+    const projectJson = JSON.parse(await readFile(join(world.root, 'pypi', 'pypi', 'django', 'json'), 'utf8')) as {
+      releases: Record<string, unknown>;
+    };
     expect(Object.keys(projectJson.releases)).not.toContain('3.2.25');
     const result = await runCli(['verify', 'django', '--all', '--format', 'json', ...worldArgs(world)]);
     const report = JSON.parse(result.stdout) as Report;
     expect(report.releases.map((r) => r.version)).toEqual(['3.2.25', '4.2.28']);
     const hidden = report.releases.find((r) => r.version === '3.2.25')!;
     expect(hidden.verdict).toBe('fail');
-    expect(hidden.checks.find((c) => c.id === 'pypi.release.listed')).toMatchObject({ status: 'warn', reason: 'PYPI_NOT_LISTED' });
+    expect(hidden.checks.find((c) => c.id === 'pypi.release.listed')).toMatchObject({
+      status: 'warn',
+      reason: 'PYPI_NOT_LISTED',
+    });
     expect(hidden.checks.find((c) => c.id === 'pypi.sdist.digest')?.status).toBe('fail');
     expect(result.code).toBe(1);
   }, 120_000);
@@ -132,7 +160,15 @@ describe('--offline', () => {
     expect(report.releases[0]!.verdict).toBe('pass');
     expect(json.code).toBe(0);
     for (const format of ['text', 'markdown', 'junit']) {
-      const rendered = await runCli(['verify', 'django', '4.2.28', '--offline', '--format', format, ...worldArgs(world)]);
+      const rendered = await runCli([
+        'verify',
+        'django',
+        '4.2.28',
+        '--offline',
+        '--format',
+        format,
+        ...worldArgs(world),
+      ]);
       const firstLine = rendered.stdout.split('\n').find((line) => line.trim() !== '' && !line.startsWith('<?xml'))!;
       expect(firstLine, format).toMatch(/OFFLINE RUN/);
     }
@@ -140,19 +176,35 @@ describe('--offline', () => {
   }, 120_000);
 
   it('does not use a cached copy altered on disk (CACHE_ALTERED, unverified), and a release never fetched is not stored', async () => {
-    const world = (t = await createTestWorld([releaseSpec('4.2.28'), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })]));
+    const world = (t = await createTestWorld([
+      releaseSpec('4.2.28'),
+      releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' }),
+    ]));
     expect((await runCli(['verify', 'django', '4.2.28', ...worldArgs(world)])).code).toBe(0);
     const sdist = world.manifest.releases.find((r) => r.spec.version === '4.2.28')!.sdist.sha256;
     const blob = join(world.cache, 'blobs', sdist);
     const bytes = await readFile(blob);
     bytes[100]! ^= 0xff;
     await writeFile(blob, bytes);
-    const result = await runCli(['verify', 'django', '4.2.28', '5.2.16', '--offline', '--format', 'json', ...worldArgs(world)]);
+    const result = await runCli([
+      'verify',
+      'django',
+      '4.2.28',
+      '5.2.16',
+      '--offline',
+      '--format',
+      'json',
+      ...worldArgs(world),
+    ]);
     const report = JSON.parse(result.stdout) as Report;
-    const altered = report.releases.find((r) => r.version === '4.2.28')!.checks.filter((c) => c.reason === 'CACHE_ALTERED');
+    const altered = report.releases
+      .find((r) => r.version === '4.2.28')!
+      .checks.filter((c) => c.reason === 'CACHE_ALTERED');
     expect(altered.length).toBeGreaterThan(0);
     expect(altered.every((c) => c.status === 'unverified')).toBe(true);
-    expect(report.releases.find((r) => r.version === '5.2.16')!.checks.some((c) => c.reason === 'OFFLINE_NOT_STORED')).toBe(true);
+    expect(
+      report.releases.find((r) => r.version === '5.2.16')!.checks.some((c) => c.reason === 'OFFLINE_NOT_STORED'),
+    ).toBe(true);
     expect(report.releases.flatMap((r) => r.checks).filter((c) => c.status === 'fail')).toEqual([]);
     expect(result.code).toBe(3);
   }, 120_000);

@@ -36,9 +36,17 @@ describe('a channel that cannot be reached ends the run with exit code 3, in eve
   }
 
   it('says, when no channel could list the releases for --all, that the list may be incomplete and why', async () => {
-    const result = await runCli(['verify', 'django', '--all', ...worldArgs(t), ...unreachable['PyPI and the git host, the two that list releases']!]);
+    const result = await runCli([
+      'verify',
+      'django',
+      '--all',
+      ...worldArgs(t),
+      ...unreachable['PyPI and the git host, the two that list releases']!,
+    ]);
     expect(result.code).toBe(3);
-    expect(result.stdout).toMatch(/the list of releases may be incomplete: PyPI's list of releases could not be had: .*the connection was refused/);
+    expect(result.stdout).toMatch(
+      /the list of releases may be incomplete: PyPI's list of releases could not be had: .*the connection was refused/,
+    );
   });
 
   it('verify-file with the site out of reach', async () => {

@@ -19,11 +19,27 @@ describe('a profile without signed checksum files', () => {
   const profile = join(ROOT, 'tests', 'fixtures-data', 'no-checksum-files.profile.json');
 
   it('passes on the signed tag and the contents, and says PyPI alone vouched for the digests', async () => {
-    const result = await runCli(['verify', 'django-unsigned', '5.2.16', '--profile', profile, '--channels', 'pypi,git', '--format', 'json', ...worldArgs(t)]);
-    const report = JSON.parse(result.stdout) as { releases: { verdict: string; checks: { id: string; status: string; reason?: string; message: string }[] }[] };
+    const result = await runCli([
+      'verify',
+      'django-unsigned',
+      '5.2.16',
+      '--profile',
+      profile,
+      '--channels',
+      'pypi,git',
+      '--format',
+      'json',
+      ...worldArgs(t),
+    ]);
+    const report = JSON.parse(result.stdout) as {
+      releases: { verdict: string; checks: { id: string; status: string; reason?: string; message: string }[] }[];
+    };
     const checks = report.releases[0]!.checks;
     expect(checks.some((c) => c.id.startsWith('site.'))).toBe(false);
-    expect(checks.find((c) => c.id === 'pypi.sdist.digest')).toMatchObject({ status: 'warn', reason: 'PYPI_SELF_CONSISTENT' });
+    expect(checks.find((c) => c.id === 'pypi.sdist.digest')).toMatchObject({
+      status: 'warn',
+      reason: 'PYPI_SELF_CONSISTENT',
+    });
     expect(checks.find((c) => c.id === 'pypi.sdist.digest')!.message).toContain('no signed checksum covers it');
     expect(checks.find((c) => c.id === 'git.tag.signature')?.status).toBe('pass');
     expect(checks.find((c) => c.id === 'content.sdist-vs-git')?.status).toBe('pass');
@@ -40,8 +56,20 @@ describe('a profile without signed checksum files', () => {
       },
     });
     try {
-      const result = await runCli(['verify', 'django-unsigned', '5.2.16', '--profile', profile, '--channels', 'pypi,git', '--format', 'json', ...worldArgs(poisoned)]);
-      const checks = (JSON.parse(result.stdout) as { releases: { checks: { id: string; status: string }[] }[] }).releases[0]!.checks;
+      const result = await runCli([
+        'verify',
+        'django-unsigned',
+        '5.2.16',
+        '--profile',
+        profile,
+        '--channels',
+        'pypi,git',
+        '--format',
+        'json',
+        ...worldArgs(poisoned),
+      ]);
+      const checks = (JSON.parse(result.stdout) as { releases: { checks: { id: string; status: string }[] }[] })
+        .releases[0]!.checks;
       expect(checks.find((c) => c.id === 'content.wheel-vs-sdist')?.status).toBe('fail');
       expect(result.code).toBe(1);
     } finally {

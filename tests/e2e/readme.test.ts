@@ -50,7 +50,9 @@ describe('README examples against the default test world', () => {
 
 describe.skipIf(!realSdist('4.2.28') || !realSdist('3.2.25'))('README examples with the real Django sdists', () => {
   it.each(examples('real-example').map((e) => [e.line, e]))('%s', async (_, example) => {
-    const result = await runCli(example.args.map((arg) => (arg.startsWith('.cache/') || arg.startsWith('fixtures/') ? join(ROOT, arg) : arg)));
+    const result = await runCli(
+      example.args.map((arg) => (arg.startsWith('.cache/') || arg.startsWith('fixtures/') ? join(ROOT, arg) : arg)),
+    );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(example.exit);
   });
 });

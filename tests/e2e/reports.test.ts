@@ -18,11 +18,22 @@ let jsonReport: string;
 
 beforeAll(async () => {
   t = await createTestWorld([releaseSpec('4.2.28'), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })], {
-    mutate: async (root, manifest, gpg) => SCENARIOS['pypi-wheel-injected-file']!.mutate!({ root, manifest, gpg }, '4.2.28'),
+    mutate: async (root, manifest, gpg) =>
+      SCENARIOS['pypi-wheel-injected-file']!.mutate!({ root, manifest, gpg }, '4.2.28'),
   });
   const dir = await mkdtemp(join(tmpdir(), 'crosscheck-reports-'));
   jsonReport = join(dir, 'report.json');
-  const result = await runCli(['verify', 'django', '4.2.28', '5.2.16', '--format', 'json', '--output', jsonReport, ...worldArgs(t)]);
+  const result = await runCli([
+    'verify',
+    'django',
+    '4.2.28',
+    '5.2.16',
+    '--format',
+    'json',
+    '--output',
+    jsonReport,
+    ...worldArgs(t),
+  ]);
   expect(result.code).toBe(1);
 });
 afterAll(async () => {
@@ -37,7 +48,12 @@ describe('the Markdown statement', () => {
     const tables = [...html.matchAll(/<table>([\s\S]*?)<\/table>/g)].map((m) => m[1]!);
     const results = tables.find((table) => table.includes('<th>release</th>'))!;
     expect(results).toBeDefined();
-    const rows = [...results.matchAll(/<tr>\s*<td>([\s\S]*?)<\/tr>/g)].map((m) => m[0].replace(/<[^>]+>/g, '|').replace(/\s+/g, '').replace(/\|+/g, '|'));
+    const rows = [...results.matchAll(/<tr>\s*<td>([\s\S]*?)<\/tr>/g)].map((m) =>
+      m[0]
+        .replace(/<[^>]+>/g, '|')
+        .replace(/\s+/g, '')
+        .replace(/\|+/g, '|'),
+    );
     expect(rows).toHaveLength(2);
     expect(rows[0]).toBe('|4.2.28|pass|FAIL|pass|FAIL|❌|FAIL|');
     expect(rows[1]).toBe('|5.2.16|pass|pass|pass|pass|✅pass|');
@@ -70,7 +86,14 @@ describe('the Markdown statement', () => {
 
 describe('writing a report', () => {
   it('ends with exit code 2 and says why when the file cannot be written', async () => {
-    const result = await runCli(['report', jsonReport, '--format', 'json', '--output', join(tmpdir(), 'crosscheck-no-such-dir', 'sub', 'report.json')]);
+    const result = await runCli([
+      'report',
+      jsonReport,
+      '--format',
+      'json',
+      '--output',
+      join(tmpdir(), 'crosscheck-no-such-dir', 'sub', 'report.json'),
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('cannot write the report to');
   });
@@ -79,7 +102,16 @@ describe('writing a report', () => {
     const dir = await mkdtemp(join(tmpdir(), 'crosscheck-output-'));
     const cache = join(dir, 'cache');
     for (const output of [join(dir, 'no-such-dir', 'report.json'), dir]) {
-      const result = await runCli(['verify', 'django', '5.2.16', '--output', output, ...worldArgs(t), '--cache', cache]);
+      const result = await runCli([
+        'verify',
+        'django',
+        '5.2.16',
+        '--output',
+        output,
+        ...worldArgs(t),
+        '--cache',
+        cache,
+      ]);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`cannot write the report to ${output}: `);
       // The run never began: it would have made the cache first.
@@ -95,8 +127,10 @@ describe('writing a report', () => {
     expect(result.stderr).toContain(`${file} must be a directory, not a symbolic link or a file`);
   });
 
-  it('ends with exit code 2, not the verdict\'s, when what reads stdout stops reading', async () => {
-    const child = spawn(process.execPath, [CLI, 'report', jsonReport, '--format', 'json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it("ends with exit code 2, not the verdict's, when what reads stdout stops reading", async () => {
+    const child = spawn(process.execPath, [CLI, 'report', jsonReport, '--format', 'json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -120,7 +154,9 @@ describe('the JUnit report', () => {
     expect(stderr).toContain('validates');
     const xml = await readFile(file, 'utf8');
     expect(xml.match(/<testsuite /g)).toHaveLength(2);
-    expect(xml).toMatch(/<testcase classname="django\.4\.2\.28\.pypi" name="pypi\.wheel\.declared-digest[^"]*" time="0">\s*<failure/);
+    expect(xml).toMatch(
+      /<testcase classname="django\.4\.2\.28\.pypi" name="pypi\.wheel\.declared-digest[^"]*" time="0">\s*<failure/,
+    );
     // The site's and PyPI's copies of the wheel differ: one test for each, told apart by whose copy it is.
     expect(xml).toMatch(/name="content\.wheel-vs-sdist \(django-4\.2\.28-py3-none-any\.whl, site copy\)"/);
     expect(xml).toMatch(/name="content\.wheel-vs-sdist \(django-4\.2\.28-py3-none-any\.whl, pypi copy\)"/);
@@ -128,14 +164,22 @@ describe('the JUnit report', () => {
     const checks = report.releases.reduce((n: number, r: { checks: unknown[] }) => n + r.checks.length, 0);
     expect(xml.match(/<testcase /g)).toHaveLength(checks);
     // The schema itself refuses a repeated name (the check above would pass a schema that did not).
-    const repeated = xml.replace(/name="content\.wheel-vs-sdist \(django-4\.2\.28-py3-none-any\.whl, pypi copy\)"/, 'name="content.wheel-vs-sdist (django-4.2.28-py3-none-any.whl, site copy)"');
+    const repeated = xml.replace(
+      /name="content\.wheel-vs-sdist \(django-4\.2\.28-py3-none-any\.whl, pypi copy\)"/,
+      'name="content.wheel-vs-sdist (django-4.2.28-py3-none-any.whl, site copy)"',
+    );
     const bad = join(dirname(file), 'repeated.xml');
     await writeFile(bad, repeated);
-    const refused = await run('xmllint', ['--noout', '--schema', join(ROOT, 'tests', 'schemas', 'junit.xsd'), bad]).catch((error: { stderr: string }) => error);
+    const refused = await run('xmllint', [
+      '--noout',
+      '--schema',
+      join(ROOT, 'tests', 'schemas', 'junit.xsd'),
+      bad,
+    ]).catch((error: { stderr: string }) => error);
     expect(refused.stderr).toMatch(/Duplicate key-sequence/);
   });
 
-  it('is read by a real JUnit consumer (junitparser) with the JSON report\'s counts', async () => {
+  it("is read by a real JUnit consumer (junitparser) with the JSON report's counts", async () => {
     const script = [
       'import json, sys',
       'from junitparser import JUnitXml',
@@ -147,15 +191,43 @@ describe('the JUnit report', () => {
       'print(json.dumps({"tests": xml.tests, "failures": xml.failures, "errors": xml.errors, "skipped": xml.skipped, "suites": suites}))',
     ].join('\n');
     const { stdout } = await run('/usr/bin/python3', ['-c', script, file]);
-    const read = JSON.parse(stdout) as { tests: number; failures: number; errors: number; skipped: number; suites: { name: string; tests: number; failures: number; errors: number; skipped: number; cases: number; unique: number }[] };
-    const report = JSON.parse(await readFile(jsonReport, 'utf8')) as { releases: { version: string; checks: { status: string }[] }[] };
+    const read = JSON.parse(stdout) as {
+      tests: number;
+      failures: number;
+      errors: number;
+      skipped: number;
+      suites: {
+        name: string;
+        tests: number;
+        failures: number;
+        errors: number;
+        skipped: number;
+        cases: number;
+        unique: number;
+      }[];
+    };
+    const report = JSON.parse(await readFile(jsonReport, 'utf8')) as {
+      releases: { version: string; checks: { status: string }[] }[];
+    };
     const count = (checks: { status: string }[], status: string) => checks.filter((c) => c.status === status).length;
     const all = report.releases.flatMap((r) => r.checks);
-    expect({ tests: read.tests, failures: read.failures, errors: read.errors, skipped: read.skipped }).toEqual({ tests: all.length, failures: count(all, 'fail'), errors: count(all, 'unverified'), skipped: count(all, 'skipped') });
+    expect({ tests: read.tests, failures: read.failures, errors: read.errors, skipped: read.skipped }).toEqual({
+      tests: all.length,
+      failures: count(all, 'fail'),
+      errors: count(all, 'unverified'),
+      skipped: count(all, 'skipped'),
+    });
     expect(read.suites.map((s) => s.name)).toEqual(report.releases.map((r) => `Django ${r.version}`));
     for (const [i, suite] of read.suites.entries()) {
       const checks = report.releases[i]!.checks;
-      expect(suite).toMatchObject({ tests: checks.length, failures: count(checks, 'fail'), errors: count(checks, 'unverified'), skipped: count(checks, 'skipped'), cases: checks.length, unique: checks.length });
+      expect(suite).toMatchObject({
+        tests: checks.length,
+        failures: count(checks, 'fail'),
+        errors: count(checks, 'unverified'),
+        skipped: count(checks, 'skipped'),
+        cases: checks.length,
+        unique: checks.length,
+      });
     }
   });
 });
@@ -169,12 +241,31 @@ describe('the JSON report', () => {
     for (const release of report.releases) {
       expect(['pass', 'fail', 'incomplete']).toContain(release.verdict);
       for (const check of release.checks) {
-        expect(Object.keys(check).every((k) => ['id', 'status', 'channel', 'artifact', 'message', 'expected', 'actual', 'reason', 'url', 'file', 'remedy', 'copies'].includes(k))).toBe(true);
+        expect(
+          Object.keys(check).every((k) =>
+            [
+              'id',
+              'status',
+              'channel',
+              'artifact',
+              'message',
+              'expected',
+              'actual',
+              'reason',
+              'url',
+              'file',
+              'remedy',
+              'copies',
+            ].includes(k),
+          ),
+        ).toBe(true);
         expect(['pass', 'fail', 'unverified', 'skipped', 'warn']).toContain(check.status);
         if (check.status === 'fail' || check.status === 'unverified') expect(check.reason).toMatch(/^[A-Z][A-Z0-9_]+$/);
       }
     }
-    const injected = report.releases[0].differences.find((d: { path: string; check: string }) => d.path === 'django/_injected.py' && d.check === 'content.wheel-vs-sdist');
+    const injected = report.releases[0].differences.find(
+      (d: { path: string; check: string }) => d.path === 'django/_injected.py' && d.check === 'content.wheel-vs-sdist',
+    );
     expect(injected).toMatchObject({ check: 'content.wheel-vs-sdist', kind: 'only-in-wheel', allowed: false });
   });
 });

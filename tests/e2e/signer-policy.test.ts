@@ -10,7 +10,11 @@ const ALICE = 'F4C723077C7291A2DEA26C9C5D45E5BD771F7602';
 const BOB = 'BA0A8DCE09371CD0334449D8DAF8EF7F32D044DA';
 
 interface Report {
-  releases: { version: string; verdict: string; checks: { id: string; status: string; reason?: string; message: string; expected?: string }[] }[];
+  releases: {
+    version: string;
+    verdict: string;
+    checks: { id: string; status: string; reason?: string; message: string; expected?: string }[];
+  }[];
 }
 
 /**
@@ -23,7 +27,10 @@ describe('release managers bound to release lines (G-06)', () => {
   let dir: string;
   let profile: string;
   beforeAll(async () => {
-    t = await createTestWorld([releaseSpec('5.1.4', { signer: 'alice', tagSigner: 'alice' }), releaseSpec('5.2.16', { signer: 'alice', tagSigner: 'bob' })]);
+    t = await createTestWorld([
+      releaseSpec('5.1.4', { signer: 'alice', tagSigner: 'alice' }),
+      releaseSpec('5.2.16', { signer: 'alice', tagSigner: 'bob' }),
+    ]);
     dir = await mkdtemp(join(tmpdir(), 'crosscheck-profile-'));
     const django = JSON.parse(await readFile(join(ROOT, 'profiles', 'django.json'), 'utf8')) as Record<string, unknown>;
     profile = join(dir, 'django-bound.json');
@@ -45,7 +52,17 @@ describe('release managers bound to release lines (G-06)', () => {
   });
 
   it('passes a release signed by the key bound to its line, and fails one signed by another pinned key', async () => {
-    const result = await runCli(['verify', 'django', '5.1.4', '5.2.16', '--profile', profile, '--format', 'json', ...worldArgs(t)]);
+    const result = await runCli([
+      'verify',
+      'django',
+      '5.1.4',
+      '5.2.16',
+      '--profile',
+      profile,
+      '--format',
+      'json',
+      ...worldArgs(t),
+    ]);
     const report = JSON.parse(result.stdout) as Report;
     const release = (v: string) => report.releases.find((r) => r.version === v)!;
     expect(release('5.1.4').verdict).toBe('pass');
@@ -65,7 +82,10 @@ describe('release managers bound to release lines (G-06)', () => {
     await writeFile(path, JSON.stringify(swapped));
     const result = await runCli(['verify', 'django', '5.2.16', '--profile', path, '--format', 'json', ...worldArgs(t)]);
     const checks = (JSON.parse(result.stdout) as Report).releases[0]!.checks;
-    expect(checks.find((c) => c.id === 'git.tag.signature')).toMatchObject({ status: 'fail', reason: 'PGP_SIGNER_NOT_AUTHORISED' });
+    expect(checks.find((c) => c.id === 'git.tag.signature')).toMatchObject({
+      status: 'fail',
+      reason: 'PGP_SIGNER_NOT_AUTHORISED',
+    });
     expect(result.code).toBe(1);
   });
 

@@ -10,7 +10,10 @@ const ESCAPE = '\u001b[';
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), as a person at a terminal runs it. */
 async function onTerminal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   const quoted = [process.execPath, CLI, ...args].map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
-  const { stdout } = await run('script', ['-qefc', quoted, '/dev/null'], { env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env }, maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+  const { stdout } = await run('script', ['-qefc', quoted, '/dev/null'], {
+    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
+    maxBuffer: 16 * 1024 * 1024,
+  }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
   return stdout;
 }
 

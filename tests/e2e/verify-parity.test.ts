@@ -33,18 +33,43 @@ const EDITS: Record<string, WheelEdit> = {
   genuine: (members) => members,
   'wheel without RECORD': (members, distInfo) => members.filter((m) => m.name !== `${distInfo}/RECORD`),
   'wheel with two .dist-info': (members, distInfo) =>
-    freshRecord([...members, { name: 'evil-1.0.dist-info/METADATA', content: Buffer.from('Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n\n'), mode: 0o644 }], distInfo),
+    freshRecord(
+      [
+        ...members,
+        {
+          name: 'evil-1.0.dist-info/METADATA',
+          content: Buffer.from('Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n\n'),
+          mode: 0o644,
+        },
+      ],
+      distInfo,
+    ),
   'wheel with a changed member': (members, distInfo) =>
     freshRecord(
-      members.map((m) => (m.name === 'django/utils/html.py' ? { ...m, content: Buffer.concat([m.content, Buffer.from('\nimport os; os.system("id")\n')]) } : m)),
+      members.map((m) =>
+        m.name === 'django/utils/html.py'
+          ? { ...m, content: Buffer.concat([m.content, Buffer.from('\nimport os; os.system("id")\n')]) }
+          : m,
+      ),
       distInfo,
     ),
 };
 
-const VERSIONS: Record<string, string> = { genuine: '5.2.16', 'wheel without RECORD': '5.2.17', 'wheel with two .dist-info': '5.2.18', 'wheel with a changed member': '5.2.19' };
+const VERSIONS: Record<string, string> = {
+  genuine: '5.2.16',
+  'wheel without RECORD': '5.2.17',
+  'wheel with two .dist-info': '5.2.18',
+  'wheel with a changed member': '5.2.19',
+};
 
 /** Serves `edit`'s wheel on the site and PyPI, listed in a checksum file re-signed by the release's own pinned key. */
-async function shipWheel(root: string, manifest: WorldManifest, gpg: GpgHome, version: string, edit: WheelEdit): Promise<void> {
+async function shipWheel(
+  root: string,
+  manifest: WorldManifest,
+  gpg: GpgHome,
+  version: string,
+  edit: WheelEdit,
+): Promise<void> {
   const release = manifest.releases.find((r) => r.spec.version === version)!;
   const wheel = release.wheel!;
   const genuine = await readFile(join(root, wheel.sitePath));
@@ -57,10 +82,18 @@ async function shipWheel(root: string, manifest: WorldManifest, gpg: GpgHome, ve
   manifest.pypiPaths[wheel.filename] = await uploadToPypi(join(root, 'pypi'), wheel.filename, shipped);
   let text = release.checksumText;
   for (const algorithm of ['md5', 'sha1', 'sha256']) {
-    text = text.replaceAll(createHash(algorithm).update(genuine).digest('hex'), createHash(algorithm).update(shipped).digest('hex'));
+    text = text.replaceAll(
+      createHash(algorithm).update(genuine).digest('hex'),
+      createHash(algorithm).update(shipped).digest('hex'),
+    );
   }
   expect(text).toContain(sha256(shipped));
-  await writeFile(join(root, release.checksumPath), await gpg.clearsign(text, release.spec.signer, { fakedTime: gpgTime(new Date(release.spec.releasedAt.getTime() + 3600_000)) }));
+  await writeFile(
+    join(root, release.checksumPath),
+    await gpg.clearsign(text, release.spec.signer, {
+      fakedTime: gpgTime(new Date(release.spec.releasedAt.getTime() + 3600_000)),
+    }),
+  );
   await saveManifest(root, manifest);
 }
 
@@ -69,7 +102,8 @@ interface Check {
   status: string;
   reason?: string;
 }
-const checksOf = (stdout: string): Check[] => (JSON.parse(stdout) as { releases: { checks: Check[] }[] }).releases[0]!.checks;
+const checksOf = (stdout: string): Check[] =>
+  (JSON.parse(stdout) as { releases: { checks: Check[] }[] }).releases[0]!.checks;
 /**
  * The checks about a wheel's contents, which both commands make. The wheel's comparison with its
  * source is the one difference of id: `verify` compares it with the sdist (itself compared with the
@@ -78,7 +112,10 @@ const checksOf = (stdout: string): Check[] => (JSON.parse(stdout) as { releases:
 const wheelContent = (checks: Check[]) =>
   checks
     .filter((c) => /^content\.wheel/.test(c.id))
-    .map((c) => `${c.id.replace(/^content\.wheel-vs-(sdist|git)$/, 'content.wheel-vs-source')} ${c.status}${c.reason ? ` ${c.reason}` : ''}`)
+    .map(
+      (c) =>
+        `${c.id.replace(/^content\.wheel-vs-(sdist|git)$/, 'content.wheel-vs-source')} ${c.status}${c.reason ? ` ${c.reason}` : ''}`,
+    )
     .sort();
 
 describe('verify and verify-file --deep judge a wheel alike', () => {
@@ -88,7 +125,8 @@ describe('verify and verify-file --deep judge a wheel alike', () => {
       Object.values(VERSIONS).map((version) => releaseSpec(version)),
       {
         async mutate(root, manifest, gpg) {
-          for (const [name, version] of Object.entries(VERSIONS)) await shipWheel(root, manifest, gpg, version, EDITS[name]!);
+          for (const [name, version] of Object.entries(VERSIONS))
+            await shipWheel(root, manifest, gpg, version, EDITS[name]!);
         },
       },
     );
@@ -101,7 +139,14 @@ describe('verify and verify-file --deep judge a wheel alike', () => {
     it(`${name}: the same wheel checks, the same outcomes`, async () => {
       const wheel = t.manifest.releases.find((r) => r.spec.version === version)!.wheel!;
       const verify = await runCli(['verify', 'django', version, '--format', 'json', ...worldArgs(t)]);
-      const file = await runCli(['verify-file', join(t.root, wheel.sitePath), '--deep', '--format', 'json', ...worldArgs(t)]);
+      const file = await runCli([
+        'verify-file',
+        join(t.root, wheel.sitePath),
+        '--deep',
+        '--format',
+        'json',
+        ...worldArgs(t),
+      ]);
       const fromVerify = wheelContent(checksOf(verify.stdout));
       const fromFile = wheelContent(checksOf(file.stdout));
       expect(fromFile.length, file.stdout).toBeGreaterThan(0);
@@ -112,7 +157,10 @@ describe('verify and verify-file --deep judge a wheel alike', () => {
         expect(verify.code, verify.stdout).toBe(0);
         expect(file.code, file.stdout).toBe(0);
       } else {
-        expect(fromFile.some((c) => c.includes(' fail')), fromFile.join('\n')).toBe(true);
+        expect(
+          fromFile.some((c) => c.includes(' fail')),
+          fromFile.join('\n'),
+        ).toBe(true);
         expect(verify.code).toBe(1);
         expect(file.code).toBe(1);
       }

@@ -4,7 +4,7 @@ import { comparePython } from '../../src/formats/python-text.js';
 
 /** entry_points.txt as setuptools writes it: the current rendering and pkg_resources' older one (both in real Django sdists). */
 describe('entry_points.txt renderings', () => {
-  it('renders groups sorted, entries sorted, in each era\'s layout', () => {
+  it("renders groups sorted, entries sorted, in each era's layout", () => {
     const entries = [
       { group: 'gui_scripts', name: 'b', value: 'm:f' },
       { group: 'console_scripts', name: 'z', value: 'pkg.mod : main [extra1, extra2]' },

@@ -13,17 +13,24 @@ import { ORACLE_PYTHON, oracleAvailable } from '../helpers/requirements-oracle.j
 const available = oracleAvailable();
 
 function python(script: string, input = ''): string {
-  return execFileSync(ORACLE_PYTHON, ['-c', script], { input, env: { ...process.env, PYTHONUTF8: '1' }, maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+  return execFileSync(ORACLE_PYTHON, ['-c', script], {
+    input,
+    env: { ...process.env, PYTHONUTF8: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  }).toString('utf8');
 }
 
 describe.skipIf(!available)('Python text semantics, against Python', () => {
   it('the committed Unicode tables are what the generator prints from this Python', () => {
-    const generated = execFileSync(ORACLE_PYTHON, [join(ROOT, 'tests', 'oracle', 'python_unicode_tables.py')]).toString('utf8');
+    const generated = execFileSync(ORACLE_PYTHON, [join(ROOT, 'tests', 'oracle', 'python_unicode_tables.py')]).toString(
+      'utf8',
+    );
     expect(readFileSync(join(ROOT, 'src', 'formats', 'python-unicode-tables.ts'), 'utf8')).toBe(generated);
   });
 
   it('str.lower() and `\\w` agree for every code point', () => {
-    const script = 'import json,re\nw=re.compile(r"\\w")\nprint(json.dumps({"lower":{c:chr(c).lower() for c in range(0x110000) if not 0xd800<=c<=0xdfff and chr(c).lower()!=chr(c)},"word":[c for c in range(0x110000) if w.fullmatch(chr(c))]}))';
+    const script =
+      'import json,re\nw=re.compile(r"\\w")\nprint(json.dumps({"lower":{c:chr(c).lower() for c in range(0x110000) if not 0xd800<=c<=0xdfff and chr(c).lower()!=chr(c)},"word":[c for c in range(0x110000) if w.fullmatch(chr(c))]}))';
     const facts = JSON.parse(python(script)) as { lower: Record<string, string>; word: number[] };
     const words = new Set(facts.word);
     const wrong: string[] = [];
@@ -38,12 +45,21 @@ describe.skipIf(!available)('Python text semantics, against Python', () => {
 
   it('str.lower() applies the final-sigma rule as Python does', () => {
     const samples = ['Σ', 'ΑΣ', 'ΣΑ', 'Α Σ', 'ΑΣ.', "Α'Σ", 'ΑΣΑ', 'ΑΣ\u0301', 'ΑΣ\u0301Α', 'a-Σ', 'aΣ1', 'ΑΣ ΑΣ'];
-    const theirs = JSON.parse(python('import json,sys\nprint(json.dumps([s.lower() for s in json.load(sys.stdin)]))', JSON.stringify(samples))) as string[];
+    const theirs = JSON.parse(
+      python('import json,sys\nprint(json.dumps([s.lower() for s in json.load(sys.stdin)]))', JSON.stringify(samples)),
+    ) as string[];
     expect(samples.map(pythonLower)).toEqual(theirs);
   });
 
   it('str.splitlines() and str.strip() agree', () => {
-    const samples = ['a\nb\r\nc\rd\ve\ff\x1cg\x1dh\x1ei\x85j\u2028k\u2029l\n', '', '\n', 'x\n\n', ' \t\u3000x\u2003 \x1c', '\x1f\x85\xa0y\u205f'];
+    const samples = [
+      'a\nb\r\nc\rd\ve\ff\x1cg\x1dh\x1ei\x85j\u2028k\u2029l\n',
+      '',
+      '\n',
+      'x\n\n',
+      ' \t\u3000x\u2003 \x1c',
+      '\x1f\x85\xa0y\u205f',
+    ];
     const script = 'import json,sys\nprint(json.dumps([[s.splitlines(), s.strip()] for s in json.load(sys.stdin)]))';
     const theirs = JSON.parse(python(script, JSON.stringify(samples))) as [string[], string][];
     expect(samples.map((s) => [pythonSplitlines(s), pythonStrip(s)])).toEqual(theirs);

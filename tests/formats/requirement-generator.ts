@@ -75,28 +75,130 @@ export interface GenRequirement {
   marker: GenGroup | null;
 }
 
-const NAMES = ['django', 'Django', 'asgiref', 'sqlparse', 'backports.zoneinfo', 'argon2-cffi', 'zope.interface', 'A', 'a1', 'foo_bar', 'Foo.Bar-baz', 'pytz', 'tzdata', 'x_', 'y.', 'z-', '1abc', 'q--r__s..t'];
+const NAMES = [
+  'django',
+  'Django',
+  'asgiref',
+  'sqlparse',
+  'backports.zoneinfo',
+  'argon2-cffi',
+  'zope.interface',
+  'A',
+  'a1',
+  'foo_bar',
+  'Foo.Bar-baz',
+  'pytz',
+  'tzdata',
+  'x_',
+  'y.',
+  'z-',
+  '1abc',
+  'q--r__s..t',
+];
 const BAD_NAMES = ['-abc', '_x', '.x', 'é', '', 'a b', 'naïve', 'a@b', 'ǅ'];
 const EXTRAS = ['argon2', 'bcrypt', 'Test', 'dev_tools', 'a.b', 'X-Y', 'x_', 'security', 'S3'];
 const OPS = ['==', '!=', '<=', '>=', '<', '>', '~=', '==='];
-const VARIABLES = ['python_version', 'python_full_version', 'os_name', 'sys_platform', 'platform_release', 'platform_system', 'platform_version', 'platform_machine', 'platform_python_implementation', 'implementation_name', 'implementation_version', 'extra'];
+const VARIABLES = [
+  'python_version',
+  'python_full_version',
+  'os_name',
+  'sys_platform',
+  'platform_release',
+  'platform_system',
+  'platform_version',
+  'platform_machine',
+  'platform_python_implementation',
+  'implementation_name',
+  'implementation_version',
+  'extra',
+];
 const ALIASES: Record<string, string[]> = {
   os_name: ['os_name', 'os.name'],
   sys_platform: ['sys_platform', 'sys.platform'],
   platform_version: ['platform_version', 'platform.version'],
   platform_machine: ['platform_machine', 'platform.machine'],
-  platform_python_implementation: ['platform_python_implementation', 'platform.python_implementation', 'python_implementation'],
+  platform_python_implementation: [
+    'platform_python_implementation',
+    'platform.python_implementation',
+    'python_implementation',
+  ],
 };
 const MARKER_OPS = ['==', '!=', '<', '<=', '>', '>=', '~=', '===', 'in', 'not in'];
-const VALUES = ['3.8', '3', '2.7.18', '3.10', 'win32', 'linux', 'darwin', 'posix', 'nt', 'CPython', 'PyPy', 'cpython', 'x86_64', 'Windows', 'Linux', '', 'a b', "it's", 'say "hi"', 'both \' and "', 'é', 'ǿ', 'ΑΣ', 'ΣΑ Σ', 'İstanbul', 'K', 'tab\there', 'back\\slash', 'x\u3000y', '\u2028', '😀', 'nul\u0000', 'new\nline', '1.0+local'];
+const VALUES = [
+  '3.8',
+  '3',
+  '2.7.18',
+  '3.10',
+  'win32',
+  'linux',
+  'darwin',
+  'posix',
+  'nt',
+  'CPython',
+  'PyPy',
+  'cpython',
+  'x86_64',
+  'Windows',
+  'Linux',
+  '',
+  'a b',
+  "it's",
+  'say "hi"',
+  'both \' and "',
+  'é',
+  'ǿ',
+  'ΑΣ',
+  'ΣΑ Σ',
+  'İstanbul',
+  'K',
+  'tab\there',
+  'back\\slash',
+  'x\u3000y',
+  '\u2028',
+  '😀',
+  'nul\u0000',
+  'new\nline',
+  '1.0+local',
+];
 const EXTRA_VALUES = ['argon2', 'Foo_Bar', 'foo-bar', 'FOO.BAR', 'test', 'Test', 'a__b', 'ΑΣ', 'x'];
 const URLS = [
-  'https://example.com/pkg-1.0.tar.gz', 'http://[::1]:8080/x.whl', 'http://[v1.fe]/', 'http://[1.2.3.4]/', 'http://[::ffff:1.2.3.4]/',
-  'http://[fe80::1%25eth0]/', 'http://[::1', 'http://::1]/', 'http://[gg::1]/', 'http://[1:2:3:4:5:6:7:8:9]/', 'http://[1::2::3]/',
-  'file:///tmp/x.whl', 'file://localhost/x', 'file:/x', 'file:x', 'file:///x?', 'file:///x#', 'file:///x?a#b', 'FILE:///x',
-  'git+https://github.com/a/b.git@v1#egg=x', 'http://ex\u2100mple.com/', 'http://exa\uff0emple.com/', 'http:///path', 'ftp://x/;type=a',
-  'http://user:pw@host/', 'https://ex.com/a?b#c', 'HTTP://X', 'x', '//host/path', 'a:b', '\x01http://x/', 'http://x/\x7f',
-  'http://x:port/', 'svn+ssh://h/p', 'http://[v1.]/', 'http://a[b]/', 'http://[::1]x/',
+  'https://example.com/pkg-1.0.tar.gz',
+  'http://[::1]:8080/x.whl',
+  'http://[v1.fe]/',
+  'http://[1.2.3.4]/',
+  'http://[::ffff:1.2.3.4]/',
+  'http://[fe80::1%25eth0]/',
+  'http://[::1',
+  'http://::1]/',
+  'http://[gg::1]/',
+  'http://[1:2:3:4:5:6:7:8:9]/',
+  'http://[1::2::3]/',
+  'file:///tmp/x.whl',
+  'file://localhost/x',
+  'file:/x',
+  'file:x',
+  'file:///x?',
+  'file:///x#',
+  'file:///x?a#b',
+  'FILE:///x',
+  'git+https://github.com/a/b.git@v1#egg=x',
+  'http://ex\u2100mple.com/',
+  'http://exa\uff0emple.com/',
+  'http:///path',
+  'ftp://x/;type=a',
+  'http://user:pw@host/',
+  'https://ex.com/a?b#c',
+  'HTTP://X',
+  'x',
+  '//host/path',
+  'a:b',
+  '\x01http://x/',
+  'http://x/\x7f',
+  'http://x:port/',
+  'svn+ssh://h/p',
+  'http://[v1.]/',
+  'http://a[b]/',
+  'http://[::1]x/',
 ];
 
 function numberText(rng: Rng): string {
@@ -106,7 +208,17 @@ function numberText(rng: Rng): string {
 }
 
 export function generateVersion(rng: Rng, op: string): GenVersion {
-  const version: GenVersion = { v: rng.chance(0.05), epoch: null, release: [], pre: null, post: null, dev: null, local: null, wildcard: false, arbitrary: null };
+  const version: GenVersion = {
+    v: rng.chance(0.05),
+    epoch: null,
+    release: [],
+    pre: null,
+    post: null,
+    dev: null,
+    local: null,
+    wildcard: false,
+    arbitrary: null,
+  };
   if (op === '===' && rng.chance(0.5)) {
     version.arbitrary = rng.pick(['foo', 'FooBar', '1.0-custom', '1.0', 'x,y', 'a@b', 'ǅ', '', '1.0.0', 'weird]']);
     return version;
@@ -119,11 +231,22 @@ export function generateVersion(rng: Rng, op: string): GenVersion {
     version.wildcard = true;
     return version;
   }
-  if (rng.chance(0.2)) version.pre = { letter: rng.pick(['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview', 'prevıew', 'RC']), n: rng.chance(0.8) ? numberText(rng) : null };
-  if (rng.chance(0.15)) version.post = { letter: rng.pick([null, 'post', 'rev', 'r', 'POST', 'poſt']), n: rng.chance(0.8) ? numberText(rng) : null };
+  if (rng.chance(0.2))
+    version.pre = {
+      letter: rng.pick(['a', 'b', 'c', 'rc', 'alpha', 'beta', 'pre', 'preview', 'prevıew', 'RC']),
+      n: rng.chance(0.8) ? numberText(rng) : null,
+    };
+  if (rng.chance(0.15))
+    version.post = {
+      letter: rng.pick([null, 'post', 'rev', 'r', 'POST', 'poſt']),
+      n: rng.chance(0.8) ? numberText(rng) : null,
+    };
   if (version.post?.letter === null && version.post.n === null) version.post.n = '1';
   if (rng.chance(0.1)) version.dev = { n: rng.chance(0.8) ? numberText(rng) : null };
-  if (rng.chance(wildcardOk ? 0.2 : 0.03)) version.local = Array.from({ length: 1 + rng.int(3) }, () => rng.pick(['ubuntu', 'Build', '1', '01', 'abc', 'ſ', 'K', 'x9']));
+  if (rng.chance(wildcardOk ? 0.2 : 0.03))
+    version.local = Array.from({ length: 1 + rng.int(3) }, () =>
+      rng.pick(['ubuntu', 'Build', '1', '01', 'abc', 'ſ', 'K', 'x9']),
+    );
   return version;
 }
 
@@ -145,17 +268,30 @@ export function renderVersion(rng: Rng, v: GenVersion, respell: boolean, op: str
   if (canPad && rng.chance(0.4)) release.push('0');
   text += release.join('.');
   if (v.wildcard) return `${text}.*`;
-  if (v.pre) text += sep(rng) + (respell ? recase(rng, synonym(rng, v.pre.letter)) : v.pre.letter) + (v.pre.n !== null ? sep(rng) + v.pre.n : '');
+  if (v.pre)
+    text +=
+      sep(rng) +
+      (respell ? recase(rng, synonym(rng, v.pre.letter)) : v.pre.letter) +
+      (v.pre.n !== null ? sep(rng) + v.pre.n : '');
   if (v.post) {
     if (v.post.letter === null) text += `-${v.post.n}`;
-    else text += sep(rng) + (respell ? recase(rng, synonym(rng, v.post.letter)) : v.post.letter) + (v.post.n !== null ? sep(rng) + v.post.n : '');
+    else
+      text +=
+        sep(rng) +
+        (respell ? recase(rng, synonym(rng, v.post.letter)) : v.post.letter) +
+        (v.post.n !== null ? sep(rng) + v.post.n : '');
   }
   if (v.dev) text += sep(rng) + (respell ? recase(rng, 'dev') : 'dev') + (v.dev.n !== null ? sep(rng) + v.dev.n : '');
   if (v.local) text += `+${v.local.map((p) => (respell ? recase(rng, p) : p)).join(rng.pick(['.', '-', '_']))}`;
   return text;
 }
 
-const SYNONYMS: string[][] = [['a', 'alpha'], ['b', 'beta'], ['c', 'rc', 'pre', 'preview'], ['post', 'rev', 'r']];
+const SYNONYMS: string[][] = [
+  ['a', 'alpha'],
+  ['b', 'beta'],
+  ['c', 'rc', 'pre', 'preview'],
+  ['post', 'rev', 'r'],
+];
 
 function synonym(rng: Rng, letter: string): string {
   const group = SYNONYMS.find((g) => g.includes(letter.toLowerCase()));
@@ -172,7 +308,9 @@ function generateComparison(rng: Rng): GenComparison {
   const value: GenOperand = variable === 'extra' ? { value: rng.pick(EXTRA_VALUES) } : generateOperand(rng, null);
   const varOperand: GenOperand = variable !== null ? { variable } : generateOperand(rng, null);
   const op = rng.pick(MARKER_OPS);
-  return rng.chance(0.8) ? { kind: 'cmp', left: varOperand, op, right: value } : { kind: 'cmp', left: value, op, right: varOperand };
+  return rng.chance(0.8)
+    ? { kind: 'cmp', left: varOperand, op, right: value }
+    : { kind: 'cmp', left: value, op, right: varOperand };
 }
 
 export function generateMarker(rng: Rng, depth = 0): GenGroup {
@@ -186,7 +324,13 @@ export function generateMarker(rng: Rng, depth = 0): GenGroup {
 }
 
 export function generateRequirement(rng: Rng): GenRequirement {
-  const req: GenRequirement = { name: rng.chance(0.03) ? rng.pick(BAD_NAMES) : rng.pick(NAMES), extras: [], specs: [], url: null, marker: null };
+  const req: GenRequirement = {
+    name: rng.chance(0.03) ? rng.pick(BAD_NAMES) : rng.pick(NAMES),
+    extras: [],
+    specs: [],
+    url: null,
+    marker: null,
+  };
   if (rng.chance(0.3)) req.extras = Array.from({ length: rng.int(4) }, () => rng.pick(EXTRAS));
   if (rng.chance(0.12)) req.url = rng.pick(URLS);
   else if (rng.chance(0.75)) {
@@ -208,10 +352,29 @@ function ws(rng: Rng, required = false): string {
 
 /** The quoted-string source of a value: some characters escaped, one of the two quotes. */
 export function encodeLiteral(rng: Rng, value: string): string {
-  const quote = value.includes("'") && !value.includes('"') ? '"' : value.includes('"') && !value.includes("'") ? "'" : rng.pick(["'", '"']);
+  const quote =
+    value.includes("'") && !value.includes('"')
+      ? '"'
+      : value.includes('"') && !value.includes("'")
+        ? "'"
+        : rng.pick(["'", '"']);
   let body = '';
   for (const ch of value) body += encodeChar(rng, ch, quote);
-  if (rng.chance(0.02)) body += rng.pick(['\\x4', '\\u12', '\\U00110000', '\\N{LATIN SMALL LETTER A}', '\\', '\n', '\\\nz', '\\\r\nz', '\\q', '\\777', '\\ud800z', '\r']);
+  if (rng.chance(0.02))
+    body += rng.pick([
+      '\\x4',
+      '\\u12',
+      '\\U00110000',
+      '\\N{LATIN SMALL LETTER A}',
+      '\\',
+      '\n',
+      '\\\nz',
+      '\\\r\nz',
+      '\\q',
+      '\\777',
+      '\\ud800z',
+      '\r',
+    ]);
   return quote + body + quote;
 }
 
@@ -235,7 +398,13 @@ function renderOperand(rng: Rng, operand: GenOperand): string {
 function renderComparison(rng: Rng, c: GenComparison): string {
   const opText = c.op === 'not in' ? `not${ws(rng, true)}in` : c.op;
   const word = /^[a-z]/.test(opText);
-  return renderOperand(rng, c.left) + ws(rng, word && 'variable' in c.left) + opText + ws(rng, word && 'variable' in c.right) + renderOperand(rng, c.right);
+  return (
+    renderOperand(rng, c.left) +
+    ws(rng, word && 'variable' in c.left) +
+    opText +
+    ws(rng, word && 'variable' in c.right) +
+    renderOperand(rng, c.right)
+  );
 }
 
 /** Wraps in redundant parentheses now and then: they mean nothing for a single comparison. */
@@ -272,7 +441,12 @@ export function renderRequirement(rng: Rng, req: GenRequirement, style: RenderSt
     text += `@${ws(rng)}${req.url}`;
     if (req.marker) text += `${ws(rng, true)};${ws(rng)}${renderMarker(rng, req.marker)}`;
   } else {
-    const specs = (style.respell ? rng.shuffle(req.specs) : req.specs).map((s) => s.op + (rng.chance(0.1) ? rng.pick([' ', '\t', '\u3000']) : '') + renderVersion(rng, s.version, style.respell, s.op));
+    const specs = (style.respell ? rng.shuffle(req.specs) : req.specs).map(
+      (s) =>
+        s.op +
+        (rng.chance(0.1) ? rng.pick([' ', '\t', '\u3000']) : '') +
+        renderVersion(rng, s.version, style.respell, s.op),
+    );
     let specText = specs.join(`${ws(rng)},${ws(rng)}`);
     if (rng.chance(0.03)) specText += ',';
     if (specs.length > 0 && rng.chance(0.2)) specText = `(${ws(rng)}${specText}${ws(rng)})`;
@@ -309,7 +483,9 @@ export function differentVariant(rng: Rng, req: GenRequirement): GenRequirement 
 }
 
 function comparisons(group: GenGroup): GenComparison[] {
-  return group.items.flatMap((item) => (item === 'and' || item === 'or' ? [] : item.kind === 'cmp' ? [item] : comparisons(item)));
+  return group.items.flatMap((item) =>
+    item === 'and' || item === 'or' ? [] : item.kind === 'cmp' ? [item] : comparisons(item),
+  );
 }
 
 function mutateMarker(rng: Rng, group: GenGroup): void {
@@ -330,7 +506,46 @@ function mutateMarker(rng: Rng, group: GenGroup): void {
   }
 }
 
-const MUTATION_CHARS = [' ', '\t', '(', ')', '[', ']', ',', ';', '@', '=', '<', '>', '!', '~', "'", '"', '\\', '\n', '\r', '\u3000', 'é', '#', 'a', '1', '.', '-', '_', '*', '+', '\0', '\ud800', 'and', ' or ', 'not', 'in', 'extra', '\u212a', '\u0131'];
+const MUTATION_CHARS = [
+  ' ',
+  '\t',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  ';',
+  '@',
+  '=',
+  '<',
+  '>',
+  '!',
+  '~',
+  "'",
+  '"',
+  '\\',
+  '\n',
+  '\r',
+  '\u3000',
+  'é',
+  '#',
+  'a',
+  '1',
+  '.',
+  '-',
+  '_',
+  '*',
+  '+',
+  '\0',
+  '\ud800',
+  'and',
+  ' or ',
+  'not',
+  'in',
+  'extra',
+  '\u212a',
+  '\u0131',
+];
 
 /** One character-level change: delete, insert, replace, duplicate a slice, or cut short. */
 export function mutateText(rng: Rng, text: string): string {
@@ -352,11 +567,31 @@ export function mutateText(rng: Rng, text: string): string {
 }
 
 const HEADERS = [
-  '[argon2]', '[bcrypt]', '[:sys_platform == "win32"]', "[:python_version < '3.9']", '[test:python_version<"3"]', '[Dev Tools]', '[x:]', '[:]',
-  '[ a ]', '[a:(os_name=="x" or os_name=="y")]', '[A_B.c]', '[:extra == "y"]', '[z:os_name=="a" or os_name=="b"]', '[!!]',
-  '[x: os_name == "nt"]', '[é]', '[zz:platform_system=="Windows" and python_version>="3"]',
+  '[argon2]',
+  '[bcrypt]',
+  '[:sys_platform == "win32"]',
+  "[:python_version < '3.9']",
+  '[test:python_version<"3"]',
+  '[Dev Tools]',
+  '[x:]',
+  '[:]',
+  '[ a ]',
+  '[a:(os_name=="x" or os_name=="y")]',
+  '[A_B.c]',
+  '[:extra == "y"]',
+  '[z:os_name=="a" or os_name=="b"]',
+  '[!!]',
+  '[x: os_name == "nt"]',
+  '[é]',
+  '[zz:platform_system=="Windows" and python_version>="3"]',
 ];
-const BAD_HEADERS = ['[]', "[a:os_name=='a') or (os_name=='b']", '[x:bogus marker]', '[unclosed', '[x:os_name=="a" garbage]'];
+const BAD_HEADERS = [
+  '[]',
+  "[a:os_name=='a') or (os_name=='b']",
+  '[x:bogus marker]',
+  '[unclosed',
+  '[x:os_name=="a" garbage]',
+];
 
 /** A line; `valid` (a test's filter) keeps most of them to what packaging 23.0 accepts. */
 function requiresLine(rng: Rng, valid: (line: string) => boolean): string {
@@ -376,7 +611,10 @@ export function generateRequiresTxt(rng: Rng, valid: (line: string) => boolean):
   const lines: string[] = [];
   const block = (): void => {
     const count = rng.int(4);
-    for (let i = 0; i < count; i++) lines.push(rng.chance(0.85) ? requiresLine(rng, valid) : rng.pick(['', '# comment', '   ', '\t# indented comment']));
+    for (let i = 0; i < count; i++)
+      lines.push(
+        rng.chance(0.85) ? requiresLine(rng, valid) : rng.pick(['', '# comment', '   ', '\t# indented comment']),
+      );
   };
   if (rng.chance(0.8)) block();
   const sections = rng.int(5);

@@ -11,27 +11,101 @@
  * The one known difference is listed: `\N{NAME}` escapes, which crosscheck refuses.
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalRequirement, compareRequirementSets, packagingRequirementString, parseRequirement, RequirementError, type MarkerGroup, type Requirement } from '../../src/formats/requirements.js';
-import { parseRequiresTxt, requiresDistFromRequiresTxt, requiresTxtRequirements, type RequiresTxt } from '../../src/formats/requires-txt.js';
+import {
+  canonicalRequirement,
+  compareRequirementSets,
+  packagingRequirementString,
+  parseRequirement,
+  RequirementError,
+  type MarkerGroup,
+  type Requirement,
+} from '../../src/formats/requirements.js';
+import {
+  parseRequiresTxt,
+  requiresDistFromRequiresTxt,
+  requiresTxtRequirements,
+  type RequiresTxt,
+} from '../../src/formats/requires-txt.js';
 import { RequiresTxtError } from '../../src/formats/requires-txt.js';
 import { askOracle, oracleAvailable, ORACLE_VERSIONS, type OracleAnswer } from '../helpers/requirements-oracle.js';
-import { differentVariant, generateRequirement, generateRequiresTxt, mutateText, renderRequirement, Rng } from './requirement-generator.js';
+import {
+  differentVariant,
+  generateRequirement,
+  generateRequiresTxt,
+  mutateText,
+  renderRequirement,
+  Rng,
+} from './requirement-generator.js';
 
 const available = oracleAvailable();
 
 /** Strings chosen by hand for what the generator reaches rarely. */
 const HANDWRITTEN = [
-  'name\n', 'name\n\n', 'name \n', 'abc_', 'a.-_', 'a===', 'a===1,==2', 'a===1,2', 'a===  ', 'a (===x)', 'a===x)', 'a===x]',
-  'a ==1.0 , <2', 'a==1 ,', 'a (==1,)', 'a==1,,==2', 'a(==1', 'a==1)', 'a~=1', 'a==1.*', 'a==1.0.*+x', 'a>=1.*', 'a!=1.0+local',
-  'a<=1.0+local', 'a==\u30001.0', 'a[]', 'a[ ]', 'a [b]', 'a[b c]', 'a[b,]', 'a[,b]', 'a()', 'a;', 'a ;os_name=="x"',
-  "a; os_name=='x' and ((os_name=='a' or os_name=='b'))", "a; ((os_name=='a' or os_name=='b')) and os_name=='x'",
-  "a; (extra=='Foo')", "a; extra=='Foo' or extra=='Bar'", "a; extra == os_name", "a; os_name == extra", "a; extra == extra",
-  "a; os_name == '\\N{LATIN SMALL LETTER A}'", "a; os_name == '\\N{BOGUS}'", "a; os_name == 'a\\\r\nb'", "a; os_name == '\\ud800'",
-  "a; os_name == 'a\"b'", "a; os_name == 'a\" or os_name == \"b'", 'a; os_name == "a" or os_name == "b"',
-  'a @ http://x ;os_name=="x"\n', 'a@http://x;os_name=="x"', 'a @ http://x\t', 'a @ http://x\tfoo', 'a @ \x01http://x',
-  "a; python_version notin 'x'", "a; python_version not  in 'x'", "a;os_name=='x'and(os_name=='y')", "a; os_name=='x' andos_name=='y'",
-  "a;os_name=='x'é", "a;os_nameé=='x'", 'é', 'a==1.0prevıew', 'a==1.0+ſK', 'A[B,c]>=1;python_version<"3"',
-  `a; ${'('.repeat(50)}os_name=="x"${')'.repeat(50)}`, `a; ${'('.repeat(5000)}os_name=="x"${')'.repeat(5000)}`,
+  'name\n',
+  'name\n\n',
+  'name \n',
+  'abc_',
+  'a.-_',
+  'a===',
+  'a===1,==2',
+  'a===1,2',
+  'a===  ',
+  'a (===x)',
+  'a===x)',
+  'a===x]',
+  'a ==1.0 , <2',
+  'a==1 ,',
+  'a (==1,)',
+  'a==1,,==2',
+  'a(==1',
+  'a==1)',
+  'a~=1',
+  'a==1.*',
+  'a==1.0.*+x',
+  'a>=1.*',
+  'a!=1.0+local',
+  'a<=1.0+local',
+  'a==\u30001.0',
+  'a[]',
+  'a[ ]',
+  'a [b]',
+  'a[b c]',
+  'a[b,]',
+  'a[,b]',
+  'a()',
+  'a;',
+  'a ;os_name=="x"',
+  "a; os_name=='x' and ((os_name=='a' or os_name=='b'))",
+  "a; ((os_name=='a' or os_name=='b')) and os_name=='x'",
+  "a; (extra=='Foo')",
+  "a; extra=='Foo' or extra=='Bar'",
+  'a; extra == os_name',
+  'a; os_name == extra',
+  'a; extra == extra',
+  "a; os_name == '\\N{LATIN SMALL LETTER A}'",
+  "a; os_name == '\\N{BOGUS}'",
+  "a; os_name == 'a\\\r\nb'",
+  "a; os_name == '\\ud800'",
+  "a; os_name == 'a\"b'",
+  'a; os_name == \'a" or os_name == "b\'',
+  'a; os_name == "a" or os_name == "b"',
+  'a @ http://x ;os_name=="x"\n',
+  'a@http://x;os_name=="x"',
+  'a @ http://x\t',
+  'a @ http://x\tfoo',
+  'a @ \x01http://x',
+  "a; python_version notin 'x'",
+  "a; python_version not  in 'x'",
+  "a;os_name=='x'and(os_name=='y')",
+  "a; os_name=='x' andos_name=='y'",
+  "a;os_name=='x'é",
+  "a;os_nameé=='x'",
+  'é',
+  'a==1.0prevıew',
+  'a==1.0+ſK',
+  'A[B,c]>=1;python_version<"3"',
+  `a; ${'('.repeat(50)}os_name=="x"${')'.repeat(50)}`,
+  `a; ${'('.repeat(5000)}os_name=="x"${')'.repeat(5000)}`,
 ];
 
 const KNOWN_DIFFERENCE = /the \\N\{\.\.\.\} escape is not supported/;
@@ -98,7 +172,14 @@ function coverageTags(text: string, req: Requirement): Set<string> {
   if (req.extras.length > 0) tags.add('extras');
   if (req.url) tags.add(req.url.toLowerCase().startsWith('file:') ? 'file URL' : 'URL');
   if (req.marker) markerTags(req.marker, 1, tags);
-  for (const alias of ['os.name', 'sys.platform', 'platform.version', 'platform.machine', 'platform.python_implementation', 'python_implementation']) {
+  for (const alias of [
+    'os.name',
+    'sys.platform',
+    'platform.version',
+    'platform.machine',
+    'platform.python_implementation',
+    'python_implementation',
+  ]) {
     if (new RegExp(`(?<![\\w.])${alias.replace('.', '\\.')}(?![\\w.])`).test(text)) tags.add(`alias ${alias}`);
   }
   if (req.marker && text.includes("'")) tags.add('single quotes');
@@ -112,7 +193,9 @@ function coverageTags(text: string, req: Requirement): Set<string> {
 
 describe.skipIf(!available)('requirement strings against packaging 23.0 (differential)', () => {
   const corpus = available ? buildCorpus(0x508, 2500) : { strings: [], pairs: [] };
-  const answer: OracleAnswer | undefined = available ? askOracle({ requirements: corpus.strings, pairs: corpus.pairs.map((p) => [p.i, p.j]) }) : undefined;
+  const answer: OracleAnswer | undefined = available
+    ? askOracle({ requirements: corpus.strings, pairs: corpus.pairs.map((p) => [p.i, p.j]) })
+    : undefined;
   const results = corpus.strings.map(ours);
 
   it('asks the packaging and wheel that the port describes', () => {
@@ -132,9 +215,13 @@ describe.skipIf(!available)('requirement strings against packaging 23.0 (differe
         known++;
         return;
       }
-      disagreements.push(`${show(text)}: packaging ${theirs.ok ? 'accepts' : `refuses (${theirs.error})`}, crosscheck ${mine.ok ? 'accepts' : `refuses (${mine.error})`}`);
+      disagreements.push(
+        `${show(text)}: packaging ${theirs.ok ? 'accepts' : `refuses (${theirs.error})`}, crosscheck ${mine.ok ? 'accepts' : `refuses (${mine.error})`}`,
+      );
     });
-    console.log(`requirement strings: ${corpus.strings.length}, packaging accepts ${accepted}, refuses ${corpus.strings.length - accepted}; known differences (\\N escapes): ${known}`);
+    console.log(
+      `requirement strings: ${corpus.strings.length}, packaging accepts ${accepted}, refuses ${corpus.strings.length - accepted}; known differences (\\N escapes): ${known}`,
+    );
     expect(disagreements).toEqual([]);
     expect(accepted).toBeGreaterThan(corpus.strings.length / 3);
     expect(corpus.strings.length - accepted).toBeGreaterThan(corpus.strings.length / 5);
@@ -146,13 +233,51 @@ describe.skipIf(!available)('requirement strings against packaging 23.0 (differe
       if (!answer!.requirements[i]!.ok || !results[i]!.ok) return;
       for (const tag of coverageTags(text, results[i]!.req!)) counts.set(tag, (counts.get(tag) ?? 0) + 1);
     });
-    console.log(`coverage among accepted strings: ${[...counts].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `coverage among accepted strings: ${[...counts]
+        .sort()
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     const required = [
       ...['==', '!=', '<=', '>=', '<', '>', '~=', '==='].map((op) => `specifier ${op}`),
       ...['<', '<=', '==', '!=', '>=', '>', '~=', '===', 'in', 'not in'].map((op) => `marker ${op}`),
-      ...['python_version', 'python_full_version', 'os_name', 'sys_platform', 'platform_release', 'platform_system', 'platform_version', 'platform_machine', 'platform_python_implementation', 'implementation_name', 'implementation_version', 'extra'].map((v) => `variable ${v}`),
-      ...['os.name', 'sys.platform', 'platform.version', 'platform.machine', 'platform.python_implementation', 'python_implementation'].map((a) => `alias ${a}`),
-      'wildcard', 'local version', 'extras', 'URL', 'file URL', 'nested parentheses', 'boolean and', 'boolean or', 'single quotes', 'escapes', 'tab', 'Unicode whitespace', 'final newline', 'parenthesized specifiers',
+      ...[
+        'python_version',
+        'python_full_version',
+        'os_name',
+        'sys_platform',
+        'platform_release',
+        'platform_system',
+        'platform_version',
+        'platform_machine',
+        'platform_python_implementation',
+        'implementation_name',
+        'implementation_version',
+        'extra',
+      ].map((v) => `variable ${v}`),
+      ...[
+        'os.name',
+        'sys.platform',
+        'platform.version',
+        'platform.machine',
+        'platform.python_implementation',
+        'python_implementation',
+      ].map((a) => `alias ${a}`),
+      'wildcard',
+      'local version',
+      'extras',
+      'URL',
+      'file URL',
+      'nested parentheses',
+      'boolean and',
+      'boolean or',
+      'single quotes',
+      'escapes',
+      'tab',
+      'Unicode whitespace',
+      'final newline',
+      'parenthesized specifiers',
     ];
     expect(required.filter((tag) => (counts.get(tag) ?? 0) < 5)).toEqual([]);
   });
@@ -164,7 +289,8 @@ describe.skipIf(!available)('requirement strings against packaging 23.0 (differe
       const mine = results[i]!;
       if (!theirs.ok || !mine.ok) return;
       const printed = packagingRequirementString(mine.req!);
-      if (printed !== theirs.str) wrong.push(`${show(text)}: packaging ${show(theirs.str)}, crosscheck ${show(printed)}`);
+      if (printed !== theirs.str)
+        wrong.push(`${show(text)}: packaging ${show(theirs.str)}, crosscheck ${show(printed)}`);
     });
     expect(wrong).toEqual([]);
   });
@@ -176,13 +302,20 @@ describe.skipIf(!available)('requirement strings against packaging 23.0 (differe
       const mine = results[i]!;
       if (!theirs.ok || !mine.ok) return;
       const canonical = canonicalRequirement(mine.req!);
-      if (canonical !== theirs.reference) wrong.push(`${show(text)}: reference ${show(theirs.reference)}, crosscheck ${show(canonical)}`);
+      if (canonical !== theirs.reference)
+        wrong.push(`${show(text)}: reference ${show(theirs.reference)}, crosscheck ${show(canonical)}`);
     });
     expect(wrong).toEqual([]);
   });
 
   it('compares pairs as the reference does, and says where packaging equality differs', () => {
-    const tally = { same: 0, different: 0, sameAsPackaging: 0, packagingOnlyEqual: [] as string[], referenceOnlyEqual: [] as string[] };
+    const tally = {
+      same: 0,
+      different: 0,
+      sameAsPackaging: 0,
+      packagingOnlyEqual: [] as string[],
+      referenceOnlyEqual: [] as string[],
+    };
     const wrong: string[] = [];
     corpus.pairs.forEach(({ i, j }, k) => {
       const a = answer!.requirements[i]!;
@@ -205,7 +338,8 @@ describe.skipIf(!available)('requirement strings against packaging 23.0 (differe
     expect(wrong).toEqual([]);
     // Where packaging's __eq__ differs, the reason is one of the documented departures: `===`
     // compared as text, every `extra` value normalized, or two markers packaging prints alike.
-    const explained = (pair: string): boolean => pair.includes('===') || /\bextra\b/.test(pair) || pair.split('  |  ')[0] === pair.split('  |  ')[1];
+    const explained = (pair: string): boolean =>
+      pair.includes('===') || /\bextra\b/.test(pair) || pair.split('  |  ')[0] === pair.split('  |  ')[1];
     expect([...tally.packagingOnlyEqual, ...tally.referenceOnlyEqual].filter((pair) => !explained(pair))).toEqual([]);
     expect(tally.same).toBeGreaterThan(500);
     expect(tally.different).toBeGreaterThan(500);
@@ -225,7 +359,9 @@ describe.skipIf(!available)('requires.txt converted to Requires-Dist against whe
   const files = [...REQUIRES_TXT_EXAMPLES, ...Array.from({ length: 2000 }, () => generateRequiresTxt(rng, valid))];
   const answer = available ? askOracle({ requiresTxt: files }) : undefined;
 
-  function ourFields(text: string): { ok: true; txt: RequiresTxt; fields: [string, string][] } | { ok: false; reason: string; error: string } {
+  function ourFields(
+    text: string,
+  ): { ok: true; txt: RequiresTxt; fields: [string, string][] } | { ok: false; reason: string; error: string } {
     try {
       const txt = parseRequiresTxt(text);
       return { ok: true, txt, fields: requiresDistFromRequiresTxt(txt).map((f) => [f.name, f.value]) };
@@ -244,20 +380,28 @@ describe.skipIf(!available)('requires.txt converted to Requires-Dist against whe
       const mine = results[i]!;
       if (theirs.ok && mine.ok) {
         tally.bothAccept++;
-        if (JSON.stringify(mine.fields) !== JSON.stringify(theirs.fields)) wrong.push(`${show(text)}: wheel ${JSON.stringify(theirs.fields)}, crosscheck ${JSON.stringify(mine.fields)}`);
+        if (JSON.stringify(mine.fields) !== JSON.stringify(theirs.fields))
+          wrong.push(
+            `${show(text)}: wheel ${JSON.stringify(theirs.fields)}, crosscheck ${JSON.stringify(mine.fields)}`,
+          );
       } else if (!theirs.ok && !mine.ok) tally.bothRefuse++;
       else if (!mine.ok) {
         tally.refusedByUsOnly.set(mine.reason, (tally.refusedByUsOnly.get(mine.reason) ?? 0) + 1);
-      }
-      else wrong.push(`${show(text)}: wheel refuses (${theirs.ok ? '' : theirs.error}), crosscheck accepts`);
+      } else wrong.push(`${show(text)}: wheel refuses (${theirs.ok ? '' : theirs.error}), crosscheck accepts`);
     });
-    console.log(`requires.txt files: ${files.length}; both accept ${tally.bothAccept}, both refuse ${tally.bothRefuse}; refused by crosscheck only: ${JSON.stringify(Object.fromEntries(tally.refusedByUsOnly))}`);
+    console.log(
+      `requires.txt files: ${files.length}; both accept ${tally.bothAccept}, both refuse ${tally.bothRefuse}; refused by crosscheck only: ${JSON.stringify(Object.fromEntries(tally.refusedByUsOnly))}`,
+    );
     expect(wrong).toEqual([]);
     expect(tally.bothAccept).toBeGreaterThan(files.length / 4);
     // What crosscheck alone refuses is what the tools disagree on (SECTION, MARKER, LINE_MARKER),
     // what packaging 21.3 reads differently (LEGACY_PARSER), or a line packaging 23.0 refuses
     // and 21.3 takes as a legacy specifier (REQUIREMENT: `<=5.*`, `>=1.0+local`, `>=1poſt`).
-    expect([...tally.refusedByUsOnly.keys()].filter((r) => !['SECTION', 'MARKER', 'LINE_MARKER', 'LEGACY_PARSER', 'REQUIREMENT'].includes(r))).toEqual([]);
+    expect(
+      [...tally.refusedByUsOnly.keys()].filter(
+        (r) => !['SECTION', 'MARKER', 'LINE_MARKER', 'LEGACY_PARSER', 'REQUIREMENT'].includes(r),
+      ),
+    ).toEqual([]);
   });
 
   it('means by each file what wheel writes from it: the canonical sets are equal', () => {
@@ -266,16 +410,21 @@ describe.skipIf(!available)('requires.txt converted to Requires-Dist against whe
       const theirs = answer!.requiresTxt[i]!;
       const mine = results[i]!;
       if (!theirs.ok || !mine.ok) return;
-      const written = theirs.fields.filter(([name]) => name === 'Requires-Dist').map(([, value]) => parseRequirement(value));
+      const written = theirs.fields
+        .filter(([name]) => name === 'Requires-Dist')
+        .map(([, value]) => parseRequirement(value));
       const difference = compareRequirementSets(requiresTxtRequirements(mine.txt), written);
-      if (difference.onlyDeclared.length + difference.onlyFound.length > 0) wrong.push(`${show(text)}: ${JSON.stringify(difference)}`);
+      if (difference.onlyDeclared.length + difference.onlyFound.length > 0)
+        wrong.push(`${show(text)}: ${JSON.stringify(difference)}`);
     });
     expect(wrong).toEqual([]);
   });
 
   it('writes for the Django-like files what wheel writes', () => {
     expect(results[0]).toMatchObject({ ok: true });
-    expect(results.slice(0, REQUIRES_TXT_EXAMPLES.length).map((r) => (r.ok ? r.fields : r.error))).toEqual(answer!.requiresTxt.slice(0, REQUIRES_TXT_EXAMPLES.length).map((r) => (r.ok ? r.fields : r.error)));
+    expect(results.slice(0, REQUIRES_TXT_EXAMPLES.length).map((r) => (r.ok ? r.fields : r.error))).toEqual(
+      answer!.requiresTxt.slice(0, REQUIRES_TXT_EXAMPLES.length).map((r) => (r.ok ? r.fields : r.error)),
+    );
     expect(results[0]!.ok && results[0]!.fields).toEqual([
       ['Requires-Dist', 'channels (<5,>=3.1.4)'],
       ['Requires-Dist', 'six'],

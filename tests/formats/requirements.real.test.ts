@@ -12,8 +12,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { declaredRequirements } from '../../src/rules/content/core-metadata.js';
 import { isKnown, readDeclared } from '../../src/rules/content/declared.js';
-import { compareRequirementSets, parseRequirement, requirementForExtra, type Requirement } from '../../src/formats/requirements.js';
-import { parseRequiresTxt, requiresDistFromRequiresTxt, requiresTxtRequirements } from '../../src/formats/requires-txt.js';
+import {
+  compareRequirementSets,
+  parseRequirement,
+  requirementForExtra,
+  type Requirement,
+} from '../../src/formats/requirements.js';
+import {
+  parseRequiresTxt,
+  requiresDistFromRequiresTxt,
+  requiresTxtRequirements,
+} from '../../src/formats/requires-txt.js';
 import { ROOT } from '../helpers/paths.js';
 import { askOracle, ORACLE_PYTHON, oracleAvailable } from '../helpers/requirements-oracle.js';
 
@@ -26,23 +35,38 @@ interface SdistFacts {
 }
 
 const dir = process.env.CROSSCHECK_REAL_SDISTS ?? join(ROOT, '.cache', 'real-sdists');
-const sdists = existsSync(dir) ? readdirSync(dir).filter((f) => /^[Dd]jango-[\d.]+\.tar\.gz$/.test(f)).sort() : [];
+const sdists = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => /^[Dd]jango-[\d.]+\.tar\.gz$/.test(f))
+      .sort()
+  : [];
 const available = oracleAvailable() && sdists.length > 0;
 
 function facts(file: string): SdistFacts {
-  const stdout = execFileSync(ORACLE_PYTHON, [join(ROOT, 'tests', 'oracle', 'sdist_requirements.py'), join(dir, file)], { env: { ...process.env, PYTHONUTF8: '1' } });
+  const stdout = execFileSync(
+    ORACLE_PYTHON,
+    [join(ROOT, 'tests', 'oracle', 'sdist_requirements.py'), join(dir, file)],
+    { env: { ...process.env, PYTHONUTF8: '1' } },
+  );
   return JSON.parse(stdout.toString('utf8')) as SdistFacts;
 }
 
 function fromLists(install: readonly string[], extras: Readonly<Record<string, readonly string[]>>): Requirement[] {
-  return [...install.map(parseRequirement), ...Object.entries(extras).flatMap(([extra, reqs]) => reqs.map((r) => requirementForExtra(parseRequirement(r), extra)))];
+  return [
+    ...install.map(parseRequirement),
+    ...Object.entries(extras).flatMap(([extra, reqs]) =>
+      reqs.map((r) => requirementForExtra(parseRequirement(r), extra)),
+    ),
+  ];
 }
 
 /** What the tag declares, from whichever file declares it. */
 function declared(f: SdistFacts): Requirement[] {
   if (f.pyproject) return fromLists(f.pyproject.dependencies, f.pyproject.optional ?? {});
   // setup.cfg read by crosscheck's own reader of declarations, as setuptools reads it.
-  const fromCfg = f.setupCfg ? readDeclared({ setupCfg: Buffer.from(f.setupCfg), readFile: () => undefined }) : undefined;
+  const fromCfg = f.setupCfg
+    ? readDeclared({ setupCfg: Buffer.from(f.setupCfg), readFile: () => undefined })
+    : undefined;
   if (fromCfg && isKnown(fromCfg.dependencies)) return declaredRequirements(fromCfg);
   return fromLists(f.setupPy?.install_requires ?? [], f.setupPy?.extras_require ?? {});
 }
@@ -55,7 +79,10 @@ describe.skipIf(!available)('the real Django sdists: declared, requires.txt, PKG
     const i = all.findIndex((s) => s.file === file);
     const theirs = wheel!.requiresTxt[i]!;
     expect(theirs.ok).toBe(true);
-    const mine = requiresDistFromRequiresTxt(parseRequiresTxt(all[i]!.facts.requiresTxt!)).map((f) => [f.name, f.value]);
+    const mine = requiresDistFromRequiresTxt(parseRequiresTxt(all[i]!.facts.requiresTxt!)).map((f) => [
+      f.name,
+      f.value,
+    ]);
     expect(mine).toEqual(theirs.ok ? theirs.fields : []);
   });
 
@@ -66,11 +93,14 @@ describe.skipIf(!available)('the real Django sdists: declared, requires.txt, PKG
     expect(want.length).toBeGreaterThan(2);
     const recorded = requiresTxtRequirements(parseRequiresTxt(f.requiresTxt!));
     const theirs = wheel!.requiresTxt[i]!;
-    const written = theirs.ok ? theirs.fields.filter(([name]) => name === 'Requires-Dist').map(([, value]) => parseRequirement(value)) : [];
+    const written = theirs.ok
+      ? theirs.fields.filter(([name]) => name === 'Requires-Dist').map(([, value]) => parseRequirement(value))
+      : [];
     const none = { onlyDeclared: [], onlyFound: [] };
     expect(compareRequirementSets(want, recorded)).toEqual(none);
     expect(compareRequirementSets(want, written)).toEqual(none);
-    if (f.pkgInfoRequiresDist.length > 0) expect(compareRequirementSets(want, f.pkgInfoRequiresDist.map(parseRequirement))).toEqual(none);
+    if (f.pkgInfoRequiresDist.length > 0)
+      expect(compareRequirementSets(want, f.pkgInfoRequiresDist.map(parseRequirement))).toEqual(none);
   });
 
   it.each(sdists)('%s: a dependency added to requires.txt is named', (file) => {

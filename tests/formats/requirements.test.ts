@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalRequirement, compareRequirementSets, packagingRequirementString, parseRequirement, requirementForExtra, RequirementError } from '../../src/formats/requirements.js';
-import { parseRequiresTxt, requiresDistFromRequiresTxt, requiresTxtRequirements } from '../../src/formats/requires-txt.js';
+import {
+  canonicalRequirement,
+  compareRequirementSets,
+  packagingRequirementString,
+  parseRequirement,
+  requirementForExtra,
+  RequirementError,
+} from '../../src/formats/requirements.js';
+import {
+  parseRequiresTxt,
+  requiresDistFromRequiresTxt,
+  requiresTxtRequirements,
+} from '../../src/formats/requires-txt.js';
 import { RequiresTxtError } from '../../src/formats/requires-txt.js';
 import { MAX_MARKER_NESTING } from '../../src/formats/pep508-parser.js';
 
@@ -19,9 +30,22 @@ function refusal(text: string): RequirementError {
 describe('one requirement, as each era of the tools prints it, is one canonical form', () => {
   it.each([
     ['asgiref >= 3.3.2, < 4', 'asgiref<4,>=3.3.2', 'asgiref (<4,>=3.3.2)', 'Asgiref (>=3.3.2.0,<4.0)'],
-    ["tzdata; sys_platform == 'win32'", 'tzdata; sys_platform == "win32"', 'tzdata ; sys_platform == "win32"', 'tzdata;sys.platform=="win32"'],
-    ["backports.zoneinfo; python_version < '3.9'", 'backports-zoneinfo ; python_version<"3.9"', 'Backports_ZoneInfo;(python_version < "3.9")'],
-    ['argon2-cffi>=19.1.0; extra == "argon2"', "argon2-cffi (>=19.1.0) ; extra == 'argon2'", 'argon2_cffi>=19.1; extra == "Argon2"'],
+    [
+      "tzdata; sys_platform == 'win32'",
+      'tzdata; sys_platform == "win32"',
+      'tzdata ; sys_platform == "win32"',
+      'tzdata;sys.platform=="win32"',
+    ],
+    [
+      "backports.zoneinfo; python_version < '3.9'",
+      'backports-zoneinfo ; python_version<"3.9"',
+      'Backports_ZoneInfo;(python_version < "3.9")',
+    ],
+    [
+      'argon2-cffi>=19.1.0; extra == "argon2"',
+      "argon2-cffi (>=19.1.0) ; extra == 'argon2'",
+      'argon2_cffi>=19.1; extra == "Argon2"',
+    ],
     ['pkg[b,a]==1.0a1', 'PKG [ A , b ] (== 1.0alpha1)', 'pkg[a,b]==1.0-a-1'],
   ])('%s', (...forms) => {
     expect(new Set(forms.map(canonical)).size).toBe(1);
@@ -30,7 +54,9 @@ describe('one requirement, as each era of the tools prints it, is one canonical 
   it('writes the canonical form from packaging’s own str(), normalized', () => {
     expect(canonical('asgiref >= 3.3.2, < 4')).toBe('asgiref<4,>=3.3.2');
     expect(canonical("Backports.ZoneInfo; python_version < '3.9'")).toBe('backports-zoneinfo; python_version < "3.9"');
-    expect(packagingRequirementString(parseRequirement("Backports.ZoneInfo; python_version < '3.9'"))).toBe('Backports.ZoneInfo; python_version < "3.9"');
+    expect(packagingRequirementString(parseRequirement("Backports.ZoneInfo; python_version < '3.9'"))).toBe(
+      'Backports.ZoneInfo; python_version < "3.9"',
+    );
   });
 
   it('an extra’s requirement in setup.cfg is the Requires-Dist with `and extra == ...`', () => {
@@ -56,7 +82,10 @@ describe('any change that matters is a different canonical form', () => {
     ['tzdata; sys_platform == "win32"', 'tzdata; sys_platform == "linux"'],
     ['tzdata; sys_platform == "win32"', 'tzdata'],
     // packaging prints both as `a and b or c` (it drops doubled parentheses): they differ.
-    ['x; os_name == "a" and ((os_name == "b" or os_name == "c"))', 'x; os_name == "a" and os_name == "b" or os_name == "c"'],
+    [
+      'x; os_name == "a" and ((os_name == "b" or os_name == "c"))',
+      'x; os_name == "a" and os_name == "b" or os_name == "c"',
+    ],
     // packaging prints both as `os_name == "a" or os_name == "b"`: one value holding quotes is not two comparisons.
     ['x; os_name == \'a" or os_name == "b\'', 'x; os_name == "a" or os_name == "b"'],
     // packaging turns the variable into the value "os-name" in a first comparison with extra.
@@ -114,13 +143,16 @@ describe('linear time on hostile input', () => {
     ['a long escaped value', `a; os_name == '${'\\101'.repeat(big / 4)}'`],
     ['a long unterminated value', `a; os_name == '${'x'.repeat(big)}`],
     ['a long URL', `a @ https://example.com/${'p'.repeat(big)}`],
-  ])('%s is read or refused with a RequirementError (a backtracking parser would not end within the test timeout)', (_name, text) => {
-    try {
-      expect(typeof canonical(text)).toBe('string');
-    } catch (error) {
-      if (!(error instanceof RequirementError)) throw error;
-    }
-  });
+  ])(
+    '%s is read or refused with a RequirementError (a backtracking parser would not end within the test timeout)',
+    (_name, text) => {
+      try {
+        expect(typeof canonical(text)).toBe('string');
+      } catch (error) {
+        if (!(error instanceof RequirementError)) throw error;
+      }
+    },
+  );
 });
 
 const DJANGO_LIKE = `channels<5,>=3.6.0
@@ -182,7 +214,7 @@ describe('requires.txt', () => {
       'Provides-Extra: crypto',
       "Requires-Dist: cryptography (>=3.4.0) ; extra == 'crypto'",
       'Provides-Extra: docs',
-      "Requires-Dist: sphinx ; (python_version >= \"3.8\") and extra == 'docs'",
+      'Requires-Dist: sphinx ; (python_version >= "3.8") and extra == \'docs\'',
       'Provides-Extra: yaml',
       "Requires-Dist: pyyaml ; extra == 'yaml'",
     ]);
@@ -223,7 +255,12 @@ describe('compareRequirementSets', () => {
     const declared = ['asgiref >= 3.3.2, < 4', 'pytz', 'sqlparse >= 0.2.2'].map(parseRequirement);
     const reprinted = ['asgiref<4,>=3.3.2', 'pytz', 'sqlparse>=0.2.2'].map(parseRequirement);
     expect(compareRequirementSets(declared, reprinted)).toEqual({ onlyDeclared: [], onlyFound: [] });
-    const poisoned = ['asgiref<4,>=3.3.2', 'sqlparse>=0.2.2', 'pytz-helper; sys_platform == "linux"'].map(parseRequirement);
-    expect(compareRequirementSets(declared, poisoned)).toEqual({ onlyDeclared: ['pytz'], onlyFound: ['pytz-helper; sys_platform == "linux"'] });
+    const poisoned = ['asgiref<4,>=3.3.2', 'sqlparse>=0.2.2', 'pytz-helper; sys_platform == "linux"'].map(
+      parseRequirement,
+    );
+    expect(compareRequirementSets(declared, poisoned)).toEqual({
+      onlyDeclared: ['pytz'],
+      onlyFound: ['pytz-helper; sys_platform == "linux"'],
+    });
   });
 });

@@ -98,11 +98,51 @@ default_section = THIRDPARTY
 known_first_party = django
 `;
 
-const SECTION_NAMES = ['metadata', 'options', 'DEFAULT', 'default', 'options.extras_require', 'flake8', 'a', 'a]b', ' spaced ', 'é', '𝄞'];
-const KEYS = ['name', 'version', 'a', 'b', 'Key', 'key', 'x-y', 'install_requires', 'setup_requires', 'url', 'k k', '\ufeffname', 'é'];
+const SECTION_NAMES = [
+  'metadata',
+  'options',
+  'DEFAULT',
+  'default',
+  'options.extras_require',
+  'flake8',
+  'a',
+  'a]b',
+  ' spaced ',
+  'é',
+  '𝄞',
+];
+const KEYS = [
+  'name',
+  'version',
+  'a',
+  'b',
+  'Key',
+  'key',
+  'x-y',
+  'install_requires',
+  'setup_requires',
+  'url',
+  'k k',
+  '\ufeffname',
+  'é',
+];
 /** Whitespace Python strips but JS `trim()` does not (and the reverse: U+FEFF). */
 const SPACES = [' ', '  ', '\t', '\f', '\v', '\x1c', '\x1f', '\x85', '\u00a0', '\u3000', '\u2028', '\ufeff', '\u200b'];
-const VALUES = ['', '1', 'Django', 'attr: django.__version__', 'a = b', 'x:y', '#not a comment', '; nor this', '[not] a section', 'é𝄞', 'evil', 'tzdata; sys_platform == "win32"', 'value with  spaces '];
+const VALUES = [
+  '',
+  '1',
+  'Django',
+  'attr: django.__version__',
+  'a = b',
+  'x:y',
+  '#not a comment',
+  '; nor this',
+  '[not] a section',
+  'é𝄞',
+  'evil',
+  'tzdata; sys_platform == "win32"',
+  'value with  spaces ',
+];
 const PERCENTS = ['%%', '%', '%(', '%()s', '%(a)', '%(a)x', '100%%', '%%(a)s', '%(missing)s', '%(a\nb)s'];
 const ENDS = ['\n', '\r\n', '\r'];
 
@@ -186,7 +226,9 @@ class Builder {
   }
 
   comment(): void {
-    this.line(`${indent(this.random)}${pick(this.random, this.tidy ? ['#', ';'] : ['#', ';', 'rem'])} a comment${pick(this.random, ['', '\r', ' \\', '\f'])}`);
+    this.line(
+      `${indent(this.random)}${pick(this.random, this.tidy ? ['#', ';'] : ['#', ';', 'rem'])} a comment${pick(this.random, ['', '\r', ' \\', '\f'])}`,
+    );
   }
 
   text(): string {
@@ -215,7 +257,18 @@ export function randomConfig(random: Random): Buffer {
 }
 
 /** Ill-formed UTF-8 (and one well-formed sequence to split): lone bytes, overlongs, surrogates, truncations. */
-const FAULTS: Buffer[] = [[0xff], [0x80], [0xc0, 0xaf], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xed, 0xa0], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xc3]].map((b) => Buffer.from(b));
+const FAULTS: Buffer[] = [
+  [0xff],
+  [0x80],
+  [0xc0, 0xaf],
+  [0xe0, 0x80, 0x80],
+  [0xed, 0xa0, 0x80],
+  [0xed, 0xa0],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xe2, 0x82],
+  [0xf0, 0x9f, 0x98],
+  [0xc3],
+].map((b) => Buffer.from(b));
 
 function insertAt(bytes: Buffer, at: number, piece: Buffer): Buffer {
   return Buffer.concat([bytes.subarray(0, at), piece, bytes.subarray(at)]);
@@ -223,12 +276,21 @@ function insertAt(bytes: Buffer, at: number, piece: Buffer): Buffer {
 
 /** The Django file changed in one to three places: bytes inserted, deleted, flipped, `\r` added. */
 export function mutatedDjango(random: Random): Buffer {
-  let bytes = Buffer.from(random() < 0.2 ? DJANGO_SETUP_CFG.replaceAll('\n', pick(random, ['\r\n', '\r'])) : DJANGO_SETUP_CFG);
+  let bytes = Buffer.from(
+    random() < 0.2 ? DJANGO_SETUP_CFG.replaceAll('\n', pick(random, ['\r\n', '\r'])) : DJANGO_SETUP_CFG,
+  );
   const count = int(random, 1, 3);
   for (let i = 0; i < count; i++) {
     const at = int(random, 0, bytes.length - 1);
     const roll = random();
-    if (roll < 0.25) bytes = insertAt(bytes, at, Buffer.from([pick(random, [0x0d, 0x0d, 0x0a, 0x20, 0x09, 0x23, 0x3b, 0x3d, 0x3a, 0x5b, 0x5d, 0x25, int(random, 0, 255)])]));
+    if (roll < 0.25)
+      bytes = insertAt(
+        bytes,
+        at,
+        Buffer.from([
+          pick(random, [0x0d, 0x0d, 0x0a, 0x20, 0x09, 0x23, 0x3b, 0x3d, 0x3a, 0x5b, 0x5d, 0x25, int(random, 0, 255)]),
+        ]),
+      );
     else if (roll < 0.45) bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
     else if (roll < 0.6) bytes = insertAt(bytes, at, Buffer.from([0x0d]));
     else if (roll < 0.75) {
@@ -237,8 +299,24 @@ export function mutatedDjango(random: Random): Buffer {
       bytes = copy;
     } else if (roll < 0.85) {
       const newline = bytes.indexOf(0x0a, at);
-      if (newline >= 0) bytes = Buffer.concat([bytes.subarray(0, newline), Buffer.from('\r'), bytes.subarray(newline + 1)]);
-    } else bytes = insertAt(bytes, at, Buffer.from(pick(random, ['\nsetup_requires = evil\n', '\r  setup_requires = evil', '\n[options]\n', '\n%(name)s\n', '\ufeff', '\u0085', '\n  \n'])));
+      if (newline >= 0)
+        bytes = Buffer.concat([bytes.subarray(0, newline), Buffer.from('\r'), bytes.subarray(newline + 1)]);
+    } else
+      bytes = insertAt(
+        bytes,
+        at,
+        Buffer.from(
+          pick(random, [
+            '\nsetup_requires = evil\n',
+            '\r  setup_requires = evil',
+            '\n[options]\n',
+            '\n%(name)s\n',
+            '\ufeff',
+            '\u0085',
+            '\n  \n',
+          ]),
+        ),
+      );
   }
   return bytes;
 }
@@ -263,7 +341,11 @@ function eventAtBoundary(random: Random): Buffer {
   const paddingLength = boundary - head.length - eventLine.length;
   const padding = paddingLines(random, paddingLength, end);
   const fault = random() < 0.7 ? pick(random, FAULTS) : Buffer.alloc(0);
-  const tail = Buffer.concat([Buffer.from(' '.repeat(int(random, 0, 3))), fault, Buffer.from(pick(random, ['', `${end}z = 3${end}`, `${end}[a]${end}`, `${end}x = 3`]))]);
+  const tail = Buffer.concat([
+    Buffer.from(' '.repeat(int(random, 0, 3))),
+    fault,
+    Buffer.from(pick(random, ['', `${end}z = 3${end}`, `${end}[a]${end}`, `${end}x = 3`])),
+  ]);
   return Buffer.concat([head, padding, eventLine, tail]);
 }
 
@@ -287,7 +369,8 @@ function paddingLines(random: Random, length: number, end: string): Buffer {
   let left = length;
   while (left > 160) {
     // Unique names: a repeated option would end the file before the boundary is reached.
-    const body = pick(random, ['# padding ', `p${parts.length} = `, '    more ', '; é€ ']) + 'z'.repeat(int(random, 10, 120));
+    const body =
+      pick(random, ['# padding ', `p${parts.length} = `, '    more ', '; é€ ']) + 'z'.repeat(int(random, 10, 120));
     const line = Buffer.from(body + end);
     parts.push(line);
     left -= line.length;
@@ -299,15 +382,51 @@ function paddingLines(random: Random, length: number, end: string): Buffer {
 
 /** Hand-picked corners. */
 export const EDGE_CASES: Buffer[] = [
-  '', '\n', '\r', '\r\n', ' ', '\ufeff', '\ufeff[a]\n', '[a]', '[a]\r', '[DEFAULT]\n[DEFAULT]\n', '[DEFAULT]\na=1\n[DEFAULT]\na=2\n',
-  '[DEFAULT]\na = %(b)s\nb = %(a)s\n[s]\n', '[s]\na = %(a)s\n', '[s]\na = %%\nb = %(a)s%(a)s\n', '[s]\n=x\n=y\n', '[s]\n=x\n  cont = 1\n',
-  '[s]\nbad\n  more = 1\nmore = 2\n', '[s]\na = 1\n\n\n  b\n\n', '[s]\na =\n  # c\n  x\n', '[s]\na = 1\n# c\r  b = 2\n',
-  '[s]\na = 1\n  [t]\nb = 2\n', '  [s]\n  a = 1\n   b\n  c = 2\n', '[s] x\n[s]y\n', '[[s]]\n', '[s]\n[ s ]\n', 'a = 1\n',
-  '# only a comment', ';x\n[s]\n', '[s]\na\u2028= 1\n', '[s]\na\x85b = 1\n', '[s]\na = 1\x0b2\n  \x0c\n', '[s]\na=%(b)s\nb=%(c)s\nc=%(d)s\nd=%(e)s\ne=%(f)s\nf=%(g)s\ng=%(h)s\nh=%(i)s\ni=%(j)s\nj=%(k)s\nk=%%\n',
+  '',
+  '\n',
+  '\r',
+  '\r\n',
+  ' ',
+  '\ufeff',
+  '\ufeff[a]\n',
+  '[a]',
+  '[a]\r',
+  '[DEFAULT]\n[DEFAULT]\n',
+  '[DEFAULT]\na=1\n[DEFAULT]\na=2\n',
+  '[DEFAULT]\na = %(b)s\nb = %(a)s\n[s]\n',
+  '[s]\na = %(a)s\n',
+  '[s]\na = %%\nb = %(a)s%(a)s\n',
+  '[s]\n=x\n=y\n',
+  '[s]\n=x\n  cont = 1\n',
+  '[s]\nbad\n  more = 1\nmore = 2\n',
+  '[s]\na = 1\n\n\n  b\n\n',
+  '[s]\na =\n  # c\n  x\n',
+  '[s]\na = 1\n# c\r  b = 2\n',
+  '[s]\na = 1\n  [t]\nb = 2\n',
+  '  [s]\n  a = 1\n   b\n  c = 2\n',
+  '[s] x\n[s]y\n',
+  '[[s]]\n',
+  '[s]\n[ s ]\n',
+  'a = 1\n',
+  '# only a comment',
+  ';x\n[s]\n',
+  '[s]\na\u2028= 1\n',
+  '[s]\na\x85b = 1\n',
+  '[s]\na = 1\x0b2\n  \x0c\n',
+  '[s]\na=%(b)s\nb=%(c)s\nc=%(d)s\nd=%(e)s\ne=%(f)s\nf=%(g)s\ng=%(h)s\nh=%(i)s\ni=%(j)s\nj=%(k)s\nk=%%\n',
   '[s]\na=%(b)s\nb=%(c)s\nc=%(d)s\nd=%(e)s\ne=%(f)s\nf=%(g)s\ng=%(h)s\nh=%(i)s\ni=%(j)s\nj=%(k)s\nk=%(l)s\nl=%%\n',
 ].map((text) => Buffer.from(text, 'utf8'));
 
 /** Faults at the end of input, where only the final read shows them, after a duplicate. */
-export const EDGE_BYTES: Buffer[] = [[0xed, 0xa0], [0xed, 0xbf], [0xed, 0x9f], [0xe0], [0xe0, 0x80], [0xf0, 0x90, 0x80], [0xff], [0xc3]].flatMap((fault) =>
+export const EDGE_BYTES: Buffer[] = [
+  [0xed, 0xa0],
+  [0xed, 0xbf],
+  [0xed, 0x9f],
+  [0xe0],
+  [0xe0, 0x80],
+  [0xf0, 0x90, 0x80],
+  [0xff],
+  [0xc3],
+].flatMap((fault) =>
   ['[a]\n[a]\n', '[a]\n[a]\r', '[a]\n[a]'].map((text) => Buffer.concat([Buffer.from(text), Buffer.from(fault)])),
 );

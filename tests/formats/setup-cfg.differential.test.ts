@@ -7,9 +7,25 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffConfig, getInterpolated, getRaw, options, parseSetupCfg, SetupCfgError, writeLikeRawConfigParser } from '../../src/formats/setup-cfg.js';
+import {
+  diffConfig,
+  getInterpolated,
+  getRaw,
+  options,
+  parseSetupCfg,
+  SetupCfgError,
+  writeLikeRawConfigParser,
+} from '../../src/formats/setup-cfg.js';
 import { ROOT } from '../helpers/paths.js';
-import { boundaryConfig, DJANGO_SETUP_CFG, EDGE_BYTES, EDGE_CASES, mutatedDjango, randomConfig, seededRandom } from './setup-cfg-cases.js';
+import {
+  boundaryConfig,
+  DJANGO_SETUP_CFG,
+  EDGE_BYTES,
+  EDGE_CASES,
+  mutatedDjango,
+  randomConfig,
+  seededRandom,
+} from './setup-cfg-cases.js';
 
 type Got = string | { error: string };
 type View =
@@ -24,7 +40,11 @@ type View =
 /** One python3 for the whole batch. */
 function pythonViews(cases: readonly Buffer[]): View[] {
   const input = JSON.stringify(cases.map((c) => c.toString('base64')));
-  const out = execFileSync('python3', [join(ROOT, 'tests', 'oracle', 'read_setup_cfg.py')], { input, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const out = execFileSync('python3', [join(ROOT, 'tests', 'oracle', 'read_setup_cfg.py')], {
+    input,
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as View[];
 }
 
@@ -51,7 +71,11 @@ function crosscheckView(bytes: Buffer): View {
   }
   return {
     defaults: [...cfg.defaults],
-    sections: [...cfg.sections].map(([name, own]) => [name, [...own], options(cfg, name).map((o) => [o, getRaw(cfg, name, o), interpolated(() => getInterpolated(cfg, name, o))])]),
+    sections: [...cfg.sections].map(([name, own]) => [
+      name,
+      [...own],
+      options(cfg, name).map((o) => [o, getRaw(cfg, name, o), interpolated(() => getInterpolated(cfg, name, o))]),
+    ]),
     defaultGets: [...cfg.defaults.keys()].map((o) => [o, interpolated(() => getInterpolated(cfg, 'DEFAULT', o))]),
     written: writeLikeRawConfigParser(cfg),
   };
@@ -75,7 +99,9 @@ function compareAll(cases: readonly Buffer[], select: (view: View) => unknown = 
   const mismatches = cases.flatMap((bytes, i) => {
     const ours = select(crosscheckView(bytes));
     const theirs = select(python[i]!);
-    return JSON.stringify(ours) === JSON.stringify(theirs) ? [] : [{ input: bytes.toString('latin1'), python: theirs, crosscheck: ours }];
+    return JSON.stringify(ours) === JSON.stringify(theirs)
+      ? []
+      : [{ input: bytes.toString('latin1'), python: theirs, crosscheck: ours }];
   });
   return { python, mismatches };
 }
@@ -97,19 +123,34 @@ describe('setup.cfg is read as CPython reads it', () => {
     const classes = new Set<string>();
     for (const view of all.map(crosscheckView)) {
       if ('error' in view) classes.add(view.error);
-      else for (const [, , seen] of view.sections) for (const [, , got] of seen) if (typeof got !== 'string') classes.add(got.error);
+      else
+        for (const [, , seen] of view.sections)
+          for (const [, , got] of seen) if (typeof got !== 'string') classes.add(got.error);
     }
-    expect([...classes].sort()).toEqual(['DuplicateOptionError', 'DuplicateSectionError', 'InterpolationDepthError', 'InterpolationMissingOptionError', 'InterpolationSyntaxError', 'MissingSectionHeaderError', 'ParsingError', 'UnicodeDecodeError']);
+    expect([...classes].sort()).toEqual([
+      'DuplicateOptionError',
+      'DuplicateSectionError',
+      'InterpolationDepthError',
+      'InterpolationMissingOptionError',
+      'InterpolationSyntaxError',
+      'MissingSectionHeaderError',
+      'ParsingError',
+      'UnicodeDecodeError',
+    ]);
   });
 
   it('a comment line ending in a lone \\r hides nothing: setup_requires is an option, as setuptools sees it', () => {
-    const hostile = Buffer.from(DJANGO_SETUP_CFG.replace('remove "scripts".\n', 'remove "scripts".\rsetup_requires = evil\n'));
+    const hostile = Buffer.from(
+      DJANGO_SETUP_CFG.replace('remove "scripts".\n', 'remove "scripts".\rsetup_requires = evil\n'),
+    );
     const [python] = pythonViews([hostile]);
     const cfg = parseSetupCfg(hostile);
     expect(getRaw(cfg, 'options', 'setup_requires')).toBe('evil');
     expect(options(cfg, 'options')).toContain('setup_requires');
     expect(crosscheckView(hostile)).toEqual(python);
-    expect(diffConfig(parseSetupCfg(Buffer.from(DJANGO_SETUP_CFG)), cfg)).toEqual([{ kind: 'option', section: 'options', option: 'setup_requires', a: undefined, b: 'evil' }]);
+    expect(diffConfig(parseSetupCfg(Buffer.from(DJANGO_SETUP_CFG)), cfg)).toEqual([
+      { kind: 'option', section: 'options', option: 'setup_requires', a: undefined, b: 'evil' },
+    ]);
   });
 
   it('what the writer produces reads back to the same configuration', () => {

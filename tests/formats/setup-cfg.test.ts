@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { diffConfig, getInterpolated, getRaw, options, parseSetupCfg, SetupCfgError, writeLikeRawConfigParser } from '../../src/formats/setup-cfg.js';
+import {
+  diffConfig,
+  getInterpolated,
+  getRaw,
+  options,
+  parseSetupCfg,
+  SetupCfgError,
+  writeLikeRawConfigParser,
+} from '../../src/formats/setup-cfg.js';
 
 function failure(input: Buffer | string, read: (input: Buffer | string) => unknown = parseSetupCfg): SetupCfgError {
   try {
@@ -30,12 +38,19 @@ describe('parseSetupCfg', () => {
     expect(failure('\n# c\nx = 1\n')).toMatchObject({ pythonClass: 'MissingSectionHeaderError', line: 3 });
     expect(failure('\ufeff[a]\n')).toMatchObject({ pythonClass: 'MissingSectionHeaderError', line: 1 });
     expect(failure('[a]\nno delimiter\n= no name\n')).toMatchObject({ pythonClass: 'ParsingError', line: 2 });
-    expect(failure(Buffer.from([...Buffer.from('[a]\rx = 1\n'), 0xff]))).toMatchObject({ pythonClass: 'UnicodeDecodeError', line: 3 });
+    expect(failure(Buffer.from([...Buffer.from('[a]\rx = 1\n'), 0xff]))).toMatchObject({
+      pythonClass: 'UnicodeDecodeError',
+      line: 3,
+    });
   });
 
   it('a later parse error does not hide an earlier duplicate, but a fault in the first 8 KiB read does', () => {
-    expect(failure(Buffer.concat([Buffer.from('[a]\n[a]\n'), Buffer.alloc(9000, 0x23), Buffer.from([0xff])])).pythonClass).toBe('DuplicateSectionError');
-    expect(failure(Buffer.concat([Buffer.from('[a]\n[a]\n'), Buffer.alloc(100, 0x23), Buffer.from([0xff])])).pythonClass).toBe('UnicodeDecodeError');
+    expect(
+      failure(Buffer.concat([Buffer.from('[a]\n[a]\n'), Buffer.alloc(9000, 0x23), Buffer.from([0xff])])).pythonClass,
+    ).toBe('DuplicateSectionError');
+    expect(
+      failure(Buffer.concat([Buffer.from('[a]\n[a]\n'), Buffer.alloc(100, 0x23), Buffer.from([0xff])])).pythonClass,
+    ).toBe('UnicodeDecodeError');
   });
 });
 
@@ -86,11 +101,15 @@ describe('writeLikeRawConfigParser and diffConfig', () => {
 describe('bounded work on hostile input', () => {
   const MB = 1 << 20;
   const inputs: [string, () => Buffer][] = [
-    ['a realistic 1 MB file', () => {
-      let text = '';
-      for (let i = 0; text.length < MB; i++) text += `[section${i}]\nname = value ${i}\nlist =\n${'    item = something, other\n'.repeat(20)}\n# comment\n`;
-      return Buffer.from(text);
-    }],
+    [
+      'a realistic 1 MB file',
+      () => {
+        let text = '';
+        for (let i = 0; text.length < MB; i++)
+          text += `[section${i}]\nname = value ${i}\nlist =\n${'    item = something, other\n'.repeat(20)}\n# comment\n`;
+        return Buffer.from(text);
+      },
+    ],
     ['one 1 MB line of brackets', () => Buffer.from(`[${'['.repeat(MB)}`)],
     ['1 MB of lone carriage returns after an option', () => Buffer.from(`[s]\nx = 1${'\r'.repeat(MB)}`)],
     ['1 MB of spaces before a value', () => Buffer.from(`[s]\nx = 1\n${' '.repeat(MB)}y`)],
@@ -103,7 +122,8 @@ describe('bounded work on hostile input', () => {
       const bytes = make();
       try {
         const cfg = parseSetupCfg(bytes);
-        for (const [section] of cfg.sections) for (const option of options(cfg, section)) expect(typeof getRaw(cfg, section, option)).toBe('string');
+        for (const [section] of cfg.sections)
+          for (const option of options(cfg, section)) expect(typeof getRaw(cfg, section, option)).toBe('string');
         expect(writeLikeRawConfigParser(cfg).length).toBeGreaterThan(0);
       } catch (error) {
         if (!(error instanceof SetupCfgError)) throw error;

@@ -27,8 +27,12 @@ interface OracleReading {
 
 function oracle(sources: string[]): Promise<OracleReading[]> {
   return new Promise((resolve, reject) => {
-    const child = execFile('/usr/bin/python3', ['-W', 'ignore', join(ROOT, 'tests', 'oracle', 'setup_py_oracle.py')], { maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as OracleReading[]),
+    const child = execFile(
+      '/usr/bin/python3',
+      ['-W', 'ignore', join(ROOT, 'tests', 'oracle', 'setup_py_oracle.py')],
+      { maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as OracleReading[]),
     );
     child.stdin!.end(JSON.stringify(sources));
   });
@@ -53,12 +57,15 @@ function compare(source: string, expected: OracleReading, tally: Tally): void {
   const actual = readSetupPy(source);
   tally.calls[expected.call] = (tally.calls[expected.call] ?? 0) + 1;
   if (actual.call.status !== expected.call) {
-    tally.mismatches.push(`call ${actual.call.status} (${'reason' in actual.call ? actual.call.reason : ''}), CPython ${expected.call}:\n${source}`);
+    tally.mismatches.push(
+      `call ${actual.call.status} (${'reason' in actual.call ? actual.call.reason : ''}), CPython ${expected.call}:\n${source}`,
+    );
     return;
   }
   if (expected.call !== 'found') return;
   const names = new Set([...actual.keywords.keys(), ...Object.keys(expected.keywords!)]);
-  if ((actual.otherKeywords !== null) !== expected.other) tally.mismatches.push(`**kwargs seen ${actual.otherKeywords !== null}, CPython ${expected.other}:\n${source}`);
+  if ((actual.otherKeywords !== null) !== expected.other)
+    tally.mismatches.push(`**kwargs seen ${actual.otherKeywords !== null}, CPython ${expected.other}:\n${source}`);
   for (const name of names) {
     tally.keywords++;
     const mine = actual.keywords.get(name);
@@ -108,12 +115,53 @@ describe('readSetupPy agrees with CPython', () => {
       .map((name) => readFileSync(join(dir, name), 'utf8'));
     const random = mulberry32(SEED + 1);
     // Text that moves token boundaries: quotes, brackets, backslashes, line breaks, prefixes.
-    const pieces = ['"', "'", '"""', '(', ')', '[', ']', '{', '}', '\\', '\n', '\t', ' ', ':', '=', ',', '#', 'f"{', '}"', '\r', '\f', 'é', 'lambda', 'if ', 'for ', '**', '*', '%', '.format(', '+', ' X ', '0', '1.5', 'r', 'b', 'u', ';', '\n    ', '\\\n'];
+    const pieces = [
+      '"',
+      "'",
+      '"""',
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      '\\',
+      '\n',
+      '\t',
+      ' ',
+      ':',
+      '=',
+      ',',
+      '#',
+      'f"{',
+      '}"',
+      '\r',
+      '\f',
+      'é',
+      'lambda',
+      'if ',
+      'for ',
+      '**',
+      '*',
+      '%',
+      '.format(',
+      '+',
+      ' X ',
+      '0',
+      '1.5',
+      'r',
+      'b',
+      'u',
+      ';',
+      '\n    ',
+      '\\\n',
+    ];
     const sources = Array.from({ length: MUTANTS }, (_, n) => {
       let text = bases[n % bases.length]!;
       for (let edits = 1 + Math.floor(random() * 3); edits > 0; edits--) {
         const at = Math.floor(random() * text.length);
-        text = text.slice(0, at) + pieces[Math.floor(random() * pieces.length)]! + text.slice(at + Math.floor(random() * 3));
+        text =
+          text.slice(0, at) + pieces[Math.floor(random() * pieces.length)]! + text.slice(at + Math.floor(random() * 3));
       }
       return text;
     });

@@ -19,7 +19,11 @@ interface Facts {
   keywords: Record<string, { value: ValueJson } | { unknown: true } | { absent: true }>;
 }
 
-const isFinder = (value: ValueJson) => typeof value === 'object' && value !== null && !Array.isArray(value) && JSON.stringify(value).includes('"__finder__"');
+const isFinder = (value: ValueJson) =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  JSON.stringify(value).includes('"__finder__"');
 
 const tags = readdirSync(DIR)
   .filter((name) => name.endsWith('.json'))
@@ -39,10 +43,18 @@ describe("readSetupPy on equivalents of Django's setup.py at representative tags
         const entry = declaredKeyword(declaration, keyword);
         if ('absent' in fact) expect(entry, keyword).toBeUndefined();
         // packages=find_packages(...) is read as the search to run over the tag's files (rules/content/packages.ts), not as its result.
-        else if ('unknown' in fact) expect(entry && (isUnknown(entry) || (keyword === 'packages' && isFinder(valueToJson(entry.value)))), keyword).toBe(true);
+        else if ('unknown' in fact)
+          expect(
+            entry && (isUnknown(entry) || (keyword === 'packages' && isFinder(valueToJson(entry.value)))),
+            keyword,
+          ).toBe(true);
         else expect(entry && !isUnknown(entry) ? valueToJson(entry.value) : entry, keyword).toEqual(fact.value);
       }
-      const stated = new Set(Object.entries(facts.keywords).filter(([, f]) => !('absent' in f)).map(([k]) => k));
+      const stated = new Set(
+        Object.entries(facts.keywords)
+          .filter(([, f]) => !('absent' in f))
+          .map(([k]) => k),
+      );
       expect(new Set(declaration.keywords.keys())).toEqual(stated);
     });
   }

@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { valueToJson } from '../../src/formats/python-values.js';
 import { mulberry32 } from '../helpers/setup-py-gen.js';
 import { ROOT } from '../helpers/paths.js';
-import { declaredKeyword, decodeSetupPy, describeUnknown, isUnknown, readSetupPy, type Known, type SetupPyDeclaration, type Unknown } from '../../src/formats/setup-py.js';
+import {
+  declaredKeyword,
+  decodeSetupPy,
+  describeUnknown,
+  isUnknown,
+  readSetupPy,
+  type Known,
+  type SetupPyDeclaration,
+  type Unknown,
+} from '../../src/formats/setup-py.js';
 
 const HEAD = 'from setuptools import setup\n';
 
@@ -50,12 +59,17 @@ two''',
     expect(value(d, 'fl')).toEqual({ tuple: [{ float: 1.5 }, { float: -0 }, { float: 'inf' }, { float: 0.5 }] });
     expect([value(d, 'n'), value(d, 'yes'), value(d, 'no')]).toEqual([null, true, false]);
     // A repeated key keeps its first place and takes the last value, as in Python.
-    expect(value(d, 'd')).toEqual({ dict: [['a', 2], ['b', { dict: [['c', { tuple: [] }]] }]] });
+    expect(value(d, 'd')).toEqual({
+      dict: [
+        ['a', 2],
+        ['b', { dict: [['c', { tuple: [] }]] }],
+      ],
+    });
     expect(value(d, 'tq')).toBe('line\ntwo');
     expect((d.keywords.get('r') as Known).line).toBe(6);
   });
 
-  it("evaluates names bound once, +, % and str.format as Django 2.x wrote python_requires", () => {
+  it('evaluates names bound once, +, % and str.format as Django 2.x wrote python_requires', () => {
     const d = read(`import sys
 ${HEAD}CURRENT_PYTHON = sys.version_info[:2]
 REQUIRED_PYTHON = (3, 5)
@@ -78,7 +92,9 @@ setup(
     expect(value(d, 'back')).toEqual([3, 2, 1]);
     expect(value(d, 'named')).toBe('x-3%');
     expect(value(d, 'manual')).toBe('ba');
-    expect(unknown(d, 'current').reason).toMatch(/CURRENT_PYTHON \(line 3\) is sys.version_info\[:2\]: an attribute access/);
+    expect(unknown(d, 'current').reason).toMatch(
+      /CURRENT_PYTHON \(line 3\) is sys.version_info\[:2\]: an attribute access/,
+    );
   });
 
   it('says where a computed value comes from, in one message', () => {
@@ -87,7 +103,9 @@ setup(
 version = __import__('pkg').get_version()
 setup(version=version, long_description=read('README.rst'))
 `);
-    expect(describeUnknown('long_description', unknown(d, 'long_description'))).toBe("setup.py line 5: long_description is computed (read('README.rst')): a call");
+    expect(describeUnknown('long_description', unknown(d, 'long_description'))).toBe(
+      "setup.py line 5: long_description is computed (read('README.rst')): a call",
+    );
     expect(unknown(d, 'version').reason).toBe("version (line 4) is __import__('pkg').get_version(): a call");
   });
 
@@ -132,7 +150,8 @@ setup(version=version, long_description=read('README.rst'))
 });
 
 describe('readSetupPy: names', () => {
-  const reasonFor = (prelude: string, use = 'X'): string => unknown(read(`${HEAD}${prelude}\nsetup(k=${use})\n`), 'k').reason;
+  const reasonFor = (prelude: string, use = 'X'): string =>
+    unknown(read(`${HEAD}${prelude}\nsetup(k=${use})\n`), 'k').reason;
 
   it('reads a name only when it is assigned exactly once, at module level, before the call', () => {
     expect(value(read(`${HEAD}X = 'a'\nY = X + 'b'\nsetup(k=Y)\n`), 'k')).toBe('ab');
@@ -153,12 +172,18 @@ describe('readSetupPy: names', () => {
     expect(reasonFor("X: str = 'a'")).toMatch(/annotation/);
     expect(reasonFor("Y = X\nX = 'a'", 'Y')).toMatch(/assigned after it is used/);
     // A function's own names are its own.
-    expect(value(read(`${HEAD}X = 'a'\ndef f(X=1):\n    X = 2\n    return X\nclass C:\n    X = 3\nsetup(k=X)\n`), 'k')).toBe('a');
+    expect(
+      value(read(`${HEAD}X = 'a'\ndef f(X=1):\n    X = 2\n    return X\nclass C:\n    X = 3\nsetup(k=X)\n`), 'k'),
+    ).toBe('a');
   });
 
   it('reads a list or dict name only when nothing before the call could change it in place', () => {
-    expect(value(read(`${HEAD}R = ['a']\nsetup(install_requires=R, tests_require=R + ['b'])\n`), 'install_requires')).toEqual(['a']);
-    expect(reasonFor("X = ['a']\nX.append('b')")).toMatch(/X is a list that setup.py also uses at line 3, where it may be changed/);
+    expect(
+      value(read(`${HEAD}R = ['a']\nsetup(install_requires=R, tests_require=R + ['b'])\n`), 'install_requires'),
+    ).toEqual(['a']);
+    expect(reasonFor("X = ['a']\nX.append('b')")).toMatch(
+      /X is a list that setup.py also uses at line 3, where it may be changed/,
+    );
     expect(reasonFor("X = {'a': 1}\ndef f():\n    return X")).toMatch(/dict that setup.py also uses at line 4/);
     expect(reasonFor("X = ('a', [1])\nprint(X)")).toMatch(/tuple that setup.py also uses/);
     expect(unknown(read(`${HEAD}X = ['a']\nsetup(k=X, j=f(X))\n`), 'k').reason).toMatch(/also uses at line 3/);
@@ -167,11 +192,18 @@ describe('readSetupPy: names', () => {
   });
 
   it('reads nothing by name when the file can rebind names out of sight', () => {
-    for (const prelude of ["X = 'a'\nglobals()['X'] = 'b'", "X = 'a'\nexec('X = 1')", "X = 'a'\nimport sys\nsys.modules[__name__].X = 'b'"]) {
+    for (const prelude of [
+      "X = 'a'\nglobals()['X'] = 'b'",
+      "X = 'a'\nexec('X = 1')",
+      "X = 'a'\nimport sys\nsys.modules[__name__].X = 'b'",
+    ]) {
       expect(reasonFor(prelude)).toMatch(/which can rebind any name/);
     }
     // A star import may bind setup itself: the call is then not read at all.
-    expect(read(`${HEAD}from os.path import *\nsetup(k=1)\n`).call).toEqual({ status: 'not-found', reason: 'from os.path import * (line 2) may bind setup' });
+    expect(read(`${HEAD}from os.path import *\nsetup(k=1)\n`).call).toEqual({
+      status: 'not-found',
+      reason: 'from os.path import * (line 2) may bind setup',
+    });
     expect(reasonFor("X = 'a'\nvars()")).toMatch(/uses vars \(line 3\), which can rebind any name/);
     // ...while __import__ of a literal module name cannot reach setup.py's names.
     expect(value(read(`${HEAD}X = 'a'\nv = __import__('django').get_version()\nsetup(k=X)\n`), 'k')).toBe('a');
@@ -183,7 +215,8 @@ describe('readSetupPy: names', () => {
   });
 
   it('follows chains of at most 100 names', () => {
-    const chain = (n: number): string => `A0 = 'x'\n${Array.from({ length: n }, (_, i) => `A${i + 1} = A${i}`).join('\n')}`;
+    const chain = (n: number): string =>
+      `A0 = 'x'\n${Array.from({ length: n }, (_, i) => `A${i + 1} = A${i}`).join('\n')}`;
     expect(value(read(`${HEAD}${chain(99)}\nsetup(k=A99)\n`), 'k')).toBe('x');
     expect(reasonFor(chain(100), 'A100')).toMatch(/more than 100 other names/);
   });
@@ -191,13 +224,22 @@ describe('readSetupPy: names', () => {
 
 describe('readSetupPy: the call', () => {
   it('accepts the call at module level, in the main block, and as setuptools.setup', () => {
-    expect(read(`import setuptools\nsetuptools.setup(name='x')\n`).call).toMatchObject({ status: 'found', form: 'setuptools.setup' });
-    expect(read(`import distutils.core\ndistutils.core.setup(name='x')\n`).call).toMatchObject({ status: 'found', form: 'distutils.core.setup' });
+    expect(read(`import setuptools\nsetuptools.setup(name='x')\n`).call).toMatchObject({
+      status: 'found',
+      form: 'setuptools.setup',
+    });
+    expect(read(`import distutils.core\ndistutils.core.setup(name='x')\n`).call).toMatchObject({
+      status: 'found',
+      form: 'distutils.core.setup',
+    });
     expect(read(`from distutils.core import setup\ndist = setup(name='x')\n`).call).toMatchObject({ status: 'found' });
     const main = read(`${HEAD}if __name__ == '__main__':\n    V = '1'\n    setup(version=V)\n`);
     expect(main.call).toMatchObject({ status: 'found', inMainBlock: true, line: 4 });
     expect(value(main, 'version')).toBe('1');
-    expect(read(`${HEAD}if "__main__" == __name__: setup(name='x')\n`).call).toMatchObject({ status: 'found', inMainBlock: true });
+    expect(read(`${HEAD}if "__main__" == __name__: setup(name='x')\n`).call).toMatchObject({
+      status: 'found',
+      inMainBlock: true,
+    });
     const both = `try:\n    from setuptools import setup\nexcept ImportError:\n    from distutils.core import setup\nsetup(name='x')\n`;
     expect(read(both).call.status).toBe('found');
   });
@@ -207,7 +249,9 @@ describe('readSetupPy: the call', () => {
       const call = read(source).call;
       return call.status === 'found' ? 'found' : call.reason;
     };
-    expect(reason(`${HEAD}def main():\n    setup(name='x')\nmain()\n`)).toMatch(/setup\(\) at line 3 is inside a function \(def at line 2\): not statically readable/);
+    expect(reason(`${HEAD}def main():\n    setup(name='x')\nmain()\n`)).toMatch(
+      /setup\(\) at line 3 is inside a function \(def at line 2\): not statically readable/,
+    );
     expect(reason(`${HEAD}for x in [1]:\n    if x:\n        setup(name='x')\n`)).toMatch(/inside a loop \(line 2\)/);
     expect(reason(`${HEAD}if sys.argv:\n    setup(name='x')\n`)).toMatch(/inside an if block/);
     expect(reason(`${HEAD}try:\n    setup(name='x')\nfinally:\n    pass\n`)).toMatch(/inside a try block/);
@@ -215,7 +259,9 @@ describe('readSetupPy: the call', () => {
     expect(reason(`${HEAD}print('no call')\n`)).toBe('setup.py has no setup(...) call');
     expect(reason(`setup(name='x')\n`)).toBe('setup is not imported from setuptools or distutils.core');
     expect(reason(`${HEAD}def setup(**kw):\n    pass\nsetup(name='x')\n`)).toMatch(/setup is a function \(line 2\)/);
-    expect(reason(`from setuptools import find_packages as setup\nsetup(name='x')\n`)).toMatch(/not only imported from setuptools/);
+    expect(reason(`from setuptools import find_packages as setup\nsetup(name='x')\n`)).toMatch(
+      /not only imported from setuptools/,
+    );
     expect(reason(`${HEAD}setup(name='x', $)\n`)).toMatch(/text Python does not tokenize between its arguments/);
     expect(reason(`${HEAD}x = f"{d["k"]}"\nsetup(name='x')\n`)).toMatch(/Python 3.12 reads the file differently/);
     const several = read(`${HEAD}setup(name='a')\nsetup(name='b')\n`).call;
@@ -225,7 +271,11 @@ describe('readSetupPy: the call', () => {
   it('marks keywords that **kwargs may hold as unknown, and keeps those written out', () => {
     const d = read(`${HEAD}extra = {'zip_safe': False}\nsetup(name='x', **extra)\n`);
     expect(value(d, 'name')).toBe('x');
-    expect(d.otherKeywords).toMatchObject({ line: 3, unknown: '**extra', reason: 'setup() also receives **extra: any keyword not written out may be in it' });
+    expect(d.otherKeywords).toMatchObject({
+      line: 3,
+      unknown: '**extra',
+      reason: 'setup() also receives **extra: any keyword not written out may be in it',
+    });
     expect(declaredKeyword(d, 'zip_safe')).toBe(d.otherKeywords);
     expect(declaredKeyword(read(`${HEAD}setup(name='x')\n`), 'zip_safe')).toBeUndefined();
   });
@@ -282,7 +332,10 @@ describe('readSetupPy: bounded work', () => {
   // test timeout; what is asserted is that each shape is read, or refused with its reason.
 
   it('reads a 1 MB setup.py in well under a second', () => {
-    const classifiers = Array.from({ length: 25_000 }, (_, i) => `        'Topic :: Software Development :: Libraries :: ${i}',`).join('\n');
+    const classifiers = Array.from(
+      { length: 25_000 },
+      (_, i) => `        'Topic :: Software Development :: Libraries :: ${i}',`,
+    ).join('\n');
     const source = `${HEAD}import os\nVERSION = (1, 2)\nsetup(\n    name='big',\n    python_requires='>={}.{}'.format(*VERSION),\n    classifiers=[\n${classifiers}\n    ],\n)\n`;
     expect(source.length).toBeGreaterThan(1_000_000);
     const d = readSetupPy(source);
@@ -309,7 +362,9 @@ describe('readSetupPy: bounded work', () => {
       expect(() => readSetupPy(source), shape).not.toThrow();
     }
     const doubled = readSetupPy(shapes.doubling!.replace('setup(a=X60)', 'setup(a=X21)'));
-    expect(unknown(doubled, 'a').reason).toMatch(/X21 \(line 23\) is X20 \+ X20: (the value would be larger than|reading it would take more work)/);
+    expect(unknown(doubled, 'a').reason).toMatch(
+      /X21 \(line 23\) is X20 \+ X20: (the value would be larger than|reading it would take more work)/,
+    );
     const copies = readSetupPy(shapes.copies!);
     expect(isUnknown(copies.keywords.get('k2999')!)).toBe(true);
   }, 60_000);
@@ -320,14 +375,26 @@ describe('decodeSetupPy', () => {
 
   it('decodes as Python 3 does: BOM, a coding cookie on line 1 or 2, else UTF-8', () => {
     expect(decodeSetupPy(bytes("x = 'é'\n"))).toEqual({ ok: true, text: "x = 'é'\n" });
-    expect(decodeSetupPy(Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes('x = 1\n')]))).toEqual({ ok: true, text: 'x = 1\n' });
-    expect(decodeSetupPy(bytes("#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nx = '\u00e9'\n", 'latin1'))).toEqual({ ok: true, text: "#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nx = 'é'\n" });
+    expect(decodeSetupPy(Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes('x = 1\n')]))).toEqual({
+      ok: true,
+      text: 'x = 1\n',
+    });
+    expect(decodeSetupPy(bytes("#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nx = '\u00e9'\n", 'latin1'))).toEqual({
+      ok: true,
+      text: "#!/usr/bin/env python\n# -*- coding: latin-1 -*-\nx = 'é'\n",
+    });
     // A cookie on line 2 counts only after a comment or blank line 1.
-    expect(decodeSetupPy(bytes("import os\n# coding: latin-1\nx = 'é'\n", 'latin1'))).toMatchObject({ ok: false, reason: /not valid UTF-8/ });
+    expect(decodeSetupPy(bytes("import os\n# coding: latin-1\nx = 'é'\n", 'latin1'))).toMatchObject({
+      ok: false,
+      reason: /not valid UTF-8/,
+    });
     expect(decodeSetupPy(bytes('# vim: set fileencoding=utf-8 :\nx = 1\n'))).toMatchObject({ ok: true });
     expect(decodeSetupPy(bytes('# coding: ascii\nx = 1\n'))).toMatchObject({ ok: true });
     expect(decodeSetupPy(bytes("# coding: ascii\nx = 'é'\n"))).toMatchObject({ ok: false, reason: /declares ASCII/ });
-    expect(decodeSetupPy(bytes('# coding: shift_jis\nx = 1\n'))).toEqual({ ok: false, reason: 'setup.py declares the encoding shift_jis, which is not read here' });
+    expect(decodeSetupPy(bytes('# coding: shift_jis\nx = 1\n'))).toEqual({
+      ok: false,
+      reason: 'setup.py declares the encoding shift_jis, which is not read here',
+    });
     expect(decodeSetupPy(Uint8Array.from([0x78, 0x3d, 0xff]))).toMatchObject({ ok: false });
   });
 });
@@ -336,7 +403,41 @@ describe('readSetupPy on damaged files', () => {
   it('never throws, whatever the bytes (10,000 seeded mutants of a Django-like setup.py)', () => {
     const base = readFileSync(join(ROOT, 'tests', 'fixtures-data', 'setup-py', '2.0.13.setup.py'), 'utf8');
     const random = mulberry32(7);
-    const pieces = ['"', "'", '"""', '(', ')', '[', ']', '{', '}', '\\', '\n', '\t', ' ', ':', '=', ',', '#', 'f"{', '}"', '\r', '\f', '\u00e9', '\ud800', '\0', 'lambda', 'if ', 'for ', '**', '*', '%', '.format(', 'setup(', 'global X'];
+    const pieces = [
+      '"',
+      "'",
+      '"""',
+      '(',
+      ')',
+      '[',
+      ']',
+      '{',
+      '}',
+      '\\',
+      '\n',
+      '\t',
+      ' ',
+      ':',
+      '=',
+      ',',
+      '#',
+      'f"{',
+      '}"',
+      '\r',
+      '\f',
+      '\u00e9',
+      '\ud800',
+      '\0',
+      'lambda',
+      'if ',
+      'for ',
+      '**',
+      '*',
+      '%',
+      '.format(',
+      'setup(',
+      'global X',
+    ];
     for (let n = 0; n < 10_000; n++) {
       let text = base;
       for (let edits = 1 + Math.floor(random() * 4); edits > 0; edits--) {

@@ -29,7 +29,15 @@ function entryHeader(type: number, size: number): Buffer {
 /** Sends a packfile section with one blob claiming `claimed` bytes, then its deflated bytes for ever. */
 function streamEndlessPack(res: ServerResponse, claimed: number): void {
   const head = Buffer.concat([Buffer.from('PACK'), Buffer.from([0, 0, 0, 2, 0, 0, 0, 1]), entryHeader(3, claimed)]);
-  res.write(Buffer.concat([pkt('shallow-info\n'), pkt(`shallow ${OID}\n`), DELIM, pkt('packfile\n'), pkt(Buffer.concat([Buffer.from([1]), head]))]));
+  res.write(
+    Buffer.concat([
+      pkt('shallow-info\n'),
+      pkt(`shallow ${OID}\n`),
+      DELIM,
+      pkt('packfile\n'),
+      pkt(Buffer.concat([Buffer.from([1]), head])),
+    ]),
+  );
   // Stored (level 0) deflate: what git writes into its temporary pack grows as fast as it is sent.
   const deflate = createDeflate({ level: 0 });
   const zeros = Buffer.alloc(64 * 1024);
@@ -55,7 +63,8 @@ function streamEndlessMessages(res: ServerResponse): void {
   res.write(Buffer.concat([pkt('shallow-info\n'), pkt(`shallow ${OID}\n`), DELIM, pkt('packfile\n')]));
   const line = pkt(Buffer.concat([Buffer.from([2]), Buffer.from(`${'x'.repeat(1000)}\n`)]));
   const pump = () => {
-    while (!res.destroyed) if (!res.write(Buffer.concat(new Array<Buffer>(100).fill(line)))) return void res.once('drain', pump);
+    while (!res.destroyed)
+      if (!res.write(Buffer.concat(new Array<Buffer>(100).fill(line)))) return void res.once('drain', pump);
   };
   pump();
 }
@@ -75,7 +84,13 @@ function streamEndlessRefs(res: ServerResponse): void {
 function answer(req: IncomingMessage, res: ServerResponse, body: Buffer, claimed: number, endless: Endless): void {
   if ((req.url ?? '').includes('/info/refs')) {
     res.writeHead(200, { 'content-type': 'application/x-git-upload-pack-advertisement', 'cache-control': 'no-cache' });
-    const capabilities = ['version 2\n', 'agent=git/endless\n', 'ls-refs\n', 'fetch=shallow filter\n', 'object-format=sha1\n'].map(pkt);
+    const capabilities = [
+      'version 2\n',
+      'agent=git/endless\n',
+      'ls-refs\n',
+      'fetch=shallow filter\n',
+      'object-format=sha1\n',
+    ].map(pkt);
     res.end(Buffer.concat([pkt('# service=git-upload-pack\n'), FLUSH, ...capabilities, FLUSH]));
     return;
   }
@@ -99,7 +114,10 @@ type Endless = 'pack' | 'refs' | 'messages';
  * it for ever; with `refs` it advertises refs for ever; with `messages` it answers a fetch with
  * progress messages for ever.
  */
-export async function startEndlessGitHost(endless: Endless = 'pack', claimed = 100 * 1024 ** 3): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startEndlessGitHost(
+  endless: Endless = 'pack',
+  claimed = 100 * 1024 ** 3,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -17,7 +17,12 @@ export function member(path: string, content: Buffer, mode = 0o644): ArchiveMemb
   };
 }
 
-export function withFile(listing: ArchiveListing, path: string, content: string | Buffer, mode = 0o644): ArchiveListing {
+export function withFile(
+  listing: ArchiveListing,
+  path: string,
+  content: string | Buffer,
+  mode = 0o644,
+): ArchiveListing {
   const bytes = typeof content === 'string' ? Buffer.from(content) : content;
   const members = listing.members.filter((m) => m.path !== path);
   members.push(member(path, bytes, mode));

@@ -46,7 +46,10 @@ export function treeListing(name: string): TreeEntry[] {
 }
 
 /** Reads a real sdist keeping every file's bytes that the content rules may read (all small files). */
-export function readRealSdist(path: string, keepAll = (p: string) => !/\.(png|jpg|gif|mo|woff2?|ttf|eot|ico|svgz|zip|gz)$/i.test(p)): Promise<ArchiveListing> {
+export function readRealSdist(
+  path: string,
+  keepAll = (p: string) => !/\.(png|jpg|gif|mo|woff2?|ttf|eot|ico|svgz|zip|gz)$/i.test(p),
+): Promise<ArchiveListing> {
   return readSdist(createReadStream(path), { ...DEFAULT_LIMITS }, keepAll);
 }
 
@@ -57,10 +60,17 @@ export function readRealSdist(path: string, keepAll = (p: string) => !/\.(png|jp
  * egg_info's rewrite. For 4.2.28 and 5.2.17 the tree is the sdist's own files in the listed
  * layout: the symlinks and git-only files of the listing, every other file as the sdist has it.
  */
-export function realTag(version: RealVersion, listing: ArchiveListing): { entries: TreeEntry[]; blobs: Map<string, Buffer>; taggedAt: number } {
+export function realTag(
+  version: RealVersion,
+  listing: ArchiveListing,
+): { entries: TreeEntry[]; blobs: Map<string, Buffer>; taggedAt: number } {
   const release = REAL_RELEASES[version];
   const prefix = `${release.top}/`;
-  const sdistFiles = new Map(listing.members.filter((m) => m.type === 'file' && m.path.startsWith(prefix)).map((m) => [m.path.slice(prefix.length), m]));
+  const sdistFiles = new Map(
+    listing.members
+      .filter((m) => m.type === 'file' && m.path.startsWith(prefix))
+      .map((m) => [m.path.slice(prefix.length), m]),
+  );
   const blobs = new Map<string, Buffer>();
   for (const [path, member] of sdistFiles) {
     const bytes = listing.kept.get(prefix + path);
@@ -87,7 +97,8 @@ export function realTag(version: RealVersion, listing: ArchiveListing): { entrie
   const setupCfg = entries.find((e) => e.path === 'setup.cfg');
   if (setupCfg) {
     const rebuilt = gitSetupCfg(version, listing.kept.get(`${prefix}setup.cfg`)!);
-    if (blobId(rebuilt) !== setupCfg.oid) throw new Error(`git's setup.cfg of ${version} could not be rebuilt from the sdist's`);
+    if (blobId(rebuilt) !== setupCfg.oid)
+      throw new Error(`git's setup.cfg of ${version} could not be rebuilt from the sdist's`);
     blobs.set(setupCfg.oid, rebuilt);
   }
   return { entries, blobs, taggedAt: realTaggedAt(version) };
@@ -98,7 +109,8 @@ export function realTaggedAt(version: RealVersion): number {
   const path = join(REAL, 'tags', `${version}.tag`);
   const tagger = existsSync(path) ? /^tagger .*> ([0-9]+) [+-][0-9]{4}$/m.exec(readFileSync(path, 'utf8')) : null;
   if (tagger) {
-    if (new Date(Number(tagger[1]) * 1000).toISOString().slice(0, 10) !== REAL_RELEASES[version].tagged) throw new Error(`the tag ${version} is not dated ${REAL_RELEASES[version].tagged}`);
+    if (new Date(Number(tagger[1]) * 1000).toISOString().slice(0, 10) !== REAL_RELEASES[version].tagged)
+      throw new Error(`the tag ${version} is not dated ${REAL_RELEASES[version].tagged}`);
     return Number(tagger[1]);
   }
   return Date.parse(`${REAL_RELEASES[version].tagged}T12:00:00Z`) / 1000;
@@ -112,7 +124,10 @@ function gitSetupCfg(version: RealVersion, sdist: Buffer): Buffer {
     text
       .replace(/\t/g, '    ')
       .replace(/ +\n/g, '\n')
-      .replace('packages = find:\n', 'packages = find:\n# When the django-admin.py deprecation ends, remove "scripts".\n')
+      .replace(
+        'packages = find:\n',
+        'packages = find:\n# When the django-admin.py deprecation ends, remove "scripts".\n',
+      )
       .replace(/\n+$/, '\n'),
   );
 }

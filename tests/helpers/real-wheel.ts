@@ -23,18 +23,29 @@ const TRIXIE = process.env.CROSSCHECK_TRIXIE_TOOLS ?? join(ROOT, '.cache', 'py-t
 
 export function toolchainAvailable(toolchain: Toolchain): boolean {
   if (toolchain === 'trixie') return existsSync(join(TRIXIE, '.complete'));
-  return existsSync('/usr/bin/python3') && existsSync('/usr/lib/python3/dist-packages/setuptools') && existsSync('/usr/lib/python3/dist-packages/build');
+  return (
+    existsSync('/usr/bin/python3') &&
+    existsSync('/usr/lib/python3/dist-packages/setuptools') &&
+    existsSync('/usr/lib/python3/dist-packages/build')
+  );
 }
 
 export function toolchainEnv(toolchain: Toolchain): NodeJS.ProcessEnv {
-  return { ...process.env, SOURCE_DATE_EPOCH: '1700000000', ...(toolchain === 'trixie' ? { PYTHONPATH: join(TRIXIE, 'usr', 'lib', 'python3', 'dist-packages') } : {}) };
+  return {
+    ...process.env,
+    SOURCE_DATE_EPOCH: '1700000000',
+    ...(toolchain === 'trixie' ? { PYTHONPATH: join(TRIXIE, 'usr', 'lib', 'python3', 'dist-packages') } : {}),
+  };
 }
 
 /**
  * A wheel built from a real sdist by the real setuptools and wheel, as `python -m build` builds
  * one from an sdist; kept in .cache/real-wheels/ by the sdist's digest and the toolchain.
  */
-export async function realWheel(sdistPath: string, toolchain: Toolchain): Promise<{ listing: ArchiveListing; filename: string; path: string }> {
+export async function realWheel(
+  sdistPath: string,
+  toolchain: Toolchain,
+): Promise<{ listing: ArchiveListing; filename: string; path: string }> {
   const digest = createHash('sha256').update(readFileSync(sdistPath)).digest('hex').slice(0, 16);
   const cacheDir = join(ROOT, '.cache', 'real-wheels', `${digest}-${toolchain}`);
   if (!existsSync(cacheDir)) {
@@ -43,7 +54,11 @@ export async function realWheel(sdistPath: string, toolchain: Toolchain): Promis
       await run('tar', ['-xzf', sdistPath, '-C', work]);
       const [top] = await readdir(work);
       const out = join(work, 'out');
-      await run('/usr/bin/python3', ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--wheel', '--outdir', out, join(work, top!)], { env: toolchainEnv(toolchain), maxBuffer: 64 * 1024 * 1024 });
+      await run(
+        '/usr/bin/python3',
+        ['-m', 'build', '--no-isolation', '--skip-dependency-check', '--wheel', '--outdir', out, join(work, top!)],
+        { env: toolchainEnv(toolchain), maxBuffer: 64 * 1024 * 1024 },
+      );
       await mkdir(join(ROOT, '.cache', 'real-wheels'), { recursive: true });
       await rename(out, cacheDir).catch(async (error: NodeJS.ErrnoException) => {
         if (!existsSync(cacheDir)) throw error;
@@ -54,6 +69,10 @@ export async function realWheel(sdistPath: string, toolchain: Toolchain): Promis
   }
   const filename = (await readdir(cacheDir)).find((f) => f.endsWith('.whl'))!;
   const path = join(cacheDir, filename);
-  const listing = await readWheel(path, { ...DEFAULT_LIMITS }, (p) => /^[^/]+\.dist-info\//.test(p) || /^[^/]+\.data\/scripts\//.test(p));
+  const listing = await readWheel(
+    path,
+    { ...DEFAULT_LIMITS },
+    (p) => /^[^/]+\.dist-info\//.test(p) || /^[^/]+\.data\/scripts\//.test(p),
+  );
   return { listing, filename, path };
 }

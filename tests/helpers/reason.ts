@@ -15,7 +15,11 @@ export async function reasonOf(work: (() => unknown) | Promise<unknown>): Promis
  * How a signature check ends, as "<status> <reason>": from the verdict a verification returns, or
  * from the typed error a framing or parsing problem throws ("fail PGP_PARSE"); "pass -" when accepted outright.
  */
-export async function verdictOf(work: (() => Promise<{ status: string; reason?: string } | { verdict: { status: string; reason?: string } }>) | Promise<{ status: string; reason?: string } | { verdict: { status: string; reason?: string } }>): Promise<string> {
+export async function verdictOf(
+  work:
+    | (() => Promise<{ status: string; reason?: string } | { verdict: { status: string; reason?: string } }>)
+    | Promise<{ status: string; reason?: string } | { verdict: { status: string; reason?: string } }>,
+): Promise<string> {
   try {
     const result = await (typeof work === 'function' ? work() : work);
     const verdict = 'verdict' in result ? result.verdict : result;

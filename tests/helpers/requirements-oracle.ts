@@ -25,7 +25,9 @@ export interface OracleQuestion {
 /** Whether the oracle's modules can be imported (the test is skipped, visibly, where not). */
 export function oracleAvailable(): boolean {
   try {
-    execFileSync(ORACLE_PYTHON, ['-c', 'import packaging.requirements, wheel.metadata, pkg_resources'], { stdio: 'ignore' });
+    execFileSync(ORACLE_PYTHON, ['-c', 'import packaging.requirements, wheel.metadata, pkg_resources'], {
+      stdio: 'ignore',
+    });
     return true;
   } catch {
     return false;

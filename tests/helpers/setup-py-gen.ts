@@ -17,11 +17,42 @@ export function mulberry32(seed: number): () => number {
 }
 
 type Kind = 'str' | 'int' | 'float' | 'bool' | 'none' | 'list' | 'tuple' | 'dict' | 'bytes';
-const KINDS: Kind[] = ['str', 'str', 'str', 'int', 'float', 'bool', 'none', 'list', 'list', 'tuple', 'dict', 'dict', 'bytes'];
+const KINDS: Kind[] = [
+  'str',
+  'str',
+  'str',
+  'int',
+  'float',
+  'bool',
+  'none',
+  'list',
+  'list',
+  'tuple',
+  'dict',
+  'dict',
+  'bytes',
+];
 const POOL = ['A', 'B', 'C', 'D', 'REQS', 'VERSION', 'PY', 'EXTRAS', 'desc', 'base', 'tail', 'n1', 'ｖｅｒ'];
 const KEYWORDS = [
-  'name', 'version', 'install_requires', 'extras_require', 'entry_points', 'scripts', 'python_requires', 'packages', 'license', 'url', 'author',
-  'description', 'long_description', 'classifiers', 'zip_safe', 'include_package_data', 'project_urls', 'k1', 'k2',
+  'name',
+  'version',
+  'install_requires',
+  'extras_require',
+  'entry_points',
+  'scripts',
+  'python_requires',
+  'packages',
+  'license',
+  'url',
+  'author',
+  'description',
+  'long_description',
+  'classifiers',
+  'zip_safe',
+  'include_package_data',
+  'project_urls',
+  'k1',
+  'k2',
 ];
 
 export class SetupPyGenerator {
@@ -49,7 +80,14 @@ export class SetupPyGenerator {
       for (let i = this.int(0, 2); i > 0; i--) lines.push(...this.binding().map((l) => `    ${l}`));
       lines.push(...call.map((l) => `    ${l}`));
     } else if (placement < 0.96) {
-      const header = this.pick(['def main():', 'for _ in range(1):', 'if True:', 'try:', 'with open(__file__):', 'class K:']);
+      const header = this.pick([
+        'def main():',
+        'for _ in range(1):',
+        'if True:',
+        'try:',
+        'with open(__file__):',
+        'class K:',
+      ]);
       lines.push(header, ...call.map((l) => `    ${l}`));
       if (header === 'try:') lines.push('except Exception:', '    pass');
     } else lines.push(...call, ...this.call(callee));
@@ -62,7 +100,16 @@ export class SetupPyGenerator {
     if (r < 0.45) return { imports: ['from setuptools import setup'], callee: 'setup' };
     if (r < 0.6) return { imports: ['from distutils.core import setup'], callee: 'setup' };
     if (r < 0.7) return { imports: ['from setuptools import find_packages, setup'], callee: 'setup' };
-    if (r < 0.8) return { imports: ['try:', '    from setuptools import setup', 'except ImportError:', '    from distutils.core import setup'], callee: 'setup' };
+    if (r < 0.8)
+      return {
+        imports: [
+          'try:',
+          '    from setuptools import setup',
+          'except ImportError:',
+          '    from distutils.core import setup',
+        ],
+        callee: 'setup',
+      };
     if (r < 0.9) return { imports: ['import setuptools'], callee: 'setuptools.setup' };
     if (r < 0.93) return { imports: ['import distutils.core'], callee: 'distutils.core.setup' };
     if (r < 0.96) return { imports: ['from setuptools import setup as s'], callee: 'setup' };
@@ -108,7 +155,8 @@ export class SetupPyGenerator {
       () => [`def g(${name}):`, `    return ${name}`],
       () => ['x = [i for i in range(3)]  # a comprehension of its own'],
       () => [`${name} = \\`, `    ${this.value('str', 1)}`],
-      () => (this.chance(0.3) ? ['G = globals()'] : this.chance(0.5) ? ['from os.path import *'] : ['v = __import__("os")']),
+      () =>
+        this.chance(0.3) ? ['G = globals()'] : this.chance(0.5) ? ['from os.path import *'] : ['v = __import__("os")'],
     ];
     return this.pick(forms)();
   }
@@ -213,16 +261,26 @@ export class SetupPyGenerator {
   private format(depth: number): string {
     const auto = this.chance(0.6);
     const fields = Array.from({ length: this.int(0, 3) }, (_, i) =>
-      this.chance(0.9) ? (auto ? '{}' : `{${this.int(0, Math.max(0, i))}}`) : this.pick(['{:}', '{!r}', '{name}', '{0.x}', '{0[0]}', '{:>3}', '{{', '}}']),
+      this.chance(0.9)
+        ? auto
+          ? '{}'
+          : `{${this.int(0, Math.max(0, i))}}`
+        : this.pick(['{:}', '{!r}', '{name}', '{0.x}', '{0[0]}', '{:>3}', '{{', '}}']),
     );
     const receiver = `'${fields.map((f) => `${this.plain(2)}${f}`).join('')}${this.plain(2)}'`;
     const scalar = (): string => this.value(this.pick(['str', 'int', 'bool', 'none']), depth + 1);
-    const args = Array.from({ length: this.int(0, 3) }, () => (this.chance(0.2) ? `*${this.pick([this.nameOf('tuple'), this.nameOf('list'), '(1, 2)', '["a", "b"]'])}` : scalar()));
+    const args = Array.from({ length: this.int(0, 3) }, () =>
+      this.chance(0.2)
+        ? `*${this.pick([this.nameOf('tuple'), this.nameOf('list'), '(1, 2)', '["a", "b"]'])}`
+        : scalar(),
+    );
     return `${receiver}.format(${args.join(', ')})`;
   }
 
   private subscript(depth: number): string {
-    const container = this.chance(0.5) ? this.nameOf(this.pick(['tuple', 'list'])) : this.sequence(this.pick(['tuple', 'list']), depth + 1);
+    const container = this.chance(0.5)
+      ? this.nameOf(this.pick(['tuple', 'list']))
+      : this.sequence(this.pick(['tuple', 'list']), depth + 1);
     const bound = (): string => (this.chance(0.3) ? '' : String(this.int(-4, 4)));
     if (this.chance(0.5)) return `${container}[${this.int(-4, 4)}]`;
     const step = this.chance(0.7) ? '' : `:${this.pick(['-1', '2', '-2', '0', '1'])}`;
@@ -231,20 +289,64 @@ export class SetupPyGenerator {
 
   private nonLiteral(): string {
     return this.pick([
-      'f(1)', "os.path.join('a', 'b')", '[x for x in range(3)]', 'lambda: 0', '1 if True else 2', 'not True', '2 * 3', '{1, 2}', '{**{}}',
-      '[*()]', 'sys.version_info[:2]', '1 + 2', "'a' * 2", '-True', '- -1', 'x.y', "find_packages(exclude=['t'])", "open('README').read()",
-      "{'a': 1}['a']", "'abc'[0]", '(1).real', 'None or 1', '1j', 'b"a" + b"b"', "f'{zz}'", "f'a{zz!r:>4}b'", 'Ellipsis', '...',
+      'f(1)',
+      "os.path.join('a', 'b')",
+      '[x for x in range(3)]',
+      'lambda: 0',
+      '1 if True else 2',
+      'not True',
+      '2 * 3',
+      '{1, 2}',
+      '{**{}}',
+      '[*()]',
+      'sys.version_info[:2]',
+      '1 + 2',
+      "'a' * 2",
+      '-True',
+      '- -1',
+      'x.y',
+      "find_packages(exclude=['t'])",
+      "open('README').read()",
+      "{'a': 1}['a']",
+      "'abc'[0]",
+      '(1).real',
+      'None or 1',
+      '1j',
+      'b"a" + b"b"',
+      "f'{zz}'",
+      "f'a{zz!r:>4}b'",
+      'Ellipsis',
+      '...',
     ]);
   }
 
   private intLiteral(): string {
     const sign = this.chance(0.15) ? this.pick(['-', '+', '- ']) : '';
-    return sign + this.pick(['0', '7', '42', '1_000', '0x1F', '0X_ff', '0o17', '0b101', '0_0', '00', '9007199254740991', '9007199254740992', '123456789012345678901234567890']);
+    return (
+      sign +
+      this.pick([
+        '0',
+        '7',
+        '42',
+        '1_000',
+        '0x1F',
+        '0X_ff',
+        '0o17',
+        '0b101',
+        '0_0',
+        '00',
+        '9007199254740991',
+        '9007199254740992',
+        '123456789012345678901234567890',
+      ])
+    );
   }
 
   private floatLiteral(): string {
     const sign = this.chance(0.2) ? '-' : '';
-    return sign + this.pick(['1.5', '.5', '5.', '1e10', '1E-3', '1_0.2_5e1_0', '1e400', '0.1', '3.0', '0.0', '2.5e-320']);
+    return (
+      sign + this.pick(['1.5', '.5', '5.', '1e10', '1E-3', '1_0.2_5e1_0', '1e400', '0.1', '3.0', '0.0', '2.5e-320'])
+    );
   }
 
   /** Characters that need no escaping in any string form. */
@@ -262,18 +364,29 @@ export class SetupPyGenerator {
   }
 
   private stringLiteral(bytes: boolean, plainOnly: boolean): string {
-    const prefixes = bytes ? ['b', 'B', 'rb', 'bR', 'Rb', 'BR', 'br'] : plainOnly ? ['', 'u'] : ['', '', '', 'r', 'R', 'u', 'U', 'f', 'F', 'fr', 'Rf', 'rF', 'FR'];
+    const prefixes = bytes
+      ? ['b', 'B', 'rb', 'bR', 'Rb', 'BR', 'br']
+      : plainOnly
+        ? ['', 'u']
+        : ['', '', '', 'r', 'R', 'u', 'U', 'f', 'F', 'fr', 'Rf', 'rF', 'FR'];
     const prefix = this.pick(prefixes);
     const quote = this.pick(["'", '"', "'''", '"""']);
     const raw = prefix.toLowerCase().includes('r');
     const fstring = prefix.toLowerCase().includes('f');
     const triple = quote.length === 3;
     const pieces: string[] = [];
-    for (let i = this.int(0, 8); i > 0; i--) pieces.push(this.stringPiece({ bytes, raw, fstring, triple, quote: quote[0]! }));
+    for (let i = this.int(0, 8); i > 0; i--)
+      pieces.push(this.stringPiece({ bytes, raw, fstring, triple, quote: quote[0]! }));
     return `${prefix}${quote}${pieces.join('')}${quote}`;
   }
 
-  private stringPiece(form: { bytes: boolean; raw: boolean; fstring: boolean; triple: boolean; quote: string }): string {
+  private stringPiece(form: {
+    bytes: boolean;
+    raw: boolean;
+    fstring: boolean;
+    triple: boolean;
+    quote: string;
+  }): string {
     const other = form.quote === "'" ? '"' : "'";
     const r = this.random();
     if (r < 0.45) return this.pick([...(form.bytes ? 'abcXYZ019 -_.:/@#=<>~' : 'abcXYZ019 -_.:/@#=<>~é中😀ß\u00a0')]);
@@ -283,7 +396,25 @@ export class SetupPyGenerator {
     if (r < 0.64 && form.fstring) return this.pick(['{zz}', '{zz!r}', '{zz:>4}']);
     if (r < 0.66 && !form.fstring) return this.pick(['{', '}', '{}', '%s']);
     if (form.raw) return this.pick(['\\d', '\\n', '\\x41', `\\${form.quote}`, '\\\\', '\\u00e9']);
-    const common = ['\\n', '\\t', '\\\\', "\\'", '\\"', '\\x41', '\\x7f', '\\0', '\\101', '\\777', '\\a', '\\b', '\\f', '\\v', '\\r', '\\q', '\\\n'];
+    const common = [
+      '\\n',
+      '\\t',
+      '\\\\',
+      "\\'",
+      '\\"',
+      '\\x41',
+      '\\x7f',
+      '\\0',
+      '\\101',
+      '\\777',
+      '\\a',
+      '\\b',
+      '\\f',
+      '\\v',
+      '\\r',
+      '\\q',
+      '\\\n',
+    ];
     const text = ['\\u00e9', '\\u4e2d', '\\U0001F600', '\\ud800', '\\xff'];
     const bytesOnly = ['\\u00e9', '\\U0001F600', '\\xff', '\\x00'];
     return this.pick([...common, ...(form.bytes ? bytesOnly : text)]);

@@ -13,10 +13,15 @@ export interface SetuptoolsPython {
  * setuptools are then skipped, visibly).
  */
 export function findSetuptoolsPython(): SetuptoolsPython | undefined {
-  const candidates = [process.env.CROSSCHECK_SETUPTOOLS_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => Boolean(c));
+  const candidates = [process.env.CROSSCHECK_SETUPTOOLS_PYTHON, '/usr/bin/python3', 'python3'].filter(
+    (c): c is string => Boolean(c),
+  );
   for (const python of candidates) {
     try {
-      const version = execFileSync(python, ['-c', 'import setuptools; print(setuptools.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+      const version = execFileSync(python, ['-c', 'import setuptools; print(setuptools.__version__)'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
       if (version) return { python, version };
     } catch {
       // not this one
@@ -28,9 +33,18 @@ export function findSetuptoolsPython(): SetuptoolsPython | undefined {
 export type OracleAnswer = { files: string[]; warnings: string[] } | { error: string } | { timeout: number };
 
 /** Runs tests/oracle/manifest_filelist.py over many (tree, template) cases in one process. */
-export async function setuptoolsFileLists(python: string, cases: ReadonlyArray<{ dir: string; template: string; seconds?: number }>): Promise<OracleAnswer[]> {
+export async function setuptoolsFileLists(
+  python: string,
+  cases: ReadonlyArray<{ dir: string; template: string; seconds?: number }>,
+): Promise<OracleAnswer[]> {
   const child = spawn(python, [join(ROOT, 'tests', 'oracle', 'manifest_filelist.py')], {
-    env: { ...process.env, PYTHONUTF8: '1', LC_ALL: 'C.UTF-8', PYTHONDONTWRITEBYTECODE: '1', SETUPTOOLS_USE_DISTUTILS: 'local' },
+    env: {
+      ...process.env,
+      PYTHONUTF8: '1',
+      LC_ALL: 'C.UTF-8',
+      PYTHONDONTWRITEBYTECODE: '1',
+      SETUPTOOLS_USE_DISTUTILS: 'local',
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -22,7 +22,10 @@ export interface TestWorld {
 /** Builds a world of releases in a temporary directory and starts its servers on 127.0.0.1. */
 export async function createTestWorld(
   specs: ReleaseSpec[],
-  options: WorldOptions & { mutate?: (root: string, manifest: WorldManifest, gpg: GpgHome) => Promise<void>; keys?: TestKeyName[] } = {},
+  options: WorldOptions & {
+    mutate?: (root: string, manifest: WorldManifest, gpg: GpgHome) => Promise<void>;
+    keys?: TestKeyName[];
+  } = {},
 ): Promise<TestWorld> {
   const root = await mkdtemp(join(tmpdir(), 'crosscheck-world-'));
   const gpg = await GpgHome.create(options.keys);
@@ -53,12 +56,21 @@ export interface CliResult {
 
 /** Runs the real CLI (the built dist/) as a user would. */
 /** Runs the CLI; with `timeoutMs`, one that has not ended by then is killed (and its code is not 0 or 2). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...firstProfileWins(args)], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 0 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...firstProfileWins(args)],
+      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 0 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -69,7 +81,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { t
 function firstProfileWins(args: string[]): string[] {
   const profiles = args.filter((_, i) => args[i - 1] === '--profile');
   if (profiles.length < 2) return args;
-  return args.filter((arg, i) => !((arg === '--profile' && isWorldProfile(args[i + 1])) || (args[i - 1] === '--profile' && isWorldProfile(arg))));
+  return args.filter(
+    (arg, i) =>
+      !((arg === '--profile' && isWorldProfile(args[i + 1])) || (args[i - 1] === '--profile' && isWorldProfile(arg))),
+  );
 }
 
 const isWorldProfile = (path: string | undefined) => path !== undefined && path.endsWith(`/${WORLD_PROFILE}`);
@@ -85,7 +100,9 @@ export function runInWorld(t: TestWorld, args: string[]): Promise<CliResult> {
 
 export function git(args: string[], cwd?: string): Promise<string> {
   return new Promise((resolve, reject) =>
-    execFile('git', args, { cwd, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } }, (error, stdout, stderr) => (error ? reject(new Error(stderr)) : resolve(stdout))),
+    execFile('git', args, { cwd, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } }, (error, stdout, stderr) =>
+      error ? reject(new Error(stderr)) : resolve(stdout),
+    ),
   );
 }
 

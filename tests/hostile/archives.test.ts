@@ -40,11 +40,13 @@ async function runCorpus(kind: 'sdist' | 'wheel', cases: ArchiveCase[]): Promise
   for (const [i, c] of cases.entries()) {
     const limits = { ...DEFAULT_LIMITS, ...(c.limits ?? {}) };
     try {
-      const listing = kind === 'sdist' ? await readSdist(Readable.from([c.bytes()]), limits) : await readWheel(paths[i]!, limits);
+      const listing =
+        kind === 'sdist' ? await readSdist(Readable.from([c.bytes()]), limits) : await readWheel(paths[i]!, limits);
       const second = await SECOND_PARSER[kind].list(c.bytes()).catch((error: Error) => error.message);
       outcomes.set(c.id, { reason: 'accept', listing: asOracle(listing.members), python: python[i]!, second });
     } catch (error) {
-      if (!(error instanceof CrosscheckError)) throw new Error(`${c.id}: untyped error ${String(error)}`, { cause: error });
+      if (!(error instanceof CrosscheckError))
+        throw new Error(`${c.id}: untyped error ${String(error)}`, { cause: error });
       outcomes.set(c.id, { reason: error.reason, python: python[i]! });
     }
   }
@@ -69,7 +71,10 @@ describe.each([
     for (const c of cases) {
       const outcome = outcomes.get(c.id)!;
       if (outcome.reason !== 'accept') continue;
-      expect(outcome.python.ok, `${c.id}: CPython refuses what crosscheck accepts: ${JSON.stringify(outcome.python)}`).toBe(true);
+      expect(
+        outcome.python.ok,
+        `${c.id}: CPython refuses what crosscheck accepts: ${JSON.stringify(outcome.python)}`,
+      ).toBe(true);
       if (outcome.python.ok) expect(outcome.listing, c.id).toEqual(sortMembers(outcome.python.members));
     }
   });

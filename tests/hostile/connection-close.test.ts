@@ -46,10 +46,13 @@ describe('a body read slowly from a server that closes the connection after it',
     }
   });
 
-  it('is read whole every time from Python\'s http.server', async () => {
+  it("is read whole every time from Python's http.server", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'crosscheck-python-'));
     await writeFile(join(dir, 'file'), Buffer.alloc(BODY_BYTES, 0x79));
-    const python = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+    const python = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '0'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     try {
       const port = await new Promise<string>((resolve, reject) => {
         createInterface({ input: python.stdout }).on('line', (line) => {
@@ -67,7 +70,7 @@ describe('a body read slowly from a server that closes the connection after it',
   });
 });
 
-describe('an exception in a socket listener (where undici\'s parser asserts)', () => {
+describe("an exception in a socket listener (where undici's parser asserts)", () => {
   it('destroys that socket with it instead of reaching the process', async () => {
     const server = createServer((socket) => socket.end('bye'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

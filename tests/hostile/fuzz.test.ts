@@ -18,8 +18,19 @@ interface FuzzReport {
 describe('fuzzing sdists, wheels, checksum files and tag objects', () => {
   it('finds no crash, no hang, no accepted forgery and no disagreement with CPython', async () => {
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, ['--max-old-space-size=256', join(ROOT, 'dist', 'fixtures', 'fuzz', 'run.js'), '--count', '10000', '--seed', '20261129', '--json'], { maxBuffer: 64 * 1024 * 1024, timeout: 900_000 }, (error, out, err) =>
-        error && !out ? reject(new Error(`${error.message}\n${err}`)) : resolve(out),
+      execFile(
+        process.execPath,
+        [
+          '--max-old-space-size=256',
+          join(ROOT, 'dist', 'fixtures', 'fuzz', 'run.js'),
+          '--count',
+          '10000',
+          '--seed',
+          '20261129',
+          '--json',
+        ],
+        { maxBuffer: 64 * 1024 * 1024, timeout: 900_000 },
+        (error, out, err) => (error && !out ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
       ),
     );
     const report = JSON.parse(stdout) as FuzzReport;

@@ -19,7 +19,9 @@ vi.mock('node:child_process', async (importOriginal) => {
     return (actual.execFile as (...a: unknown[]) => unknown)(file, args, ...rest);
   };
   // The fixtures' promisified calls keep working (and are not counted: the mirror uses callbacks).
-  Object.assign(execFile, { [promisify.custom]: (actual.execFile as unknown as Record<symbol, unknown>)[promisify.custom] });
+  Object.assign(execFile, {
+    [promisify.custom]: (actual.execFile as unknown as Record<symbol, unknown>)[promisify.custom],
+  });
   return { ...actual, execFile: execFile as unknown as typeof actual.execFile };
 });
 
@@ -37,7 +39,11 @@ async function until(condition: () => boolean, failure: () => string, timeoutMs 
 }
 const blobFetches = () => started.filter((args) => args.includes('--stdin')).length;
 /** Waits until `count` blob fetches have started: a request first asks which blobs the mirror holds. */
-const untilFetches = (count: number) => until(() => blobFetches() >= count, () => `${blobFetches()} blob fetch(es) started, waited for ${count}`);
+const untilFetches = (count: number) =>
+  until(
+    () => blobFetches() >= count,
+    () => `${blobFetches()} blob fetch(es) started, waited for ${count}`,
+  );
 
 /** A git host that accepts connections and never answers, for the length of `work`. */
 async function withStallingHost(work: (url: string) => Promise<void>): Promise<void> {
@@ -93,7 +99,11 @@ describe('blob fetches of concurrent releases', () => {
     // The second and third share a fetch, which fails on the missing blob.
     const running = mirror.readBlobs(blobs.slice(9, 10));
     await untilFetches(before + 1);
-    const [first, good, bad] = await Promise.allSettled([running, mirror.readBlobs(blobs.slice(10, 12)), mirror.readBlobs([missing])]);
+    const [first, good, bad] = await Promise.allSettled([
+      running,
+      mirror.readBlobs(blobs.slice(10, 12)),
+      mirror.readBlobs([missing]),
+    ]);
     expect(first).toMatchObject({ status: 'fulfilled' });
     expect(good).toMatchObject({ status: 'fulfilled' });
     expect((good as PromiseFulfilledResult<Map<string, Buffer>>).value.size).toBe(2);
@@ -129,10 +139,18 @@ describe('tag fetches', () => {
   let worldRepo: GitRepo;
   const mirrorDir = async () => join(await mkdtemp(join(tmpdir(), 'crosscheck-mirror-')), 'mirror.git');
   /** The git commands a mirror on `dir` ran, by their first word after the settings. */
-  const commandsIn = (dir: string) => started.filter((args) => args[1] === dir).map((args) => args.find((arg) => ['fetch', 'ls-remote'].includes(arg))).filter(Boolean);
+  const commandsIn = (dir: string) =>
+    started
+      .filter((args) => args[1] === dir)
+      .map((args) => args.find((arg) => ['fetch', 'ls-remote'].includes(arg)))
+      .filter(Boolean);
   const worldTag = async (tag: string) => (await worldRepo.git(['rev-parse', `refs/tags/${tag}`])).trim();
   beforeAll(async () => {
-    t = await createTestWorld([releaseSpec('4.2.27'), releaseSpec('4.2.28'), releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' })]);
+    t = await createTestWorld([
+      releaseSpec('4.2.27'),
+      releaseSpec('4.2.28'),
+      releaseSpec('5.2.16', { signer: 'bob', tagSigner: 'bob' }),
+    ]);
     worldRepo = await GitRepo.open(gitRepoPath(t.root), t.gpg);
   }, 60_000);
   afterAll(async () => {
@@ -186,10 +204,16 @@ describe('tag fetches', () => {
       const mirror = new GitMirror(url, dir, { ...DEFAULT_LIMITS, gitDeadlineMs: 120_000 });
       try {
         const prepared = mirror.prepare(['4.2.27']);
-        await until(() => commandsIn(dir).includes('fetch'), () => 'the fetch did not start');
+        await until(
+          () => commandsIn(dir).includes('fetch'),
+          () => 'the fetch did not start',
+        );
         mirror.close();
         await prepared;
-        await expect(mirror.readTag('4.2.27')).rejects.toMatchObject({ reason: 'GIT_ERROR', message: expect.stringContaining('the run has ended') });
+        await expect(mirror.readTag('4.2.27')).rejects.toMatchObject({
+          reason: 'GIT_ERROR',
+          message: expect.stringContaining('the run has ended'),
+        });
         expect(commandsIn(dir)).toEqual(['fetch']);
       } finally {
         mirror.close();
@@ -228,7 +252,10 @@ describe('tag fetches', () => {
     const second = new GitMirror(t.world.gitUrl, dir, { ...DEFAULT_LIMITS, gitBusyWaitMs: 1_500 });
     try {
       await second.prepare(['4.2.27']);
-      await expect(second.readTag('4.2.27')).rejects.toMatchObject({ reason: 'GIT_BUSY', message: expect.stringContaining('shallow.lock') });
+      await expect(second.readTag('4.2.27')).rejects.toMatchObject({
+        reason: 'GIT_BUSY',
+        message: expect.stringContaining('shallow.lock'),
+      });
       // Listing the remote's tags would not free the mirror.
       expect(commandsIn(dir)).not.toContain('ls-remote');
     } finally {

@@ -27,7 +27,8 @@ async function files(dir: string): Promise<{ path: string; size: number }[]> {
   return found;
 }
 const bytesUnder = async (dir: string) => (await files(dir)).reduce((sum, file) => sum + file.size, 0);
-const halfMade = async (dir: string) => (await files(dir)).map((file) => file.path).filter((path) => /\/tmp_(?:pack|idx|rev)_|\.lock$/.test(path));
+const halfMade = async (dir: string) =>
+  (await files(dir)).map((file) => file.path).filter((path) => /\/tmp_(?:pack|idx|rev)_|\.lock$/.test(path));
 
 describe('a git host that answers with a pack that never ends (one object claiming 100 GiB)', () => {
   let host: Awaited<ReturnType<typeof startEndlessGitHost>>;
@@ -43,7 +44,10 @@ describe('a git host that answers with a pack that never ends (one object claimi
     const mirror = new GitMirror(host.url, dir, { ...DEFAULT_LIMITS, gitFetchBytes: CAP });
     // What the mirror holds at its largest, looked at while git runs.
     let largest = 0;
-    const looking = setInterval(() => void bytesUnder(join(dir, 'objects')).then((bytes) => (largest = Math.max(largest, bytes))), 20);
+    const looking = setInterval(
+      () => void bytesUnder(join(dir, 'objects')).then((bytes) => (largest = Math.max(largest, bytes))),
+      20,
+    );
     try {
       await mirror.prepare(['5.2.16']);
       const error = await mirror.readTag('5.2.16').catch((caught: unknown) => caught);
@@ -74,8 +78,15 @@ describe('a git host that answers with a pack that never ends (one object claimi
       const args = worldArgs(t, ['--git-url', host.url, '--limit', `gitFetchBytes=${CAP}`, '--format', 'json']);
       const { code, stdout, stderr } = await runCli(['verify', 'django', '5.2.16', ...args], {}, { timeoutMs: 60_000 });
       expect(stderr).not.toMatch(/internal error/);
-      const release = (JSON.parse(stdout) as { releases: { verdict: string; checks: { id: string; status: string; reason?: string }[] }[] }).releases[0]!;
-      expect(release.checks.find((check) => check.id === 'git.tag.fetch')).toMatchObject({ status: 'unverified', reason: 'LIMIT_EXCEEDED' });
+      const release = (
+        JSON.parse(stdout) as {
+          releases: { verdict: string; checks: { id: string; status: string; reason?: string }[] }[];
+        }
+      ).releases[0]!;
+      expect(release.checks.find((check) => check.id === 'git.tag.fetch')).toMatchObject({
+        status: 'unverified',
+        reason: 'LIMIT_EXCEEDED',
+      });
       expect(release.checks.filter((check) => check.status === 'fail' || check.reason === 'INTERNAL')).toEqual([]);
       expect(release.verdict).toBe('incomplete');
       expect(code).toBe(3);

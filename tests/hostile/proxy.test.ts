@@ -21,10 +21,51 @@ const DOMAIN = 'crosscheck.test';
  */
 async function privateCa(dir: string): Promise<{ caFile: string; key: Buffer; cert: Buffer }> {
   const path = (name: string) => join(dir, name);
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=crosscheck test CA', '-keyout', path('ca.key'), '-out', path('ca.pem')]);
-  await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=*.${DOMAIN}`, '-keyout', path('host.key'), '-out', path('host.csr')]);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=crosscheck test CA',
+    '-keyout',
+    path('ca.key'),
+    '-out',
+    path('ca.pem'),
+  ]);
+  await run('openssl', [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    `/CN=*.${DOMAIN}`,
+    '-keyout',
+    path('host.key'),
+    '-out',
+    path('host.csr'),
+  ]);
   await writeFile(path('san.ext'), `subjectAltName=DNS:*.${DOMAIN}\n`);
-  await run('openssl', ['x509', '-req', '-in', path('host.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', path('san.ext'), '-out', path('host.pem')]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    path('host.csr'),
+    '-CA',
+    path('ca.pem'),
+    '-CAkey',
+    path('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    path('san.ext'),
+    '-out',
+    path('host.pem'),
+  ]);
   return { caFile: path('ca.pem'), key: await readFile(path('host.key')), cert: await readFile(path('host.pem')) };
 }
 
@@ -76,7 +117,22 @@ describe('behind a proxy, with a private CA', () => {
     // The world's servers, by names that only the proxy resolves.
     const named = (url: string, name: string) => url.replace('127.0.0.1', `${name}.${DOMAIN}`);
     const profile = t.world.args().slice(t.world.args().indexOf('--profile'), t.world.args().indexOf('--profile') + 2);
-    args = ['--site-url', named(t.world.siteUrl, 'www'), '--media-url', named(t.world.mediaUrl, 'media'), '--pypi-url', named(t.world.pypiUrl, 'pypi'), '--git-url', named(t.world.gitUrl, 'git'), ...profile, '--keys', TEST_KEYS, '--quiet', '--format', 'json'];
+    args = [
+      '--site-url',
+      named(t.world.siteUrl, 'www'),
+      '--media-url',
+      named(t.world.mediaUrl, 'media'),
+      '--pypi-url',
+      named(t.world.pypiUrl, 'pypi'),
+      '--git-url',
+      named(t.world.gitUrl, 'git'),
+      ...profile,
+      '--keys',
+      TEST_KEYS,
+      '--quiet',
+      '--format',
+      'json',
+    ];
   }, 240_000);
   afterAll(async () => {
     await proxy?.stop();
@@ -86,15 +142,29 @@ describe('behind a proxy, with a private CA', () => {
 
   const verify = async (env: NodeJS.ProcessEnv, extra: string[] = []) => {
     const cache = await mkdtemp(join(dir, 'cache-'));
-    const result = await runCli(['verify', 'django', '4.2.28', ...args, '--cache', cache, ...extra], { NO_PROXY: '', no_proxy: '', HTTP_PROXY: '', http_proxy: '', HTTPS_PROXY: '', https_proxy: '', ...env });
-    const report = result.stdout ? (JSON.parse(result.stdout) as { releases: { verdict: string; checks: { id: string; status: string; reason?: string; message: string }[] }[] }) : undefined;
+    const result = await runCli(['verify', 'django', '4.2.28', ...args, '--cache', cache, ...extra], {
+      NO_PROXY: '',
+      no_proxy: '',
+      HTTP_PROXY: '',
+      http_proxy: '',
+      HTTPS_PROXY: '',
+      https_proxy: '',
+      ...env,
+    });
+    const report = result.stdout
+      ? (JSON.parse(result.stdout) as {
+          releases: { verdict: string; checks: { id: string; status: string; reason?: string; message: string }[] }[];
+        })
+      : undefined;
     return { ...result, report };
   };
 
   it('verifies the release through HTTPS_PROXY: every HTTP request and git itself go through the tunnel, trusting --ca-file', async () => {
     const before = proxy.tunnels.length;
     const result = await verify({ HTTPS_PROXY: proxy.url }, ['--ca-file', caFile]);
-    const notPassing = result.report!.releases[0]!.checks.filter((c) => c.status !== 'pass' && c.status !== 'skipped' && c.status !== 'warn');
+    const notPassing = result.report!.releases[0]!.checks.filter(
+      (c) => c.status !== 'pass' && c.status !== 'skipped' && c.status !== 'warn',
+    );
     expect(notPassing).toEqual([]);
     expect(result.code).toBe(0);
     const hosts = new Set(proxy.tunnels.slice(before).map((authority) => authority.split('.')[0]));

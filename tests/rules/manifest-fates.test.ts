@@ -21,7 +21,14 @@ function fatesOf(files: Record<string, string>, tagged: string) {
     ...(files['setup.cfg'] ? { setupCfg: Buffer.from(files['setup.cfg']) } : {}),
     readFile: read,
   });
-  const fates = sdistFileFates(tag, declared, { release: '1.0', name: 'demo', taggedAt: Date.parse(`${tagged}T12:00:00Z`) / 1000, packages: ['demo'], referencedFiles: [], read });
+  const fates = sdistFileFates(tag, declared, {
+    release: '1.0',
+    name: 'demo',
+    taggedAt: Date.parse(`${tagged}T12:00:00Z`) / 1000,
+    packages: ['demo'],
+    referencedFiles: [],
+    read,
+  });
   if ('unknown' in fates) throw new Error(fates.unknown);
   return fates;
 }
@@ -45,19 +52,38 @@ describe('which tag files setuptools puts in the sdist, over the versions that c
     expect(fate.why).toMatch(/36\.4\.0.*include it and.*34\.0\.1.*leave it out/);
   });
 
-  it('takes the tag\'s [build-system] requires: unmarked bounds all hold, one of the marked ones does', () => {
-    const pyproject = (requires: string[]) => `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
+  it("takes the tag's [build-system] requires: unmarked bounds all hold, one of the marked ones does", () => {
+    const pyproject = (requires: string[]) =>
+      `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
     const readmeOnly = { ...PACKAGE, 'README.md': '# demo\n' };
     // 2018: 34.0.1 and 36.4 are both out; a floor at 36.4 leaves only the versions that include README.md.
-    expect(fatesOf({ ...readmeOnly, 'pyproject.toml': pyproject(['setuptools>=36.4']) }, '2018-06-01').fate('README.md').included).toBe(true);
-    expect(fatesOf({ ...readmeOnly, 'pyproject.toml': pyproject(['setuptools>=36.4; python_version >= "3"', 'setuptools<35; python_version < "3"']) }, '2018-06-01').fate('README.md').included).toBe('unknown');
-    expect(() => fatesOf({ ...PACKAGE, 'pyproject.toml': pyproject(['setuptools>=83']) }, '2026-01-06')).toThrow(/no setuptools version crosscheck models .* can have built it/);
+    expect(
+      fatesOf({ ...readmeOnly, 'pyproject.toml': pyproject(['setuptools>=36.4']) }, '2018-06-01').fate('README.md')
+        .included,
+    ).toBe(true);
+    expect(
+      fatesOf(
+        {
+          ...readmeOnly,
+          'pyproject.toml': pyproject([
+            'setuptools>=36.4; python_version >= "3"',
+            'setuptools<35; python_version < "3"',
+          ]),
+        },
+        '2018-06-01',
+      ).fate('README.md').included,
+    ).toBe('unknown');
+    expect(() => fatesOf({ ...PACKAGE, 'pyproject.toml': pyproject(['setuptools>=83']) }, '2026-01-06')).toThrow(
+      /no setuptools version crosscheck models .* can have built it/,
+    );
   });
 
   it('holds a marked bound only where the markers cover every Python: elsewhere a build is bound by the unmarked ones alone', () => {
-    const pyproject = (requires: string[]) => `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
+    const pyproject = (requires: string[]) =>
+      `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
     const readmeOnly = { ...PACKAGE, 'README.md': '# demo\n' };
-    const fate = (requires: string[]) => fatesOf({ ...readmeOnly, 'pyproject.toml': pyproject(requires) }, '2018-06-01').fate('README.md').included;
+    const fate = (requires: string[]) =>
+      fatesOf({ ...readmeOnly, 'pyproject.toml': pyproject(requires) }, '2018-06-01').fate('README.md').included;
     // Python 2 builds take setuptools < 36; a build on Python 3 is bound by nothing: 36.4 and later can have built it too.
     expect(fate(['setuptools<36; python_version < "3"'])).toBe('unknown');
     expect(fate(['setuptools>=34', 'setuptools<36; python_version < "3"'])).toBe('unknown');
@@ -69,15 +95,21 @@ describe('which tag files setuptools puts in the sdist, over the versions that c
   });
 
   it('keeps a setuptools older than the model among the candidates before 2018 when the bound admits one', () => {
-    const pyproject = (requires: string[]) => `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
-    const tag = (requires: string[]) => ({ ...PACKAGE, 'setup.cfg': '[metadata]\nname = demo\n', 'pyproject.toml': pyproject(requires) });
+    const pyproject = (requires: string[]) =>
+      `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
+    const tag = (requires: string[]) => ({
+      ...PACKAGE,
+      'setup.cfg': '[metadata]\nname = demo\n',
+      'pyproject.toml': pyproject(requires),
+    });
     // setuptools 18 … 34.0.0 can have built a tag of December 2017 that asks for >=18: what they include is not certain.
     expect(fatesOf(tag(['setuptools>=18']), '2017-12-01').fate('demo/core.py').included).toBe('unknown');
     expect(fatesOf(tag(['setuptools>=34.0.1']), '2017-12-01').fate('demo/core.py').included).toBe(true);
   });
 
   it('keeps every version a bound admits, also just above a `>` bound and past an excluded prefix (PEP 440: `>34.0.1` admits 34.0.2, not 34.0.1.post1)', () => {
-    const pyproject = (requires: string[]) => `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
+    const pyproject = (requires: string[]) =>
+      `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "setuptools.build_meta"\n`;
     const readmeOnly = { ...PACKAGE, 'README.md': '# demo\n' };
     // 34.0.2 … 36.3.x (no README.md by default) can have built it as well as 36.4 and later: which is not known.
     for (const requires of ['setuptools>34.0.1', 'setuptools>=34,!=34.*', 'setuptools>34.0.1,<36.4']) {
@@ -85,32 +117,50 @@ describe('which tag files setuptools puts in the sdist, over the versions that c
       expect(fate.included, requires).toBe(requires.includes('<36.4') ? false : 'unknown');
     }
     // A bound that admits nothing in a range leaves that range out.
-    expect(fatesOf({ ...readmeOnly, 'pyproject.toml': pyproject(['setuptools>36.4']) }, '2018-06-01').fate('README.md').included).toBe(true);
+    expect(
+      fatesOf({ ...readmeOnly, 'pyproject.toml': pyproject(['setuptools>36.4']) }, '2018-06-01').fate('README.md')
+        .included,
+    ).toBe(true);
   });
 
   it('is certain of an old MANIFEST.in exclusion only when no later line may add the file back', () => {
-    const manifest = (lines: string[]) => ({ ...PACKAGE, 'demo/bin/tool.py': 'pass\n', 'docs/index.txt': 'docs\n', 'MANIFEST.in': `${lines.join('\n')}\n` });
+    const manifest = (lines: string[]) => ({
+      ...PACKAGE,
+      'demo/bin/tool.py': 'pass\n',
+      'docs/index.txt': 'docs\n',
+      'MANIFEST.in': `${lines.join('\n')}\n`,
+    });
     const pruned = fatesOf(manifest(['graft demo', 'prune demo/bin', 'graft docs']), '2015-08-18');
     expect(pruned.fate('demo/bin/tool.py')).toMatchObject({ included: false });
     expect(pruned.fate('demo/bin/tool.py').why).toMatch(/prune demo\/bin/);
     // `include demo/*` adds no file below demo/bin in the versions modelled; an older glob is not assumed to agree.
     const mayAddBack = fatesOf(manifest(['graft demo', 'prune demo/bin', 'include demo/*']), '2015-08-18');
-    expect(fatesOf(manifest(['graft demo', 'prune demo/bin', 'include demo/*']), '2019-08-18').fate('demo/bin/tool.py')).toMatchObject({ included: false });
+    expect(
+      fatesOf(manifest(['graft demo', 'prune demo/bin', 'include demo/*']), '2019-08-18').fate('demo/bin/tool.py'),
+    ).toMatchObject({ included: false });
     expect(mayAddBack.fate('demo/bin/tool.py').included).toBe('unknown');
     const globbed = fatesOf(manifest(['graft demo', 'prune demo/bin', 'global-include *.py']), '2015-08-18');
     expect(globbed.fate('demo/bin/tool.py').included).toBe('unknown');
   });
 
   it('keeps the versions just above a `>V` bound (and past a `!=V.*` one) among those that can have built it', () => {
-    const pyproject = (requires: string) => `[build-system]\nrequires = ["${requires}"]\nbuild-backend = "setuptools.build_meta"\n`;
+    const pyproject = (requires: string) =>
+      `[build-system]\nrequires = ["${requires}"]\nbuild-backend = "setuptools.build_meta"\n`;
     // `**` in license_files is recursive from setuptools 77 only: 74.x leaves docs/a/b/LICENSE out, 77 includes it.
-    const files = (requires: string) => ({ ...PACKAGE, 'docs/a/b/LICENSE': 'licence\n', 'setup.cfg': '[metadata]\nname = demo\nlicense_files = docs/**/LICENSE\n', 'pyproject.toml': pyproject(requires) });
+    const files = (requires: string) => ({
+      ...PACKAGE,
+      'docs/a/b/LICENSE': 'licence\n',
+      'setup.cfg': '[metadata]\nname = demo\nlicense_files = docs/**/LICENSE\n',
+      'pyproject.toml': pyproject(requires),
+    });
     const reference = fatesOf(files('setuptools>=74.0.1'), '2025-06-01').fate('docs/a/b/LICENSE');
     expect(reference.included).toBe('unknown');
     // 74.0.1, 74.1 … satisfy `>74`: the tag cannot choose the era that judges it by writing > for >=.
     for (const bound of ['setuptools>74', 'setuptools>74.0', 'setuptools>74.0.0', 'setuptools!=77.*,>=74']) {
       expect(fatesOf(files(bound), '2025-06-01').fate('docs/a/b/LICENSE').included, bound).toBe('unknown');
     }
-    expect(fatesOf(files('setuptools!=74.*,!=75.*,!=76.*,>=74'), '2025-06-01').fate('docs/a/b/LICENSE').included).toBe(true);
+    expect(fatesOf(files('setuptools!=74.*,!=75.*,!=76.*,>=74'), '2025-06-01').fate('docs/a/b/LICENSE').included).toBe(
+      true,
+    );
   });
 });

@@ -34,7 +34,7 @@ describe('fnmatch (names, as setuptools.glob matches directory entries)', () => 
   });
 });
 
-describe("translate_pattern (whole paths, as exclude, prune and global-include match)", () => {
+describe('translate_pattern (whole paths, as exclude, prune and global-include match)', () => {
   it('keeps * and ? inside one component', () => {
     expect(path('*.py', 'a.py')).toBe(true);
     expect(path('*.py', 'd/a.py')).toBe(false);

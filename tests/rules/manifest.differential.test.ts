@@ -40,8 +40,72 @@ type Random = () => number;
 const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 const chance = (r: Random, p: number): boolean => r() < p;
 
-const DIRS = ['a', 'b', 'src', 'docs', 'pkg', 'sub', '.hidden', '.git', '__pycache__', 'build', 'RCS', 'CVS', '.svn', 'a b', '[x]', 'c[d', 'é', 'e\u0301', 'tests', 'test', 'x.py', '-', '!', '😀', 'back\\slash', '#h', 'q?', 'st*r', 'oracle-1', 'z]'];
-const FILES = ['a.py', 'b.pyc', 'c.pyo', 'README', 'README.rst', 'setup.py', 'x.txt', '.hidden', '.x.py', 'a b.py', '[y].txt', 'z[.py', 'test_a.py', 'LICENSE', 'é.txt', 'e\u0301.txt', '😀.py', 'file~', 'A.PY', '#c.py', 'q?.txt', 'st*r.py', 'x]', '!n', 'a-b.c', 'w\\b.py', '.#x', 'tab\tname', 'b', 'sub', 'py', '__init__.py'];
+const DIRS = [
+  'a',
+  'b',
+  'src',
+  'docs',
+  'pkg',
+  'sub',
+  '.hidden',
+  '.git',
+  '__pycache__',
+  'build',
+  'RCS',
+  'CVS',
+  '.svn',
+  'a b',
+  '[x]',
+  'c[d',
+  'é',
+  'e\u0301',
+  'tests',
+  'test',
+  'x.py',
+  '-',
+  '!',
+  '😀',
+  'back\\slash',
+  '#h',
+  'q?',
+  'st*r',
+  'oracle-1',
+  'z]',
+];
+const FILES = [
+  'a.py',
+  'b.pyc',
+  'c.pyo',
+  'README',
+  'README.rst',
+  'setup.py',
+  'x.txt',
+  '.hidden',
+  '.x.py',
+  'a b.py',
+  '[y].txt',
+  'z[.py',
+  'test_a.py',
+  'LICENSE',
+  'é.txt',
+  'e\u0301.txt',
+  '😀.py',
+  'file~',
+  'A.PY',
+  '#c.py',
+  'q?.txt',
+  'st*r.py',
+  'x]',
+  '!n',
+  'a-b.c',
+  'w\\b.py',
+  '.#x',
+  'tab\tname',
+  'b',
+  'sub',
+  'py',
+  '__init__.py',
+];
 
 /** A tree of 1–40 files up to 4 directories deep, with no path both a file and a directory. */
 function randomTree(r: Random): string[] {
@@ -60,7 +124,38 @@ function randomTree(r: Random): string[] {
   return [...files];
 }
 
-const SEGMENTS = ['*', '**', '?', '*.py', '*.py[co]', '[ab]*', '[!a]*', '[a-c]*', '[z-a]', '[!]x]', '[', 'a[', '.*', '*~', 'test*', '*[', '[]]', '[!b-a]', '[.]*', '[é]*', '*?', '?*?', '**.py', 'a*b*', '[*]*', '[?]*', '[-a]', '[a-]', '\\*', '*\u0301*'];
+const SEGMENTS = [
+  '*',
+  '**',
+  '?',
+  '*.py',
+  '*.py[co]',
+  '[ab]*',
+  '[!a]*',
+  '[a-c]*',
+  '[z-a]',
+  '[!]x]',
+  '[',
+  'a[',
+  '.*',
+  '*~',
+  'test*',
+  '*[',
+  '[]]',
+  '[!b-a]',
+  '[.]*',
+  '[é]*',
+  '*?',
+  '?*?',
+  '**.py',
+  'a*b*',
+  '[*]*',
+  '[?]*',
+  '[-a]',
+  '[a-]',
+  '\\*',
+  '*\u0301*',
+];
 
 function randomSegment(r: Random): string {
   const roll = r();
@@ -70,7 +165,9 @@ function randomSegment(r: Random): string {
   if (roll < 0.75 || chars.length < 2) return name;
   // A fragment of a real name with a wildcard, so that patterns often match something.
   const cut = 1 + Math.floor(r() * (chars.length - 1));
-  return chance(r, 0.5) ? `${chars.slice(0, cut).join('')}${pick(r, ['*', '?', '[a-z]', '[!x]'])}` : `*${chars.slice(cut).join('')}`;
+  return chance(r, 0.5)
+    ? `${chars.slice(0, cut).join('')}${pick(r, ['*', '?', '[a-z]', '[!x]'])}`
+    : `*${chars.slice(cut).join('')}`;
 }
 
 /** A pattern built from a real path of the tree, some components turned into wildcards. */
@@ -84,7 +181,9 @@ function wildcardOf(r: Random, part: string): string {
   const chars = Array.from(part);
   const at = Math.floor(r() * chars.length);
   const swap = pick(r, ['*', '?', `[${chars[at]}]`, `[!${chars[at]}]`, '**', `*${chars.slice(at).join('')}`]);
-  return swap.startsWith('*') && swap.length > 2 ? swap : [...chars.slice(0, at), swap, ...chars.slice(at + 1)].join('');
+  return swap.startsWith('*') && swap.length > 2
+    ? swap
+    : [...chars.slice(0, at), swap, ...chars.slice(at + 1)].join('');
 }
 
 function randomPattern(r: Random, files: readonly string[]): string {
@@ -102,16 +201,34 @@ function decorate(r: Random, bare: string): string {
 }
 
 /** Inclusions are weighted up: a template of mostly exclusions lists nothing and tests little. */
-const ACTIONS = ['include', 'include', 'exclude', 'global-include', 'global-include', 'global-exclude', 'recursive-include', 'recursive-include', 'recursive-exclude', 'graft', 'graft', 'prune'];
+const ACTIONS = [
+  'include',
+  'include',
+  'exclude',
+  'global-include',
+  'global-include',
+  'global-exclude',
+  'recursive-include',
+  'recursive-include',
+  'recursive-exclude',
+  'graft',
+  'graft',
+  'prune',
+];
 
 function randomLine(r: Random, files: readonly string[]): string {
   const roll = r();
   if (roll < 0.04) return pick(r, ['', '   ', '# a comment', '\t# indented comment']);
-  const action = roll < 0.08 ? pick(r, ['Include', 'unknown', 'recursive_include', 'graft-dir', '\u00a0include']) : pick(r, ACTIONS);
+  const action =
+    roll < 0.08 ? pick(r, ['Include', 'unknown', 'recursive_include', 'graft-dir', '\u00a0include']) : pick(r, ACTIONS);
   const wantsDir = action.startsWith('recursive-');
   let count = action === 'graft' || action === 'prune' ? 1 : 1 + Math.floor(r() * 3);
   if (chance(r, 0.07)) count = chance(r, 0.5) ? 0 : count + 1;
-  const words = [action, ...(wantsDir && count > 0 ? [randomDirArgument(r, files)] : []), ...Array.from({ length: count }, () => randomPattern(r, files))];
+  const words = [
+    action,
+    ...(wantsDir && count > 0 ? [randomDirArgument(r, files)] : []),
+    ...Array.from({ length: count }, () => randomPattern(r, files)),
+  ];
   let line = words.join(pick(r, [' ', ' ', '  ', '\t', ' \x0b ']));
   if (chance(r, 0.1)) line = `  ${line}\t `;
   if (chance(r, 0.08)) line += ' # trailing comment';
@@ -180,10 +297,21 @@ const found = findSetuptoolsPython();
 // The template is read as that setuptools version reads it; a version crosscheck does not model is not compared.
 const dialect = found ? templateDialect(found.version) : undefined;
 const python = dialect ? found : undefined;
-const stats = { cases: 0, nonEmpty: 0, failures: 0, pythonMs: 0, oursMs: 0, slowest: { ms: 0, id: -1, context: '' }, pythonTimeouts: [] as number[] };
+const stats = {
+  cases: 0,
+  nonEmpty: 0,
+  failures: 0,
+  pythonMs: 0,
+  oursMs: 0,
+  slowest: { ms: 0, id: -1, context: '' },
+  pythonTimeouts: [] as number[],
+};
 afterAll(() => {
   if (process.env.CROSSCHECK_MANIFEST_SHOW_SLOWEST) console.log(stats.slowest.context);
-  if (stats.cases > 0) console.log(`manifest differential: ${stats.cases} cases agree with setuptools ${python?.version} (${stats.nonEmpty} listing files, ${stats.failures} where setuptools stops); setuptools ${Math.round(stats.pythonMs)} ms, crosscheck ${Math.round(stats.oursMs)} ms, slowest case ${stats.slowest.id} ${stats.slowest.ms.toFixed(1)} ms; setuptools over ${PYTHON_SECONDS} s on cases [${stats.pythonTimeouts.join(', ')}]`);
+  if (stats.cases > 0)
+    console.log(
+      `manifest differential: ${stats.cases} cases agree with setuptools ${python?.version} (${stats.nonEmpty} listing files, ${stats.failures} where setuptools stops); setuptools ${Math.round(stats.pythonMs)} ms, crosscheck ${Math.round(stats.oursMs)} ms, slowest case ${stats.slowest.id} ${stats.slowest.ms.toFixed(1)} ms; setuptools over ${PYTHON_SECONDS} s on cases [${stats.pythonTimeouts.join(', ')}]`,
+    );
 });
 /** Thousands of small files: a memory file system when there is one (ten times faster here). */
 function scratchParent(): string {
@@ -197,7 +325,11 @@ function scratchParent(): string {
 const root = mkdtempSync(join(scratchParent(), 'crosscheck-manifest-diff-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const title = python ? `${python.python}, setuptools ${python.version}` : found ? `setuptools ${found.version} is not a version crosscheck models: skipped` : 'no Python with setuptools: skipped';
+const title = python
+  ? `${python.python}, setuptools ${python.version}`
+  : found
+    ? `setuptools ${found.version} is not a version crosscheck models: skipped`
+    : 'no Python with setuptools: skipped';
 describe.skipIf(!python)(`MANIFEST.in against the real setuptools (${title})`, () => {
   const r = prng(SEED);
   const batches: Case[][] = [];
@@ -210,52 +342,64 @@ describe.skipIf(!python)(`MANIFEST.in against the real setuptools (${title})`, (
     );
   }
 
-  it.each(batches.map((batch, i) => [i, batch] as const))('batch %i: the same listed paths and warnings as setuptools', async (_, batch) => {
-    const written = batch.map((c) => writeCase(root, c.id, c.files, c.template));
-    const t0 = performance.now();
-    const answers: OracleAnswer[] = await setuptoolsFileLists(python!.python, written.map((c) => ({ dir: c.dir, template: c.templatePath, seconds: PYTHON_SECONDS })));
-    stats.pythonMs += performance.now() - t0;
-    expect(answers).toHaveLength(written.length);
-    let matchedSomething = 0;
-    let failures = 0;
-    let timeouts = 0;
-    written.forEach((c, i) => {
-      const answer = answers[i]!;
-      const context = `seed ${SEED} case ${c.id}\nfiles: ${JSON.stringify(c.files)}\ntemplate: ${JSON.stringify(c.template)}`;
-      const t1 = performance.now();
-      const result = applyManifest({ files: c.files, template: c.template, defaults: [], dialect });
-      const took = performance.now() - t1;
-      stats.oursMs += took;
-      if (took > stats.slowest.ms) stats.slowest = { ms: took, id: c.id, context: `files: ${JSON.stringify(c.files)}\ntemplate: ${JSON.stringify(c.template)}` };
-      if ('timeout' in answer) {
-        stats.pythonTimeouts.push(c.id);
-        timeouts++;
-        if (process.env.CROSSCHECK_MANIFEST_SHOW_TIMEOUTS) console.log(context);
-        return;
-      }
-      if ('error' in answer) {
-        // setuptools stopped: crosscheck must say the build fails, and where.
-        expect(result.fails, `setuptools raised ${answer.error}\n${context}`).toBeDefined();
-        failures++;
-        return;
-      }
-      expect(result.fails, context).toBeUndefined();
-      expect(result.unknown, context).toEqual([]);
-      const listed = [...new Set(answer.files)].sort();
-      expect(result.listed, context).toEqual(listed);
-      // Every spelling names a tag file; the sdist holds exactly the files named.
-      const tree = new VirtualTree(c.files);
-      const named = [...new Set(listed.map((p) => (tree.resolve(p) as { path: string }).path))].sort();
-      expect(result.included, context).toEqual(named);
-      expect(ours(result), context).toEqual(oracleWarnings(answer.warnings));
-      if (listed.length > 0) matchedSomething++;
-    });
-    // The generator must exercise inclusion, not just produce empty lists.
-    expect(matchedSomething).toBeGreaterThan(batch.length * 0.4);
-    stats.cases += batch.length - timeouts;
-    stats.failures += failures;
-    stats.nonEmpty += matchedSomething;
-    rmSync(root, { recursive: true, force: true });
-    mkdirSync(root, { recursive: true });
-  }, 180_000);
+  it.each(batches.map((batch, i) => [i, batch] as const))(
+    'batch %i: the same listed paths and warnings as setuptools',
+    async (_, batch) => {
+      const written = batch.map((c) => writeCase(root, c.id, c.files, c.template));
+      const t0 = performance.now();
+      const answers: OracleAnswer[] = await setuptoolsFileLists(
+        python!.python,
+        written.map((c) => ({ dir: c.dir, template: c.templatePath, seconds: PYTHON_SECONDS })),
+      );
+      stats.pythonMs += performance.now() - t0;
+      expect(answers).toHaveLength(written.length);
+      let matchedSomething = 0;
+      let failures = 0;
+      let timeouts = 0;
+      written.forEach((c, i) => {
+        const answer = answers[i]!;
+        const context = `seed ${SEED} case ${c.id}\nfiles: ${JSON.stringify(c.files)}\ntemplate: ${JSON.stringify(c.template)}`;
+        const t1 = performance.now();
+        const result = applyManifest({ files: c.files, template: c.template, defaults: [], dialect });
+        const took = performance.now() - t1;
+        stats.oursMs += took;
+        if (took > stats.slowest.ms)
+          stats.slowest = {
+            ms: took,
+            id: c.id,
+            context: `files: ${JSON.stringify(c.files)}\ntemplate: ${JSON.stringify(c.template)}`,
+          };
+        if ('timeout' in answer) {
+          stats.pythonTimeouts.push(c.id);
+          timeouts++;
+          if (process.env.CROSSCHECK_MANIFEST_SHOW_TIMEOUTS) console.log(context);
+          return;
+        }
+        if ('error' in answer) {
+          // setuptools stopped: crosscheck must say the build fails, and where.
+          expect(result.fails, `setuptools raised ${answer.error}\n${context}`).toBeDefined();
+          failures++;
+          return;
+        }
+        expect(result.fails, context).toBeUndefined();
+        expect(result.unknown, context).toEqual([]);
+        const listed = [...new Set(answer.files)].sort();
+        expect(result.listed, context).toEqual(listed);
+        // Every spelling names a tag file; the sdist holds exactly the files named.
+        const tree = new VirtualTree(c.files);
+        const named = [...new Set(listed.map((p) => (tree.resolve(p) as { path: string }).path))].sort();
+        expect(result.included, context).toEqual(named);
+        expect(ours(result), context).toEqual(oracleWarnings(answer.warnings));
+        if (listed.length > 0) matchedSomething++;
+      });
+      // The generator must exercise inclusion, not just produce empty lists.
+      expect(matchedSomething).toBeGreaterThan(batch.length * 0.4);
+      stats.cases += batch.length - timeouts;
+      stats.failures += failures;
+      stats.nonEmpty += matchedSomething;
+      rmSync(root, { recursive: true, force: true });
+      mkdirSync(root, { recursive: true });
+    },
+    180_000,
+  );
 });

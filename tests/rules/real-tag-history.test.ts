@@ -48,8 +48,21 @@ describe('all 418 real Django release tags', () => {
   let profile: Profile;
   const judge = async (name: string, raw: Buffer): Promise<Check> => {
     const tag = parseTagObject(raw, 64 * 1024);
-    const trust = { keyring, version: name, now: NOW, ...(profile.keysNotHeld ? { keysNotHeld: profile.keysNotHeld } : {}) };
-    return (await tagSignatureRule({ name, objectId: tagObjectId(raw), tag, trust, unsignedTags: profile.git?.unsignedTags ?? [] })).check;
+    const trust = {
+      keyring,
+      version: name,
+      now: NOW,
+      ...(profile.keysNotHeld ? { keysNotHeld: profile.keysNotHeld } : {}),
+    };
+    return (
+      await tagSignatureRule({
+        name,
+        objectId: tagObjectId(raw),
+        tag,
+        trust,
+        unsignedTags: profile.git?.unsignedTags ?? [],
+      })
+    ).check;
   };
   const raw = (row: IndexRow) => readFileSync(join(REAL, 'tags', `${row.tag}.tag`));
 
@@ -90,12 +103,21 @@ describe('all 418 real Django release tags', () => {
       const signatureAt = original.indexOf('-----BEGIN PGP SIGNATURE-----');
       const signedEnd = signatureAt < 0 ? original.length : signatureAt;
       // An unsigned tag may have no message at all (1.11.28): then a byte of its tag line.
-      const messageAt = original.indexOf('\n\n') + 2 < signedEnd ? original.indexOf('\n\n') + 2 : original.indexOf('\ntag ') + 5;
-      const taggerDigit = original.indexOf('\ntagger ') + original.subarray(original.indexOf('\ntagger ')).indexOf('> ') + 2;
+      const messageAt =
+        original.indexOf('\n\n') + 2 < signedEnd ? original.indexOf('\n\n') + 2 : original.indexOf('\ntag ') + 5;
+      const taggerDigit =
+        original.indexOf('\ntagger ') + original.subarray(original.indexOf('\ntagger ')).indexOf('> ') + 2;
       for (const at of [messageAt, taggerDigit]) {
         expect(at).toBeLessThan(signedEnd);
         const altered = Buffer.from(original);
-        altered[at] = altered[at] === 0x31 ? 0x32 : altered[at]! >= 0x30 && altered[at]! <= 0x39 ? 0x31 : altered[at] === 0x58 ? 0x59 : 0x58;
+        altered[at] =
+          altered[at] === 0x31
+            ? 0x32
+            : altered[at]! >= 0x30 && altered[at]! <= 0x39
+              ? 0x31
+              : altered[at] === 0x58
+                ? 0x59
+                : 0x58;
         const check = await judge(row.tag, altered);
         expect(check.status, `${row.tag} altered at ${at}: ${check.message}`).toBe('fail');
       }
@@ -119,7 +141,7 @@ describe('all 418 real Django release tags', () => {
     }
   });
 
-  it('fails a signature by a key the profile names outside that person\'s era', async () => {
+  it("fails a signature by a key the profile names outside that person's era", async () => {
     const bennett = rows.find((r) => r.tag === '1.7.1')!;
     const check = await judge('2.0', Buffer.from(raw(bennett).toString('utf8').replace('tag 1.7.1', 'tag 2.0')));
     expect(check.status).toBe('fail');

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { ArchiveReadQueue } from '../../src/run/archive-reads.js';
 
-describe('the run\'s archive reads', () => {
+describe("the run's archive reads", () => {
   it('run one at a time, in the order asked, and each gives its own result', async () => {
     const queue = new ArchiveReadQueue();
     let running = 0;
@@ -45,7 +45,10 @@ describe('the run\'s archive reads', () => {
     queue.end();
     release();
     await expect(first).resolves.toBe('first');
-    await expect(second).rejects.toMatchObject({ reason: 'RUN_DEADLINE', message: expect.stringContaining('the run has ended') });
+    await expect(second).rejects.toMatchObject({
+      reason: 'RUN_DEADLINE',
+      message: expect.stringContaining('the run has ended'),
+    });
     expect(secondStarted).toBe(false);
   });
 });

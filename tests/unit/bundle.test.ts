@@ -21,16 +21,22 @@ describe('the bundled command (dist/crosscheck.mjs)', () => {
     expect(notices).toContain('formdata-polyfill. MIT License.');
   });
 
-  it('ships the licence text of every package it bundles (read from esbuild\'s own account of the inputs)', () => {
-    const meta = JSON.parse(readFileSync(`${dirname(CLI)}/crosscheck.meta.json`, 'utf8')) as { inputs: Record<string, unknown> };
-    const bundled = new Set(Object.keys(meta.inputs).flatMap((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? []));
+  it("ships the licence text of every package it bundles (read from esbuild's own account of the inputs)", () => {
+    const meta = JSON.parse(readFileSync(`${dirname(CLI)}/crosscheck.meta.json`, 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
+    const bundled = new Set(
+      Object.keys(meta.inputs).flatMap((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? []),
+    );
     expect(bundled).toContain('openpgp');
     expect(bundled).toContain('undici');
     const notices = readFileSync(`${dirname(CLI)}/THIRD-PARTY-NOTICES.txt`, 'utf8');
     for (const name of bundled) {
       const manifest = JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string };
       expect(notices, name).toContain(`\n${name} ${manifest.version} `);
-      expect(notices, name).toMatch(new RegExp(`--- ${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/(LICEN[CS]E|COPYING)`, 'i'));
+      expect(notices, name).toMatch(
+        new RegExp(`--- ${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/(LICEN[CS]E|COPYING)`, 'i'),
+      );
     }
   });
 

@@ -36,13 +36,19 @@ describe('real Django checksum files against keys/django', () => {
 
   it.each(files)('%s verifies, names its signer by full fingerprint, and parses', async (file) => {
     const version = file.replace(/^Django-|\.checksum\.txt$/g, '');
-    const verified = await verifyClearsigned(readFileSync(join(REAL, 'checksums', file)), trustIn(keyring, version), { what: file, maxBytes: MAX });
+    const verified = await verifyClearsigned(readFileSync(join(REAL, 'checksums', file)), trustIn(keyring, version), {
+      what: file,
+      maxBytes: MAX,
+    });
     expect(verified.verdict.status).toBe('pass');
     expect(verified.verdict.signers.map((s) => s.fingerprint)).toEqual([REAL_SIGNERS[version]]);
     const parsed = parseChecksumFile(verified.signedText, { project: 'Django', version });
     expect(parsed.version).toBe(version);
     expect(parsed.algorithms).toEqual(['md5', 'sha1', 'sha256']);
-    const digests = readFileSync(join(REAL, 'digests.tsv'), 'utf8').split('\n').filter((l) => l.startsWith(`${version}\t`)).map((l) => l.split('\t'));
+    const digests = readFileSync(join(REAL, 'digests.tsv'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith(`${version}\t`))
+      .map((l) => l.split('\t'));
     expect(digests.length).toBe(2);
     for (const [, name, sha256] of digests) expect(parsed.digests.get(name!)?.sha256).toBe(sha256);
   });
@@ -52,7 +58,11 @@ describe('real Django checksum files against keys/django', () => {
     const line = text.split('\n').findIndex((l) => /^[0-9a-f]{64} {2}/.test(l));
     const lines = text.split('\n');
     lines[line] = (lines[line]![0] === 'a' ? 'b' : 'a') + lines[line]!.slice(1);
-    expect(await verdictOf(verifyClearsigned(Buffer.from(lines.join('\n')), trustIn(keyring), { what: file, maxBytes: MAX }))).toBe('fail PGP_BAD_SIGNATURE');
+    expect(
+      await verdictOf(
+        verifyClearsigned(Buffer.from(lines.join('\n')), trustIn(keyring), { what: file, maxBytes: MAX }),
+      ),
+    ).toBe('fail PGP_BAD_SIGNATURE');
   });
 
   it('accepts signatures made before a key expired (Carlton Gibson 2020, Tim Graham)', async () => {
@@ -65,13 +75,25 @@ describe('real Django checksum files against keys/django', () => {
 describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', () => {
   let gpg: GpgHome;
   let keyring: Keyring;
-  const text = 'This file contains checksums for the source-code\ntarball and wheel files of Django 9.9.9, released January 1, 2030.\n\nSHA256 checksums\n================\n\n' + `${'a'.repeat(64)}  django-9.9.9.tar.gz\n`;
+  const text =
+    'This file contains checksums for the source-code\ntarball and wheel files of Django 9.9.9, released January 1, 2030.\n\nSHA256 checksums\n================\n\n' +
+    `${'a'.repeat(64)}  django-9.9.9.tar.gz\n`;
   let genuine: string;
-  const verify = (armored: string | Buffer) => verifyClearsigned(Buffer.from(armored), trustIn(keyring), { what: 'test file', maxBytes: MAX });
+  const verify = (armored: string | Buffer) =>
+    verifyClearsigned(Buffer.from(armored), trustIn(keyring), { what: 'test file', maxBytes: MAX });
   const outcome = (armored: string | Buffer) => verdictOf(verify(armored));
 
   beforeAll(async () => {
-    gpg = await GpgHome.create(['alice', 'bob', 'carol-expired', 'dave-revoked', 'mallory', 'walter-weak', 'erin', 'frank']);
+    gpg = await GpgHome.create([
+      'alice',
+      'bob',
+      'carol-expired',
+      'dave-revoked',
+      'mallory',
+      'walter-weak',
+      'erin',
+      'frank',
+    ]);
     keyring = await loadKeyring(PINNED_TEST_KEYS);
     genuine = await gpg.clearsign(text, 'alice');
   });
@@ -116,9 +138,13 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
     expect(await reason(verify(attacker + genuine))).toBe('PGP_MULTIPLE_BLOCKS');
   });
 
-  it('rejects armor-header abuse: text before Hash, unknown headers, a missing Hash, one that is not the signature\'s (P-03)', async () => {
-    expect(await reason(verify(genuine.replace('Hash: SHA256', 'Injected text. Hash: SHA256')))).toBe('PGP_ARMOR_HEADER');
-    expect(await reason(verify(genuine.replace('Hash: SHA256\n', 'Hash: SHA256\nNotDashEscaped: yes\n')))).toBe('PGP_ARMOR_HEADER');
+  it("rejects armor-header abuse: text before Hash, unknown headers, a missing Hash, one that is not the signature's (P-03)", async () => {
+    expect(await reason(verify(genuine.replace('Hash: SHA256', 'Injected text. Hash: SHA256')))).toBe(
+      'PGP_ARMOR_HEADER',
+    );
+    expect(await reason(verify(genuine.replace('Hash: SHA256\n', 'Hash: SHA256\nNotDashEscaped: yes\n')))).toBe(
+      'PGP_ARMOR_HEADER',
+    );
     expect(await reason(verify(genuine.replace('Hash: SHA256\n', '')))).toBe('PGP_ARMOR_HEADER');
     expect(await reason(verify(genuine.replace('Hash: SHA256', 'Hash: SHA1')))).toBe('PGP_PARSE');
     expect(await reason(verify(genuine.replace('Hash: SHA256', 'Hash: WHIRLPOOL')))).toBe('PGP_ARMOR_HEADER');
@@ -142,12 +168,27 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
   });
 
   it('rejects a co-signature by an unpinned key, and a bad signature claiming a pinned key (P-06)', async () => {
-    const both = await gpg.gpg(['--local-user', await testKeyFingerprint('alice'), '--local-user', await testKeyFingerprint('mallory'), '--digest-algo', 'SHA256', '--clearsign'], text);
+    const both = await gpg.gpg(
+      [
+        '--local-user',
+        await testKeyFingerprint('alice'),
+        '--local-user',
+        await testKeyFingerprint('mallory'),
+        '--digest-algo',
+        'SHA256',
+        '--clearsign',
+      ],
+      text,
+    );
     expect(await outcome(both)).toBe('fail PGP_UNPINNED_SIGNER');
     const other = await openpgp.readCleartextMessage({ cleartextMessage: await gpg.clearsign(`${text}\n`, 'alice') });
     const forged = await openpgp.readCleartextMessage({ cleartextMessage: genuine });
     const signature = (forged as unknown as { signature: openpgp.Signature }).signature;
-    signature.packets.splice(0, signature.packets.length, ...(other as unknown as { signature: openpgp.Signature }).signature.packets);
+    signature.packets.splice(
+      0,
+      signature.packets.length,
+      ...(other as unknown as { signature: openpgp.Signature }).signature.packets,
+    );
     expect(await outcome(forged.armor())).toBe('fail PGP_BAD_SIGNATURE');
   });
 
@@ -155,8 +196,12 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
     const historical = await gpg.clearsign(text, 'alice', { digestAlgo: 'SHA1', fakedTime: '20180801T120000' });
     expect(await outcome(historical)).toBe('warn PGP_SHA1_HISTORICAL');
     expect((await verify(historical)).verdict.signers[0]!.fingerprint).toBe(await testKeyFingerprint('alice'));
-    expect(await outcome(await gpg.clearsign(text, 'alice', { digestAlgo: 'SHA1', fakedTime: '20200101T000100' }))).toBe('unverified PGP_WEAK_HASH');
-    expect(await outcome(await gpg.clearsign(text, 'alice', { digestAlgo: 'MD5', fakedTime: '20180801T120000' }))).toBe('unverified PGP_WEAK_HASH');
+    expect(
+      await outcome(await gpg.clearsign(text, 'alice', { digestAlgo: 'SHA1', fakedTime: '20200101T000100' })),
+    ).toBe('unverified PGP_WEAK_HASH');
+    expect(await outcome(await gpg.clearsign(text, 'alice', { digestAlgo: 'MD5', fakedTime: '20180801T120000' }))).toBe(
+      'unverified PGP_WEAK_HASH',
+    );
     expect(await reason(verify(historical.replace('Hash: SHA1', 'Hash: SHA256')))).toBe('PGP_PARSE');
     expect(await outcome(await gpg.clearsign(text, 'walter-weak'))).toBe('unverified PGP_WEAK_KEY');
     // Weak, yet still a signature: one that does not verify fails all the same.
@@ -167,11 +212,15 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
   it('accepts a signature made while a key was valid; leaves one made after the pinned copy expired unverified; fails a revoked key (P-08)', async () => {
     const beforeExpiry = await gpg.clearsign(text, 'carol-expired', { fakedTime: '20210601T120000' });
     expect(await outcome(beforeExpiry)).toBe('pass -');
-    expect((await verify(beforeExpiry)).verdict.signers[0]!.fingerprint).toBe(await testKeyFingerprint('carol-expired'));
+    expect((await verify(beforeExpiry)).verdict.signers[0]!.fingerprint).toBe(
+      await testKeyFingerprint('carol-expired'),
+    );
     // Erin extended her key after the copy pinned here was taken, and went on signing.
     const afterExpiry = await verify(await gpg.clearsign(text, 'erin', { fakedTime: '20220601T120000' }));
     expect(`${afterExpiry.verdict.status} ${afterExpiry.verdict.reason}`).toBe('unverified PGP_KEY_COPY_STALE');
-    expect(afterExpiry.verdict.message).toMatch(/signed by Erin Extended \(FC642A70D768AEFD080EFB57F549705568627703\) on 2022-06-01, but the pinned copy of the key in .*erin\.pub\.asc expired on 2021-01-01/);
+    expect(afterExpiry.verdict.message).toMatch(
+      /signed by Erin Extended \(FC642A70D768AEFD080EFB57F549705568627703\) on 2022-06-01, but the pinned copy of the key in .*erin\.pub\.asc expired on 2021-01-01/,
+    );
     expect(await outcome(await gpg.clearsign(text, 'erin', { fakedTime: '20200601T120000' }))).toBe('pass -');
     // Frank's pinned copy carries only a self-signature made after this signature, as Django 2.0.6's key does.
     expect(await outcome(await gpg.clearsign(text, 'frank', { fakedTime: '20180601T000000' }))).toBe('pass -');
@@ -181,22 +230,56 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
   });
 
   it('leaves a signature dated in the future, or before its key existed, unverified (P-08)', async () => {
-    expect(await outcome(await gpg.clearsign(text, 'alice', { fakedTime: '20991231T000000' }))).toBe('unverified PGP_SIG_TIME_IMPLAUSIBLE');
-    const beforeKey = await gpg.gpg(['--faked-system-time', '20050101T000000', '--ignore-time-conflict', '--local-user', await testKeyFingerprint('alice'), '--digest-algo', 'SHA256', '--clearsign'], text);
+    expect(await outcome(await gpg.clearsign(text, 'alice', { fakedTime: '20991231T000000' }))).toBe(
+      'unverified PGP_SIG_TIME_IMPLAUSIBLE',
+    );
+    const beforeKey = await gpg.gpg(
+      [
+        '--faked-system-time',
+        '20050101T000000',
+        '--ignore-time-conflict',
+        '--local-user',
+        await testKeyFingerprint('alice'),
+        '--digest-algo',
+        'SHA256',
+        '--clearsign',
+      ],
+      text,
+    );
     expect(await outcome(beforeKey)).toBe('unverified PGP_SIG_TIME_IMPLAUSIBLE');
   });
 
   it('accepts a notation that is not critical, and leaves a critical one it cannot act on unverified, never crashing', async () => {
-    const sign = async (notation: string) => gpg.gpg(['--local-user', await testKeyFingerprint('alice'), '--digest-algo', 'SHA256', '--sig-notation', notation, '--clearsign'], text);
+    const sign = async (notation: string) =>
+      gpg.gpg(
+        [
+          '--local-user',
+          await testKeyFingerprint('alice'),
+          '--digest-algo',
+          'SHA256',
+          '--sig-notation',
+          notation,
+          '--clearsign',
+        ],
+        text,
+      );
     expect(await outcome(await sign('preferred-email-encoding@pgp.com=pgpmime'))).toBe('pass -');
     // The verification config once lacked openpgp.js's list of known notations, and any critical
     // notation crashed it with "Cannot read properties of undefined (reading 'indexOf')".
-    expect(await outcome(await sign('!preferred-email-encoding@pgp.com=pgpmime'))).toBe('unverified PGP_CRITICAL_UNKNOWN');
+    expect(await outcome(await sign('!preferred-email-encoding@pgp.com=pgpmime'))).toBe(
+      'unverified PGP_CRITICAL_UNKNOWN',
+    );
     expect(await outcome(await sign('!surprise@evil.test=1'))).toBe('unverified PGP_CRITICAL_UNKNOWN');
   });
 
   it('rejects a signing subkey grafted onto a pinned key: the fingerprint is unchanged (P-09)', async () => {
-    const { privateKey: graft } = await openpgp.generateKey({ type: 'ecc', curve: 'ed25519Legacy', userIDs: [{ name: 'graft' }], subkeys: [{ sign: true }], format: 'object' });
+    const { privateKey: graft } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'ed25519Legacy',
+      userIDs: [{ name: 'graft' }],
+      subkeys: [{ sign: true }],
+      format: 'object',
+    });
     const pinned = await openpgp.readKey({ armoredKey: readFileSync(testKeyPath('alice'), 'utf8') });
     pinned.subkeys.push(...graft.toPublic().subkeys);
     const dir = await import('node:fs/promises').then((fs) => fs.mkdtemp('/tmp/crosscheck-graft-'));
@@ -205,7 +288,9 @@ describe('clearsigned framing and signatures (threat catalog P-01 … P-13)', ()
     expect(grafted.keys[0]!.fingerprint).toBe(await testKeyFingerprint('alice'));
     const message = await openpgp.createCleartextMessage({ text });
     const signed = await openpgp.sign({ message, signingKeys: graft, signingKeyIDs: [graft.subkeys[0]!.getKeyID()] });
-    expect(await verdictOf(verifyClearsigned(Buffer.from(signed), trustIn(grafted), { what: 'grafted', maxBytes: MAX }))).toBe('fail PGP_BAD_SIGNATURE');
+    expect(
+      await verdictOf(verifyClearsigned(Buffer.from(signed), trustIn(grafted), { what: 'grafted', maxBytes: MAX })),
+    ).toBe('fail PGP_BAD_SIGNATURE');
   });
 
   it('rejects an inline-signed message where a clearsigned file is expected (P-11)', async () => {

@@ -47,7 +47,8 @@ afterAll(async () => {
 async function warmCacheWithAlteredBlob(): Promise<{ root: string; cache: DownloadCache }> {
   const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
   const cache = await DownloadCache.open(root, { offline: false });
-  for (const path of ['/fast', '/slow']) expect((await cache.fetch(http, `${base}${path}`, policy)).sha256).toBe(SHA256);
+  for (const path of ['/fast', '/slow'])
+    expect((await cache.fetch(http, `${base}${path}`, policy)).sha256).toBe(SHA256);
   const blob = cache.blobPath(SHA256);
   const bytes = await readFile(blob);
   bytes[100] = bytes[100]! ^ 0xff;
@@ -74,13 +75,20 @@ describe('a cached copy altered on disk', () => {
     // Another channel's copy of the same bytes may be read from this path at any moment.
     expect(looks).toBeGreaterThan(10);
     expect(missing).toBe(0);
-    expect(createHash('sha256').update(await readFile(blob)).digest('hex')).toBe(SHA256);
+    expect(
+      createHash('sha256')
+        .update(await readFile(blob))
+        .digest('hex'),
+    ).toBe(SHA256);
   });
 
   it('is refused offline as CACHE_ALTERED, naming what it should hash to', async () => {
     const { root } = await warmCacheWithAlteredBlob();
     const offline = await DownloadCache.open(root, { offline: true });
-    await expect(offline.fetch(http, `${base}/fast`, policy)).rejects.toMatchObject({ reason: 'CACHE_ALTERED', context: expect.objectContaining({ expected: SHA256 }) });
+    await expect(offline.fetch(http, `${base}/fast`, policy)).rejects.toMatchObject({
+      reason: 'CACHE_ALTERED',
+      context: expect.objectContaining({ expected: SHA256 }),
+    });
   });
 
   it('is replaced when it has become a FIFO, which is never opened to wait for a writer', async () => {
@@ -100,7 +108,11 @@ describe('a cached copy altered on disk', () => {
     const results = await Promise.all(['/slow', '/fast'].map((path) => cache.fetch(http, `${base}${path}`, policy)));
     for (const result of results) {
       expect(result).toMatchObject({ sha256: SHA256, fromCache: false });
-      expect(createHash('sha256').update(await readFile(result.path)).digest('hex')).toBe(SHA256);
+      expect(
+        createHash('sha256')
+          .update(await readFile(result.path))
+          .digest('hex'),
+      ).toBe(SHA256);
     }
   });
 });
@@ -135,12 +147,14 @@ describe('a document (a checksum file, a JSON answer)', () => {
     await cache.fetchDocument(http, url, policy);
     await writeFile(cache.blobPath(SHA256), Buffer.concat([BODY, Buffer.from('more')]));
     const offline = await DownloadCache.open(root, { offline: true });
-    await expect(offline.fetchDocument(http, url, policy)).rejects.toMatchObject({ reason: expect.stringMatching(/^(OFFLINE_NOT_STORED|CACHE_ALTERED)$/) });
+    await expect(offline.fetchDocument(http, url, policy)).rejects.toMatchObject({
+      reason: expect.stringMatching(/^(OFFLINE_NOT_STORED|CACHE_ALTERED)$/),
+    });
   });
 });
 
 describe('a link fetched from two bases', () => {
-  it('is stored once per base: offline, a mirror\'s copy never stands in for the real host\'s, nor the other way round', async () => {
+  it("is stored once per base: offline, a mirror's copy never stands in for the real host's, nor the other way round", async () => {
     const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
     const cache = await DownloadCache.open(root, { offline: false });
     const link = 'https://files.example.test/slow';
@@ -154,7 +168,11 @@ describe('a link fetched from two bases', () => {
       expect(await real.fetchBytes(link, policy).then((r) => r.finalUrl)).toBe(`${base}/slow`);
       expect(await cache.fetch(real, link, policy)).toMatchObject({ sha256: SHA256, fromCache: false });
       const fromMirror = await cache.fetch(mirror, link, policy);
-      expect(fromMirror).toMatchObject({ sha256: createHash('sha256').update(MIRROR_BODY).digest('hex'), fromCache: false, finalUrl: `${base}/mirror/slow` });
+      expect(fromMirror).toMatchObject({
+        sha256: createHash('sha256').update(MIRROR_BODY).digest('hex'),
+        fromCache: false,
+        finalUrl: `${base}/mirror/slow`,
+      });
       // Offline, each base's copy answers for that base only.
       const offline = await DownloadCache.open(root, { offline: true });
       expect(await offline.fetch(real, link, policy)).toMatchObject({ sha256: SHA256, fromCache: true });
@@ -172,21 +190,32 @@ describe('a cache that cannot be written', () => {
     // Where the partial download would go is no longer a directory (as root, permissions would not stop the write).
     await rm(join(root, 'tmp'), { recursive: true });
     await writeFile(join(root, 'tmp'), '');
-    await expect(cache.fetch(http, `${base}/fast`, policy)).rejects.toMatchObject({ reason: 'CACHE_WRITE', message: expect.stringContaining(`could not be kept in the cache ${root}: ENOTDIR`) });
+    await expect(cache.fetch(http, `${base}/fast`, policy)).rejects.toMatchObject({
+      reason: 'CACHE_WRITE',
+      message: expect.stringContaining(`could not be kept in the cache ${root}: ENOTDIR`),
+    });
   });
 });
 
 describe('a cache directory that cannot be made', () => {
   // Node's own recursive mkdir never returns here (as root): /proc answers ENOENT for /proc/x, so it
   // makes /proc (which exists) and tries /proc/x again, for ever. Another user may get EACCES.
-  it.skipIf(!existsSync('/proc/self'))('is refused with its reason, in bounded time, even where mkdir -p would loop', async () => {
-    await expect(DownloadCache.open('/proc/crosscheck-no-such/cache', { offline: false })).rejects.toThrow(/^cannot make the cache directory \/proc\/crosscheck-no-such: [a-z].* \(E[A-Z]+\)$/);
-  }, 10_000);
+  it.skipIf(!existsSync('/proc/self'))(
+    'is refused with its reason, in bounded time, even where mkdir -p would loop',
+    async () => {
+      await expect(DownloadCache.open('/proc/crosscheck-no-such/cache', { offline: false })).rejects.toThrow(
+        /^cannot make the cache directory \/proc\/crosscheck-no-such: [a-z].* \(E[A-Z]+\)$/,
+      );
+    },
+    10_000,
+  );
 
   it('is refused when a file stands in the way of one of its parents', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'crosscheck-cache-')), 'file');
     await writeFile(file, '');
-    await expect(DownloadCache.open(join(file, 'cache'), { offline: false })).rejects.toThrow(`cannot make the cache directory ${join(file, 'cache')}: a part of the path is not a directory (ENOTDIR)`);
+    await expect(DownloadCache.open(join(file, 'cache'), { offline: false })).rejects.toThrow(
+      `cannot make the cache directory ${join(file, 'cache')}: a part of the path is not a directory (ENOTDIR)`,
+    );
   });
 });
 
@@ -233,7 +262,7 @@ describe('what a run killed outright left in the cache', () => {
 });
 
 describe('what a killed git left inside a mirror', () => {
-  it('is removed once a day old: temporary packs and locks; a recent one, and the mirror\'s packs, stay', async () => {
+  it("is removed once a day old: temporary packs and locks; a recent one, and the mirror's packs, stay", async () => {
     const root = await mkdtemp(join(tmpdir(), 'crosscheck-cache-'));
     await DownloadCache.open(root, { offline: false });
     const mirror = join(root, 'git', `${'b'.repeat(64)}.git`);

@@ -19,8 +19,29 @@ describe('attacker-controlled text on a terminal (threat catalog X-02)', () => {
         {
           version: `1.0${hostile}`,
           verdict: 'fail',
-          checks: [{ id: 'content.sdist.archive', status: 'fail', channel: 'content', message: hostile, reason: 'ARCHIVE_PATH_INVALID', expected: hostile, actual: hostile, url: `https://x/${hostile}`, file: hostile }],
-          differences: [{ check: 'content.sdist-vs-git', path: hostile, kind: 'content', digests: { sdist: hostile }, allowed: false, detail: hostile }],
+          checks: [
+            {
+              id: 'content.sdist.archive',
+              status: 'fail',
+              channel: 'content',
+              message: hostile,
+              reason: 'ARCHIVE_PATH_INVALID',
+              expected: hostile,
+              actual: hostile,
+              url: `https://x/${hostile}`,
+              file: hostile,
+            },
+          ],
+          differences: [
+            {
+              check: 'content.sdist-vs-git',
+              path: hostile,
+              kind: 'content',
+              digests: { sdist: hostile },
+              allowed: false,
+              detail: hostile,
+            },
+          ],
           checksumSigners: [],
           tagSigners: [],
           artifacts: [],

@@ -40,7 +40,9 @@ describe('real Django tag objects against keys/django (the whole history: tests/
     const tag = parseTagObject(readFileSync(join(REAL, 'tags', '1.7.1.tag')), LIMIT);
     expect(await verdictOf(verifyTagSignature(tag, trustIn(keyring, '1.7.1')))).toBe('fail PGP_UNPINNED_SIGNER');
     const keysNotHeld = [{ name: 'James Bennett', keyIds: ['2D9266A6808FE067'], when: ['<1.8'] }];
-    expect(await verdictOf(verifyTagSignature(tag, { ...trustIn(keyring, '1.7.1'), keysNotHeld }))).toBe('unverified PGP_KEY_NOT_HELD');
+    expect(await verdictOf(verifyTagSignature(tag, { ...trustIn(keyring, '1.7.1'), keysNotHeld }))).toBe(
+      'unverified PGP_KEY_NOT_HELD',
+    );
   });
 });
 
@@ -55,7 +57,11 @@ describe('tag objects made by git tag -s (threat catalog G-01, G-04, G-06, P-10)
     keyring = await loadKeyring(PINNED_TEST_KEYS);
     const dir = await promisify(mkdtemp)(join(tmpdir(), 'crosscheck-tags-'));
     repo = await GitRepo.init(join(dir, 'repo.git'), gpg);
-    const commit = await repo.commit([{ path: 'README', kind: 'file', content: Buffer.from('hello\n') }], 'initial', new Date('2024-01-01T00:00:00Z'));
+    const commit = await repo.commit(
+      [{ path: 'README', kind: 'file', content: Buffer.from('hello\n') }],
+      'initial',
+      new Date('2024-01-01T00:00:00Z'),
+    );
     genuine = await repo.catFile('tag', await repo.tag('1.0.0', commit, 'alice', new Date('2024-01-01T00:00:00Z')));
   });
   afterAll(async () => {
@@ -71,14 +77,18 @@ describe('tag objects made by git tag -s (threat catalog G-01, G-04, G-06, P-10)
   it('accepts a tag signed with a signing subkey', async () => {
     const commit = (await repo.git(['rev-parse', 'main'])).trim();
     const raw = await repo.catFile('tag', await repo.tag('1.0.1', commit, 'bob', new Date('2024-01-02T00:00:00Z')));
-    expect((await verifyTagSignature(parseTagObject(raw, LIMIT), trustIn(keyring))).signers[0]!.fingerprint).toBe(await testKeyFingerprint('bob'));
+    expect((await verifyTagSignature(parseTagObject(raw, LIMIT), trustIn(keyring))).signers[0]!.fingerprint).toBe(
+      await testKeyFingerprint('bob'),
+    );
   });
 
   it('rejects a second signature block after the genuine one (git uses the last) (G-01)', async () => {
     const text = genuine.toString();
     const block = text.slice(text.indexOf('-----BEGIN PGP SIGNATURE-----'));
     expect(await reason(() => parseTagObject(Buffer.from(text + block), LIMIT))).toBe('TAG_SIGNATURE_FRAMING');
-    expect(await reason(() => parseTagObject(Buffer.from(`${text}trailing text\n`), LIMIT))).toBe('TAG_SIGNATURE_FRAMING');
+    expect(await reason(() => parseTagObject(Buffer.from(`${text}trailing text\n`), LIMIT))).toBe(
+      'TAG_SIGNATURE_FRAMING',
+    );
   });
 
   it.each([
@@ -88,7 +98,10 @@ describe('tag objects made by git tag -s (threat catalog G-01, G-04, G-06, P-10)
     ['headers out of order', (t: string) => t.replace(/^(object [^\n]*\n)(type [^\n]*\n)/, '$2$1')],
     ['a carriage return', (t: string) => t.replace('tag 1.0.0\n', 'tag 1.0.0\r\n')],
     ['a NUL byte', (t: string) => t.replace('Tag 1.0.0', 'Tag\u00001.0.0')],
-    ['an abbreviated object id', (t: string) => t.replace(/^object ([0-9a-f]{40})/, (_, id: string) => `object ${id.slice(0, 12)}`)],
+    [
+      'an abbreviated object id',
+      (t: string) => t.replace(/^object ([0-9a-f]{40})/, (_, id: string) => `object ${id.slice(0, 12)}`),
+    ],
     ['no blank line after the headers', (t: string) => t.replace(/\n\n/, '\n')],
   ])('rejects a tag object with %s (G-04)', async (_, mutate) => {
     expect(await reason(() => parseTagObject(Buffer.from(mutate(genuine.toString())), LIMIT))).toBe('TAG_GRAMMAR');
@@ -102,7 +115,10 @@ describe('tag objects made by git tag -s (threat catalog G-01, G-04, G-06, P-10)
 
   it('rejects a text-mode signature over the tag payload (P-10)', async () => {
     const tag = parseTagObject(genuine, LIMIT);
-    const textMode = await gpg.gpg(['--local-user', await testKeyFingerprint('alice'), '--textmode', '--armor', '--detach-sign'], tag.payload);
+    const textMode = await gpg.gpg(
+      ['--local-user', await testKeyFingerprint('alice'), '--textmode', '--armor', '--detach-sign'],
+      tag.payload,
+    );
     const forged = parseTagObject(Buffer.concat([tag.payload, Buffer.from(textMode)]), LIMIT);
     expect(await verdictOf(verifyTagSignature(forged, trustIn(keyring)))).toBe('fail PGP_SIGNATURE_TYPE');
   });
@@ -110,7 +126,9 @@ describe('tag objects made by git tag -s (threat catalog G-01, G-04, G-06, P-10)
   it('rejects a tag signed by an unpinned key', async () => {
     const commit = (await repo.git(['rev-parse', 'main'])).trim();
     const raw = await repo.catFile('tag', await repo.tag('6.6.6', commit, 'mallory', new Date('2024-01-03T00:00:00Z')));
-    expect(await verdictOf(verifyTagSignature(parseTagObject(raw, LIMIT), trustIn(keyring)))).toBe('fail PGP_UNPINNED_SIGNER');
+    expect(await verdictOf(verifyTagSignature(parseTagObject(raw, LIMIT), trustIn(keyring)))).toBe(
+      'fail PGP_UNPINNED_SIGNER',
+    );
   });
 
   it('rejects a tag object over the size limit before parsing it', async () => {

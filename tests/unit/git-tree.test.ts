@@ -15,10 +15,23 @@ import { ROOT } from '../helpers/paths.js';
 describe('walkTree lists a tree as git ls-tree -r does', () => {
   let dir: string;
   let reader: GitObjectReader;
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', LC_ALL: 'C' };
-  const git = (args: string[], input?: Buffer | string) => execFileSync('git', ['-C', dir, ...args], { env, ...(input === undefined ? {} : { input }), maxBuffer: 64 * 1024 * 1024 });
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    LC_ALL: 'C',
+  };
+  const git = (args: string[], input?: Buffer | string) =>
+    execFileSync('git', ['-C', dir, ...args], {
+      env,
+      ...(input === undefined ? {} : { input }),
+      maxBuffer: 64 * 1024 * 1024,
+    });
   const readTrees = async (oids: string[]) => {
-    const objects = await reader.read(oids.map((name) => ({ name, keep: { tree: 16 * 1024 * 1024 } })), 'list tree');
+    const objects = await reader.read(
+      oids.map((name) => ({ name, keep: { tree: 16 * 1024 * 1024 } })),
+      'list tree',
+    );
     return new Map(objects.map((object, i) => [oids[i]!, object!.content]));
   };
   const lsTree = (tree: string): GitTreeEntry[] =>
@@ -32,7 +45,14 @@ describe('walkTree lists a tree as git ls-tree -r does', () => {
       });
   /** A tree object written as given, however malformed (`hash-object --literally`). */
   const rawTree = (...entries: [mode: string, name: Buffer | string, oid: string][]) =>
-    git(['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], Buffer.concat(entries.map(([mode, name, oid]) => Buffer.concat([Buffer.from(`${mode} `), Buffer.from(name), Buffer.from([0]), Buffer.from(oid, 'hex')]))))
+    git(
+      ['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'],
+      Buffer.concat(
+        entries.map(([mode, name, oid]) =>
+          Buffer.concat([Buffer.from(`${mode} `), Buffer.from(name), Buffer.from([0]), Buffer.from(oid, 'hex')]),
+        ),
+      ),
+    )
       .toString()
       .trim();
   const blob = (text: string) => git(['hash-object', '-w', '--stdin'], text).toString().trim();
@@ -48,7 +68,9 @@ describe('walkTree lists a tree as git ls-tree -r does', () => {
   });
 
   it('gives the real Django 3.2.25 tree exactly as ls-tree does: 6,487 entries, modes, ids, order', async () => {
-    const listing = readFileSync(join(ROOT, 'fixtures', 'real', 'trees', '3.2.25.tsv'), 'utf8').trim().split('\n');
+    const listing = readFileSync(join(ROOT, 'fixtures', 'real', 'trees', '3.2.25.tsv'), 'utf8')
+      .trim()
+      .split('\n');
     // Build the nested trees bottom-up from the flat listing.
     type Dir = { files: string[]; dirs: Map<string, Dir> };
     const root: Dir = { files: [], dirs: new Map() };
@@ -64,7 +86,9 @@ describe('walkTree lists a tree as git ls-tree -r does', () => {
     }
     const write = (d: Dir): string => {
       const lines = [...d.files, ...[...d.dirs].map(([name, sub]) => `040000 tree ${write(sub)}\t${name}`)];
-      return git(['mktree', '--missing'], `${lines.join('\n')}\n`).toString().trim();
+      return git(['mktree', '--missing'], `${lines.join('\n')}\n`)
+        .toString()
+        .trim();
     };
     const tree = write(root);
     const walked = await walkTree(tree, readTrees, 30_000);
@@ -75,7 +99,14 @@ describe('walkTree lists a tree as git ls-tree -r does', () => {
   it('canonicalises modes as git does, lists submodules as commits, and keeps tree order', async () => {
     const file = blob('x\n');
     const inner = rawTree(['100664', 'group-writable.py', file], ['100775', 'tool', file]);
-    const tree = rawTree(['100644', 'a.txt', file], ['40000', 'pkg', inner], ['120000', 'link', file], ['160000', 'vendored', file], ['100755', 'z.sh', file], ['140000', 'odd-type', file]);
+    const tree = rawTree(
+      ['100644', 'a.txt', file],
+      ['40000', 'pkg', inner],
+      ['120000', 'link', file],
+      ['160000', 'vendored', file],
+      ['100755', 'z.sh', file],
+      ['140000', 'odd-type', file],
+    );
     const walked = await walkTree(tree, readTrees, 100);
     expect(walked).toEqual(lsTree(tree));
     expect(walked.map((e) => `${e.mode} ${e.type} ${e.path}`)).toEqual([
@@ -100,7 +131,9 @@ describe('walkTree lists a tree as git ls-tree -r does', () => {
 
   it('refuses a tree cut short inside an entry', async () => {
     const whole = Buffer.concat([Buffer.from('100644 a\0'), Buffer.from(blob('a'), 'hex')]);
-    const tree = git(['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], whole.subarray(0, whole.length - 5)).toString().trim();
+    const tree = git(['hash-object', '-w', '-t', 'tree', '--literally', '--stdin'], whole.subarray(0, whole.length - 5))
+      .toString()
+      .trim();
     expect(() => lsTree(tree)).toThrow();
     await expect(walkTree(tree, readTrees, 100)).rejects.toMatchObject({ reason: 'GIT_OBJECT' });
   });

@@ -15,7 +15,12 @@ describe('the pinned Django keyring', () => {
     const readme = readFileSync(join(DJANGO_KEYS, 'README.md'), 'utf8');
     const listed = [...readme.matchAll(/\| `[^`]+\.asc` \| `([0-9A-F]{40})` \|/g)].map((m) => m[1]!).sort();
     expect(keyring.keys.map((k) => k.fingerprint).sort()).toEqual(listed);
-    const facts = readFileSync(join(REAL, 'FINGERPRINTS.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t')[0]!).sort();
+    const facts = readFileSync(join(REAL, 'FINGERPRINTS.tsv'), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.split('\t')[0]!)
+      .sort();
     expect(listed).toEqual(facts);
   });
 
@@ -34,7 +39,8 @@ describe('the pinned Django keyring', () => {
 });
 
 describe('dependency floors (threat catalog H-08)', () => {
-  const version = (name: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (name: string) =>
+    (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
   it.each([
     ['openpgp', '>=6.1.1', 'CVE-2025-47934'],
     ['undici', '>=7.30.2,<8', 'CVE-2026-120423; 8.x needs Node 22'],

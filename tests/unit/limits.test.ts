@@ -9,22 +9,33 @@ describe('--limit name=value', () => {
 
   it('refuses a duration that no timer can hold, which would otherwise end at once', () => {
     // Node sets a timer of over 2^31 - 1 ms to 1 ms: a run given a longer deadline ended before it began.
-    expect(() => parseLimitOverrides(['runDeadlineMs=3000000000'])).toThrow('runDeadlineMs must be from 1 to 2147483647 ms (about 24 days), not 3000000000');
-    expect(() => parseLimitOverrides(['gitBusyWaitMs=2147483648'])).toThrow('gitBusyWaitMs must be from 0 to 2147483647 ms');
+    expect(() => parseLimitOverrides(['runDeadlineMs=3000000000'])).toThrow(
+      'runDeadlineMs must be from 1 to 2147483647 ms (about 24 days), not 3000000000',
+    );
+    expect(() => parseLimitOverrides(['gitBusyWaitMs=2147483648'])).toThrow(
+      'gitBusyWaitMs must be from 0 to 2147483647 ms',
+    );
   });
 
   it('refuses a zero deadline, which undici would read as no timeout at all', () => {
     for (const name of ['requestDeadlineMs', 'idleTimeoutMs', 'gitDeadlineMs', 'runDeadlineMs']) {
       expect(() => parseLimitOverrides([`${name}=0`])).toThrow(`${name} must be from 1 to`);
     }
-    expect(parseLimitOverrides(['gitBusyWaitMs=0', 'slowGraceMs=0'])).toMatchObject({ gitBusyWaitMs: 0, slowGraceMs: 0 });
+    expect(parseLimitOverrides(['gitBusyWaitMs=0', 'slowGraceMs=0'])).toMatchObject({
+      gitBusyWaitMs: 0,
+      slowGraceMs: 0,
+    });
   });
 
   it('says which part is wrong: the form, the name, or the number', () => {
-    expect(() => parseLimitOverrides(['runDeadlineMs=-5'])).toThrow('--limit takes name=integer, not "runDeadlineMs=-5"');
+    expect(() => parseLimitOverrides(['runDeadlineMs=-5'])).toThrow(
+      '--limit takes name=integer, not "runDeadlineMs=-5"',
+    );
     expect(() => parseLimitOverrides(['nope=1'])).toThrow('unknown limit "nope"; known: checksumFileBytes');
     // Names an object has from its prototype are not limits.
     expect(() => parseLimitOverrides(['constructor=1'])).toThrow('unknown limit "constructor"');
-    expect(() => parseLimitOverrides(['members=99999999999999999999'])).toThrow('members must be from 0 to 9007199254740991, not 99999999999999999999');
+    expect(() => parseLimitOverrides(['members=99999999999999999999'])).toThrow(
+      'members must be from 0 to 9007199254740991, not 99999999999999999999',
+    );
   });
 });

@@ -20,10 +20,24 @@ function release(version: string, verdict: ReleaseReport['verdict'], channel: 's
     version,
     verdict,
     checks: [
-      { id: `${channel}.checksums.signature`, status, channel, message: `line one\nline "two" \u202e ${version}`, ...(status === 'pass' ? {} : { reason: 'X' }) },
+      {
+        id: `${channel}.checksums.signature`,
+        status,
+        channel,
+        message: `line one\nline "two" \u202e ${version}`,
+        ...(status === 'pass' ? {} : { reason: 'X' }),
+      },
       { id: 'content.sdist-vs-git', status: 'skipped', channel: 'content', message: 'skipped' },
     ],
-    differences: [{ check: 'content.sdist-vs-git', path: 'a/b.py', kind: 'content', digests: { sdist: 'ab', git: 'cd' }, allowed: verdict !== 'fail' }],
+    differences: [
+      {
+        check: 'content.sdist-vs-git',
+        path: 'a/b.py',
+        kind: 'content',
+        digests: { sdist: 'ab', git: 'cd' },
+        allowed: verdict !== 'fail',
+      },
+    ],
     checksumSigners: [],
     tagSigners: [],
     tag: { name: version },
@@ -39,7 +53,11 @@ async function json(report: RunReport): Promise<string> {
 
 describe('the JSON report written a release at a time', () => {
   it('is byte for byte JSON.stringify(report, null, 2)', async () => {
-    for (const releases of [[], [release('1.0', 'pass')], [release('1.0', 'pass'), release('2.0', 'fail'), release('3.0', 'incomplete')]]) {
+    for (const releases of [
+      [],
+      [release('1.0', 'pass')],
+      [release('1.0', 'pass'), release('2.0', 'fail'), release('3.0', 'incomplete')],
+    ]) {
       const report: RunReport = { ...head, releases };
       expect(await json(report)).toBe(`${JSON.stringify(report, null, 2)}\n`);
     }
@@ -53,8 +71,18 @@ describe('the release spool', () => {
     try {
       const originals = [release('1.0', 'pass'), release('2.0', 'fail', 'git'), release('3.0', 'incomplete')];
       // Finished out of order, as concurrent releases finish.
-      const [third, first, second] = await Promise.all([spool.add(originals[2]!), spool.add(originals[0]!), spool.add(originals[1]!)]);
-      expect(second).toEqual({ version: '2.0', verdict: 'fail', channels: { site: '-', pypi: '-', git: 'fail', content: 'skipped', local: '-' }, checks: { total: 2, fail: 1, unverified: 0, skipped: 1 }, remedies: [] });
+      const [third, first, second] = await Promise.all([
+        spool.add(originals[2]!),
+        spool.add(originals[0]!),
+        spool.add(originals[1]!),
+      ]);
+      expect(second).toEqual({
+        version: '2.0',
+        verdict: 'fail',
+        channels: { site: '-', pypi: '-', git: 'fail', content: 'skipped', local: '-' },
+        checks: { total: 2, fail: 1, unverified: 0, skipped: 1 },
+        remedies: [],
+      });
       const source = spool.source(head, [first!, second!, third!]);
       const all: ReleaseReport[] = [];
       for await (const r of source.releases()) all.push(r);

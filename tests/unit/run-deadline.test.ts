@@ -23,7 +23,9 @@ describe('the run deadline', () => {
     const deadline = new RunDeadline(900_000);
     const never = new Promise<number>(() => {});
     const settled: string[] = [];
-    const races = Promise.all([deadline.race(never), deadline.race(never)]).then((results) => (settled.push('both'), results));
+    const races = Promise.all([deadline.race(never), deadline.race(never)]).then(
+      (results) => (settled.push('both'), results),
+    );
     await vi.advanceTimersByTimeAsync(899_999);
     expect(settled).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);

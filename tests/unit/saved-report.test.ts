@@ -15,8 +15,24 @@ function release(version: string, verdict: ReleaseReport['verdict']): ReleaseRep
     version,
     verdict,
     // Brackets, braces, quotes, escapes and multi-byte text inside strings must not move a boundary.
-    checks: [{ id: 'site.checksums.signature', status: verdict === 'pass' ? 'pass' : 'fail', channel: 'site', message: `] } , " \\" [ { \u00e9\u2297 ${version}` }],
-    differences: [{ check: 'content.sdist-vs-git', path: 'x]y}.py', kind: 'content', digests: { sdist: 'ab' }, allowed: true, rule: '\\' }],
+    checks: [
+      {
+        id: 'site.checksums.signature',
+        status: verdict === 'pass' ? 'pass' : 'fail',
+        channel: 'site',
+        message: `] } , " \\" [ { \u00e9\u2297 ${version}`,
+      },
+    ],
+    differences: [
+      {
+        check: 'content.sdist-vs-git',
+        path: 'x]y}.py',
+        kind: 'content',
+        digests: { sdist: 'ab' },
+        allowed: true,
+        rule: '\\',
+      },
+    ],
     checksumSigners: [],
     tagSigners: [],
     artifacts: [],
@@ -30,7 +46,13 @@ const HEAD = JSON.stringify(reportHead()).slice(1, -1);
 function reportOf(releases: ReleaseReport[]): RunReport {
   const count = (verdict: ReleaseReport['verdict']) => releases.filter((r) => r.verdict === verdict).length;
   const verdict = count('fail') > 0 ? 'fail' : releases.length === 0 || count('incomplete') > 0 ? 'incomplete' : 'pass';
-  return { ...reportHead({ verdict, summary: { releases: releases.length, pass: count('pass'), fail: count('fail'), incomplete: count('incomplete') } }), releases };
+  return {
+    ...reportHead({
+      verdict,
+      summary: { releases: releases.length, pass: count('pass'), fail: count('fail'), incomplete: count('incomplete') },
+    }),
+    releases,
+  };
 }
 
 const report = reportOf([release('1.0', 'pass'), release('2.0', 'fail'), release('3.0', 'pass')]);
@@ -57,7 +79,11 @@ describe('a saved JSON report, read a release at a time', () => {
     await writeJson(sourceOf(report), sink);
     const { releases, ...head } = report;
     const expected = { head, releases, summaries: sourceOf(report).summaries };
-    for (const text of [sink.toString(), JSON.stringify(report), JSON.stringify(report, null, '\t').replace(/\n/g, ' \r\n ')]) {
+    for (const text of [
+      sink.toString(),
+      JSON.stringify(report),
+      JSON.stringify(report, null, '\t').replace(/\n/g, ' \r\n '),
+    ]) {
       const read = await saved(text);
       expect(JSON.parse(JSON.stringify(read))).toEqual(expected);
     }
@@ -77,8 +103,16 @@ describe('a saved JSON report, read a release at a time', () => {
     ['releases that are not an array', '{"releases":{}}', '"releases" must be an array'],
     ['no releases', '{"schema":"x"}', 'no "releases"'],
     ['a release with mismatched brackets', `{${HEAD},"releases":[{"a":[}]]}`, 'release 1 (bytes'],
-    ['a release without its checks', `{${HEAD},"releases":[{"version":"1","verdict":"pass"}]}`, 'release 1: "checks" must be an array'],
-    ['a check id that would break out of a Markdown code span', `{${HEAD},"releases":[${JSON.stringify({ ...release('1', 'fail'), checks: [{ id: 'x` <b>', status: 'fail', channel: 'site', message: 'm' }] })}]}`, 'release 1, check 1: "id" is not what crosscheck writes'],
+    [
+      'a release without its checks',
+      `{${HEAD},"releases":[{"version":"1","verdict":"pass"}]}`,
+      'release 1: "checks" must be an array',
+    ],
+    [
+      'a check id that would break out of a Markdown code span',
+      `{${HEAD},"releases":[${JSON.stringify({ ...release('1', 'fail'), checks: [{ id: 'x` <b>', status: 'fail', channel: 'site', message: 'm' }] })}]}`,
+      'release 1, check 1: "id" is not what crosscheck writes',
+    ],
     ['a head without its keyring', `{"schema":"crosscheck/report@1","releases":[]}`, '"project" must be a string'],
     ['not an object', '[]', 'a report is a JSON object'],
   ])('refuses %s', async (_name, text, message) => {
@@ -86,9 +120,24 @@ describe('a saved JSON report, read a release at a time', () => {
   });
 
   it.each([
-    ['a run verdict of "pass" over a failed release', { ...report, verdict: 'pass' }, 'the report says "pass", but its releases make it "fail"'],
-    ['a release verdict of "pass" over a failed check', { ...report, releases: [release('1.0', 'pass'), { ...release('2.0', 'fail'), verdict: 'pass' }, release('3.0', 'pass')] }, 'release 2.0 says "pass", but its checks make it "fail"'],
-    ['a summary that does not count the releases', { ...report, summary: { ...report.summary, fail: 0, pass: 3 } }, 'the report\'s summary gives 3 for "pass", but it holds 2'],
+    [
+      'a run verdict of "pass" over a failed release',
+      { ...report, verdict: 'pass' },
+      'the report says "pass", but its releases make it "fail"',
+    ],
+    [
+      'a release verdict of "pass" over a failed check',
+      {
+        ...report,
+        releases: [release('1.0', 'pass'), { ...release('2.0', 'fail'), verdict: 'pass' }, release('3.0', 'pass')],
+      },
+      'release 2.0 says "pass", but its checks make it "fail"',
+    ],
+    [
+      'a summary that does not count the releases',
+      { ...report, summary: { ...report.summary, fail: 0, pass: 3 } },
+      'the report\'s summary gives 3 for "pass", but it holds 2',
+    ],
   ])('refuses %s: an edited or damaged report is not restated', async (_name, edited, message) => {
     await expect(saved(JSON.stringify(edited))).rejects.toThrow(message);
   });
@@ -115,7 +164,13 @@ describe('a saved JSON report, read a release at a time', () => {
       } catch {
         whole = undefined;
       }
-      const expected = whole && typeof whole === 'object' && !Array.isArray(whole) && Array.isArray((whole as { releases?: unknown }).releases) ? whole : undefined;
+      const expected =
+        whole &&
+        typeof whole === 'object' &&
+        !Array.isArray(whole) &&
+        Array.isArray((whole as { releases?: unknown }).releases)
+          ? whole
+          : undefined;
       const read = await saved(mutant).catch((error: Error) => error);
       if (!expected) {
         expect(read, text).toBeInstanceOf(Error);

@@ -12,7 +12,10 @@ const KEPT_BLOCKS = 4;
 export class BlockReader {
   private readonly blocks = new Map<number, Buffer>();
 
-  constructor(private readonly fd: number, readonly size: number) {}
+  constructor(
+    private readonly fd: number,
+    readonly size: number,
+  ) {}
 
   /**
    * The bytes at `position`: a view into a block when they lie within one (do not modify it).
@@ -21,7 +24,10 @@ export class BlockReader {
    */
   read(position: number, length: number): Buffer {
     if (position < 0 || length < 0 || position + length > this.size) {
-      throw new IntegrityError('ZIP_FRAMING', `wheel: ${length} bytes at ${position} lie outside the ${this.size}-byte file`);
+      throw new IntegrityError(
+        'ZIP_FRAMING',
+        `wheel: ${length} bytes at ${position} lie outside the ${this.size}-byte file`,
+      );
     }
     const first = Math.floor(position / BLOCK);
     const from = position - first * BLOCK;

@@ -81,6 +81,9 @@ export class DecompressedCounter extends Transform {
  */
 export function checkSingleMember(input: GzipInputTap, output: DecompressedCounter): void {
   if (input.finalLength() !== output.bytes % 2 ** 32) {
-    throw new IntegrityError('GZIP_MULTIMEMBER', 'sdist: the gzip file holds more than one member or bytes after its member (its final trailer does not describe all of its content)');
+    throw new IntegrityError(
+      'GZIP_MULTIMEMBER',
+      'sdist: the gzip file holds more than one member or bytes after its member (its final trailer does not describe all of its content)',
+    );
   }
 }

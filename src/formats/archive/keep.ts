@@ -17,4 +17,5 @@ export function keepSdistContent(topDirectory: string): KeepPredicate {
   };
 }
 
-export const keepWheelContent: KeepPredicate = (path) => /^[^/]+\.(dist|egg)-info\//.test(path) || /^[^/]+\.data\/scripts\//.test(path);
+export const keepWheelContent: KeepPredicate = (path) =>
+  /^[^/]+\.(dist|egg)-info\//.test(path) || /^[^/]+\.data\/scripts\//.test(path);

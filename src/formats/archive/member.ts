@@ -38,7 +38,10 @@ export class MemberHasher {
   private keptChunks: Buffer[] | undefined;
 
   /** `scripts`: keep the bytes only if they start with a `#!` line (a script a wheel may rewrite). */
-  constructor(private readonly declaredSize: number, private readonly keep: boolean | 'scripts') {
+  constructor(
+    private readonly declaredSize: number,
+    private readonly keep: boolean | 'scripts',
+  ) {
     this.blob = createHash('sha1').update(`blob ${declaredSize}\0`);
     this.keptChunks = keep ? [] : undefined;
   }
@@ -46,7 +49,8 @@ export class MemberHasher {
   update(chunk: Buffer): void {
     this.sha256.update(chunk);
     this.blob.update(chunk);
-    if (this.keep === 'scripts' && this.seen === 0 && !(chunk[0] === 0x23 && chunk[1] === 0x21)) this.keptChunks = undefined;
+    if (this.keep === 'scripts' && this.seen === 0 && !(chunk[0] === 0x23 && chunk[1] === 0x21))
+      this.keptChunks = undefined;
     this.seen += chunk.length;
     this.keptChunks?.push(chunk);
   }

@@ -14,7 +14,10 @@ export function decodeName(bytes: Buffer, what: string, index?: number): string 
   try {
     return UTF8.decode(bytes);
   } catch {
-    throw new IntegrityError('ARCHIVE_PATH_INVALID', `${index === undefined ? what : `${what} ${index}`}: member name ${quote(bytes.toString('latin1'))} is not valid UTF-8`);
+    throw new IntegrityError(
+      'ARCHIVE_PATH_INVALID',
+      `${index === undefined ? what : `${what} ${index}`}: member name ${quote(bytes.toString('latin1'))} is not valid UTF-8`,
+    );
   }
 }
 
@@ -30,7 +33,8 @@ const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
  * over the length or depth limits.
  */
 export function validatePath(path: string, what: string, limits: Pick<Limits, 'pathBytes' | 'pathDepth'>): string {
-  const bad = (why: string) => new IntegrityError('ARCHIVE_PATH_INVALID', `${what}: member path ${quote(path)} ${why}`, { file: path });
+  const bad = (why: string) =>
+    new IntegrityError('ARCHIVE_PATH_INVALID', `${what}: member path ${quote(path)} ${why}`, { file: path });
   if (Buffer.byteLength(path) > limits.pathBytes) throw bad(`is longer than ${limits.pathBytes} bytes`);
   if (FORBIDDEN.test(path)) throw bad('holds a control or bidirectional-override character');
   if (path.includes('\\')) throw bad('holds a backslash');
@@ -56,7 +60,9 @@ export class PathRegistry {
   add(path: string, type: 'file' | 'directory'): void {
     if (this.exact.has(path)) {
       if (type === 'directory' && this.exact.get(path) === 'directory') {
-        throw new IntegrityError('ARCHIVE_DUPLICATE_PATH', `${this.what}: directory ${quote(path)} appears twice`, { file: path });
+        throw new IntegrityError('ARCHIVE_DUPLICATE_PATH', `${this.what}: directory ${quote(path)} appears twice`, {
+          file: path,
+        });
       }
       throw new IntegrityError('ARCHIVE_DUPLICATE_PATH', `${this.what}: ${quote(path)} appears twice`, { file: path });
     }
@@ -64,7 +70,11 @@ export class PathRegistry {
     const key = (ASCII.test(path) ? path : path.normalize('NFC')).toLowerCase();
     const other = this.folded.get(key);
     if (other !== undefined) {
-      throw new IntegrityError('ARCHIVE_NAME_COLLISION', `${this.what}: ${quote(path)} and ${quote(other)} name the same file on case-insensitive or normalising filesystems`, { file: path });
+      throw new IntegrityError(
+        'ARCHIVE_NAME_COLLISION',
+        `${this.what}: ${quote(path)} and ${quote(other)} name the same file on case-insensitive or normalising filesystems`,
+        { file: path },
+      );
     }
     this.exact.set(path, type);
     this.folded.set(key, path);
@@ -87,7 +97,11 @@ export class PathRegistry {
       }
       const child = sorted[low];
       if (child?.startsWith(under)) {
-        throw new IntegrityError('ARCHIVE_DUPLICATE_PATH', `${this.what}: ${quote(path)} is a file and also the directory of ${quote(child)}`, { file: path });
+        throw new IntegrityError(
+          'ARCHIVE_DUPLICATE_PATH',
+          `${this.what}: ${quote(path)} is a file and also the directory of ${quote(child)}`,
+          { file: path },
+        );
       }
     }
   }

@@ -4,7 +4,14 @@ import { createGunzip } from 'node:zlib';
 import { CrosscheckError, IntegrityError, UnavailableError } from '../../model/errors.js';
 import type { Limits } from '../../model/limits.js';
 import { checkSingleMember, DecompressedCounter, GzipInputTap } from './gzip-framing.js';
-import { type ArchiveListing, type ArchiveMember, type KeepPredicate, MemberHasher, EMPTY_BLOB_ID, EMPTY_SHA256 } from './member.js';
+import {
+  type ArchiveListing,
+  type ArchiveMember,
+  type KeepPredicate,
+  MemberHasher,
+  EMPTY_BLOB_ID,
+  EMPTY_SHA256,
+} from './member.js';
 import { PathRegistry, validatePath } from './paths.js';
 import { type AuditedMember, TarAuditor, type TarMemberSink } from './tar-auditor.js';
 
@@ -25,7 +32,12 @@ class EnoughRead extends Error {}
  * auditor refuses), so the auditor is checked against CPython — and against tar-stream — in the
  * hostile-archive tests and on every fuzz mutant it accepts, instead of on every run.
  */
-export async function readSdist(source: Readable, limits: Limits, keep: KeepPredicate = () => false, options: { stopAfter?: (path: string) => boolean } = {}): Promise<ArchiveListing> {
+export async function readSdist(
+  source: Readable,
+  limits: Limits,
+  keep: KeepPredicate = () => false,
+  options: { stopAfter?: (path: string) => boolean } = {},
+): Promise<ArchiveListing> {
   const input = new GzipInputTap();
   const counter = new DecompressedCounter(limits.decompressedBytes);
   const sink = new HashingSink(limits, keep, options.stopAfter);
@@ -50,13 +62,22 @@ class HashingSink implements TarMemberSink {
   readonly registry = new PathRegistry('sdist');
   private current: { path: string; member: AuditedMember; hasher: MemberHasher } | undefined;
 
-  constructor(private readonly limits: Limits, private readonly keep: KeepPredicate, private readonly stopAfter?: (path: string) => boolean) {}
+  constructor(
+    private readonly limits: Limits,
+    private readonly keep: KeepPredicate,
+    private readonly stopAfter?: (path: string) => boolean,
+  ) {}
 
   begin(member: AuditedMember): void {
     const path = validatePath(member.name, 'sdist', this.limits);
     this.registry.add(path, member.type);
     const isFile = member.type === 'file';
-    const keepBytes = isFile && this.keep(path) && member.size <= this.limits.metadataFileBytes ? true : isFile && member.size <= SCRIPT_BYTES ? 'scripts' : false;
+    const keepBytes =
+      isFile && this.keep(path) && member.size <= this.limits.metadataFileBytes
+        ? true
+        : isFile && member.size <= SCRIPT_BYTES
+          ? 'scripts'
+          : false;
     this.current = { path, member, hasher: new MemberHasher(member.size, keepBytes) };
   }
 
@@ -70,7 +91,14 @@ class HashingSink implements TarMemberSink {
     const digest = hasher.finish();
     if (digest.content) this.kept.set(path, digest.content);
     const isFile = member.type === 'file';
-    this.members.push({ path, type: member.type, mode: member.mode, size: member.size, sha256: isFile ? digest.sha256 : EMPTY_SHA256, blobId: isFile ? digest.blobId : EMPTY_BLOB_ID });
+    this.members.push({
+      path,
+      type: member.type,
+      mode: member.mode,
+      size: member.size,
+      sha256: isFile ? digest.sha256 : EMPTY_SHA256,
+      blobId: isFile ? digest.blobId : EMPTY_BLOB_ID,
+    });
     if (this.stopAfter?.(path)) throw new EnoughRead();
   }
 }

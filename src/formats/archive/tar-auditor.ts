@@ -65,7 +65,10 @@ export class TarAuditor extends Writable {
   private pendingLongName: string | undefined;
   private bytesWalked = 0;
 
-  constructor(private readonly limits: Limits, private readonly sink?: TarMemberSink) {
+  constructor(
+    private readonly limits: Limits,
+    private readonly sink?: TarMemberSink,
+  ) {
     // A few MiB of decompressed data may queue here, so that gunzip (on the thread pool) keeps
     // inflating while the main thread is busy elsewhere, instead of waiting in lock-step.
     super({ highWaterMark: RUN_AHEAD_BYTES });
@@ -89,12 +92,24 @@ export class TarAuditor extends Writable {
     if (this.mode.kind === 'end-of-archive') {
       // CPython stops at the marker and would not notice, but tar is made of whole blocks; a
       // stream cut inside one is not what any archiver writes (and tar-stream refuses it).
-      return callback(this.bytesWalked % BLOCK === 0 ? null : invalid('ARCHIVE_TRUNCATED', `the tar stream ends ${this.bytesWalked % BLOCK} bytes into a block after the end-of-archive marker`));
+      return callback(
+        this.bytesWalked % BLOCK === 0
+          ? null
+          : invalid(
+              'ARCHIVE_TRUNCATED',
+              `the tar stream ends ${this.bytesWalked % BLOCK} bytes into a block after the end-of-archive marker`,
+            ),
+      );
     }
     if (this.mode.kind === 'header' && this.headerCollected === 0) {
       return callback(invalid('ARCHIVE_TRUNCATED', 'the tar stream ends without an end-of-archive marker'));
     }
-    callback(invalid('ARCHIVE_TRUNCATED', `the tar stream ends in the middle of ${this.lastMemberName !== undefined ? `the member after ${this.lastMemberName}` : 'its first member'}`));
+    callback(
+      invalid(
+        'ARCHIVE_TRUNCATED',
+        `the tar stream ends in the middle of ${this.lastMemberName !== undefined ? `the member after ${this.lastMemberName}` : 'its first member'}`,
+      ),
+    );
   }
 
   private consume(chunk: Buffer): void {
@@ -105,7 +120,11 @@ export class TarAuditor extends Writable {
       switch (mode.kind) {
         case 'end-of-archive': {
           for (let i = offset; i < chunk.length; i++) {
-            if (chunk[i] !== 0) throw invalid('TAR_DATA_AFTER_EOA', 'non-zero data follows the end-of-archive marker (pip would not read it)');
+            if (chunk[i] !== 0)
+              throw invalid(
+                'TAR_DATA_AFTER_EOA',
+                'non-zero data follows the end-of-archive marker (pip would not read it)',
+              );
           }
           return;
         }
@@ -174,13 +193,24 @@ export class TarAuditor extends Writable {
     let sum = 8 * 0x20;
     for (let i = 0; i < 148; i++) sum += block[i]!;
     for (let i = 156; i < BLOCK; i++) sum += block[i]!;
-    if (sum !== storedChecksum) throw invalid('TAR_HEADER_INVALID', `header ${index}: checksum ${storedChecksum} does not match the header (${sum})`);
+    if (sum !== storedChecksum)
+      throw invalid(
+        'TAR_HEADER_INVALID',
+        `header ${index}: checksum ${storedChecksum} does not match the header (${sum})`,
+      );
 
     const posix = block.compare(POSIX_MAGIC, 0, 8, 257, 265) === 0;
     const gnu = !posix && block.compare(GNU_MAGIC, 0, 8, 257, 265) === 0;
-    if (!posix && !gnu) throw invalid('TAR_HEADER_INVALID', `header ${index}: not a ustar or GNU tar header (magic ${quote(block.subarray(257, 265).toString('latin1'))})`);
+    if (!posix && !gnu)
+      throw invalid(
+        'TAR_HEADER_INVALID',
+        `header ${index}: not a ustar or GNU tar header (magic ${quote(block.subarray(257, 265).toString('latin1'))})`,
+      );
     if (gnu && block.subarray(345, 500).some((b) => b !== 0)) {
-      throw invalid('TAR_HEADER_INVALID', `header ${index}: GNU header with data in the prefix area (CPython would read it as a name prefix)`);
+      throw invalid(
+        'TAR_HEADER_INVALID',
+        `header ${index}: GNU header with data in the prefix area (CPython would read it as a name prefix)`,
+      );
     }
     const typeflag = String.fromCharCode(block[156]!);
     const size = parseOctalField(block, 124, 12, index, 'size');
@@ -190,10 +220,14 @@ export class TarAuditor extends Writable {
     parseOctalField(block, 136, 12, index, 'mtime');
 
     if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L') {
-      if (size > MAX_META_BODY) throw new LimitError('LIMIT_EXCEEDED', `sdist: header ${index}: a ${typeflag} header of ${size} bytes`);
-      if (typeflag === 'x' && this.pendingPax) throw invalid('TAR_HEADER_INVALID', `header ${index}: two pax headers for one member`);
-      if (typeflag === 'L' && this.pendingLongName !== undefined) throw invalid('TAR_HEADER_INVALID', `header ${index}: two GNU long names for one member`);
-      if (typeflag === 'g' && (this.pendingPax || this.pendingLongName !== undefined)) throw invalid('TAR_HEADER_INVALID', `header ${index}: a pax global header between a member and its metadata`);
+      if (size > MAX_META_BODY)
+        throw new LimitError('LIMIT_EXCEEDED', `sdist: header ${index}: a ${typeflag} header of ${size} bytes`);
+      if (typeflag === 'x' && this.pendingPax)
+        throw invalid('TAR_HEADER_INVALID', `header ${index}: two pax headers for one member`);
+      if (typeflag === 'L' && this.pendingLongName !== undefined)
+        throw invalid('TAR_HEADER_INVALID', `header ${index}: two GNU long names for one member`);
+      if (typeflag === 'g' && (this.pendingPax || this.pendingLongName !== undefined))
+        throw invalid('TAR_HEADER_INVALID', `header ${index}: a pax global header between a member and its metadata`);
       this.mode = size === 0 ? AT_HEADER : { kind: 'meta', type: typeflag, size, chunks: [], collected: 0 };
       if (size === 0) this.finishMeta(typeflag, Buffer.alloc(0));
       return;
@@ -201,26 +235,55 @@ export class TarAuditor extends Writable {
     let type: 'file' | 'directory';
     if (typeflag === '0' || typeflag === '\u0000') type = 'file';
     else if (typeflag === '5') type = 'directory';
-    else throw invalid('ARCHIVE_MEMBER_TYPE', `header ${index}: member type ${quote(typeflag)} (${describeType(typeflag)}); only files and directories are accepted`);
+    else
+      throw invalid(
+        'ARCHIVE_MEMBER_TYPE',
+        `header ${index}: member type ${quote(typeflag)} (${describeType(typeflag)}); only files and directories are accepted`,
+      );
 
     let name = decodeName(nulTerminated(block, 0, 100), 'sdist header', index);
-    if (posix && block[345] !== 0) name = `${decodeName(nulTerminated(block, 345, 155), 'sdist header', index)}/${name}`;
+    if (posix && block[345] !== 0)
+      name = `${decodeName(nulTerminated(block, 345, 155), 'sdist header', index)}/${name}`;
     const pax = this.pendingPax;
     if (this.pendingLongName !== undefined && pax?.has('path')) {
-      throw invalid('TAR_NAME_CONFLICT', `header ${index}: the member is named both by a GNU long name (${quote(this.pendingLongName)}) and a pax path (${quote(pax.get('path'))})`);
+      throw invalid(
+        'TAR_NAME_CONFLICT',
+        `header ${index}: the member is named both by a GNU long name (${quote(this.pendingLongName)}) and a pax path (${quote(pax.get('path'))})`,
+      );
     }
     if (this.pendingLongName !== undefined) name = this.pendingLongName;
     if (pax?.has('path')) name = pax.get('path')!;
     if (pax?.has('size') && Number(pax.get('size')) !== size) {
-      throw invalid('TAR_PAX_SIZE', `header ${index}: pax size ${pax.get('size')} disagrees with the header size ${size}`);
+      throw invalid(
+        'TAR_PAX_SIZE',
+        `header ${index}: pax size ${pax.get('size')} disagrees with the header size ${size}`,
+      );
     }
     this.pendingPax = undefined;
     this.pendingLongName = undefined;
-    if (type === 'file' && name.endsWith('/')) throw invalid('TAR_HEADER_INVALID', `header ${index}: regular file ${quote(name)} ends with "/" (CPython reads it as a directory)`);
-    if (type === 'directory' && size !== 0) throw invalid('TAR_HEADER_INVALID', `header ${index}: directory ${quote(name)} declares ${size} bytes of content`);
-    if (size > this.limits.memberBytes) throw new LimitError('LIMIT_EXCEEDED', `sdist: ${quote(name)} is ${size} bytes, over the ${this.limits.memberBytes}-byte member limit`);
-    if (this.memberCount + 1 > this.limits.members) throw new LimitError('LIMIT_MEMBERS', `sdist: more than ${this.limits.members} members`);
-    const member: AuditedMember = { name: type === 'directory' ? name.replace(/\/+$/, '') : name, type, size, mode: mode & 0o7777 };
+    if (type === 'file' && name.endsWith('/'))
+      throw invalid(
+        'TAR_HEADER_INVALID',
+        `header ${index}: regular file ${quote(name)} ends with "/" (CPython reads it as a directory)`,
+      );
+    if (type === 'directory' && size !== 0)
+      throw invalid(
+        'TAR_HEADER_INVALID',
+        `header ${index}: directory ${quote(name)} declares ${size} bytes of content`,
+      );
+    if (size > this.limits.memberBytes)
+      throw new LimitError(
+        'LIMIT_EXCEEDED',
+        `sdist: ${quote(name)} is ${size} bytes, over the ${this.limits.memberBytes}-byte member limit`,
+      );
+    if (this.memberCount + 1 > this.limits.members)
+      throw new LimitError('LIMIT_MEMBERS', `sdist: more than ${this.limits.members} members`);
+    const member: AuditedMember = {
+      name: type === 'directory' ? name.replace(/\/+$/, '') : name,
+      type,
+      size,
+      mode: mode & 0o7777,
+    };
     this.memberCount++;
     this.lastMemberName = member.name;
     this.sink?.begin(member);
@@ -237,20 +300,27 @@ export class TarAuditor extends Writable {
     if (type === 'L') {
       const end = body.indexOf(0);
       const name = decodeName(end >= 0 ? body.subarray(0, end) : body, 'sdist GNU long name');
-      if (end >= 0 && body.subarray(end).some((b) => b !== 0)) throw invalid('TAR_HEADER_INVALID', 'a GNU long name holds data after its terminating NUL');
+      if (end >= 0 && body.subarray(end).some((b) => b !== 0))
+        throw invalid('TAR_HEADER_INVALID', 'a GNU long name holds data after its terminating NUL');
       this.pendingLongName = name;
       return;
     }
     const records = parsePax(body);
     if (type === 'g') {
       const keys = [...records.keys()].filter((key) => key !== 'comment');
-      if (keys.length > 0) throw invalid('TAR_PAX_GLOBAL', `a pax global header sets ${keys.join(', ')}; CPython applies it to every later member, tar-stream does not`);
+      if (keys.length > 0)
+        throw invalid(
+          'TAR_PAX_GLOBAL',
+          `a pax global header sets ${keys.join(', ')}; CPython applies it to every later member, tar-stream does not`,
+        );
       return;
     }
     for (const [key, value] of records) {
       if (!PAX_KEYS.has(key)) throw invalid('TAR_PAX_KEY', `pax keyword ${quote(key)} is not accepted`);
-      if ((key === 'size' || key === 'uid' || key === 'gid') && !PAX_NUMERIC.test(value)) throw invalid('TAR_PAX_NUMERIC', `pax ${key}=${quote(value)} is not a decimal number`);
-      if ((key === 'mtime' || key === 'atime' || key === 'ctime') && !PAX_TIME.test(value)) throw invalid('TAR_PAX_NUMERIC', `pax ${key}=${quote(value)} is not a time`);
+      if ((key === 'size' || key === 'uid' || key === 'gid') && !PAX_NUMERIC.test(value))
+        throw invalid('TAR_PAX_NUMERIC', `pax ${key}=${quote(value)} is not a decimal number`);
+      if ((key === 'mtime' || key === 'atime' || key === 'ctime') && !PAX_TIME.test(value))
+        throw invalid('TAR_PAX_NUMERIC', `pax ${key}=${quote(value)} is not a time`);
     }
     this.pendingPax = records;
   }
@@ -263,10 +333,12 @@ function parsePax(body: Buffer): Map<string, string> {
   while (pos < body.length) {
     const space = body.indexOf(0x20, pos);
     const lengthText = space > pos ? body.subarray(pos, space).toString('latin1') : '';
-    if (!/^[1-9][0-9]{0,7}$/.test(lengthText)) throw invalid('TAR_PAX_RECORD', `malformed pax record length at byte ${pos}`);
+    if (!/^[1-9][0-9]{0,7}$/.test(lengthText))
+      throw invalid('TAR_PAX_RECORD', `malformed pax record length at byte ${pos}`);
     const length = Number(lengthText);
     const end = pos + length;
-    if (end > body.length || body[end - 1] !== 0x0a) throw invalid('TAR_PAX_RECORD', `pax record at byte ${pos} does not end where its length says`);
+    if (end > body.length || body[end - 1] !== 0x0a)
+      throw invalid('TAR_PAX_RECORD', `pax record at byte ${pos} does not end where its length says`);
     const record = body.subarray(space + 1, end - 1);
     const equals = record.indexOf(0x3d);
     if (equals <= 0) throw invalid('TAR_PAX_RECORD', `pax record at byte ${pos} has no keyword`);
@@ -290,7 +362,10 @@ function parseOctalField(block: Buffer, offset: number, length: number, header: 
   const digits = i - digitsStart;
   while (i < end && (block[i] === 0x20 || block[i] === 0)) i++;
   if (digits === 0 || i !== end) {
-    throw invalid('TAR_HEADER_INVALID', `header ${header} ${field} field ${quote(block.subarray(offset, end).toString('latin1'))} is not an octal number`);
+    throw invalid(
+      'TAR_HEADER_INVALID',
+      `header ${header} ${field} field ${quote(block.subarray(offset, end).toString('latin1'))} is not an octal number`,
+    );
   }
   if (!Number.isSafeInteger(value)) throw invalid('TAR_HEADER_INVALID', `header ${header} ${field} is out of range`);
   return value;
@@ -307,6 +382,20 @@ function padding(size: number): number {
 
 function describeType(flag: string): string {
   return (
-    { '1': 'hard link', '2': 'symbolic link', '3': 'character device', '4': 'block device', '6': 'FIFO', '7': 'contiguous file', K: 'GNU long link name', S: 'GNU sparse file', D: 'GNU directory dump', M: 'GNU multi-volume', V: 'GNU volume label' } as Record<string, string>
-  )[flag] ?? 'unknown';
+    (
+      {
+        '1': 'hard link',
+        '2': 'symbolic link',
+        '3': 'character device',
+        '4': 'block device',
+        '6': 'FIFO',
+        '7': 'contiguous file',
+        K: 'GNU long link name',
+        S: 'GNU sparse file',
+        D: 'GNU directory dump',
+        M: 'GNU multi-volume',
+        V: 'GNU volume label',
+      } as Record<string, string>
+    )[flag] ?? 'unknown'
+  );
 }

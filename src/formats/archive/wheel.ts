@@ -4,7 +4,14 @@ import { crc32 } from 'node:zlib';
 import { IntegrityError } from '../../model/errors.js';
 import type { Limits } from '../../model/limits.js';
 import { openRegularFile } from '../../io/local-files.js';
-import { type ArchiveListing, type ArchiveMember, type KeepPredicate, MemberHasher, EMPTY_BLOB_ID, EMPTY_SHA256 } from './member.js';
+import {
+  type ArchiveListing,
+  type ArchiveMember,
+  type KeepPredicate,
+  MemberHasher,
+  EMPTY_BLOB_ID,
+  EMPTY_SHA256,
+} from './member.js';
 import { PathRegistry, validatePath } from './paths.js';
 import { BlockReader } from './block-reader.js';
 import { auditZipLayout, type ZipEntry } from './zip-layout.js';
@@ -20,7 +27,12 @@ import { InflatedTooLargeError, RawInflater } from './raw-inflater.js';
  * audit in the hostile-archive tests and on every fuzz mutant the audit accepts, as tar-stream
  * does for sdists, instead of on every run.
  */
-export async function readWheel(path: string, limits: Limits, keep: KeepPredicate = () => false, options: { only?: (path: string) => boolean } = {}): Promise<ArchiveListing> {
+export async function readWheel(
+  path: string,
+  limits: Limits,
+  keep: KeepPredicate = () => false,
+  options: { only?: (path: string) => boolean } = {},
+): Promise<ArchiveListing> {
   const { fd, size } = openRegularFile(path);
   try {
     const reader = new BlockReader(fd, size);
@@ -37,7 +49,13 @@ const YIELD_EVERY_BYTES = 256 * 1024;
 /**
  * Inflates each audited entry from its audited offset, and checks its size and CRC-32 exactly.
  */
-async function readEntries(reader: BlockReader, audited: ZipEntry[], limits: Limits, keep: KeepPredicate, only?: (path: string) => boolean): Promise<ArchiveListing> {
+async function readEntries(
+  reader: BlockReader,
+  audited: ZipEntry[],
+  limits: Limits,
+  keep: KeepPredicate,
+  only?: (path: string) => boolean,
+): Promise<ArchiveListing> {
   const registry = new PathRegistry('wheel');
   const members: ArchiveMember[] = [];
   const kept = new Map<string, Buffer>();
@@ -54,7 +72,10 @@ async function readEntries(reader: BlockReader, audited: ZipEntry[], limits: Lim
         members.push({ path, type, mode, size: 0, sha256: EMPTY_SHA256, blobId: EMPTY_BLOB_ID });
         continue;
       }
-      const hasher = new MemberHasher(expected.uncompressedSize, keep(path) && expected.uncompressedSize <= limits.metadataFileBytes);
+      const hasher = new MemberHasher(
+        expected.uncompressedSize,
+        keep(path) && expected.uncompressedSize <= limits.metadataFileBytes,
+      );
       // Inflating is synchronous: without a turn of the event loop now and then, a wheel read
       // would starve a concurrent sdist read, whose gunzip (on the thread pool) would then wait
       // for the main thread instead of running beside it.
@@ -68,10 +89,18 @@ async function readEntries(reader: BlockReader, audited: ZipEntry[], limits: Lim
       const crc = crc32(content);
       const digest = hasher.finish();
       if (digest.size !== expected.uncompressedSize) {
-        throw new IntegrityError('ZIP_SIZE', `wheel: ${path} declares ${expected.uncompressedSize} bytes and holds ${digest.size}`, { file: path });
+        throw new IntegrityError(
+          'ZIP_SIZE',
+          `wheel: ${path} declares ${expected.uncompressedSize} bytes and holds ${digest.size}`,
+          { file: path },
+        );
       }
       if (crc >>> 0 !== expected.crc) {
-        throw new IntegrityError('ZIP_CRC', `wheel: ${path} fails its CRC-32 check (pip would refuse it)`, { file: path, expected: expected.crc.toString(16), actual: (crc >>> 0).toString(16) });
+        throw new IntegrityError('ZIP_CRC', `wheel: ${path} fails its CRC-32 check (pip would refuse it)`, {
+          file: path,
+          expected: expected.crc.toString(16),
+          actual: (crc >>> 0).toString(16),
+        });
       }
       if (digest.content) kept.set(path, digest.content);
       members.push({ path, type, mode, size: digest.size, sha256: digest.sha256, blobId: digest.blobId });
@@ -88,7 +117,14 @@ function inflate(inflater: RawInflater, data: Buffer, entry: ZipEntry): Buffer {
   try {
     return inflater.inflate(data, entry.uncompressedSize);
   } catch (error) {
-    if (error instanceof InflatedTooLargeError) throw new IntegrityError('ZIP_SIZE', `wheel: ${entry.name} inflates to more than its declared ${entry.uncompressedSize} bytes`, { file: entry.name });
-    throw new IntegrityError('ZIP_FRAMING', `wheel: ${entry.name} does not inflate (${(error as Error).message})`, { file: entry.name });
+    if (error instanceof InflatedTooLargeError)
+      throw new IntegrityError(
+        'ZIP_SIZE',
+        `wheel: ${entry.name} inflates to more than its declared ${entry.uncompressedSize} bytes`,
+        { file: entry.name },
+      );
+    throw new IntegrityError('ZIP_FRAMING', `wheel: ${entry.name} does not inflate (${(error as Error).message})`, {
+      file: entry.name,
+    });
   }
 }

@@ -28,14 +28,18 @@ const SIG_LOCAL = 0x04034b50;
 const SIG_DESCRIPTOR = 0x08074b50;
 /** Extra fields that give an entry a second name or ZIP64 sizes: the installer may read them differently (W-05, W-07). */
 const REFUSED_EXTRA: Record<number, [ReasonCode, string]> = {
-  0x7075: ['ZIP_NAME_AMBIGUOUS', 'an Info-ZIP Unicode Path field (a second name; CPython 3.11 ignores it, yauzl and 3.12+ use it)'],
+  0x7075: [
+    'ZIP_NAME_AMBIGUOUS',
+    'an Info-ZIP Unicode Path field (a second name; CPython 3.11 ignores it, yauzl and 3.12+ use it)',
+  ],
   0x6375: ['ZIP_NAME_AMBIGUOUS', 'an Info-ZIP Unicode Comment field'],
   0x0001: ['ZIP_FRAMING', 'a ZIP64 field (wheels never need ZIP64)'],
 };
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-const fail = (reason: ReasonCode, message: string, file?: string) => new IntegrityError(reason, `wheel: ${message}`, file ? { file } : {});
+const fail = (reason: ReasonCode, message: string, file?: string) =>
+  new IntegrityError(reason, `wheel: ${message}`, file ? { file } : {});
 
 /**
  * crosscheck's own reading of a zip's structure, independent of yauzl (threat catalog W-01…W-09):
@@ -51,7 +55,11 @@ export type ReadAt = (position: number, length: number) => Buffer | Promise<Buff
 export async function auditZipLayout(readAt: ReadAt, fileSize: number, limits: Limits): Promise<ZipEntry[]> {
   if (fileSize < EOCD_SIZE) throw fail('ZIP_FRAMING', `the file is ${fileSize} bytes, too short to be a zip`);
   const eocd = await readAt(fileSize - EOCD_SIZE, EOCD_SIZE);
-  if (eocd.readUInt32LE(0) !== SIG_EOCD) throw fail('ZIP_FRAMING', 'the file does not end with a zip end-of-central-directory record (trailing data or a comment)');
+  if (eocd.readUInt32LE(0) !== SIG_EOCD)
+    throw fail(
+      'ZIP_FRAMING',
+      'the file does not end with a zip end-of-central-directory record (trailing data or a comment)',
+    );
   const disk = eocd.readUInt16LE(4);
   const cdDisk = eocd.readUInt16LE(6);
   const entriesOnDisk = eocd.readUInt16LE(8);
@@ -61,12 +69,18 @@ export async function auditZipLayout(readAt: ReadAt, fileSize: number, limits: L
   const commentLength = eocd.readUInt16LE(20);
   if (commentLength !== 0) throw fail('ZIP_FRAMING', 'the end record has a comment');
   if (disk !== 0 || cdDisk !== 0 || entriesOnDisk !== entryCount) throw fail('ZIP_FRAMING', 'multi-disk zip');
-  if (entryCount === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) throw fail('ZIP_FRAMING', 'ZIP64 end records are not accepted in wheels');
-  if (entryCount > limits.members) throw new LimitError('LIMIT_MEMBERS', `wheel: ${entryCount} members, over the ${limits.members} limit`);
+  if (entryCount === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff)
+    throw fail('ZIP_FRAMING', 'ZIP64 end records are not accepted in wheels');
+  if (entryCount > limits.members)
+    throw new LimitError('LIMIT_MEMBERS', `wheel: ${entryCount} members, over the ${limits.members} limit`);
   if (cdOffset + cdSize !== fileSize - EOCD_SIZE) {
-    throw fail('ZIP_CD_ACCOUNTING', `the central directory (offset ${cdOffset}, ${cdSize} bytes) does not end where the end record starts (${fileSize - EOCD_SIZE})`);
+    throw fail(
+      'ZIP_CD_ACCOUNTING',
+      `the central directory (offset ${cdOffset}, ${cdSize} bytes) does not end where the end record starts (${fileSize - EOCD_SIZE})`,
+    );
   }
-  if (cdSize > MAX_CENTRAL_DIRECTORY) throw new LimitError('LIMIT_EXCEEDED', `wheel: a ${cdSize}-byte central directory`);
+  if (cdSize > MAX_CENTRAL_DIRECTORY)
+    throw new LimitError('LIMIT_EXCEEDED', `wheel: a ${cdSize}-byte central directory`);
   const cd = await readAt(cdOffset, cdSize);
   const entries: ZipEntry[] = [];
   let pos = 0;
@@ -89,30 +103,61 @@ export async function auditZipLayout(readAt: ReadAt, fileSize: number, limits: L
     const externalAttributes = cd.readUInt32LE(pos + 38);
     const localHeaderOffset = cd.readUInt32LE(pos + 42);
     const end = pos + 46 + nameLength + extraLength + entryCommentLength;
-    if (end > cd.length) throw fail('ZIP_CD_ACCOUNTING', `central record ${entries.length + 1} runs past the central directory`);
+    if (end > cd.length)
+      throw fail('ZIP_CD_ACCOUNTING', `central record ${entries.length + 1} runs past the central directory`);
     const nameBytes = Buffer.from(cd.subarray(pos + 46, pos + 46 + nameLength));
     const name = decodeZipName(nameBytes, flags);
     checkExtraFields(cd.subarray(pos + 46 + nameLength, pos + 46 + nameLength + extraLength), name);
     if (diskStart !== 0) throw fail('ZIP_FRAMING', `${name} starts on another disk`, name);
     if (flags & 0x0001 || flags & 0x0040 || flags & 0x2000) throw fail('ZIP_ENCRYPTED', `${name} is encrypted`, name);
     // CPython's zipfile refuses these (found by fuzzing): accepting them would pass what pip cannot install.
-    if (versionNeeded > MAX_EXTRACT_VERSION) throw fail('ZIP_FRAMING', `${name} needs zip version ${versionNeeded / 10}; installers support up to ${MAX_EXTRACT_VERSION / 10}`, name);
+    if (versionNeeded > MAX_EXTRACT_VERSION)
+      throw fail(
+        'ZIP_FRAMING',
+        `${name} needs zip version ${versionNeeded / 10}; installers support up to ${MAX_EXTRACT_VERSION / 10}`,
+        name,
+      );
     if (flags & 0x0020) throw fail('ZIP_METHOD', `${name} is compressed patched data`, name);
-    if (method !== 0 && method !== 8) throw fail('ZIP_METHOD', `${name} uses compression method ${method}; only stored (0) and deflate (8) are accepted`, name);
-    if (method === 0 && compressedSize !== uncompressedSize) throw fail('ZIP_SIZE', `${name} is stored but its sizes differ (${compressedSize} vs ${uncompressedSize})`, name);
-    if (compressedSize > limits.memberBytes) throw new LimitError('LIMIT_EXCEEDED', `wheel: ${name} is ${compressedSize} bytes compressed, over the ${limits.memberBytes}-byte member limit`, { file: name });
-    if (uncompressedSize > limits.memberBytes) throw new LimitError('LIMIT_EXCEEDED', `wheel: ${name} is ${uncompressedSize} bytes, over the ${limits.memberBytes}-byte member limit`, { file: name });
+    if (method !== 0 && method !== 8)
+      throw fail(
+        'ZIP_METHOD',
+        `${name} uses compression method ${method}; only stored (0) and deflate (8) are accepted`,
+        name,
+      );
+    if (method === 0 && compressedSize !== uncompressedSize)
+      throw fail('ZIP_SIZE', `${name} is stored but its sizes differ (${compressedSize} vs ${uncompressedSize})`, name);
+    if (compressedSize > limits.memberBytes)
+      throw new LimitError(
+        'LIMIT_EXCEEDED',
+        `wheel: ${name} is ${compressedSize} bytes compressed, over the ${limits.memberBytes}-byte member limit`,
+        { file: name },
+      );
+    if (uncompressedSize > limits.memberBytes)
+      throw new LimitError(
+        'LIMIT_EXCEEDED',
+        `wheel: ${name} is ${uncompressedSize} bytes, over the ${limits.memberBytes}-byte member limit`,
+        { file: name },
+      );
     if (uncompressedSize > 1024 * 1024 && uncompressedSize / Math.max(compressedSize, 1) > limits.compressionRatio) {
-      throw new LimitError('LIMIT_RATIO', `wheel: ${name} expands ${Math.round(uncompressedSize / Math.max(compressedSize, 1))}:1, over the ${limits.compressionRatio}:1 limit`, { file: name });
+      throw new LimitError(
+        'LIMIT_RATIO',
+        `wheel: ${name} expands ${Math.round(uncompressedSize / Math.max(compressedSize, 1))}:1, over the ${limits.compressionRatio}:1 limit`,
+        { file: name },
+      );
     }
     totalUncompressed += uncompressedSize;
-    if (totalUncompressed > limits.decompressedBytes) throw new LimitError('LIMIT_DECOMPRESSED', `wheel: decompresses to more than ${limits.decompressedBytes} bytes`);
+    if (totalUncompressed > limits.decompressedBytes)
+      throw new LimitError('LIMIT_DECOMPRESSED', `wheel: decompresses to more than ${limits.decompressedBytes} bytes`);
     const isDirectory = name.endsWith('/');
     if (isDirectory && uncompressedSize !== 0) throw fail('ZIP_SIZE', `directory ${name} declares content`, name);
     // The Unix file type of the external attributes: bdist_wheel writes regular files (0 or S_IFREG); an installer honouring S_IFLNK would make a link.
     const unixType = madeBy >> 8 === 3 ? (externalAttributes >>> 16) & 0o170000 : 0;
     if (unixType !== 0 && unixType !== (isDirectory ? 0o040000 : 0o100000) && !(isDirectory && unixType === 0o100000)) {
-      throw fail('ARCHIVE_MEMBER_TYPE', `${name} is typed ${unixType === 0o120000 ? 'a symbolic link' : unixType === 0o040000 ? 'a directory' : `0o${unixType.toString(8)}`} in its external attributes; a wheel holds regular files only`, name);
+      throw fail(
+        'ARCHIVE_MEMBER_TYPE',
+        `${name} is typed ${unixType === 0o120000 ? 'a symbolic link' : unixType === 0o040000 ? 'a directory' : `0o${unixType.toString(8)}`} in its external attributes; a wheel holds regular files only`,
+        name,
+      );
     }
     entries.push({
       name,
@@ -130,7 +175,10 @@ export async function auditZipLayout(readAt: ReadAt, fileSize: number, limits: L
     pos = end;
   }
   if (entries.length !== entryCount) {
-    throw fail('ZIP_CD_ACCOUNTING', `the end record counts ${entryCount} entries but the central directory holds ${entries.length} (an installer would see the difference)`);
+    throw fail(
+      'ZIP_CD_ACCOUNTING',
+      `the end record counts ${entryCount} entries but the central directory holds ${entries.length} (an installer would see the difference)`,
+    );
   }
   await checkLocalHeaders(readAt, entries, cdOffset);
   return entries;
@@ -141,12 +189,18 @@ async function checkLocalHeaders(readAt: ReadAt, entries: ZipEntry[], cdOffset: 
   let expectedStart = 0;
   for (const entry of byOffset) {
     const { name } = entry;
-    if (entry.localHeaderOffset < expectedStart) throw fail('ZIP_OVERLAP', `${name} overlaps the entry before it`, name);
+    if (entry.localHeaderOffset < expectedStart)
+      throw fail('ZIP_OVERLAP', `${name} overlaps the entry before it`, name);
     if (entry.localHeaderOffset > expectedStart) {
-      throw fail('ZIP_FRAMING', `${entry.localHeaderOffset - expectedStart} unaccounted bytes before ${name} (at ${expectedStart})`, name);
+      throw fail(
+        'ZIP_FRAMING',
+        `${entry.localHeaderOffset - expectedStart} unaccounted bytes before ${name} (at ${expectedStart})`,
+        name,
+      );
     }
     const header = await readAt(entry.localHeaderOffset, 30);
-    if (header.readUInt32LE(0) !== SIG_LOCAL) throw fail('ZIP_LFH_CD_MISMATCH', `no local header where the central directory places ${name}`, name);
+    if (header.readUInt32LE(0) !== SIG_LOCAL)
+      throw fail('ZIP_LFH_CD_MISMATCH', `no local header where the central directory places ${name}`, name);
     const flags = header.readUInt16LE(6);
     const method = header.readUInt16LE(8);
     const crc = header.readUInt32LE(14);
@@ -155,16 +209,26 @@ async function checkLocalHeaders(readAt: ReadAt, entries: ZipEntry[], cdOffset: 
     const nameLength = header.readUInt16LE(26);
     const extraLength = header.readUInt16LE(28);
     const variable = await readAt(entry.localHeaderOffset + 30, nameLength + extraLength);
-    const mismatch = (what: string) => fail('ZIP_LFH_CD_MISMATCH', `${name}: the local header's ${what} differs from the central directory's`, name);
-    if (!variable.subarray(0, nameLength).equals(entry.nameBytes)) throw mismatch(`name (${quote(variable.subarray(0, nameLength).toString('latin1'))})`);
+    const mismatch = (what: string) =>
+      fail('ZIP_LFH_CD_MISMATCH', `${name}: the local header's ${what} differs from the central directory's`, name);
+    if (!variable.subarray(0, nameLength).equals(entry.nameBytes))
+      throw mismatch(`name (${quote(variable.subarray(0, nameLength).toString('latin1'))})`);
     checkExtraFields(variable.subarray(nameLength), name);
     if (flags !== entry.flags) throw mismatch('flags');
     if (method !== entry.method) throw mismatch('compression method');
     const descriptor = (flags & 0x0008) !== 0;
-    if (!descriptor && (crc !== entry.crc || compressedSize !== entry.compressedSize || uncompressedSize !== entry.uncompressedSize)) {
+    if (
+      !descriptor &&
+      (crc !== entry.crc || compressedSize !== entry.compressedSize || uncompressedSize !== entry.uncompressedSize)
+    ) {
       throw mismatch('CRC or sizes');
     }
-    if (descriptor && ((crc !== 0 && crc !== entry.crc) || (compressedSize !== 0 && compressedSize !== entry.compressedSize) || (uncompressedSize !== 0 && uncompressedSize !== entry.uncompressedSize))) {
+    if (
+      descriptor &&
+      ((crc !== 0 && crc !== entry.crc) ||
+        (compressedSize !== 0 && compressedSize !== entry.compressedSize) ||
+        (uncompressedSize !== 0 && uncompressedSize !== entry.uncompressedSize))
+    ) {
       throw mismatch('CRC or sizes');
     }
     entry.dataOffset = entry.localHeaderOffset + 30 + nameLength + extraLength;
@@ -172,7 +236,11 @@ async function checkLocalHeaders(readAt: ReadAt, entries: ZipEntry[], cdOffset: 
     if (descriptor) {
       const dd = await readAt(end, 16);
       const offset = dd.readUInt32LE(0) === SIG_DESCRIPTOR ? 4 : 0;
-      if (dd.readUInt32LE(offset) !== entry.crc || dd.readUInt32LE(offset + 4) !== entry.compressedSize || dd.readUInt32LE(offset + 8) !== entry.uncompressedSize) {
+      if (
+        dd.readUInt32LE(offset) !== entry.crc ||
+        dd.readUInt32LE(offset + 4) !== entry.compressedSize ||
+        dd.readUInt32LE(offset + 8) !== entry.uncompressedSize
+      ) {
         throw mismatch('data descriptor');
       }
       end += offset + 12;
@@ -180,7 +248,10 @@ async function checkLocalHeaders(readAt: ReadAt, entries: ZipEntry[], cdOffset: 
     expectedStart = end;
   }
   if (expectedStart !== cdOffset) {
-    throw fail(expectedStart > cdOffset ? 'ZIP_OVERLAP' : 'ZIP_FRAMING', `the last entry ends at ${expectedStart}, the central directory starts at ${cdOffset}`);
+    throw fail(
+      expectedStart > cdOffset ? 'ZIP_OVERLAP' : 'ZIP_FRAMING',
+      `the last entry ends at ${expectedStart}, the central directory starts at ${cdOffset}`,
+    );
   }
 }
 
@@ -188,7 +259,10 @@ function decodeZipName(bytes: Buffer, flags: number): string {
   // Control bytes decode differently by reader (CPython's cp437 keeps them, yauzl's shows IBM
   // glyphs), and never belong in a file name.
   if (bytes.some((b) => b < 0x20 || b === 0x7f)) {
-    throw new IntegrityError('ARCHIVE_PATH_INVALID', `wheel: member name ${quote(bytes.toString('latin1'))} holds a control character`);
+    throw new IntegrityError(
+      'ARCHIVE_PATH_INVALID',
+      `wheel: member name ${quote(bytes.toString('latin1'))} holds a control character`,
+    );
   }
   if (flags & 0x0800) {
     try {
@@ -198,7 +272,10 @@ function decodeZipName(bytes: Buffer, flags: number): string {
     }
   }
   if (bytes.some((b) => b >= 0x80)) {
-    throw fail('ZIP_NAME_AMBIGUOUS', `non-ASCII name without the UTF-8 flag (${quote(bytes.toString('latin1'))}): installers may decode it differently`);
+    throw fail(
+      'ZIP_NAME_AMBIGUOUS',
+      `non-ASCII name without the UTF-8 flag (${quote(bytes.toString('latin1'))}): installers may decode it differently`,
+    );
   }
   return bytes.toString('latin1');
 }
@@ -209,7 +286,8 @@ function checkExtraFields(extra: Buffer, name: string): void {
     if (pos + 4 > extra.length) throw fail('ZIP_FRAMING', `${name}: truncated extra field`, name);
     const id = extra.readUInt16LE(pos);
     const length = extra.readUInt16LE(pos + 2);
-    if (pos + 4 + length > extra.length) throw fail('ZIP_FRAMING', `${name}: extra field 0x${id.toString(16)} runs past its area`, name);
+    if (pos + 4 + length > extra.length)
+      throw fail('ZIP_FRAMING', `${name}: extra field 0x${id.toString(16)} runs past its area`, name);
     const refused = REFUSED_EXTRA[id];
     if (refused) throw fail(refused[0], `${name} carries ${refused[1]}`, name);
     pos += 4 + length;

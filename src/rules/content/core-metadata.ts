@@ -1,5 +1,17 @@
-import { CoreMetadataError, longDescription, parseCoreMetadata, type CoreMetadata } from '../../formats/core-metadata.js';
-import { canonicalizeName, canonicalRequirement, parseRequirement, RequirementError, requirementForExtra, type Requirement } from '../../formats/requirements.js';
+import {
+  CoreMetadataError,
+  longDescription,
+  parseCoreMetadata,
+  type CoreMetadata,
+} from '../../formats/core-metadata.js';
+import {
+  canonicalizeName,
+  canonicalRequirement,
+  parseRequirement,
+  RequirementError,
+  requirementForExtra,
+  type Requirement,
+} from '../../formats/requirements.js';
 import { quote } from '../../model/errors.js';
 import { type Author, type Declared, type Field, isKnown } from './declared.js';
 
@@ -37,7 +49,31 @@ export interface MetadataContext {
 
 const METADATA_VERSIONS = new Set(['1.0', '1.1', '1.2', '2.1', '2.2', '2.3', '2.4']);
 /** Fields a metadata 2.2+ file may list under Dynamic (PEP 643). */
-const DYNAMIC_NAMES = new Set(['platform', 'supported-platform', 'summary', 'description', 'description-content-type', 'keywords', 'home-page', 'download-url', 'author', 'author-email', 'maintainer', 'maintainer-email', 'license', 'license-expression', 'license-file', 'classifier', 'requires-dist', 'requires-python', 'requires-external', 'project-url', 'provides-extra', 'provides-dist', 'obsoletes-dist']);
+const DYNAMIC_NAMES = new Set([
+  'platform',
+  'supported-platform',
+  'summary',
+  'description',
+  'description-content-type',
+  'keywords',
+  'home-page',
+  'download-url',
+  'author',
+  'author-email',
+  'maintainer',
+  'maintainer-email',
+  'license',
+  'license-expression',
+  'license-file',
+  'classifier',
+  'requires-dist',
+  'requires-python',
+  'requires-external',
+  'project-url',
+  'provides-extra',
+  'provides-dist',
+  'obsoletes-dist',
+]);
 
 export function judgeCoreMetadata(bytes: Buffer, ctx: MetadataContext): MetadataFinding {
   const finding: MetadataFinding = { mismatches: [], unknowns: [], derivations: [] };
@@ -49,7 +85,8 @@ export function judgeCoreMetadata(bytes: Buffer, ctx: MetadataContext): Metadata
     return finding;
   }
   const byName = new Map<string, string[]>();
-  for (const { name, value } of metadata.headers) byName.set(name.toLowerCase(), [...(byName.get(name.toLowerCase()) ?? []), value]);
+  for (const { name, value } of metadata.headers)
+    byName.set(name.toLowerCase(), [...(byName.get(name.toLowerCase()) ?? []), value]);
   const seen = new Set<string>();
   const field = (name: string) => {
     seen.add(name);
@@ -64,7 +101,10 @@ export function judgeCoreMetadata(bytes: Buffer, ctx: MetadataContext): Metadata
   judgeMetadataVersion(field('metadata-version'), finding);
   judgeName(field('name'), ctx, finding);
   judgeText('Version', field('version'), { value: ctx.release, from: 'the release being verified' }, finding, true);
-  if (isKnown(declared.version) && declared.version.value !== ctx.release) finding.mismatches.push(`the tag declares version ${quote(declared.version.value)} (${declared.version.from}), not ${ctx.release}`);
+  if (isKnown(declared.version) && declared.version.value !== ctx.release)
+    finding.mismatches.push(
+      `the tag declares version ${quote(declared.version.value)} (${declared.version.from}), not ${ctx.release}`,
+    );
   judgeText('Summary', field('summary'), declared.summary, finding);
   judgeText('Home-page', field('home-page'), declared.homePage, finding);
   judgeText('Download-URL', field('download-url'), declared.downloadUrl, finding);
@@ -73,25 +113,43 @@ export function judgeCoreMetadata(bytes: Buffer, ctx: MetadataContext): Metadata
   judgeText('License', field('license'), declared.license, finding, false, (v) => v.replace(/\n {8}/g, '\n').trim());
   judgeText('License-Expression', field('license-expression'), declared.licenseExpression, finding);
   judgeList('Classifier', field('classifier'), declared.classifiers, finding);
-  judgeList('Project-URL', field('project-url'), declared.projectUrls && mapField(declared.projectUrls, (urls) => urls.map(([label, url]) => `${label}, ${url}`)), finding);
+  judgeList(
+    'Project-URL',
+    field('project-url'),
+    declared.projectUrls && mapField(declared.projectUrls, (urls) => urls.map(([label, url]) => `${label}, ${url}`)),
+    finding,
+  );
   judgeKeywords(field('keywords'), declared.keywords, finding);
   judgePlatforms(field('platform'), declared.platforms, finding);
   judgeRequiresPython(field('requires-python'), declared.requiresPython, finding, authoritative('requires-python'));
-  judgeText('Description-Content-Type', field('description-content-type'), declared.readme && mapField(declared.readme, (r) => r.contentType), finding);
+  judgeText(
+    'Description-Content-Type',
+    field('description-content-type'),
+    declared.readme && mapField(declared.readme, (r) => r.contentType),
+    finding,
+  );
   judgeLongDescription(metadata, field('description'), ctx, finding);
   judgeLicenseFiles(field('license-file'), ctx, finding);
-  judgeRequirements(field('requires-dist'), field('provides-extra'), ctx, finding, { requiresDist: authoritative('requires-dist'), providesExtra: authoritative('provides-extra') });
+  judgeRequirements(field('requires-dist'), field('provides-extra'), ctx, finding, {
+    requiresDist: authoritative('requires-dist'),
+    providesExtra: authoritative('provides-extra'),
+  });
   for (const value of field('dynamic')) {
-    if (!DYNAMIC_NAMES.has(value.trim().toLowerCase())) finding.mismatches.push(`Dynamic: ${quote(value)} names no core metadata field`);
+    if (!DYNAMIC_NAMES.has(value.trim().toLowerCase()))
+      finding.mismatches.push(`Dynamic: ${quote(value)} names no core metadata field`);
   }
   if (field('dynamic').length > 0) finding.derivations.push('Dynamic ← written by the build tool (PEP 643)');
   for (const [name, values] of byName) {
-    if (!seen.has(name)) finding.mismatches.push(`${headerName(name)}: ${quote(values)} — the tag declares nothing that writes this header`);
+    if (!seen.has(name))
+      finding.mismatches.push(
+        `${headerName(name)}: ${quote(values)} — the tag declares nothing that writes this header`,
+      );
   }
   return finding;
 }
 
-const headerName = (lower: string) => lower.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+const headerName = (lower: string) =>
+  lower.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
 
 function mapField<T, U>(field: Field<T>, map: (value: T) => U | undefined): Field<U> | undefined {
   if (!isKnown(field)) return field;
@@ -100,7 +158,8 @@ function mapField<T, U>(field: Field<T>, map: (value: T) => U | undefined): Fiel
 }
 
 function judgeMetadataVersion(values: string[], finding: MetadataFinding): void {
-  if (values.length !== 1 || !METADATA_VERSIONS.has(values[0]!.trim())) finding.mismatches.push(`Metadata-Version ${quote(values)} is not one version core metadata has`);
+  if (values.length !== 1 || !METADATA_VERSIONS.has(values[0]!.trim()))
+    finding.mismatches.push(`Metadata-Version ${quote(values)} is not one version core metadata has`);
   else finding.derivations.push(`Metadata-Version ${values[0]} ← written by the build tool`);
 }
 
@@ -111,40 +170,67 @@ function judgeName(values: string[], ctx: MetadataContext, finding: MetadataFind
     return;
   }
   const name = values[0]!;
-  if (canonicalizeName(name) !== canonicalizeName(ctx.project)) finding.mismatches.push(`Name ${quote(name)} is not the project ${ctx.project}`);
-  if (declared && isKnown(declared) && declared.value !== name) finding.mismatches.push(`Name ${quote(name)}; the tag declares ${quote(declared.value)} (${declared.from})`);
+  if (canonicalizeName(name) !== canonicalizeName(ctx.project))
+    finding.mismatches.push(`Name ${quote(name)} is not the project ${ctx.project}`);
+  if (declared && isKnown(declared) && declared.value !== name)
+    finding.mismatches.push(`Name ${quote(name)}; the tag declares ${quote(declared.value)} (${declared.from})`);
   else if (declared && isKnown(declared)) finding.derivations.push(`Name ← ${declared.from}`);
 }
 
 /** A single-valued header that holds a declared value exactly (after `normalize`), or is absent when nothing declares it. */
-function judgeText(header: string, values: string[], declared: Field<string | undefined> | undefined, finding: MetadataFinding, required = false, normalize = (v: string) => v.trim()): void {
+function judgeText(
+  header: string,
+  values: string[],
+  declared: Field<string | undefined> | undefined,
+  finding: MetadataFinding,
+  required = false,
+  normalize = (v: string) => v.trim(),
+): void {
   if (declared && !isKnown(declared)) {
     if (values.length > 0) finding.unknowns.push(`${header}: ${declared.from}: ${declared.unknown}`);
     return;
   }
   const expected = declared?.value;
   if (values.length === 0) {
-    if (expected !== undefined && expected !== '' && required) finding.mismatches.push(`${header} is missing; expected ${quote(expected)}`);
+    if (expected !== undefined && expected !== '' && required)
+      finding.mismatches.push(`${header} is missing; expected ${quote(expected)}`);
     return;
   }
   if (values.length > 1) finding.mismatches.push(`${header} appears ${values.length} times: ${quote(values)}`);
-  else if (expected === undefined) finding.mismatches.push(`${header}: ${quote(values[0])} — the tag declares no ${header.toLowerCase()}`);
-  else if (normalize(values[0]!) !== normalize(expected)) finding.mismatches.push(`${header}: ${quote(values[0])}; the tag declares ${quote(expected)} (${declared!.from})`);
+  else if (expected === undefined)
+    finding.mismatches.push(`${header}: ${quote(values[0])} — the tag declares no ${header.toLowerCase()}`);
+  else if (normalize(values[0]!) !== normalize(expected))
+    finding.mismatches.push(`${header}: ${quote(values[0])}; the tag declares ${quote(expected)} (${declared!.from})`);
   else finding.derivations.push(`${header} ← ${declared!.from}`);
 }
 
 /** A repeatable header that holds exactly the declared values, in any order. */
-function judgeList(header: string, values: string[], declared: Field<string[]> | undefined, finding: MetadataFinding): void {
+function judgeList(
+  header: string,
+  values: string[],
+  declared: Field<string[]> | undefined,
+  finding: MetadataFinding,
+): void {
   if (declared && !isKnown(declared)) {
     if (values.length > 0) finding.unknowns.push(`${header}: ${declared.from}: ${declared.unknown}`);
     return;
   }
   const expected = declared?.value ?? [];
-  const onlyFound = multisetMinus(values.map((v) => v.trim()), expected);
-  const onlyDeclared = multisetMinus(expected, values.map((v) => v.trim()));
-  if (onlyFound.length > 0) finding.mismatches.push(`${header}: ${quote(onlyFound)} not declared by the tag${declared ? ` (${declared.from})` : ''}`);
+  const onlyFound = multisetMinus(
+    values.map((v) => v.trim()),
+    expected,
+  );
+  const onlyDeclared = multisetMinus(
+    expected,
+    values.map((v) => v.trim()),
+  );
+  if (onlyFound.length > 0)
+    finding.mismatches.push(
+      `${header}: ${quote(onlyFound)} not declared by the tag${declared ? ` (${declared.from})` : ''}`,
+    );
   // An older build writing fewer than declared would drop information, not add it; still, it is not what the tag says.
-  if (onlyDeclared.length > 0 && values.length > 0) finding.mismatches.push(`${header}: declared ${quote(onlyDeclared)} missing`);
+  if (onlyDeclared.length > 0 && values.length > 0)
+    finding.mismatches.push(`${header}: declared ${quote(onlyDeclared)} missing`);
   if (onlyFound.length === 0 && declared && values.length > 0) finding.derivations.push(`${header} ← ${declared.from}`);
 }
 
@@ -158,7 +244,13 @@ function multisetMinus(a: readonly string[], b: readonly string[]): string[] {
   });
 }
 
-function judgePeople(names: string[], emails: string[], declared: Field<Author[]> | undefined, role: 'Author' | 'Maintainer', finding: MetadataFinding): void {
+function judgePeople(
+  names: string[],
+  emails: string[],
+  declared: Field<Author[]> | undefined,
+  role: 'Author' | 'Maintainer',
+  finding: MetadataFinding,
+): void {
   if (declared && !isKnown(declared)) {
     if (names.length + emails.length > 0) finding.unknowns.push(`${role}: ${declared.from}: ${declared.unknown}`);
     return;
@@ -166,8 +258,12 @@ function judgePeople(names: string[], emails: string[], declared: Field<Author[]
   const people = declared?.value ?? [];
   // setuptools writes setup.cfg/setup.py authors as given; pyproject's as "Name <email>" (its _people).
   const fromPyproject = declared?.from.startsWith('pyproject.toml') ?? false;
-  const expectedNames = fromPyproject ? people.filter((p) => p.name && !p.email).map((p) => p.name!) : people.flatMap((p) => (p.name ? [p.name] : []));
-  const expectedEmails = fromPyproject ? people.filter((p) => p.email).map((p) => (p.name ? `${p.name} <${p.email}>` : p.email!)) : people.flatMap((p) => (p.email ? [p.email] : []));
+  const expectedNames = fromPyproject
+    ? people.filter((p) => p.name && !p.email).map((p) => p.name!)
+    : people.flatMap((p) => (p.name ? [p.name] : []));
+  const expectedEmails = fromPyproject
+    ? people.filter((p) => p.email).map((p) => (p.name ? `${p.name} <${p.email}>` : p.email!))
+    : people.flatMap((p) => (p.email ? [p.email] : []));
   const joined = (list: string[]) => (list.length > 0 ? [list.join(', ')] : []);
   judgeList(role, names, { value: joined(expectedNames), from: declared?.from ?? 'nothing' }, finding);
   judgeList(`${role}-email`, emails, { value: joined(expectedEmails), from: declared?.from ?? 'nothing' }, finding);
@@ -179,7 +275,10 @@ function judgeKeywords(values: string[], declared: Field<string[]> | undefined, 
     finding.unknowns.push(`Keywords: ${declared.from}: ${declared.unknown}`);
     return;
   }
-  const found = values.flatMap((v) => v.split(',')).map((k) => k.trim()).filter(Boolean);
+  const found = values
+    .flatMap((v) => v.split(','))
+    .map((k) => k.trim())
+    .filter(Boolean);
   judgeList('Keywords', found, declared ?? { value: [], from: 'nothing' }, finding);
 }
 
@@ -191,21 +290,32 @@ function judgePlatforms(values: string[], declared: Field<string[]> | undefined,
   judgeList('Platform', values, declared, finding);
 }
 
-function judgeRequiresPython(values: string[], declared: Field<string> | undefined, finding: MetadataFinding, required: boolean): void {
+function judgeRequiresPython(
+  values: string[],
+  declared: Field<string> | undefined,
+  finding: MetadataFinding,
+  required: boolean,
+): void {
   const canonical = (text: string) => canonicalSpecifiers(text);
   if (declared && !isKnown(declared)) {
     if (values.length > 0) finding.unknowns.push(`Requires-Python: ${declared.from}: ${declared.unknown}`);
     return;
   }
   if (values.length === 0) {
-    if (required && declared) finding.mismatches.push(`Requires-Python: declared ${quote(declared.value)} missing, in metadata an installer takes as it is (${declared.from})`);
+    if (required && declared)
+      finding.mismatches.push(
+        `Requires-Python: declared ${quote(declared.value)} missing, in metadata an installer takes as it is (${declared.from})`,
+      );
     return;
   }
   if (!declared) {
     finding.mismatches.push(`Requires-Python: ${quote(values)} — the tag declares no Python requirement`);
     return;
   }
-  if (values.length !== 1 || canonical(values[0]!) !== canonical(declared.value)) finding.mismatches.push(`Requires-Python: ${quote(values)}; the tag declares ${quote(declared.value)} (${declared.from})`);
+  if (values.length !== 1 || canonical(values[0]!) !== canonical(declared.value))
+    finding.mismatches.push(
+      `Requires-Python: ${quote(values)}; the tag declares ${quote(declared.value)} (${declared.from})`,
+    );
   else finding.derivations.push(`Requires-Python ← ${declared.from}`);
 }
 
@@ -218,22 +328,36 @@ function canonicalSpecifiers(text: string): string {
   }
 }
 
-function judgeLongDescription(metadata: CoreMetadata, headerValues: string[], ctx: MetadataContext, finding: MetadataFinding): void {
+function judgeLongDescription(
+  metadata: CoreMetadata,
+  headerValues: string[],
+  ctx: MetadataContext,
+  finding: MetadataFinding,
+): void {
   const found = longDescription(metadata);
   if (headerValues.length > 1) finding.mismatches.push(`Description appears ${headerValues.length} times`);
-  if (headerValues.length > 0 && metadata.body.trim() !== '') finding.mismatches.push('a long description both in a Description header and in the body');
+  if (headerValues.length > 0 && metadata.body.trim() !== '')
+    finding.mismatches.push('a long description both in a Description header and in the body');
   const declared = ctx.declared.readme;
   if (!found) return;
   const normalize = (text: string) => text.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
   if (declared && isKnown(declared) && declared.value.text !== undefined) {
-    if (normalize(found.text) === normalize(declared.value.text)) finding.derivations.push(`the long description ← ${declared.value.path ?? declared.from}`);
-    else finding.mismatches.push(`the long description (${found.where}) is not the text the tag declares (${declared.value.path ?? declared.from})`);
+    if (normalize(found.text) === normalize(declared.value.text))
+      finding.derivations.push(`the long description ← ${declared.value.path ?? declared.from}`);
+    else
+      finding.mismatches.push(
+        `the long description (${found.where}) is not the text the tag declares (${declared.value.path ?? declared.from})`,
+      );
     return;
   }
   const file = ctx.rootFileWithText(normalize(found.text));
   if (file) finding.derivations.push(`the long description ← ${file} (read by setup.py; the same text)`);
-  else if (declared && !isKnown(declared)) finding.unknowns.push(`the long description: ${declared.from}: ${declared.unknown}`);
-  else finding.mismatches.push(`a long description that is no file of the tag and that nothing declares (${found.text.length} characters)`);
+  else if (declared && !isKnown(declared))
+    finding.unknowns.push(`the long description: ${declared.from}: ${declared.unknown}`);
+  else
+    finding.mismatches.push(
+      `a long description that is no file of the tag and that nothing declares (${found.text.length} characters)`,
+    );
 }
 
 function judgeLicenseFiles(values: string[], ctx: MetadataContext, finding: MetadataFinding): void {
@@ -242,11 +366,18 @@ function judgeLicenseFiles(values: string[], ctx: MetadataContext, finding: Meta
     finding.unknowns.push('License-File: the license files setuptools picks could not be worked out here');
     return;
   }
-  judgeList('License-File', values, { value: [...ctx.licenseFiles], from: describeLicenseSource(ctx.declared) }, finding);
+  judgeList(
+    'License-File',
+    values,
+    { value: [...ctx.licenseFiles], from: describeLicenseSource(ctx.declared) },
+    finding,
+  );
 }
 
 function describeLicenseSource(declared: Declared): string {
-  return declared.licenseFiles ? declared.licenseFiles.from : "setuptools' default license_files patterns (LICEN[CS]E*, COPYING*, NOTICE*, AUTHORS*) over the tag's files";
+  return declared.licenseFiles
+    ? declared.licenseFiles.from
+    : "setuptools' default license_files patterns (LICEN[CS]E*, COPYING*, NOTICE*, AUTHORS*) over the tag's files";
 }
 
 /**
@@ -255,18 +386,33 @@ function describeLicenseSource(declared: Declared): string {
  * 57 wrote no Requires-Dist into PKG-INFO (only requires.txt); a wheel's METADATA always has them,
  * and so does metadata of version 2.2 or later, unless it calls the field Dynamic (PEP 643).
  */
-function judgeRequirements(requiresDist: string[], providesExtra: string[], ctx: MetadataContext, finding: MetadataFinding, required: { requiresDist: boolean; providesExtra: boolean }): void {
+function judgeRequirements(
+  requiresDist: string[],
+  providesExtra: string[],
+  ctx: MetadataContext,
+  finding: MetadataFinding,
+  required: { requiresDist: boolean; providesExtra: boolean },
+): void {
   const { dependencies, extras } = ctx.declared;
   for (const field of [dependencies, extras] as (Field<unknown> | undefined)[]) {
     if (field && !isKnown(field)) {
-      if (requiresDist.length + providesExtra.length > 0) finding.unknowns.push(`Requires-Dist: ${field.from}: ${field.unknown}`);
+      if (requiresDist.length + providesExtra.length > 0)
+        finding.unknowns.push(`Requires-Dist: ${field.from}: ${field.unknown}`);
       return;
     }
   }
   const expectedExtras = (isKnown(extras) ? extras.value : []).map(([name]) => canonicalizeName(name));
   const foundExtras = providesExtra.map((e) => canonicalizeName(e.trim()));
-  judgeList('Provides-Extra', foundExtras, { value: expectedExtras, from: extras?.from ?? 'nothing (no extras declared)' }, finding);
-  if (required.providesExtra && foundExtras.length === 0 && expectedExtras.length > 0) finding.mismatches.push(`Provides-Extra: declared ${quote(expectedExtras)} missing, in metadata whose version makes its fields authoritative (${extras?.from ?? 'extras'})`);
+  judgeList(
+    'Provides-Extra',
+    foundExtras,
+    { value: expectedExtras, from: extras?.from ?? 'nothing (no extras declared)' },
+    finding,
+  );
+  if (required.providesExtra && foundExtras.length === 0 && expectedExtras.length > 0)
+    finding.mismatches.push(
+      `Provides-Extra: declared ${quote(expectedExtras)} missing, in metadata whose version makes its fields authoritative (${extras?.from ?? 'extras'})`,
+    );
   let expected: string[];
   try {
     expected = declaredRequirements(ctx.declared).map(canonicalRequirement);
@@ -279,25 +425,35 @@ function judgeRequirements(requiresDist: string[], providesExtra: string[], ctx:
     try {
       found.push(canonicalRequirement(parseRequirement(value)));
     } catch (error) {
-      finding.mismatches.push(`Requires-Dist ${quote(value)} is not a requirement packaging reads: ${error instanceof RequirementError ? error.message : String(error as Error)}`);
+      finding.mismatches.push(
+        `Requires-Dist ${quote(value)} is not a requirement packaging reads: ${error instanceof RequirementError ? error.message : String(error as Error)}`,
+      );
     }
   }
-  const source = [dependencies?.from, extras?.from].filter(Boolean).join(' and ') || 'nothing (no dependencies declared)';
+  const source =
+    [dependencies?.from, extras?.from].filter(Boolean).join(' and ') || 'nothing (no dependencies declared)';
   if (requiresDist.length === 0 && !required.requiresDist) {
-    if (expected.length > 0) finding.derivations.push('no Requires-Dist: setuptools before 57 wrote requirements only into requires.txt');
+    if (expected.length > 0)
+      finding.derivations.push('no Requires-Dist: setuptools before 57 wrote requirements only into requires.txt');
     return;
   }
   const onlyFound = multisetMinus([...new Set(found)], expected);
   const onlyDeclared = multisetMinus(expected, [...new Set(found)]);
-  if (onlyFound.length > 0) finding.mismatches.push(`Requires-Dist: ${quote(onlyFound)} — not declared by the tag (${source})`);
-  if (onlyDeclared.length > 0) finding.mismatches.push(`Requires-Dist: declared ${quote(onlyDeclared)} missing (${source})`);
-  if (onlyFound.length === 0 && onlyDeclared.length === 0 && expected.length > 0) finding.derivations.push(`Requires-Dist ← ${source}`);
+  if (onlyFound.length > 0)
+    finding.mismatches.push(`Requires-Dist: ${quote(onlyFound)} — not declared by the tag (${source})`);
+  if (onlyDeclared.length > 0)
+    finding.mismatches.push(`Requires-Dist: declared ${quote(onlyDeclared)} missing (${source})`);
+  if (onlyFound.length === 0 && onlyDeclared.length === 0 && expected.length > 0)
+    finding.derivations.push(`Requires-Dist ← ${source}`);
 }
 
 /** The declared requirements as an installer sees them: dependencies, then each extra's with its marker. */
 export function declaredRequirements(declared: Declared): Requirement[] {
   const result: Requirement[] = [];
-  if (isKnown(declared.dependencies)) for (const text of declared.dependencies.value) result.push(parseRequirement(text));
-  if (isKnown(declared.extras)) for (const [extra, list] of declared.extras.value) for (const text of list) result.push(requirementForExtra(parseRequirement(text), extra));
+  if (isKnown(declared.dependencies))
+    for (const text of declared.dependencies.value) result.push(parseRequirement(text));
+  if (isKnown(declared.extras))
+    for (const [extra, list] of declared.extras.value)
+      for (const text of list) result.push(requirementForExtra(parseRequirement(text), extra));
   return result;
 }

@@ -15,7 +15,13 @@ export class Findings {
   constructor(readonly check: string) {}
 
   /** A file recomputed from the tag and found to be what the tag declares. */
-  derived(path: string, rule: string, derivedFrom: string, digests: Record<string, string> = {}, kind: DifferenceKind = 'derived'): void {
+  derived(
+    path: string,
+    rule: string,
+    derivedFrom: string,
+    digests: Record<string, string> = {},
+    kind: DifferenceKind = 'derived',
+  ): void {
     this.differences.push({ check: this.check, path, kind, digests, allowed: true, rule, derivedFrom });
   }
 
@@ -27,6 +33,14 @@ export class Findings {
   /** A file that could not be recomputed here; the check is unverified unless something fails. */
   unknown(path: string, why: string, digests: Record<string, string> = {}): void {
     this.unknowns.push(`${path}: ${why}`);
-    this.differences.push({ check: this.check, path, kind: 'unverified', digests, allowed: false, unverified: true, detail: why });
+    this.differences.push({
+      check: this.check,
+      path,
+      kind: 'unverified',
+      digests,
+      allowed: false,
+      unverified: true,
+      detail: why,
+    });
   }
 }

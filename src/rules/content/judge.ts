@@ -21,7 +21,13 @@ export interface ContentInput {
   project: string;
   waivers: readonly Waiver[];
   /** The signed tag's tree and the blobs fetched for it (declaring files, symlink targets). */
-  tag?: { name: string; commit: string; taggedAt: number; entries: readonly TreeEntry[]; blobs: ReadonlyMap<string, Buffer> };
+  tag?: {
+    name: string;
+    commit: string;
+    taggedAt: number;
+    entries: readonly TreeEntry[];
+    blobs: ReadonlyMap<string, Buffer>;
+  };
   /** False when the git channel was left out on purpose: the sdists are then not compared with a tag at all (the caller says so). */
   tagWanted: boolean;
   /** Each distinct sdist read, the one whose digest the release manager signed first. */
@@ -39,31 +45,85 @@ export interface ContentOutput {
 export function judgeContent(input: ContentInput): ContentOutput {
   const output: ContentOutput = { checks: [], differences: [], missingBlobs: [] };
   const reference = input.sdists[0];
-  const tag = input.tag ? new TagFiles(input.tag.entries, input.tag.blobs, reference ? keptByBlobId(reference.input.members, reference.input.kept) : new Map()) : undefined;
+  const tag = input.tag
+    ? new TagFiles(
+        input.tag.entries,
+        input.tag.blobs,
+        reference ? keptByBlobId(reference.input.members, reference.input.kept) : new Map(),
+      )
+    : undefined;
   const basis = tag ? basisFromTag(tag, input) : reference ? basisFromSdist(reference.input, input) : undefined;
   if (basis) output.missingBlobs.push(...basis.missing);
   for (const { channels, input: sdist } of input.tagWanted ? input.sdists : []) {
     const fields = { artifact: 'sdist', file: sdist.filename, copies: channels };
     if (!tag || !basis) {
-      output.checks.push(unverifiedCheck('content.sdist-vs-git', fields, 'NO_GIT_TREE', `${sdist.filename} (${channels}) cannot be compared with the tag: the tag's tree is unavailable (see the git checks)`, 'fix what the git checks report, and run again'));
+      output.checks.push(
+        unverifiedCheck(
+          'content.sdist-vs-git',
+          fields,
+          'NO_GIT_TREE',
+          `${sdist.filename} (${channels}) cannot be compared with the tag: the tag's tree is unavailable (see the git checks)`,
+          'fix what the git checks report, and run again',
+        ),
+      );
       continue;
     }
-    const judged = judgeSdist(sdist, { ...basis.context, tag, manifest: basis.manifest, packages: basis.packages, eggInfo: basis.eggInfo, waivers: input.waivers, taggedAt: input.tag!.taggedAt });
-    output.checks.push(findingsCheck(judged.files, fields, `${sdist.filename} (${channels}) vs tag ${input.tag!.name} (${input.tag!.commit})`, output));
-    output.checks.push(findingsCheck(judged.metadata, fields, `${sdist.filename} (${channels}): PKG-INFO and ${basis.eggInfo}/ recomputed from ${describeSources(basis)}`, output));
+    const judged = judgeSdist(sdist, {
+      ...basis.context,
+      tag,
+      manifest: basis.manifest,
+      packages: basis.packages,
+      eggInfo: basis.eggInfo,
+      waivers: input.waivers,
+      taggedAt: input.tag!.taggedAt,
+    });
+    output.checks.push(
+      findingsCheck(
+        judged.files,
+        fields,
+        `${sdist.filename} (${channels}) vs tag ${input.tag!.name} (${input.tag!.commit})`,
+        output,
+      ),
+    );
+    output.checks.push(
+      findingsCheck(
+        judged.metadata,
+        fields,
+        `${sdist.filename} (${channels}): PKG-INFO and ${basis.eggInfo}/ recomputed from ${describeSources(basis)}`,
+        output,
+      ),
+    );
   }
   for (const { channels, input: wheel } of input.wheels) {
     const fields = { artifact: 'wheel', file: wheel.filename, copies: channels };
     const against = reference ? sdistReference(reference.input) : tag && basis ? tagReference(tag, basis) : undefined;
     if (!against || !basis) {
-      output.checks.push(unverifiedCheck('content.wheel-vs-sdist', fields, 'NO_SDIST', `${wheel.filename} (${channels}): no readable sdist or tag to compare it with`, 'fix what the sdist and git checks report, and run again'));
+      output.checks.push(
+        unverifiedCheck(
+          'content.wheel-vs-sdist',
+          fields,
+          'NO_SDIST',
+          `${wheel.filename} (${channels}): no readable sdist or tag to compare it with`,
+          'fix what the sdist and git checks report, and run again',
+        ),
+      );
       continue;
     }
     const judged = judgeWheel(wheel, against, { ...basis.context, packages: basis.packages });
-    const what = against.label === 'sdist' ? `${wheel.filename} (${channels}) vs ${reference!.input.filename}` : `${wheel.filename} (${channels}) vs tag ${input.tag!.name}`;
+    const what =
+      against.label === 'sdist'
+        ? `${wheel.filename} (${channels}) vs ${reference!.input.filename}`
+        : `${wheel.filename} (${channels}) vs tag ${input.tag!.name}`;
     output.checks.push(findingsCheck(judged.files, fields, what, output));
     output.checks.push(findingsCheck(judged.record, fields, `${wheel.filename} RECORD`, output));
-    output.checks.push(findingsCheck(judged.metadata, fields, `${wheel.filename}: .dist-info recomputed from ${describeSources(basis)}`, output));
+    output.checks.push(
+      findingsCheck(
+        judged.metadata,
+        fields,
+        `${wheel.filename}: .dist-info recomputed from ${describeSources(basis)}`,
+        output,
+      ),
+    );
   }
   return output;
 }
@@ -72,7 +132,13 @@ interface Basis {
   /** Whose declarations: the tag's, or without it the sdist's own. */
   source: 'the tag' | 'the sdist';
   declared: Declared;
-  context: { release: string; project: string; declared: Declared; licenseFiles: string[] | undefined; rootFileWithText(text: string): string | undefined };
+  context: {
+    release: string;
+    project: string;
+    declared: Declared;
+    licenseFiles: string[] | undefined;
+    rootFileWithText(text: string): string | undefined;
+  };
   manifest: ReturnType<typeof sdistFileFates>;
   packages: string[] | { unknown: string };
   eggInfo: string;
@@ -101,7 +167,11 @@ function basisFromTag(tag: TagFiles, input: ContentInput): Basis {
     },
   });
   if (isKnown(declared.scripts)) for (const script of declared.scripts.value) read(script);
-  const packages = isKnown(declared.packages) ? findPackages(tag.paths, declared.packages.value) : { unknown: declared.packages ? `${declared.packages.from}: ${declared.packages.unknown}` : 'no packages declared' };
+  const packages = isKnown(declared.packages)
+    ? findPackages(tag.paths, declared.packages.value)
+    : {
+        unknown: declared.packages ? `${declared.packages.from}: ${declared.packages.unknown}` : 'no packages declared',
+      };
   const licenseFiles = licenseFilesOf(tag.paths, declared);
   for (const file of licenseFiles ?? []) read(file);
   const name = isKnown(declared.name) ? declared.name.value : input.project;
@@ -109,8 +179,21 @@ function basisFromTag(tag: TagFiles, input: ContentInput): Basis {
   return {
     source: 'the tag',
     declared,
-    context: { release: input.release, project: input.project, declared, licenseFiles, rootFileWithText: rootFileWithText('the tag', tag.paths, (p) => tag.read(p)) },
-    manifest: sdistFileFates(tag, declared, { release: input.release, name, taggedAt: input.tag!.taggedAt, packages, referencedFiles: [...referencedFiles].filter((p) => tag.entries.has(p)).sort(), read }),
+    context: {
+      release: input.release,
+      project: input.project,
+      declared,
+      licenseFiles,
+      rootFileWithText: rootFileWithText('the tag', tag.paths, (p) => tag.read(p)),
+    },
+    manifest: sdistFileFates(tag, declared, {
+      release: input.release,
+      name,
+      taggedAt: input.tag!.taggedAt,
+      packages,
+      referencedFiles: [...referencedFiles].filter((p) => tag.entries.has(p)).sort(),
+      read,
+    }),
     packages,
     eggInfo,
     missing: [...missing],
@@ -121,15 +204,32 @@ function basisFromTag(tag: TagFiles, input: ContentInput): Basis {
 function basisFromSdist(sdist: SdistInput, input: ContentInput): Basis {
   const prefix = `${sdist.topDirectory}/`;
   const read = (path: string) => sdist.kept.get(prefix + path);
-  const files = sdist.members.filter((m) => m.type === 'file' && m.path.startsWith(prefix)).map((m) => m.path.slice(prefix.length));
+  const files = sdist.members
+    .filter((m) => m.type === 'file' && m.path.startsWith(prefix))
+    .map((m) => m.path.slice(prefix.length));
   const setupPy = read('setup.py');
-  const declared = readDeclared({ ...optional('pyproject', read('pyproject.toml')), ...optional('setupCfg', read('setup.cfg')), ...(setupPy ? { setupPy: setupPyKeywords(setupPy) } : {}), readFile: read });
-  const packages = isKnown(declared.packages) ? findPackages(files, declared.packages.value) : { unknown: declared.packages ? `${declared.packages.from}: ${declared.packages.unknown}` : 'no packages declared' };
+  const declared = readDeclared({
+    ...optional('pyproject', read('pyproject.toml')),
+    ...optional('setupCfg', read('setup.cfg')),
+    ...(setupPy ? { setupPy: setupPyKeywords(setupPy) } : {}),
+    readFile: read,
+  });
+  const packages = isKnown(declared.packages)
+    ? findPackages(files, declared.packages.value)
+    : {
+        unknown: declared.packages ? `${declared.packages.from}: ${declared.packages.unknown}` : 'no packages declared',
+      };
   const licenseFiles = licenseFilesOf(files, declared);
   return {
     source: 'the sdist',
     declared,
-    context: { release: input.release, project: input.project, declared, licenseFiles, rootFileWithText: rootFileWithText('the sdist', files, read) },
+    context: {
+      release: input.release,
+      project: input.project,
+      declared,
+      licenseFiles,
+      rootFileWithText: rootFileWithText('the sdist', files, read),
+    },
     manifest: { unknown: 'the tag is not available' },
     packages,
     eggInfo: `${(isKnown(declared.name) ? declared.name.value : input.project).replace(/-/g, '_')}.egg-info`,
@@ -141,9 +241,15 @@ function basisFromSdist(sdist: SdistInput, input: ContentInput): Basis {
  * The root file of the basis (the tag, or without it the sdist) whose text is a long description
  * that setup.py reads itself (`long_description=read('README.rst')`), named with its source.
  */
-function rootFileWithText(source: 'the tag' | 'the sdist', paths: readonly string[], read: (path: string) => Buffer | undefined): (text: string) => string | undefined {
+function rootFileWithText(
+  source: 'the tag' | 'the sdist',
+  paths: readonly string[],
+  read: (path: string) => Buffer | undefined,
+): (text: string) => string | undefined {
   return (text) => {
-    const path = paths.filter((p) => !p.includes('/')).find((p) => read(p)?.toString('utf8').replace(/\r\n?/g, '\n').replace(/\n+$/, '') === text);
+    const path = paths
+      .filter((p) => !p.includes('/'))
+      .find((p) => read(p)?.toString('utf8').replace(/\r\n?/g, '\n').replace(/\n+$/, '') === text);
     return path === undefined ? undefined : `${source}'s ${path}`;
   };
 }
@@ -154,7 +260,11 @@ function optional<K extends string>(key: K, value: Buffer | undefined): Partial<
 
 function sdistReference(sdist: SdistInput): WheelReference {
   const prefix = `${sdist.topDirectory}/`;
-  const files = new Map(sdist.members.filter((m) => m.type === 'file' && m.path.startsWith(prefix)).map((m) => [m.path.slice(prefix.length), { sha256: m.sha256, blobId: m.blobId }]));
+  const files = new Map(
+    sdist.members
+      .filter((m) => m.type === 'file' && m.path.startsWith(prefix))
+      .map((m) => [m.path.slice(prefix.length), { sha256: m.sha256, blobId: m.blobId }]),
+  );
   return { label: 'sdist', files, read: (path) => sdist.kept.get(prefix + path) };
 }
 
@@ -170,7 +280,9 @@ function tagReference(tag: TagFiles, basis: Basis): WheelReference {
 }
 
 function describeSources(basis: Basis): string {
-  return basis.declared.files.length > 0 ? `${basis.source}'s ${basis.declared.files.join(', ')}` : `setuptools' defaults (${basis.source} declares nothing)`;
+  return basis.declared.files.length > 0
+    ? `${basis.source}'s ${basis.declared.files.join(', ')}`
+    : `setuptools' defaults (${basis.source} declares nothing)`;
 }
 
 type CheckFields = { artifact: string; file: string };
@@ -190,7 +302,16 @@ function findingsCheck(findings: Findings, fields: CheckFields, what: string, ou
   const failing = findings.differences.filter((d) => !d.allowed && !d.unverified);
   if (failing.length > 0) {
     const shown = failing.slice(0, 5).map((d) => `${d.path} (${d.kind}${d.detail ? `: ${d.detail}` : ''})`);
-    return { ...base, status: 'fail', reason: 'CONTENT_MISMATCH', actual: failing.map((d) => d.path).slice(0, 20).join(', '), message: `${what}: ${failing.length} file(s) the tag does not explain — ${shown.join('; ')}${failing.length > 5 ? '; …' : ''}` };
+    return {
+      ...base,
+      status: 'fail',
+      reason: 'CONTENT_MISMATCH',
+      actual: failing
+        .map((d) => d.path)
+        .slice(0, 20)
+        .join(', '),
+      message: `${what}: ${failing.length} file(s) the tag does not explain — ${shown.join('; ')}${failing.length > 5 ? '; …' : ''}`,
+    };
   }
   const allowed = findings.differences.filter((d) => d.allowed);
   const rules = [...new Set(allowed.map((d) => d.rule ?? `waiver: ${d.waiver}`))];
@@ -201,7 +322,8 @@ function findingsCheck(findings: Findings, fields: CheckFields, what: string, ou
       status: 'unverified',
       reason: 'CONTENT_NOT_DERIVABLE',
       message: `${what}: ${explained}; ${findings.unknowns.length} could not be recomputed here — ${findings.unknowns.slice(0, 3).join('; ')}${findings.unknowns.length > 3 ? '; …' : ''}`,
-      remedy: 'compare the files named with the tag by hand: crosscheck cannot recompute them from what the tag declares',
+      remedy:
+        'compare the files named with the tag by hand: crosscheck cannot recompute them from what the tag declares',
     };
   }
   return { ...base, status: 'pass', message: `${what}: ${explained}` };

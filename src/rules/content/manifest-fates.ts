@@ -1,7 +1,19 @@
 import { versionSatisfies } from '../../profile/versions.js';
-import { canonicalizeName, type MarkerComparison, type MarkerGroup, type MarkerOperator, parseRequirement, RequirementError } from '../../formats/requirements.js';
+import {
+  canonicalizeName,
+  type MarkerComparison,
+  type MarkerGroup,
+  type MarkerOperator,
+  parseRequirement,
+  RequirementError,
+} from '../../formats/requirements.js';
 import { applyManifest, type FileFate, NOT_INCLUDED, parseManifestTemplate, prepareTagFiles } from '../manifest.js';
-import { type DeclaredProject, FIRST_UNREAD_SETUPTOOLS, SETUPTOOLS_CHANGES, setuptoolsDefaults } from '../setuptools-defaults.js';
+import {
+  type DeclaredProject,
+  FIRST_UNREAD_SETUPTOOLS,
+  SETUPTOOLS_CHANGES,
+  setuptoolsDefaults,
+} from '../setuptools-defaults.js';
 import { type Declared, isKnown } from './declared.js';
 import { compileFnmatch } from '../python-patterns.js';
 import type { Matcher } from '../pattern-nfa.js';
@@ -27,7 +39,10 @@ export function licenseFilesOf(paths: readonly string[], declared: Declared): st
     const matchers = segments.map(compileFnmatch);
     const matches = [...files].filter((path) => {
       const parts = path.split('/');
-      return parts.length === segments.length && parts.every((part, i) => matchers[i]!.matches(part) && !(part.startsWith('.') && !segments[i]!.startsWith('.')));
+      return (
+        parts.length === segments.length &&
+        parts.every((part, i) => matchers[i]!.matches(part) && !(part.startsWith('.') && !segments[i]!.startsWith('.')))
+      );
     });
     for (const path of matches.sort()) if (!result.includes(path) && !path.endsWith('~')) result.push(path);
   }
@@ -64,8 +79,12 @@ type Candidate = { version: string; label: string } | { older: true; label: stri
  * includes it, and unknown otherwise (the message names the versions on each side).
  */
 export function sdistFileFates(tag: TagFiles, declared: Declared, context: FatesContext): ManifestFates {
-  if (!isKnown(declared.backend)) return { unknown: `the build backend cannot be read (${declared.backend.from}: ${declared.backend.unknown})` };
-  if (!SETUPTOOLS_BACKENDS.has(declared.backend.value)) return { unknown: `built by ${declared.backend.value} (${declared.backend.from}), whose choice of files crosscheck does not model` };
+  if (!isKnown(declared.backend))
+    return { unknown: `the build backend cannot be read (${declared.backend.from}: ${declared.backend.unknown})` };
+  if (!SETUPTOOLS_BACKENDS.has(declared.backend.value))
+    return {
+      unknown: `built by ${declared.backend.value} (${declared.backend.from}), whose choice of files crosscheck does not model`,
+    };
   const template = tag.entries.has('MANIFEST.in') ? context.read('MANIFEST.in') : undefined;
   if (tag.entries.has('MANIFEST.in') && !template) return { unknown: 'MANIFEST.in could not be read from git' };
   const problems = unmodelledLinks(tag);
@@ -82,10 +101,19 @@ export function sdistFileFates(tag: TagFiles, declared: Declared, context: Fates
   const perCandidate = candidates.map((candidate) => {
     const version = 'older' in candidate ? SETUPTOOLS_CHANGES[0]!.version : candidate.version;
     const defaults = setuptoolsDefaults({ files, declared: { ...project, setuptools: version } });
-    const key = JSON.stringify([defaults.defaults.map((d) => [d.path, d.stage]), defaults.prune.style, defaults.dialect, defaults.unknown]);
+    const key = JSON.stringify([
+      defaults.defaults.map((d) => [d.path, d.stage]),
+      defaults.prune.style,
+      defaults.dialect,
+      defaults.unknown,
+    ]);
     let fates = evaluations.get(key);
     if (!fates) {
-      const result = applyManifest({ files, ...(template ? { template: template.toString('utf8') } : {}), ...defaults });
+      const result = applyManifest({
+        files,
+        ...(template ? { template: template.toString('utf8') } : {}),
+        ...defaults,
+      });
       fates =
         result.unknown.length > 0
           ? { unknown: result.unknown.join('; ') }
@@ -104,13 +132,24 @@ export function sdistFileFates(tag: TagFiles, declared: Declared, context: Fates
         if (!(fates instanceof Map)) return { included: 'unknown', why: `${candidate.label}: ${fates.unknown}` };
         const fate = fates.get(path);
         if (!fate) return { included: 'unknown', why: `${path} is not in the file list the model was given` };
-        if ('older' in candidate && !leftOutByAnyVersion(fate, including)) return { included: 'unknown', why: `the release may have been built with ${candidate.label}, which crosscheck does not model` };
+        if ('older' in candidate && !leftOutByAnyVersion(fate, including))
+          return {
+            included: 'unknown',
+            why: `the release may have been built with ${candidate.label}, which crosscheck does not model`,
+          };
         (fate.included ? included : excluded).push({ label: candidate.label, why: fate.why });
       }
       const span = `setuptools ${spanOf(candidates.map((c) => c.label))}${requirementNote}`;
       if (included.length === 0) return { included: false, why: `${excluded[excluded.length - 1]!.why} (${span})` };
-      if (excluded.length === 0) return { included: true, why: `every setuptools that can have built it includes it (${span}): ${included[included.length - 1]!.why}` };
-      return { included: 'unknown', why: `setuptools ${spanOf(included.map((e) => e.label))} include it and ${spanOf(excluded.map((e) => e.label))} leave it out; which one built the release is not known` };
+      if (excluded.length === 0)
+        return {
+          included: true,
+          why: `every setuptools that can have built it includes it (${span}): ${included[included.length - 1]!.why}`,
+        };
+      return {
+        included: 'unknown',
+        why: `setuptools ${spanOf(included.map((e) => e.label))} include it and ${spanOf(excluded.map((e) => e.label))} leave it out; which one built the release is not known`,
+      };
     },
   };
 }
@@ -139,17 +178,25 @@ function includingLinesOf(template: string): IncludingLine[] {
   const glob = /[*?[]/;
   // Each line's patterns are compiled once: the line is asked about every file of the tag.
   const compiled = new Map<string, Matcher>();
-  const matcher = (pattern: string) => compiled.get(pattern) ?? compiled.set(pattern, compileFnmatch(pattern.replace(/^\.\//, ''))).get(pattern)!;
+  const matcher = (pattern: string) =>
+    compiled.get(pattern) ?? compiled.set(pattern, compileFnmatch(pattern.replace(/^\.\//, ''))).get(pattern)!;
   const anyOf = (patterns: readonly string[], text: string) => patterns.some((p) => matcher(p).matches(text));
-  const under = (dir: string, path: string) => glob.test(dir) || path.startsWith(`${dir.replace(/^\.\//, '').replace(/\/+$/, '')}/`);
+  const under = (dir: string, path: string) =>
+    glob.test(dir) || path.startsWith(`${dir.replace(/^\.\//, '').replace(/\/+$/, '')}/`);
   const lines: IncludingLine[] = [];
   for (const { lastLine: line, command } of parseManifestTemplate(template).lines) {
     if (!command) continue;
     const base = (path: string) => path.slice(path.lastIndexOf('/') + 1);
     if (command.action === 'graft') lines.push({ line, mayAdd: (path) => under(command.dirPattern, path) });
-    else if (command.action === 'recursive-include') lines.push({ line, mayAdd: (path) => under(command.dir, path) && (anyOf(command.patterns, base(path)) || anyOf(command.patterns, path)) });
+    else if (command.action === 'recursive-include')
+      lines.push({
+        line,
+        mayAdd: (path) =>
+          under(command.dir, path) && (anyOf(command.patterns, base(path)) || anyOf(command.patterns, path)),
+      });
     else if (command.action === 'include') lines.push({ line, mayAdd: (path) => anyOf(command.patterns, path) });
-    else if (command.action === 'global-include') lines.push({ line, mayAdd: (path) => anyOf(command.patterns, base(path)) || anyOf(command.patterns, path) });
+    else if (command.action === 'global-include')
+      lines.push({ line, mayAdd: (path) => anyOf(command.patterns, base(path)) || anyOf(command.patterns, path) });
   }
   return lines;
 }
@@ -168,8 +215,12 @@ function plausibleSetuptools(declared: Declared, taggedAt: number | undefined): 
   });
   // Before 2018 a release manager may have used a setuptools older than the model, unless [build-system] requires rules every one out.
   const olderAdmitted = requires === undefined || boundMeets('0', SETUPTOOLS_CHANGES[0]!.version, requires);
-  if (olderAdmitted && builtBy < OLDER_SETUPTOOLS_UNTIL + BUILD_AFTER_TAG_MS) candidates.unshift({ older: true, label: `setuptools before ${SETUPTOOLS_CHANGES[0]!.version}` });
-  if (candidates.length === 0) return { unknown: `no setuptools version crosscheck models (${SETUPTOOLS_CHANGES[0]!.version} to ${previousOf(FIRST_UNREAD_SETUPTOOLS)}) can have built it${requires ? ` (${[...requires.all, ...requires.any].join('; ')})` : ''}` };
+  if (olderAdmitted && builtBy < OLDER_SETUPTOOLS_UNTIL + BUILD_AFTER_TAG_MS)
+    candidates.unshift({ older: true, label: `setuptools before ${SETUPTOOLS_CHANGES[0]!.version}` });
+  if (candidates.length === 0)
+    return {
+      unknown: `no setuptools version crosscheck models (${SETUPTOOLS_CHANGES[0]!.version} to ${previousOf(FIRST_UNREAD_SETUPTOOLS)}) can have built it${requires ? ` (${[...requires.all, ...requires.any].join('; ')})` : ''}`,
+    };
   return candidates;
 }
 
@@ -182,7 +233,8 @@ function plausibleSetuptools(declared: Declared, taggedAt: number | undefined): 
  */
 function setuptoolsRequirement(declared: Declared): SetuptoolsBound | undefined | { unknown: string } {
   if (!declared.buildRequires) return undefined;
-  if (!isKnown(declared.buildRequires)) return { unknown: `${declared.buildRequires.from}: ${declared.buildRequires.unknown}` };
+  if (!isKnown(declared.buildRequires))
+    return { unknown: `${declared.buildRequires.from}: ${declared.buildRequires.unknown}` };
   const bound: SetuptoolsBound = { all: [], any: [] };
   const markers: MarkerGroup[] = [];
   for (const text of declared.buildRequires.value) {
@@ -190,7 +242,9 @@ function setuptoolsRequirement(declared: Declared): SetuptoolsBound | undefined 
     try {
       requirement = parseRequirement(text);
     } catch (error) {
-      return { unknown: `${declared.buildRequires.from}: "${text}" is not a requirement (${error instanceof RequirementError ? error.message : String(error)})` };
+      return {
+        unknown: `${declared.buildRequires.from}: "${text}" is not a requirement (${error instanceof RequirementError ? error.message : String(error)})`,
+      };
     }
     if (canonicalizeName(requirement.name) !== 'setuptools') continue;
     const specifier = requirement.specifiers.map((s) => `${s.operator}${s.version}`).join(',');
@@ -201,12 +255,24 @@ function setuptoolsRequirement(declared: Declared): SetuptoolsBound | undefined 
       bound.all.push(specifier);
     }
   }
-  if (!PYTHON_VERSIONS.every((python) => markers.some((marker) => evaluateMarker(marker, python) === true))) bound.any = [];
+  if (!PYTHON_VERSIONS.every((python) => markers.some((marker) => evaluateMarker(marker, python) === true)))
+    bound.any = [];
   return bound.all.length + bound.any.length > 0 ? bound : undefined;
 }
 
 /** Every `python_version` a build can run on (2.0 … 2.7, 3.0 … 3.40, 4.0): what a set of markers must cover. */
-const PYTHON_VERSIONS = ['2.0', '2.1', '2.2', '2.3', '2.4', '2.5', '2.6', '2.7', ...Array.from({ length: 41 }, (_, i) => `3.${i}`), '4.0'];
+const PYTHON_VERSIONS = [
+  '2.0',
+  '2.1',
+  '2.2',
+  '2.3',
+  '2.4',
+  '2.5',
+  '2.6',
+  '2.7',
+  ...Array.from({ length: 41 }, (_, i) => `3.${i}`),
+  '4.0',
+];
 
 /**
  * A marker's value on a Python version (PEP 508: `and` binds tighter than `or`; a value that reads
@@ -227,7 +293,14 @@ function evaluateMarker(group: MarkerGroup, python: string): boolean | undefined
   return any;
 }
 
-const FLIPPED: Partial<Record<MarkerOperator, MarkerOperator>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+const FLIPPED: Partial<Record<MarkerOperator, MarkerOperator>> = {
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
+  '==': '==',
+  '!=': '!=',
+};
 
 function evaluateComparison(comparison: MarkerComparison, python: string): boolean | undefined {
   const { left, right } = comparison;
@@ -266,7 +339,11 @@ function boundMeets(from: string, to: string, bound: SetuptoolsBound): boolean {
 function intervalMeets(from: string, to: string, specifier: string): boolean {
   const named = [...specifier.matchAll(/[\d]+(?:\.[\d]+)*/g)].map((m) => m[0].split('.').map(Number));
   const width = Math.max(3, from.split('.').length, to.split('.').length, ...named.map((v) => v.length)) + 1;
-  const points = named.flatMap((v) => [v, [...v, ...Array<number>(width - v.length - 1).fill(0), 1], ...v.map((_, i) => [...v.slice(0, i), v[i]! + 1])]);
+  const points = named.flatMap((v) => [
+    v,
+    [...v, ...Array<number>(width - v.length - 1).fill(0), 1],
+    ...v.map((_, i) => [...v.slice(0, i), v[i]! + 1]),
+  ]);
   const samples = [from, ...points.map((v) => v.join('.'))].filter((v) => versionSatisfies(v, `>=${from},<${to}`));
   return samples.some((v) => versionSatisfies(v, specifier));
 }
@@ -291,7 +368,8 @@ function unmodelledLinks(tag: TagFiles): string[] {
   for (const [path, entry] of tag.entries) {
     if (entry.mode !== '120000') continue;
     const resolved = tag.resolve(path);
-    if (!('entry' in resolved)) problems.push(`the symlink ${path} does not lead to a file of the tag (${resolved.problem})`);
+    if (!('entry' in resolved))
+      problems.push(`the symlink ${path} does not lead to a file of the tag (${resolved.problem})`);
   }
   return problems;
 }
@@ -316,6 +394,7 @@ function declaredProject(declared: Declared, context: FatesContext): Omit<Declar
   if (pyModules) project.pyModules = pyModules;
   const scripts = listOf(declared.scripts);
   if (scripts) project.scripts = scripts;
-  if (declared.includePackageData && isKnown(declared.includePackageData)) project.includePackageData = declared.includePackageData.value;
+  if (declared.includePackageData && isKnown(declared.includePackageData))
+    project.includePackageData = declared.includePackageData.value;
   return project;
 }

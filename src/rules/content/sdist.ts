@@ -33,7 +33,8 @@ export interface SdistInput {
 
 /** Which tag files setuptools puts in the sdist, and why; or why that cannot be worked out. */
 /** Which tag files the build puts in the sdist: `included` is 'unknown' where the setuptools versions that can have built it disagree. */
-export type ManifestFates = { fate(path: string): { included: boolean | 'unknown'; why: string } } | { unknown: string };
+export type ManifestFates =
+  { fate(path: string): { included: boolean | 'unknown'; why: string } } | { unknown: string };
 
 export interface SdistContext extends Omit<MetadataContext, 'wheel'> {
   tag: TagFiles;
@@ -62,7 +63,12 @@ export function judgeSdist(sdist: SdistInput, ctx: SdistContext): SdistJudgement
   for (const member of sdist.members) {
     if (member.path === sdist.topDirectory && member.type === 'directory') continue;
     if (!member.path.startsWith(prefix)) {
-      judgement.files.unexplained(member.path, 'only-in-sdist', `outside the sdist's top directory ${sdist.topDirectory}/`, { sdist: member.sha256 });
+      judgement.files.unexplained(
+        member.path,
+        'only-in-sdist',
+        `outside the sdist's top directory ${sdist.topDirectory}/`,
+        { sdist: member.sha256 },
+      );
       continue;
     }
     if (member.type === 'file') files.set(member.path.slice(prefix.length), member);
@@ -75,7 +81,12 @@ export function judgeSdist(sdist: SdistInput, ctx: SdistContext): SdistJudgement
     if (path === 'PKG-INFO' || path.startsWith(`${ctx.eggInfo}/`)) {
       generated.push(path);
     } else if (/^[^/]+\.egg-info\//.test(path)) {
-      judgement.metadata.unexplained(path, 'only-in-sdist', `a second metadata directory (${path.split('/')[0]}); egg_info writes only ${ctx.eggInfo}/`, digests);
+      judgement.metadata.unexplained(
+        path,
+        'only-in-sdist',
+        `a second metadata directory (${path.split('/')[0]}); egg_info writes only ${ctx.eggInfo}/`,
+        digests,
+      );
     } else if (ctx.tag.entries.has(path) || 'entry' in ctx.tag.resolve(path)) {
       judgeTagFile(path, member, bytes(path), ctx, judgement.files);
     } else if (path === 'setup.cfg') {
@@ -104,13 +115,31 @@ function leftOutByEveryBuild(path: string, ctx: SdistContext): string | undefine
  * file-finder plugin in the builder's own environment (setuptools-git, setuptools-scm) may have
  * added every tracked file, so it is unknown rather than failed.
  */
-function judgeUnexpectedTagFile(path: string, why: string, detail: string, digests: Record<string, string>, ctx: SdistContext, findings: Findings): void {
+function judgeUnexpectedTagFile(
+  path: string,
+  why: string,
+  detail: string,
+  digests: Record<string, string>,
+  ctx: SdistContext,
+  findings: Findings,
+): void {
   if (ctx.declared.buildRequires) findings.unexplained(path, 'only-in-sdist', `${detail}: ${why}`, digests);
-  else findings.unknown(path, `${detail} (${why}); without a [build-system] in the tag, a setuptools file-finder plugin in the builder's environment may have added it`, digests);
+  else
+    findings.unknown(
+      path,
+      `${detail} (${why}); without a [build-system] in the tag, a setuptools file-finder plugin in the builder's environment may have added it`,
+      digests,
+    );
 }
 
 /** A member that is a tag file: the same blob and executable bit; setup.cfg as egg_info rewrites it; a symlink stored as its target's bytes. */
-function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undefined, ctx: SdistContext, findings: Findings): void {
+function judgeTagFile(
+  path: string,
+  member: ArchiveMember,
+  bytes: Buffer | undefined,
+  ctx: SdistContext,
+  findings: Findings,
+): void {
   const digests = { sdist: member.sha256, 'sdist-blob': member.blobId };
   const direct = ctx.tag.entries.get(path);
   const resolved = ctx.tag.resolve(path);
@@ -124,8 +153,22 @@ function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undef
     if (member.blobId === entry.oid) {
       const executableInSdist = (member.mode & 0o111) !== 0;
       const executableInGit = entry.mode === '100755';
-      if (executableInSdist !== executableInGit) findings.unexplained(path, 'mode', `executable in ${executableInSdist ? 'the sdist' : 'git'} only (sdist ${member.mode.toString(8)}, git ${entry.mode})`, gitDigests);
-      else if (leftOutByEveryBuild(path, ctx)) judgeUnexpectedTagFile(path, leftOutByEveryBuild(path, ctx)!, "the tag's file, but no setuptools that can have built the release puts it in an sdist", gitDigests, ctx, findings);
+      if (executableInSdist !== executableInGit)
+        findings.unexplained(
+          path,
+          'mode',
+          `executable in ${executableInSdist ? 'the sdist' : 'git'} only (sdist ${member.mode.toString(8)}, git ${entry.mode})`,
+          gitDigests,
+        );
+      else if (leftOutByEveryBuild(path, ctx))
+        judgeUnexpectedTagFile(
+          path,
+          leftOutByEveryBuild(path, ctx)!,
+          "the tag's file, but no setuptools that can have built the release puts it in an sdist",
+          gitDigests,
+          ctx,
+          findings,
+        );
       else findings.identical++;
       return;
     }
@@ -137,9 +180,30 @@ function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undef
     return;
   }
   // Through a symlink (in the file's own path or a directory of it): the build copies the linked file's bytes.
-  if (member.blobId === entry.oid && leftOutByEveryBuild(path, ctx)) judgeUnexpectedTagFile(path, leftOutByEveryBuild(path, ctx)!, `a symlink in the tag to ${resolved.path}, but no setuptools that can have built the release puts it in an sdist`, { ...gitDigests, 'git-target': entry.oid }, ctx, findings);
-  else if (member.blobId === entry.oid) findings.derived(path, 'symlink-as-file', `a symlink in the tag to ${resolved.path}; the sdist holds that file's bytes`, { ...gitDigests, 'git-target': entry.oid }, 'type');
-  else findings.unexplained(path, 'content', `a symlink in the tag to ${resolved.path}, whose blob ${entry.oid} differs from the sdist's ${member.blobId}`, { ...gitDigests, 'git-target': entry.oid });
+  if (member.blobId === entry.oid && leftOutByEveryBuild(path, ctx))
+    judgeUnexpectedTagFile(
+      path,
+      leftOutByEveryBuild(path, ctx)!,
+      `a symlink in the tag to ${resolved.path}, but no setuptools that can have built the release puts it in an sdist`,
+      { ...gitDigests, 'git-target': entry.oid },
+      ctx,
+      findings,
+    );
+  else if (member.blobId === entry.oid)
+    findings.derived(
+      path,
+      'symlink-as-file',
+      `a symlink in the tag to ${resolved.path}; the sdist holds that file's bytes`,
+      { ...gitDigests, 'git-target': entry.oid },
+      'type',
+    );
+  else
+    findings.unexplained(
+      path,
+      'content',
+      `a symlink in the tag to ${resolved.path}, whose blob ${entry.oid} differs from the sdist's ${member.blobId}`,
+      { ...gitDigests, 'git-target': entry.oid },
+    );
 }
 
 /**
@@ -151,15 +215,38 @@ function judgeTagFile(path: string, member: ArchiveMember, bytes: Buffer | undef
  * Python 2 configparser, whose output this does not model, may have written it: a file with
  * the same configuration in other text is then unknown, not passed.
  */
-function judgeRewrittenSetupCfg(path: string, sdistBytes: Buffer | undefined, gitBytes: Buffer | undefined, digests: Record<string, string>, ctx: SdistContext, findings: Findings): void {
+function judgeRewrittenSetupCfg(
+  path: string,
+  sdistBytes: Buffer | undefined,
+  gitBytes: Buffer | undefined,
+  digests: Record<string, string>,
+  ctx: SdistContext,
+  findings: Findings,
+): void {
   if (!sdistBytes || gitBytes === undefined) {
     findings.unknown(path, 'the file could not be read for a configuration comparison', digests);
     return;
   }
-  judgeSetupCfgText(path, sdistBytes, gitBytes, digests, ctx, findings, "the tag's setup.cfg as egg_info rewrites it (RawConfigParser.write, [egg_info] tag_build and tag_date set)");
+  judgeSetupCfgText(
+    path,
+    sdistBytes,
+    gitBytes,
+    digests,
+    ctx,
+    findings,
+    "the tag's setup.cfg as egg_info rewrites it (RawConfigParser.write, [egg_info] tag_build and tag_date set)",
+  );
 }
 
-function judgeSetupCfgText(path: string, sdistBytes: Buffer, gitBytes: Buffer, digests: Record<string, string>, ctx: SdistContext, findings: Findings, derivation: string): void {
+function judgeSetupCfgText(
+  path: string,
+  sdistBytes: Buffer,
+  gitBytes: Buffer,
+  digests: Record<string, string>,
+  ctx: SdistContext,
+  findings: Findings,
+  derivation: string,
+): void {
   const expected = eggInfoSetupCfgTexts(gitBytes);
   if (typeof expected === 'string') {
     findings.unknown(path, `the tag's setup.cfg cannot be read as egg_info reads it (${expected})`, digests);
@@ -171,9 +258,26 @@ function judgeSetupCfgText(path: string, sdistBytes: Buffer, gitBytes: Buffer, d
   }
   const changes = setupCfgChanges(gitBytes, sdistBytes);
   if (typeof changes === 'string') findings.unexplained(path, 'config', changes, digests);
-  else if (changes.length > 0) findings.unexplained(path, 'config', `configuration differs from the tag's: ${changes.slice(0, 5).join('; ')}`, digests);
-  else if (ctx.taggedAt !== undefined && ctx.taggedAt * 1000 < PYTHON2_BUILDS_UNTIL) findings.unknown(path, 'the same configuration as the tag\'s, in other text than Python 3\'s configparser writes; a Python 2 build, which crosscheck does not model, may have written it', digests);
-  else findings.unexplained(path, 'config', `not the text egg_info writes (${firstDifference(sdistBytes.toString('utf8'), expected[0]!)}): comments, blank lines and layout are not kept by configparser, so nothing the tag declares wrote them`, digests);
+  else if (changes.length > 0)
+    findings.unexplained(
+      path,
+      'config',
+      `configuration differs from the tag's: ${changes.slice(0, 5).join('; ')}`,
+      digests,
+    );
+  else if (ctx.taggedAt !== undefined && ctx.taggedAt * 1000 < PYTHON2_BUILDS_UNTIL)
+    findings.unknown(
+      path,
+      "the same configuration as the tag's, in other text than Python 3's configparser writes; a Python 2 build, which crosscheck does not model, may have written it",
+      digests,
+    );
+  else
+    findings.unexplained(
+      path,
+      'config',
+      `not the text egg_info writes (${firstDifference(sdistBytes.toString('utf8'), expected[0]!)}): comments, blank lines and layout are not kept by configparser, so nothing the tag declares wrote them`,
+      digests,
+    );
 }
 
 /** setuptools 45 (January 2020) dropped Python 2: a release tagged earlier may have been built by it. */
@@ -189,7 +293,8 @@ function eggInfoSetupCfgTexts(tag: Buffer): string[] | string {
   }
   const own = cfg.sections.get(EGG_INFO_SECTION);
   const tagDate = own?.get('tag_date');
-  if (tagDate !== undefined && !['', '0', 'false', 'no', 'off'].includes(tagDate.toLowerCase())) return `[egg_info] tag_date = ${tagDate} makes the version carry the build's date`;
+  if (tagDate !== undefined && !['', '0', 'false', 'no', 'off'].includes(tagDate.toLowerCase()))
+    return `[egg_info] tag_date = ${tagDate} makes the version carry the build's date`;
   return [false, true].map((svn) => {
     const section = new Map(own ?? []);
     section.set('tag_build', own?.get('tag_build') ?? '');
@@ -202,9 +307,16 @@ function eggInfoSetupCfgTexts(tag: Buffer): string[] | string {
 }
 
 /** CPython's `RawConfigParser.write` (space_around_delimiters): [DEFAULT] first, then each section; multi-line values continued by a tab. */
-export function rawConfigParserWrite(defaults: ReadonlyMap<string, string>, sections: ReadonlyMap<string, ReadonlyMap<string, string>>): string {
-  const section = (name: string, options: ReadonlyMap<string, string>) => `[${name}]\n${[...options].map(([key, value]) => `${key} = ${value.replace(/\n/g, '\n\t')}\n`).join('')}\n`;
-  return (defaults.size > 0 ? section('DEFAULT', defaults) : '') + [...sections].map(([name, options]) => section(name, options)).join('');
+export function rawConfigParserWrite(
+  defaults: ReadonlyMap<string, string>,
+  sections: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): string {
+  const section = (name: string, options: ReadonlyMap<string, string>) =>
+    `[${name}]\n${[...options].map(([key, value]) => `${key} = ${value.replace(/\n/g, '\n\t')}\n`).join('')}\n`;
+  return (
+    (defaults.size > 0 ? section('DEFAULT', defaults) : '') +
+    [...sections].map(([name, options]) => section(name, options)).join('')
+  );
 }
 
 function firstDifference(found: string, expected: string): string {
@@ -229,10 +341,17 @@ function setupCfgChanges(git: Buffer, sdist: Buffer): string[] | string {
         changes.push(`[${section}] only in ${a ? 'the tag' : 'the sdist'}`);
         continue;
       }
-      for (const option of new Set([...a.keys(), ...b.keys()])) if (a.get(option) !== b.get(option)) changes.push(`[${section}] ${option}: tag ${quote(a.get(option) ?? null)}, sdist ${quote(b.get(option) ?? null)}`);
+      for (const option of new Set([...a.keys(), ...b.keys()]))
+        if (a.get(option) !== b.get(option))
+          changes.push(
+            `[${section}] ${option}: tag ${quote(a.get(option) ?? null)}, sdist ${quote(b.get(option) ?? null)}`,
+          );
     }
     for (const option of new Set([...before.defaults.keys(), ...after.defaults.keys()])) {
-      if (before.defaults.get(option) !== after.defaults.get(option)) changes.push(`[DEFAULT] ${option}: tag ${quote(before.defaults.get(option) ?? null)}, sdist ${quote(after.defaults.get(option) ?? null)}`);
+      if (before.defaults.get(option) !== after.defaults.get(option))
+        changes.push(
+          `[DEFAULT] ${option}: tag ${quote(before.defaults.get(option) ?? null)}, sdist ${quote(after.defaults.get(option) ?? null)}`,
+        );
     }
     return changes;
   } catch (error) {
@@ -251,18 +370,29 @@ function judgeMissingTagFiles(files: ReadonlyMap<string, ArchiveMember>, ctx: Sd
     if (files.has(path)) continue;
     const digests = { git: entry.oid };
     if ('unknown' in ctx.manifest) {
-      findings.unknown(path, `a tag file missing from the sdist; which files setuptools includes could not be worked out: ${ctx.manifest.unknown}`, digests);
+      findings.unknown(
+        path,
+        `a tag file missing from the sdist; which files setuptools includes could not be worked out: ${ctx.manifest.unknown}`,
+        digests,
+      );
       continue;
     }
     const fate = ctx.manifest.fate(path);
     if (fate.included === 'unknown') findings.unknown(path, `a tag file missing from the sdist: ${fate.why}`, digests);
-    else if (fate.included) findings.unexplained(path, 'only-in-git', `missing from the sdist, though ${fate.why}`, digests);
+    else if (fate.included)
+      findings.unexplained(path, 'only-in-git', `missing from the sdist, though ${fate.why}`, digests);
     else findings.derived(path, 'manifest', `left out: ${fate.why}`, digests, 'only-in-git');
   }
 }
 
 /** PKG-INFO, the egg-info files and an sdist-only setup.cfg, each recomputed from the declarations. */
-function judgeGenerated(paths: readonly string[], files: ReadonlyMap<string, ArchiveMember>, bytes: (path: string) => Buffer | undefined, ctx: SdistContext, findings: Findings): void {
+function judgeGenerated(
+  paths: readonly string[],
+  files: ReadonlyMap<string, ArchiveMember>,
+  bytes: (path: string) => Buffer | undefined,
+  ctx: SdistContext,
+  findings: Findings,
+): void {
   const egg = ctx.eggInfo;
   const present = new Set(paths);
   const { declared } = ctx;
@@ -287,8 +417,14 @@ function judgeGenerated(paths: readonly string[], files: ReadonlyMap<string, Arc
     if (!content) continue;
     switch (name) {
       case 'PKG-INFO':
-        if (pkgInfo && content.equals(pkgInfo)) findings.derived(path, 'egg-info', 'PKG-INFO (egg_info writes the same file twice)');
-        else findings.unexplained(path, 'metadata', 'differs from the sdist\'s PKG-INFO, which egg_info writes identically');
+        if (pkgInfo && content.equals(pkgInfo))
+          findings.derived(path, 'egg-info', 'PKG-INFO (egg_info writes the same file twice)');
+        else
+          findings.unexplained(
+            path,
+            'metadata',
+            "differs from the sdist's PKG-INFO, which egg_info writes identically",
+          );
         break;
       case 'SOURCES.txt':
         judgeSources(path, content, files, ctx, findings);
@@ -303,22 +439,45 @@ function judgeGenerated(paths: readonly string[], files: ReadonlyMap<string, Arc
         judgeTopLevel(path, content, ctx, findings);
         break;
       case 'dependency_links.txt':
-        if (content.toString('utf8') === '\n') findings.derived(path, 'egg-info', 'no dependency_links declared (egg_info writes an empty line)');
-        else findings.unexplained(path, 'metadata', `holds ${quote(content.toString('utf8'))}; the tag declares no dependency links`);
+        if (content.toString('utf8') === '\n')
+          findings.derived(path, 'egg-info', 'no dependency_links declared (egg_info writes an empty line)');
+        else
+          findings.unexplained(
+            path,
+            'metadata',
+            `holds ${quote(content.toString('utf8'))}; the tag declares no dependency links`,
+          );
         break;
       case 'not-zip-safe':
       case 'zip-safe': {
         const expected = name === 'not-zip-safe' ? false : true;
-        if (isKnown(declared.zipSafe) && declared.zipSafe.value === expected && content.toString('utf8') === '\n') findings.derived(path, 'egg-info', declared.zipSafe.from);
-        else findings.unexplained(path, 'metadata', `the tag declares ${isKnown(declared.zipSafe) ? `zip_safe = ${declared.zipSafe.value}` : 'no zip_safe'}`);
+        if (isKnown(declared.zipSafe) && declared.zipSafe.value === expected && content.toString('utf8') === '\n')
+          findings.derived(path, 'egg-info', declared.zipSafe.from);
+        else
+          findings.unexplained(
+            path,
+            'metadata',
+            `the tag declares ${isKnown(declared.zipSafe) ? `zip_safe = ${declared.zipSafe.value}` : 'no zip_safe'}`,
+          );
         break;
       }
       default:
-        findings.unexplained(path, 'only-in-sdist', `a file egg_info does not write from what the tag declares${declared.unmodelled.length > 0 ? ` (declarations not modelled: ${declared.unmodelled.join(', ')})` : ''}`);
+        findings.unexplained(
+          path,
+          'only-in-sdist',
+          `a file egg_info does not write from what the tag declares${declared.unmodelled.length > 0 ? ` (declarations not modelled: ${declared.unmodelled.join(', ')})` : ''}`,
+        );
     }
   }
-  for (const name of expectedEggFiles) if (!present.has(`${egg}/${name}`)) findings.unexplained(`${egg}/${name}`, 'metadata', 'missing: egg_info writes it into every sdist');
-  if (!files.has('setup.cfg') && !ctx.tag.entries.has('setup.cfg')) findings.unexplained('setup.cfg', 'metadata', "missing: setuptools' sdist writes egg_info's [egg_info] section into a setup.cfg of every sdist");
+  for (const name of expectedEggFiles)
+    if (!present.has(`${egg}/${name}`))
+      findings.unexplained(`${egg}/${name}`, 'metadata', 'missing: egg_info writes it into every sdist');
+  if (!files.has('setup.cfg') && !ctx.tag.entries.has('setup.cfg'))
+    findings.unexplained(
+      'setup.cfg',
+      'metadata',
+      "missing: setuptools' sdist writes egg_info's [egg_info] section into a setup.cfg of every sdist",
+    );
   const requirementsDeclared = (() => {
     try {
       return declaredRequirements(declared).length > 0;
@@ -326,14 +485,29 @@ function judgeGenerated(paths: readonly string[], files: ReadonlyMap<string, Arc
       return false;
     }
   })();
-  if (requirementsDeclared && !present.has(`${egg}/requires.txt`)) findings.unexplained(`${egg}/requires.txt`, 'metadata', 'missing, though the tag declares requirements');
-  if (isKnown(declared.entryPoints) && declared.entryPoints.value.length > 0 && !present.has(`${egg}/entry_points.txt`)) findings.unexplained(`${egg}/entry_points.txt`, 'metadata', 'missing, though the tag declares entry points');
+  if (requirementsDeclared && !present.has(`${egg}/requires.txt`))
+    findings.unexplained(`${egg}/requires.txt`, 'metadata', 'missing, though the tag declares requirements');
+  if (isKnown(declared.entryPoints) && declared.entryPoints.value.length > 0 && !present.has(`${egg}/entry_points.txt`))
+    findings.unexplained(`${egg}/entry_points.txt`, 'metadata', 'missing, though the tag declares entry points');
 }
 
 /** A setup.cfg the tag lacks (a pyproject.toml project): egg_info's [egg_info] section alone, as RawConfigParser writes it. */
-function judgeSdistOnlySetupCfg(path: string, content: Buffer | undefined, ctx: SdistContext, findings: Findings): void {
+function judgeSdistOnlySetupCfg(
+  path: string,
+  content: Buffer | undefined,
+  ctx: SdistContext,
+  findings: Findings,
+): void {
   if (!content) return;
-  judgeSetupCfgText(path, content, Buffer.alloc(0), {}, ctx, findings, 'the tag has none; egg_info writes [egg_info] tag_build and tag_date into every sdist');
+  judgeSetupCfgText(
+    path,
+    content,
+    Buffer.alloc(0),
+    {},
+    ctx,
+    findings,
+    'the tag has none; egg_info writes [egg_info] tag_build and tag_date into every sdist',
+  );
 }
 
 /**
@@ -353,8 +527,16 @@ export function sourcesText(paths: Iterable<string>): string {
     .join('\n');
 }
 
-function judgeSources(path: string, content: Buffer, files: ReadonlyMap<string, ArchiveMember>, ctx: SdistContext, findings: Findings): void {
-  const listed = [...files.keys()].filter((file) => file !== 'PKG-INFO' && !(file === 'setup.cfg' && !ctx.tag.entries.has('setup.cfg')));
+function judgeSources(
+  path: string,
+  content: Buffer,
+  files: ReadonlyMap<string, ArchiveMember>,
+  ctx: SdistContext,
+  findings: Findings,
+): void {
+  const listed = [...files.keys()].filter(
+    (file) => file !== 'PKG-INFO' && !(file === 'setup.cfg' && !ctx.tag.entries.has('setup.cfg')),
+  );
   const expected = sourcesText(listed);
   const found = content.toString('utf8');
   if (found === expected || found === `${expected}\n`) {
@@ -364,7 +546,13 @@ function judgeSources(path: string, content: Buffer, files: ReadonlyMap<string, 
   const foundLines = new Set(found.split('\n').filter(Boolean));
   const onlyListed = [...foundLines].filter((line) => !files.has(line));
   const onlyInSdist = listed.filter((file) => !foundLines.has(file));
-  findings.unexplained(path, 'metadata', onlyListed.length + onlyInSdist.length > 0 ? `lists ${quote(onlyListed.slice(0, 5))} that the sdist does not hold, and leaves out ${quote(onlyInSdist.slice(0, 5))}` : 'lists the sdist\'s files in another order or layout than egg_info writes');
+  findings.unexplained(
+    path,
+    'metadata',
+    onlyListed.length + onlyInSdist.length > 0
+      ? `lists ${quote(onlyListed.slice(0, 5))} that the sdist does not hold, and leaves out ${quote(onlyInSdist.slice(0, 5))}`
+      : "lists the sdist's files in another order or layout than egg_info writes",
+  );
 }
 
 function judgeRequiresTxt(path: string, content: Buffer, declared: Declared, findings: Findings): void {
@@ -385,14 +573,22 @@ function judgeRequiresTxt(path: string, content: Buffer, declared: Declared, fin
     found = requiresTxtRequirements(parseRequiresTxt(content.toString('utf8'))).map(canonicalRequirement);
     expected = declaredRequirements(declared).map(canonicalRequirement);
   } catch (error) {
-    findings.unexplained(path, 'metadata', error instanceof RequiresTxtError ? error.message : `a requirement cannot be read: ${(error as Error).message}`);
+    findings.unexplained(
+      path,
+      'metadata',
+      error instanceof RequiresTxtError ? error.message : `a requirement cannot be read: ${(error as Error).message}`,
+    );
     return;
   }
   const onlyFound = [...new Set(found)].filter((r) => !expected.includes(r));
   const onlyDeclared = [...new Set(expected)].filter((r) => !found.includes(r));
   const source = [declared.dependencies?.from, declared.extras?.from].filter(Boolean).join(' and ');
   if (onlyFound.length > 0 || onlyDeclared.length > 0) {
-    findings.unexplained(path, 'metadata', `${onlyFound.length > 0 ? `requirements the tag does not declare: ${quote(onlyFound)}` : ''}${onlyFound.length > 0 && onlyDeclared.length > 0 ? '; ' : ''}${onlyDeclared.length > 0 ? `declared and missing: ${quote(onlyDeclared)}` : ''} (${source || 'nothing declared'})`);
+    findings.unexplained(
+      path,
+      'metadata',
+      `${onlyFound.length > 0 ? `requirements the tag does not declare: ${quote(onlyFound)}` : ''}${onlyFound.length > 0 && onlyDeclared.length > 0 ? '; ' : ''}${onlyDeclared.length > 0 ? `declared and missing: ${quote(onlyDeclared)}` : ''} (${source || 'nothing declared'})`,
+    );
   } else findings.derived(path, 'egg-info', source);
 }
 
@@ -414,7 +610,8 @@ export function requiresTxtLayoutProblem(text: string): string | undefined {
       continue;
     }
     if (line.startsWith('[')) {
-      if (lines[i - 1] !== '') return `${at}: a section not preceded by a blank line (egg_info writes one before each, the first too)`;
+      if (lines[i - 1] !== '')
+        return `${at}: a section not preceded by a blank line (egg_info writes one before each, the first too)`;
       if (!line.endsWith(']')) return `${at}: not a section header`;
       headers.push(line.slice(1, -1));
       continue;
@@ -422,7 +619,9 @@ export function requiresTxtLayoutProblem(text: string): string | undefined {
     if (line !== line.trim() || /[\r\t]/.test(line)) return `${at}: a requirement with space around it`;
     if (line.startsWith('#') || line.includes(' #')) return `${at}: a comment`;
   }
-  for (let i = 1; i < headers.length; i++) if (comparePython(headers[i - 1]!, headers[i]!) >= 0) return `sections [${headers[i - 1]}] and [${headers[i]}] are not in the sorted order egg_info writes them in`;
+  for (let i = 1; i < headers.length; i++)
+    if (comparePython(headers[i - 1]!, headers[i]!) >= 0)
+      return `sections [${headers[i - 1]}] and [${headers[i]}] are not in the sorted order egg_info writes them in`;
   return undefined;
 }
 
@@ -433,16 +632,33 @@ function judgeTopLevel(path: string, content: Buffer, ctx: SdistContext, finding
   }
   const modules = isKnown(ctx.declared.pyModules) ? ctx.declared.pyModules.value : [];
   const expected = topLevelText(ctx.packages, modules);
-  if (content.toString('utf8') === expected) findings.derived(path, 'egg-info', `the declared packages (${ctx.declared.packages?.from ?? 'setuptools'})`);
-  else findings.unexplained(path, 'metadata', `holds ${quote(content.toString('utf8'))}; the declared packages give ${quote(expected)}`);
+  if (content.toString('utf8') === expected)
+    findings.derived(path, 'egg-info', `the declared packages (${ctx.declared.packages?.from ?? 'setuptools'})`);
+  else
+    findings.unexplained(
+      path,
+      'metadata',
+      `holds ${quote(content.toString('utf8'))}; the declared packages give ${quote(expected)}`,
+    );
 }
 
 /** A per-release waiver from the profile allows one unexplained difference, only in the sdist it was recorded for (by SHA-256), and only for exactly the digests it names. */
-function applyWaivers(findings: Findings, waivers: readonly Waiver[], release: string, sdist: string | undefined): void {
+function applyWaivers(
+  findings: Findings,
+  waivers: readonly Waiver[],
+  release: string,
+  sdist: string | undefined,
+): void {
   if (sdist === undefined) return;
   for (const difference of findings.differences) {
     if (difference.allowed || difference.unverified) continue;
-    const waiver = waivers.find((w) => w.version === release && w.sdist === sdist && w.path === difference.path && Object.entries(w.digests).every(([side, digest]) => difference.digests[side] === digest));
+    const waiver = waivers.find(
+      (w) =>
+        w.version === release &&
+        w.sdist === sdist &&
+        w.path === difference.path &&
+        Object.entries(w.digests).every(([side, digest]) => difference.digests[side] === digest),
+    );
     if (waiver) {
       difference.allowed = true;
       difference.waiver = waiver.reason;

@@ -50,7 +50,8 @@ export class TagFiles {
         const target = this.blob(entry.oid);
         if (!target) return { problem: `${path}: the symlink ${current}'s target could not be read from git` };
         const resolved = posix.normalize(posix.join(posix.dirname(current), target.toString('utf8')));
-        if (resolved === '..' || resolved.startsWith('../') || resolved.startsWith('/')) return { problem: `${path}: ${current} links to ${target.toString('utf8')}, outside the tag` };
+        if (resolved === '..' || resolved.startsWith('../') || resolved.startsWith('/'))
+          return { problem: `${path}: ${current} links to ${target.toString('utf8')}, outside the tag` };
         current = resolved;
         entry = this.entries.get(current);
       }
@@ -71,7 +72,10 @@ export class TagFiles {
 }
 
 /** Bytes of kept archive members keyed by their git blob id, so a tag file identical to a member is read from it. */
-export function keptByBlobId(members: readonly ArchiveMember[], kept: ReadonlyMap<string, Buffer>): Map<string, Buffer> {
+export function keptByBlobId(
+  members: readonly ArchiveMember[],
+  kept: ReadonlyMap<string, Buffer>,
+): Map<string, Buffer> {
   const result = new Map<string, Buffer>();
   for (const member of members) {
     const bytes = kept.get(member.path);
@@ -82,6 +86,7 @@ export function keptByBlobId(members: readonly ArchiveMember[], kept: ReadonlyMa
 
 /** The tag files a content comparison reads, beyond those an sdist usually holds identical: build declarations and their companions. */
 export function declaringPaths(entries: readonly TreeEntry[]): string[] {
-  const root = /^(pyproject\.toml|setup\.cfg|setup\.py|MANIFEST\.in|README[^/]*|LICEN[CS]E[^/]*|COPYING[^/]*|NOTICE[^/]*|AUTHORS[^/]*)$/;
+  const root =
+    /^(pyproject\.toml|setup\.cfg|setup\.py|MANIFEST\.in|README[^/]*|LICEN[CS]E[^/]*|COPYING[^/]*|NOTICE[^/]*|AUTHORS[^/]*)$/;
   return entries.filter((e) => e.type === 'blob' && (root.test(e.path) || e.mode === '120000')).map((e) => e.path);
 }

@@ -83,7 +83,14 @@ const SIGNATURE_FILES = /\/RECORD(\.jws|\.p7s)?$/;
  */
 export function checkRecord(distInfo: string, recordText: string, members: readonly ArchiveMember[]): Difference[] {
   const recordPath = `${distInfo}/RECORD`;
-  const failure = (path: string, detail: string, digests: Record<string, string> = {}): Difference => ({ check: CHECK, path, kind: 'record', digests, allowed: false, detail });
+  const failure = (path: string, detail: string, digests: Record<string, string> = {}): Difference => ({
+    check: CHECK,
+    path,
+    kind: 'record',
+    digests,
+    allowed: false,
+    detail,
+  });
   let rows: RecordRow[];
   try {
     rows = parseRecord(recordText);
@@ -97,7 +104,8 @@ export function checkRecord(distInfo: string, recordText: string, members: reado
     listed.add(row.path);
     const member = files.get(row.path);
     if (SIGNATURE_FILES.test(row.path) && row.path.startsWith(`${distInfo}/`)) {
-      if (row.path === recordPath && (row.hash !== '' || row.size !== '')) differences.push(failure(row.path, 'RECORD\'s own row must have an empty hash and size'));
+      if (row.path === recordPath && (row.hash !== '' || row.size !== ''))
+        differences.push(failure(row.path, "RECORD's own row must have an empty hash and size"));
       if (!member) differences.push(failure(row.path, 'listed in RECORD but not in the wheel'));
       continue;
     }
@@ -107,16 +115,34 @@ export function checkRecord(distInfo: string, recordText: string, members: reado
     }
     const expected = `sha256=${Buffer.from(member.sha256, 'hex').toString('base64url')}`;
     if (!/^sha256=[A-Za-z0-9_-]{43}$/.test(row.hash)) {
-      differences.push(failure(row.path, `hash field ${quote(row.hash)} is not sha256=<43 urlsafe base64 characters>`, { wheel: member.sha256 }));
+      differences.push(
+        failure(row.path, `hash field ${quote(row.hash)} is not sha256=<43 urlsafe base64 characters>`, {
+          wheel: member.sha256,
+        }),
+      );
     } else if (row.hash !== expected) {
-      differences.push(failure(row.path, `RECORD says ${row.hash}; the member hashes to ${expected}`, { wheel: member.sha256, record: row.hash }));
+      differences.push(
+        failure(row.path, `RECORD says ${row.hash}; the member hashes to ${expected}`, {
+          wheel: member.sha256,
+          record: row.hash,
+        }),
+      );
     } else if (!/^(0|[1-9][0-9]*)$/.test(row.size) || Number(row.size) !== member.size) {
-      differences.push(failure(row.path, `RECORD says ${quote(row.size)} bytes; the member has ${member.size}`, { wheel: member.sha256 }));
+      differences.push(
+        failure(row.path, `RECORD says ${quote(row.size)} bytes; the member has ${member.size}`, {
+          wheel: member.sha256,
+        }),
+      );
     }
   }
   if (!listed.has(recordPath)) differences.push(failure(recordPath, 'RECORD does not list itself'));
   for (const path of files.keys()) {
-    if (!listed.has(path)) differences.push(failure(path, 'in the wheel but not listed in RECORD (an installer would not know it was added)', { wheel: files.get(path)!.sha256 }));
+    if (!listed.has(path))
+      differences.push(
+        failure(path, 'in the wheel but not listed in RECORD (an installer would not know it was added)', {
+          wheel: files.get(path)!.sha256,
+        }),
+      );
   }
   return differences;
 }
