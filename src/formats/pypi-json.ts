@@ -19,6 +19,16 @@ export interface PypiRelease {
   url: string;
   fromCache: boolean;
   files: PypiFile[];
+  /**
+   * What PyPI's JSON says of the release's requirements (`info.requires_dist`, `info.requires_python`),
+   * which resolvers such as Poetry use without opening a file; null where PyPI declares none.
+   */
+  declared: PypiDeclaredMetadata;
+}
+
+export interface PypiDeclaredMetadata {
+  requiresDist: string[] | null;
+  requiresPython: string | null;
 }
 
 /** Where a release document was fetched, and the origins its file URLs may point to. */
@@ -34,13 +44,25 @@ const RELEASE_KEY = new RegExp(`^[0-9A-Za-z.+!-]{1,${MAX_VERSION_LENGTH}}$`);
 const FILENAME = /^[A-Za-z0-9._+-]{1,255}$/;
 
 /** A release document (GET /pypi/<name>/<version>/json), checked against the schema warehouse serves (J-03, J-04). */
-export function parsePypiRelease(value: unknown, version: string, where: PypiDocumentContext, fromCache: boolean): PypiRelease {
+export function parsePypiRelease(
+  value: unknown,
+  version: string,
+  where: PypiDocumentContext,
+  fromCache: boolean,
+): PypiRelease {
   const { url } = where;
-  const invalid = (what: string) => new IntegrityError('PYPI_JSON_INVALID', `${url}: ${what}`, { url, channel: 'pypi', release: version });
+  const invalid = (what: string) =>
+    new IntegrityError('PYPI_JSON_INVALID', `${url}: ${what}`, { url, channel: 'pypi', release: version });
   const doc = asObject(value, 'the document', invalid);
   const info = asObject(doc.info, '"info"', invalid);
   if (info.version !== version) {
-    throw new IntegrityError('VERSION_MISMATCH', `${url} describes version ${quote(info.version)}, not ${version}`, { url, channel: 'pypi', release: version, expected: version, actual: quote(info.version) });
+    throw new IntegrityError('VERSION_MISMATCH', `${url} describes version ${quote(info.version)}, not ${version}`, {
+      url,
+      channel: 'pypi',
+      release: version,
+      expected: version,
+      actual: quote(info.version),
+    });
   }
   if (!Array.isArray(doc.urls)) throw invalid('"urls" is not a list');
   const files = doc.urls.map((entry, index) => parseFile(where.fileOrigins, entry, `urls[${index}]`, invalid));
@@ -49,20 +71,53 @@ export function parsePypiRelease(value: unknown, version: string, where: PypiDoc
     if (names.has(file.filename)) throw invalid(`${file.filename} is listed twice`);
     names.add(file.filename);
   }
-  return { version, url, fromCache, files };
+  return { version, url, fromCache, files, declared: declaredMetadata(info, invalid) };
 }
 
-function parseFile(allowed: ReadonlySet<string>, entry: unknown, where: string, invalid: (what: string) => Error): PypiFile {
+function declaredMetadata(info: Record<string, unknown>, invalid: (what: string) => Error): PypiDeclaredMetadata {
+  const { requires_dist: requiresDist, requires_python: requiresPython } = info;
+  if (requiresDist !== undefined && requiresDist !== null) {
+    if (!Array.isArray(requiresDist) || !requiresDist.every((r) => typeof r === 'string')) {
+      throw invalid('"info.requires_dist" is not a list of strings');
+    }
+  }
+  if (requiresPython !== undefined && requiresPython !== null && typeof requiresPython !== 'string') {
+    throw invalid('"info.requires_python" is not a string');
+  }
+  return {
+    requiresDist: Array.isArray(requiresDist) ? (requiresDist as string[]) : null,
+    requiresPython: typeof requiresPython === 'string' && requiresPython.trim() !== '' ? requiresPython : null,
+  };
+}
+
+function parseFile(
+  allowed: ReadonlySet<string>,
+  entry: unknown,
+  where: string,
+  invalid: (what: string) => Error,
+): PypiFile {
   const file = asObject(entry, where, invalid);
-  const { filename, packagetype, url, size, digests, upload_time_iso_8601: uploadTime, yanked, yanked_reason: yankedReason } = file;
-  if (typeof filename !== 'string' || !FILENAME.test(filename)) throw invalid(`${where}.filename ${quote(filename)} is not a plain file name`);
+  const {
+    filename,
+    packagetype,
+    url,
+    size,
+    digests,
+    upload_time_iso_8601: uploadTime,
+    yanked,
+    yanked_reason: yankedReason,
+  } = file;
+  if (typeof filename !== 'string' || !FILENAME.test(filename))
+    throw invalid(`${where}.filename ${quote(filename)} is not a plain file name`);
   if (typeof packagetype !== 'string') throw invalid(`${where}.packagetype is missing`);
-  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw invalid(`${where}.size is not a byte count`);
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+    throw invalid(`${where}.size is not a byte count`);
   if (typeof uploadTime !== 'string') throw invalid(`${where}.upload_time_iso_8601 is missing`);
   if (typeof yanked !== 'boolean') throw invalid(`${where}.yanked is not a boolean`);
   const digestMap = asObject(digests, `${where}.digests`, invalid);
   const sha256 = digestMap.sha256;
-  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) throw invalid(`${where}.digests.sha256 is not 64 lower-case hex digits`);
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))
+    throw invalid(`${where}.digests.sha256 is not 64 lower-case hex digits`);
   if (typeof url !== 'string') throw invalid(`${where}.url is missing`);
   let parsed: URL;
   try {
@@ -70,7 +125,8 @@ function parseFile(allowed: ReadonlySet<string>, entry: unknown, where: string, 
   } catch {
     throw invalid(`${where}.url is not a URL`);
   }
-  if (!allowed.has(parsed.origin)) throw invalid(`${where}.url points to ${quote(parsed.origin)}, not the file host (${[...allowed].join(' or ')})`);
+  if (!allowed.has(parsed.origin))
+    throw invalid(`${where}.url points to ${quote(parsed.origin)}, not the file host (${[...allowed].join(' or ')})`);
   if (lastSegment(parsed) !== filename) throw invalid(`${where}.url does not end in the file name ${quote(filename)}`);
   return {
     filename,
@@ -86,8 +142,12 @@ function parseFile(allowed: ReadonlySet<string>, entry: unknown, where: string, 
 }
 
 /** The project document's versions (GET /pypi/<name>/json, "releases") and how many files each lists. */
-export function parsePypiVersions(value: unknown, url: string): { versions: string[]; url: string; filesByVersion: Map<string, number> } {
-  const invalid = (what: string) => new IntegrityError('PYPI_JSON_INVALID', `${url}: ${what}`, { url, channel: 'pypi' });
+export function parsePypiVersions(
+  value: unknown,
+  url: string,
+): { versions: string[]; url: string; filesByVersion: Map<string, number> } {
+  const invalid = (what: string) =>
+    new IntegrityError('PYPI_JSON_INVALID', `${url}: ${what}`, { url, channel: 'pypi' });
   const releases = asObject(asObject(value, 'the document', invalid).releases, '"releases"', invalid);
   const filesByVersion = new Map<string, number>();
   for (const [version, files] of Object.entries(releases)) {
@@ -110,4 +170,3 @@ function asObject(value: unknown, what: string, invalid: (what: string) => Error
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${what} is not an object`);
   return value as Record<string, unknown>;
 }
-

@@ -48,6 +48,12 @@ function wantedArtifacts(
   return listed.filter((w) => ctx.artifacts.has(w.kind));
 }
 
+/** What PyPI served for a release: its JSON (when it could be used) and the copies downloaded. */
+export interface PypiEvidence {
+  copies: DownloadedCopy[];
+  release?: PypiRelease;
+}
+
 /** Told of each copy as soon as it is downloaded, before the other downloads of the release end. */
 export type OnDownloaded = (copy: DownloadedCopy) => void;
 
@@ -113,7 +119,7 @@ export async function pypiStep(
   signed: SignedChecksums | undefined,
   record: ReleaseRecord,
   onDownloaded?: OnDownloaded,
-): Promise<DownloadedCopy[]> {
+): Promise<PypiEvidence> {
   ctx.progress?.step(version, 'pypi', 'JSON API');
   const metadata = { id: 'pypi.release.metadata', channel: 'pypi' } as const;
   let release: PypiRelease;
@@ -129,7 +135,7 @@ export async function pypiStep(
         ),
       );
     }
-    return [];
+    return { copies: [] };
   }
   const yanked = release.files.filter((f) => f.yanked);
   if (yanked.length > 0) {
@@ -193,5 +199,5 @@ export async function pypiStep(
       }
     }),
   );
-  return copies;
+  return { copies, release };
 }

@@ -1,6 +1,8 @@
 import type { ArchiveListing } from '../formats/archive/member.js';
 import { compareListings } from '../rules/content/site-vs-pypi.js';
 import { judgeContent } from '../rules/content/judge.js';
+import { type MetadataReference, pypiDeclaredMetadataCheck } from '../rules/pypi-metadata.js';
+import type { PypiRelease } from '../formats/pypi-json.js';
 import { sdistTopDirectory } from '../profile/profile.js';
 import { type ArtifactKind, type Check, checkFromError, fail, pass, skipped } from '../model/check.js';
 import type { ArchiveReads } from './archive-reads.js';
@@ -23,6 +25,8 @@ export interface ContentInputs {
   reads: ArchiveReads;
   git: GitEvidence | undefined;
   signed: SignedChecksums | undefined;
+  /** PyPI's JSON for the release, whose declared requirements are held to the files' metadata. */
+  pypi?: PypiRelease;
 }
 
 const at = (id: string, artifact?: string) => ({ id, channel: 'content' as const, ...(artifact ? { artifact } : {}) });
@@ -73,6 +77,9 @@ export async function contentStep(
       message: 'no copy of the wheel could be downloaded to compare',
       remedy: "see the wheel's download checks, fix that, and run again",
     });
+  if (inputs.pypi) {
+    record.add(pypiDeclaredMetadataCheck(inputs.pypi.declared, metadataReferences(wheels, sdists), inputs.pypi.url));
+  }
   if (sdists.length === 0 && wheels.length === 0) return;
   ctx.progress?.step(version, 'content', 'rules');
   try {
@@ -112,6 +119,26 @@ export async function contentStep(
       checkFromError(at('content.sdist-vs-git', 'sdist'), error, 'the contents could not be compared with the tag'),
     );
   }
+}
+
+/**
+ * The metadata files PyPI's declared requirements may come from (warehouse takes them from the
+ * first file uploaded): each wheel's METADATA and each sdist's PKG-INFO, signed copies first. Their
+ * contents are held to the tag by the content rules.
+ */
+function metadataReferences(wheels: readonly DistinctCopy[], sdists: readonly DistinctCopy[]): MetadataReference[] {
+  const references: MetadataReference[] = [];
+  for (const copy of [...wheels, ...sdists]) {
+    const metadata = [...copy.listing!.kept].find(([path]) =>
+      copy.kind === 'wheel' ? /^[^/]+\.dist-info\/METADATA$/.test(path) : /^[^/]+\/PKG-INFO$/.test(path),
+    );
+    if (metadata)
+      references.push({
+        what: `${copy.kind === 'wheel' ? 'METADATA' : 'PKG-INFO'} of ${copy.filename}`,
+        bytes: metadata[1],
+      });
+  }
+  return references;
 }
 
 async function tagInput(git: GitEvidence) {

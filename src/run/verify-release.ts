@@ -2,12 +2,15 @@ import type { ReleaseReport } from '../report/model.js';
 import { type Check, checkFromError, pass, warn } from '../model/check.js';
 import type { ReleaseList } from '../sources/release-list.js';
 import { ArchiveReads } from './archive-reads.js';
-import { type DownloadedCopy, pypiStep, siteArtifactsStep } from './artifact-step.js';
+import { type DownloadedCopy, type PypiEvidence, pypiStep, siteArtifactsStep } from './artifact-step.js';
 import { checksumStep } from './checksum-step.js';
 import { contentStep } from './content-step.js';
 import type { RunContext } from './context.js';
 import { gitStep } from './git-step.js';
 import { ReleaseRecord } from './release-record.js';
+
+/** PyPI's evidence when the PyPI channel is not selected. */
+const NOT_ASKED: PypiEvidence = { copies: [] };
 
 /**
  * Verifies one release: fetch → verify → compare, the channels concurrently. A step that throws
@@ -28,15 +31,26 @@ export async function verifyRelease(
     // Each archive is read as soon as its first copy is in, while the other downloads go on.
     const reads = new ArchiveReads(ctx, version);
     const onDownloaded = ctx.compareContents ? (copy: DownloadedCopy) => void reads.listing(copy) : undefined;
-    const [siteCopies, pypiCopies, git] = await Promise.all([
+    const [siteCopies, pypi, git] = await Promise.all([
       ctx.channels.has('site') ? siteArtifactsStep(ctx, version, signed, record, onDownloaded) : [],
-      ctx.channels.has('pypi') ? pypiStep(ctx, version, signed, record, onDownloaded) : [],
+      ctx.channels.has('pypi') ? pypiStep(ctx, version, signed, record, onDownloaded) : NOT_ASKED,
       ctx.channels.has('git')
         ? gitStep(ctx, version, signed, record, { prefetchDeclaringBlobs: ctx.compareContents })
         : undefined,
     ]);
     if (ctx.compareContents)
-      await contentStep(ctx, version, { copies: [...siteCopies, ...pypiCopies], reads, git, signed }, record);
+      await contentStep(
+        ctx,
+        version,
+        {
+          copies: [...siteCopies, ...pypi.copies],
+          reads,
+          git,
+          signed,
+          ...(pypi.release ? { pypi: pypi.release } : {}),
+        },
+        record,
+      );
   } catch (error) {
     record.add(
       checkFromError({ id: 'release.internal', channel: 'local' }, error, 'verification stopped unexpectedly'),

@@ -15,6 +15,7 @@ import { checksumFormatCheck, listedArtifacts, signatureTimeCheck } from '../../
 import type { SignedChecksums } from '../../src/rules/evidence.js';
 import type { Signer } from '../../src/rules/signature.js';
 import { tagCommitCheck } from '../../src/rules/tag-commit.js';
+import { pypiDeclaredMetadataCheck } from '../../src/rules/pypi-metadata.js';
 import { member } from '../helpers/poison.js';
 
 // The rules of a release, on evidence objects as the run hands them over: no world, no CLI.
@@ -250,5 +251,52 @@ describe("the tag's commit against the signed checksum file", () => {
       status: 'unverified',
       reason: 'NO_SIGNED_CHECKSUM',
     });
+  });
+});
+
+describe("PyPI's declared requirements against the release's metadata", () => {
+  const metadata = (lines: string[]) =>
+    Buffer.from(`Metadata-Version: 2.1\nName: Django\nVersion: 3.2.25\n${lines.join('\n')}\n\n`);
+  const wheel = {
+    what: 'METADATA of Django-3.2.25-py3-none-any.whl',
+    bytes: metadata([
+      'Requires-Python: >=3.6',
+      'Requires-Dist: asgiref (<4,>=3.3.2)',
+      'Requires-Dist: pytz',
+      "Requires-Dist: bcrypt ; extra == 'bcrypt'",
+    ]),
+  };
+
+  it('pass what the metadata says, however PyPI spells and orders it; none declared sends resolvers to the files', () => {
+    const declared = {
+      requiresDist: ["bcrypt; extra == 'bcrypt'", 'pytz', 'asgiref<4,>=3.3.2'],
+      requiresPython: '>= 3.6',
+    };
+    expect(pypiDeclaredMetadataCheck(declared, [wheel], 'u').status).toBe('pass');
+    expect(pypiDeclaredMetadataCheck({ requiresDist: null, requiresPython: null }, [], 'u').status).toBe('pass');
+  });
+
+  it('fail a requirement added or dropped, or another Requires-Python; unverified with no metadata to read', () => {
+    const fails = [
+      { requiresDist: ['asgiref<4,>=3.3.2', 'pytz', "bcrypt; extra == 'bcrypt'", 'evil'], requiresPython: null },
+      { requiresDist: ['pytz', "bcrypt; extra == 'bcrypt'"], requiresPython: null },
+      { requiresDist: null, requiresPython: '>=2.7' },
+    ];
+    for (const declared of fails)
+      expect(pypiDeclaredMetadataCheck(declared, [wheel], 'u')).toMatchObject({
+        status: 'fail',
+        reason: 'PYPI_METADATA_MISMATCH',
+      });
+    expect(pypiDeclaredMetadataCheck({ requiresDist: ['pytz'], requiresPython: null }, [], 'u')).toMatchObject({
+      status: 'unverified',
+      reason: 'PYPI_METADATA_UNCHECKED',
+    });
+  });
+
+  it("accept the sdist's PKG-INFO as the source when the wheel's differs (warehouse takes the first file uploaded)", () => {
+    const pkgInfo = { what: 'PKG-INFO of Django-3.2.25.tar.gz', bytes: metadata(['Requires-Python: >=3.6']) };
+    expect(pypiDeclaredMetadataCheck({ requiresDist: [], requiresPython: '>=3.6' }, [wheel, pkgInfo], 'u').status).toBe(
+      'pass',
+    );
   });
 });
