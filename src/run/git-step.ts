@@ -1,5 +1,5 @@
 import { quote } from '../model/errors.js';
-import type { RawTag } from '../sources/git.js';
+import type { GitMirror, RawTag } from '../sources/git.js';
 import { declaringPaths } from '../rules/content/tag-files.js';
 import { parseTagObject, type TagObject } from '../formats/git-tag.js';
 import { tagNameRule, tagSignatureRule } from '../rules/tag.js';
@@ -26,8 +26,21 @@ export async function gitStep(
   const mirror = ctx.git;
   if (!mirror) return undefined;
   const name = tagName(ctx.profile, version);
-  const where = { url: mirror.url };
   ctx.progress?.step(version, 'git', `tag ${name}`);
+  const raw = await fetchTagObject(mirror, name, record);
+  if (!raw) return undefined;
+  const tag = await judgeTag(ctx, version, name, raw, signed, record, mirror.url);
+  if (!tag) return undefined;
+  return readTaggedTree(mirror, name, tag, record, options.prefetchDeclaringBlobs);
+}
+
+/** The tag's object, as the git host has it under refs/tags; a lightweight tag has none and fails. */
+async function fetchTagObject(
+  mirror: GitMirror,
+  name: string,
+  record: ReleaseRecord,
+): Promise<(RawTag & { raw: Buffer }) | undefined> {
+  const where = { url: mirror.url };
   let raw: RawTag;
   try {
     raw = await mirror.readTag(name);
@@ -58,31 +71,51 @@ export async function gitStep(
       `fetched tag object ${raw.oid} for ${name} from ${mirror.url}`,
     ),
   );
+  return { ...raw, raw: raw.raw };
+}
 
+/** The tag object parsed and judged by the tag rules: its signature, its name, the commit it names. */
+async function judgeTag(
+  ctx: RunContext,
+  version: string,
+  name: string,
+  raw: RawTag & { raw: Buffer },
+  signed: SignedChecksums | undefined,
+  record: ReleaseRecord,
+  url: string,
+): Promise<TagObject | undefined> {
   let tag: TagObject;
   try {
     tag = parseTagObject(raw.raw, ctx.limits.tagObjectBytes);
   } catch (error) {
-    record.add(
-      checkFromError({ ...at('git.tag.signature'), ...where }, error, `the tag object ${raw.oid} is malformed`),
-    );
+    record.add(checkFromError({ ...at('git.tag.signature'), url }, error, `the tag object ${raw.oid} is malformed`));
     return undefined;
   }
-  record.tag.commit = tag.object;
+  if (record.tag) record.tag.commit = tag.object;
   const signature = await tagSignatureRule({
     name,
     objectId: raw.oid,
     tag,
     trust: signerTrust(ctx, version),
     unsignedTags: ctx.profile.git?.unsignedTags ?? [],
-    url: where.url,
+    url,
   });
   record.add(signature.check);
   if (signature.verdict && (signature.verdict.status === 'pass' || signature.verdict.status === 'warn'))
     record.tagSigners = summarizeSigners(signature.verdict.signers);
   record.add(tagNameRule(name, tag));
   record.add(tagCommitCheck(ctx.profile, name, tag, signed));
+  return tag;
+}
 
+/** The tagged commit's tree: the git side of the content comparison, its declaring blobs fetched early when asked. */
+async function readTaggedTree(
+  mirror: GitMirror,
+  name: string,
+  tag: TagObject,
+  record: ReleaseRecord,
+  prefetchDeclaringBlobs: boolean,
+): Promise<GitEvidence | undefined> {
   try {
     const target = tag.type === 'commit' ? await mirror.readCommit(tag.object) : { type: tag.type };
     if (target.type !== 'commit' || !target.tree) {
@@ -102,7 +135,7 @@ export async function gitStep(
     const declaringBlobs = () =>
       (blobs ??= startedEarly(mirror.readBlobs(entries.filter((e) => declaring.has(e.path)).map((e) => e.oid))));
     // Fetched now, while the archives download, rather than after the sdist is read.
-    if (options.prefetchDeclaringBlobs) void declaringBlobs();
+    if (prefetchDeclaringBlobs) void declaringBlobs();
     return {
       tag: name,
       commit: tag.object,
