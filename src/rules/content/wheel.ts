@@ -358,6 +358,9 @@ function judgeWheelFile(path: string, bytes: Buffer, filename: string, findings:
   for (const header of parsed.headers)
     if (!known.has(header.name.toLowerCase()))
       problems.push(`${header.name}: ${quote(header.value)} is not a WHEEL field`);
+  // bdist_wheel writes the fields and a blank line, nothing after: installers skip a body, so text there is unexplained.
+  if (parsed.body.replace(/^[\r\n]+|[\r\n]+$/g, '') !== '')
+    problems.push(`text after the WHEEL fields (${quote(parsed.body.trim())}), which bdist_wheel never writes`);
   if (one('Wheel-Version').length !== 1 || !/^1\.\d+$/.test(one('Wheel-Version')[0]!.trim()))
     problems.push(`Wheel-Version ${quote(one('Wheel-Version'))} is not a version 1 wheel`);
   if (one('Generator').length !== 1) problems.push('no single Generator');
