@@ -8,7 +8,7 @@
  * Recursion follows bracket nesting, which the caller bounds (MAX_NESTING) before parsing; chains
  * of `+`, `%` and subscripts are loops, so no input can exhaust the stack.
  */
-import type { Token } from './python-tokens.js';
+import { PYTHON_KEYWORDS, type Token } from './python-tokens.js';
 import { decodeBytes, decodeStr, scanFString, stringParts, type Decoded } from './python-strings.js';
 import { isDict, isFloat, isInt, isList, isTuple, pyDecimal, pyStr, type Value } from './python-values.js';
 
@@ -313,46 +313,6 @@ class Parser {
     throw new NotEvaluable(describe(token, afterValue));
   }
 }
-
-const PYTHON_KEYWORDS = new Set(
-  [
-    'False',
-    'True',
-    'None',
-    'and',
-    'as',
-    'assert',
-    'async',
-    'await',
-    'break',
-    'class',
-    'continue',
-    'def',
-    'del',
-    'elif',
-    'else',
-    'except',
-    'finally',
-    'for',
-    'from',
-    'global',
-    'if',
-    'import',
-    'in',
-    'is',
-    'lambda',
-    'nonlocal',
-    'not',
-    'or',
-    'pass',
-    'raise',
-    'return',
-    'try',
-    'while',
-    'with',
-    'yield',
-  ].filter((k) => k !== 'True' && k !== 'False'),
-);
 
 function decodeFString(body: string, raw: boolean): Decoded<string> {
   const scan = scanFString(body, raw);

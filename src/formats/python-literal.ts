@@ -5,22 +5,10 @@
  * syntax error, and so on. One escape is refused where Python accepts it: `\N{NAME}`, which
  * needs Unicode's name table (Node has none); no real requirement uses it.
  */
+import { SIMPLE_ESCAPES } from './python-strings.js';
 import { hasLoneSurrogate } from './python-text.js';
 
 export type LiteralResult = { ok: true; value: string } | { ok: false; reason: string };
-
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-};
 
 // Sticky, so that reading an escape never copies the rest of the string (linear time).
 const OCTAL = /[0-7]{1,3}/y;

@@ -8,7 +8,7 @@
  * leak in Python 2): a name it reports may be bound there, and the readers then treat its value
  * as unknown. It never misses a binding in a statement it sees.
  */
-import type { LogicalLine, Token } from './python-tokens.js';
+import { type LogicalLine, PYTHON_KEYWORDS, type Token } from './python-tokens.js';
 
 export type HeaderKind =
   'if' | 'elif' | 'else' | 'for' | 'while' | 'try' | 'except' | 'finally' | 'with' | 'def' | 'class' | 'match' | 'case';
@@ -375,44 +375,8 @@ function asTargets(tokens: readonly Token[], from: number, to: number): Token[] 
   return out;
 }
 
-const KEYWORDS = new Set([
-  'and',
-  'as',
-  'assert',
-  'async',
-  'await',
-  'break',
-  'class',
-  'continue',
-  'def',
-  'del',
-  'elif',
-  'else',
-  'except',
-  'finally',
-  'for',
-  'from',
-  'global',
-  'if',
-  'import',
-  'in',
-  'is',
-  'lambda',
-  'nonlocal',
-  'not',
-  'or',
-  'pass',
-  'raise',
-  'return',
-  'try',
-  'while',
-  'with',
-  'yield',
-  'None',
-]);
-
 export function isKeyword(name: string): boolean {
-  return KEYWORDS.has(name);
+  return PYTHON_KEYWORDS.has(name);
 }
 
 /** Name tokens in tokens[from, to); with `afterDots`, attribute names too. */
@@ -420,7 +384,7 @@ export function namesIn(tokens: readonly Token[], from: number, to: number, afte
   const out: Token[] = [];
   for (let i = from; i < to; i++) {
     const token = tokens[i]!;
-    if (token.kind !== 'name' || KEYWORDS.has(token.text)) continue;
+    if (token.kind !== 'name' || PYTHON_KEYWORDS.has(token.text)) continue;
     if (!afterDots && tokens[i - 1]?.kind === 'op' && tokens[i - 1]!.text === '.') continue;
     out.push(token);
   }

@@ -4,6 +4,8 @@
  * what decodes differently in Python 2, is reported as a reason instead of a value.
  */
 
+import { hasLoneSurrogate } from './python-text.js';
+
 export interface StringParts {
   raw: boolean;
   bytes: boolean;
@@ -36,7 +38,8 @@ export function stringParts(token: string): StringParts {
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+/** The one-character escapes of Python string literals. */
+export const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\',
   "'": "'",
   '"': '"',
@@ -125,10 +128,6 @@ function hexEscape(body: string, at: number, width: number): Decoded<EscapeStep>
   // Python keeps "\ud83d\ude00" as two code points; a JavaScript string would merge them.
   if (code >= 0xd800 && code <= 0xdfff) return { ok: false, reason: 'the literal holds a lone surrogate' };
   return { ok: true, value: { text: String.fromCodePoint(code), next: at + 2 + width } };
-}
-
-function hasLoneSurrogate(text: string): boolean {
-  return /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
 }
 
 export interface FStringScan {

@@ -8,6 +8,13 @@
  * Bracket depth is a counter kept on each token; callers bound how deep they follow it.
  */
 
+/** Python 3's keywords that cannot name anything; `True` and `False` are read as values. */
+export const PYTHON_KEYWORDS: ReadonlySet<string> = new Set(
+  ['None', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else']
+    .concat(['except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not'])
+    .concat(['or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield']),
+);
+
 export type TokenKind = 'name' | 'number' | 'string' | 'op' | 'error';
 
 export interface Token {
